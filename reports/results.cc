@@ -1,0 +1,170 @@
+#include "reports/results.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace tigress::reports {
+namespace {
+
+struct VerdictEntry {
+  Verdict verdict;
+  std::string_view name;
+  int rank;
+};
+
+// Ranks put ERROR and TIMEOUT above FAIL: a broken run must never look like a
+// clean protocol failure. INFO is below PASS so that a case made of checks and
+// notes reads as PASS.
+constexpr std::array<VerdictEntry, 7> kVerdicts = {{
+    {Verdict::kPass, "PASS", 1},
+    {Verdict::kFail, "FAIL", 4},
+    {Verdict::kWarn, "WARN", 3},
+    {Verdict::kInfo, "INFO", 0},
+    {Verdict::kUnsupported, "UNSUPPORTED", 2},
+    {Verdict::kError, "ERROR", 6},
+    {Verdict::kTimeout, "TIMEOUT", 5},
+}};
+
+const VerdictEntry& EntryOf(Verdict v) {
+  for (const VerdictEntry& e : kVerdicts) {
+    if (e.verdict == v) return e;
+  }
+  return kVerdicts[5];  // out-of-range enum value: treat as ERROR
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(a[i])) !=
+        std::toupper(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view VerdictName(Verdict v) { return EntryOf(v).name; }
+
+std::optional<Verdict> ParseVerdict(std::string_view name) {
+  for (const VerdictEntry& e : kVerdicts) {
+    if (EqualsIgnoreCase(e.name, name)) return e.verdict;
+  }
+  return std::nullopt;
+}
+
+int VerdictRank(Verdict v) { return EntryOf(v).rank; }
+
+Verdict Worst(Verdict a, Verdict b) { return VerdictRank(b) > VerdictRank(a) ? b : a; }
+
+Verdict Worst(std::span<const Verdict> verdicts, Verdict if_empty) {
+  if (verdicts.empty()) return if_empty;
+  Verdict worst = verdicts.front();
+  for (Verdict v : verdicts) worst = Worst(worst, v);
+  return worst;
+}
+
+bool IsFailing(Verdict v) {
+  return v == Verdict::kFail || v == Verdict::kError || v == Verdict::kTimeout;
+}
+
+std::string_view ProfileName(Profile p) {
+  return p == Profile::kLenient ? "lenient" : "strict";
+}
+
+std::optional<Profile> ParseProfile(std::string_view name) {
+  if (EqualsIgnoreCase(name, "strict")) return Profile::kStrict;
+  if (EqualsIgnoreCase(name, "lenient")) return Profile::kLenient;
+  return std::nullopt;
+}
+
+Verdict ApplyProfile(Verdict v, bool interpretation, Profile profile) {
+  if (profile == Profile::kLenient && interpretation && v == Verdict::kFail) {
+    return Verdict::kWarn;
+  }
+  return v;
+}
+
+std::string CaseResult::Area() const {
+  if (!area.empty()) return area;
+  if (auto slash = case_id.find('/'); slash != std::string::npos && slash > 0) {
+    return case_id.substr(0, slash);
+  }
+  if (!keywords.empty() && !keywords.front().empty()) return keywords.front();
+  return "default";
+}
+
+bool CaseResult::Unexpected() const {
+  if (stale_expectation) return true;
+  return IsFailing(verdict) && !expected_failure;
+}
+
+Verdict AggregateVerdict(std::span<const Assertion> assertions) {
+  if (assertions.empty()) return Verdict::kError;
+  Verdict worst = assertions.front().verdict;
+  for (const Assertion& a : assertions) worst = Worst(worst, a.verdict);
+  return worst;
+}
+
+void FinalizeCase(CaseResult& c, Profile profile) {
+  for (Assertion& a : c.assertions) {
+    Verdict after = ApplyProfile(a.verdict, a.interpretation, profile);
+    if (after != a.verdict) {
+      a.lenient_downgrade = true;
+      a.verdict = after;
+    }
+  }
+  c.verdict = AggregateVerdict(c.assertions);
+  c.stale_expectation = c.expected_failure &&
+                        (c.verdict == Verdict::kPass || c.verdict == Verdict::kInfo ||
+                         c.verdict == Verdict::kWarn);
+}
+
+int RunSummary::Count(Verdict v) const {
+  switch (v) {
+    case Verdict::kPass: return pass;
+    case Verdict::kFail: return fail;
+    case Verdict::kWarn: return warn;
+    case Verdict::kInfo: return info;
+    case Verdict::kUnsupported: return unsupported;
+    case Verdict::kError: return error;
+    case Verdict::kTimeout: return timeout;
+  }
+  return 0;
+}
+
+RunSummary RunResult::Summarize() const {
+  RunSummary s;
+  for (const CaseResult& c : cases) {
+    ++s.total;
+    switch (c.verdict) {
+      case Verdict::kPass: ++s.pass; break;
+      case Verdict::kFail: ++s.fail; break;
+      case Verdict::kWarn: ++s.warn; break;
+      case Verdict::kInfo: ++s.info; break;
+      case Verdict::kUnsupported: ++s.unsupported; break;
+      case Verdict::kError: ++s.error; break;
+      case Verdict::kTimeout: ++s.timeout; break;
+    }
+    if (c.Unexpected()) ++s.unexpected;
+    if (c.expected_failure && IsFailing(c.verdict)) ++s.expected_failures;
+    if (c.stale_expectation) ++s.stale;
+    if (std::any_of(c.assertions.begin(), c.assertions.end(), [](const Assertion& a) {
+          return a.interpretation && a.verdict != Verdict::kPass;
+        })) {
+      ++s.interpretation;
+    }
+  }
+  return s;
+}
+
+int RunResult::ExitCode() const {
+  return std::any_of(cases.begin(), cases.end(),
+                     [](const CaseResult& c) { return c.Unexpected(); })
+             ? 1
+             : 0;
+}
+
+}  // namespace tigress::reports
