@@ -1,0 +1,281 @@
+#include "reference/relay/https_server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+
+#include <iostream>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace tigress::relay {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+// After a 413 the rest of the upload is read and thrown away (up to this
+// much) so that the client sees the response instead of a reset.
+constexpr std::size_t kDrainLimit = 16 * 1024 * 1024;
+
+struct Shared {
+  ServerOptions options;
+  Handler handler;
+};
+
+HttpRequest ToPlain(const http::request<http::string_body>& req) {
+  HttpRequest out;
+  out.method = std::string(req.method_string());
+  out.target = std::string(req.target());
+  for (const auto& field : req) {
+    out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  out.body = req.body();
+  return out;
+}
+
+http::response<http::string_body> ToBeast(const HttpResponse& r, unsigned version, bool keep_alive) {
+  http::response<http::string_body> res;
+  res.result(static_cast<unsigned>(r.status));
+  res.version(version);
+  res.set(http::field::server, "tigress-relay");
+  for (const auto& [k, v] : r.headers) res.insert(k, v);
+  res.body() = r.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+HttpResponse PlainError(int status, std::string_view token, std::string_view detail) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::string(R"({"error":")") + std::string(token) + R"(","detail":")" + std::string(detail) + "\"}";
+  return r;
+}
+
+template <bool kTls>
+class Session : public std::enable_shared_from_this<Session<kTls>> {
+ public:
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+  Session(tcp::socket&& socket, ssl::context& ctx, std::shared_ptr<const Shared> shared)
+      : stream_(MakeStream(std::move(socket), ctx)), shared_(std::move(shared)) {}
+
+  void Run() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::OnRun, this->shared_from_this()));
+  }
+
+ private:
+  static Stream MakeStream(tcp::socket&& socket, ssl::context& ctx) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), ctx);
+    } else {
+      (void)ctx;
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  const ServerOptions& Options() const { return shared_->options; }
+
+  void OnRun() {
+    if constexpr (kTls) {
+      Tcp().expires_after(Options().handshake_timeout);
+      stream_.async_handshake(ssl::stream_base::server,
+                              beast::bind_front_handler(&Session::OnHandshake, this->shared_from_this()));
+    } else {
+      DoRead();
+    }
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) {
+      Options().log(std::string("relay: tls handshake refused: ") + ec.message());
+      return;  // the socket closes with the session
+    }
+    DoRead();
+  }
+
+  void DoRead() {
+    parser_.emplace();
+    parser_->body_limit(Options().max_body);
+    parser_->header_limit(static_cast<std::uint32_t>(Options().max_header));
+    Tcp().expires_after(Options().idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return DoClose();
+    if (ec == http::error::body_limit) {
+      drain_after_write_ = true;
+      return Respond(PlainError(413, "relay.body_too_large", "request body exceeds the limit"), 11, false);
+    }
+    if (ec == http::error::header_limit) {
+      return Respond(PlainError(431, "relay.headers_too_large", "request header block exceeds the limit"), 11,
+                     false);
+    }
+    if (ec && ec.category() == beast::error_code(http::error::bad_target).category() && ec != http::error::partial_message) {
+      return Respond(PlainError(400, "relay.bad_http", "malformed HTTP request"), 11, false);
+    }
+    if (ec) return;  // timeout, reset, truncated stream: just drop the connection
+    const auto& req = parser_->get();
+    HttpResponse r = shared_->handler(ToPlain(req));
+    Respond(r, req.version(), req.keep_alive());
+  }
+
+  void Respond(const HttpResponse& r, unsigned version, bool keep_alive) {
+    response_ = ToBeast(r, version, keep_alive);
+    close_after_write_ = !keep_alive;
+    Tcp().expires_after(Options().idle_timeout);
+    http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, std::size_t) {
+    if (ec) return;
+    if (drain_after_write_) return DoDrain(0);
+    if (close_after_write_) return DoClose();
+    DoRead();
+  }
+
+  void DoDrain(std::size_t drained) {
+    if (drained > kDrainLimit) return DoClose();
+    Tcp().expires_after(std::chrono::seconds(5));
+    stream_.async_read_some(net::buffer(scratch_), [self = this->shared_from_this(), drained](
+                                                       beast::error_code ec, std::size_t n) {
+      if (ec) return self->DoClose();
+      self->DoDrain(drained + n);
+    });
+  }
+
+  void DoClose() {
+    if constexpr (kTls) {
+      Tcp().expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+      beast::error_code ignored;
+      Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+  }
+
+  Stream stream_;
+  std::shared_ptr<const Shared> shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  std::array<char, 16384> scratch_{};
+  bool close_after_write_ = false;
+  bool drain_after_write_ = false;
+};
+
+}  // namespace
+
+struct HttpsServer::Impl {
+  ssl::context ctx{ssl::context::tls_server};
+  std::shared_ptr<const Shared> shared;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::optional<net::steady_timer> timer;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  bool stopped = false;
+
+  void DoAccept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (!ec) {
+        if (shared->options.tls) {
+          std::make_shared<Session<true>>(std::move(socket), ctx, shared)->Run();
+        } else {
+          std::make_shared<Session<false>>(std::move(socket), ctx, shared)->Run();
+        }
+      }
+      if (acceptor.is_open()) DoAccept();
+    });
+  }
+
+  void SchedulePeriodic() {
+    timer->expires_after(shared->options.periodic_interval);
+    timer->async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      shared->options.periodic();
+      SchedulePeriodic();
+    });
+  }
+};
+
+HttpsServer::HttpsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpsServer::~HttpsServer() { Stop(); }
+
+std::uint16_t HttpsServer::port() const { return impl_->port; }
+
+void HttpsServer::Stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->ioc.stop();
+  for (std::thread& t : impl_->threads) t.join();
+}
+
+Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(ServerOptions options, Handler handler) {
+  auto impl = std::make_unique<Impl>();
+  if (!options.log) options.log = [](std::string_view line) { std::cerr << line << '\n' << std::flush; };
+  if (options.tls) {
+    SSL_CTX* native = impl->ctx.native_handle();
+    impl->ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                          ssl::context::single_dh_use);
+    if (options.allow_tls10) {
+      SSL_CTX_set_min_proto_version(native, TLS1_VERSION);
+      SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0");
+    } else {
+      SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+    }
+    beast::error_code ec;
+    impl->ctx.use_certificate_chain(net::buffer(options.cert_chain_pem), ec);
+    if (ec) return MakeError(Errc::kTlsConfigInvalid, "--tls-cert: " + ec.message());
+    impl->ctx.use_private_key(net::buffer(options.key_pem), ssl::context::pem, ec);
+    if (ec) return MakeError(Errc::kTlsConfigInvalid, "--tls-key: " + ec.message());
+    if (SSL_CTX_check_private_key(native) != 1) {
+      return MakeError(Errc::kTlsConfigInvalid, "--tls-key: does not match the certificate in --tls-cert");
+    }
+  }
+
+  beast::error_code ec;
+  net::ip::address address = net::ip::make_address(options.host, ec);
+  if (ec) return MakeError(Errc::kListenFailed, "--listen: '" + options.host + "' is not an IP address");
+  tcp::endpoint endpoint(address, options.port);
+  tcp::acceptor& acceptor = impl->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeError(Errc::kListenFailed,
+                     "--listen " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+  }
+  impl->port = acceptor.local_endpoint().port();
+
+  int threads = std::max(1, options.threads);
+  bool periodic = static_cast<bool>(options.periodic);
+  impl->shared = std::make_shared<const Shared>(Shared{std::move(options), std::move(handler)});
+  impl->DoAccept();
+  if (periodic) {
+    impl->timer.emplace(impl->ioc);
+    impl->SchedulePeriodic();
+  }
+  Impl* raw = impl.get();
+  for (int i = 0; i < threads; ++i) raw->threads.emplace_back([raw] { raw->ioc.run(); });
+  return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
+}
+
+}  // namespace tigress::relay

@@ -1,0 +1,75 @@
+// File: reference/relay/https_server.h
+//
+// `HttpsServer`: the thin Boost.Beast/Asio shell around a request handler.
+// HTTP/1.1 with keep-alive over OpenSSL TLS (1.2 minimum), one strand per
+// connection, a few io threads. It is the only part of the relay that knows
+// about sockets; this header keeps Asio out of its includers.
+//
+// Limits: request body `max_body` (413, then the rest of the upload is
+// drained and the connection closed), header block `max_header` (431),
+// TLS handshake `handshake_timeout`, idle keep-alive and slow clients
+// `idle_timeout`. A plaintext HTTP request on the TLS port fails the
+// handshake and is never processed.
+//
+//   auto server = HttpsServer::Start(options, [&](const HttpRequest& r) {
+//     return relay.Handle(r);
+//   });
+//   std::cout << "READY " << (*server)->port() << std::endl;
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "protocol/result.h"
+#include "reference/relay/relay_service.h"
+
+namespace tigress::relay {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // IP literal to bind (v4 or v6)
+  std::uint16_t port = 0;          // 0: the OS picks
+  std::string cert_chain_pem;      // server certificate (and chain), PEM text
+  std::string key_pem;             // its private key, PEM text
+  bool tls = true;                 // false only for Fault::kPlainHttp
+  bool allow_tls10 = false;        // Fault::kAllowTls10
+  std::size_t max_body = 65536;
+  std::size_t max_header = 16 * 1024;
+  int threads = 4;
+  std::chrono::seconds handshake_timeout{10};
+  std::chrono::seconds idle_timeout{30};
+  // `periodic` (if set) runs every `periodic_interval` on an io thread; the
+  // relay uses it for the expiry sweeper.
+  std::function<void()> periodic;
+  std::chrono::milliseconds periodic_interval{60000};
+  LogSink log;  // connection-level events; default stderr
+};
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpsServer {
+ public:
+  // `Start` binds, listens and starts the io threads; when it returns the
+  // server accepts connections on `port()`. Errors: kTlsConfigInvalid (bad
+  // certificate or key), kListenFailed (address, bind or listen).
+  static Result<std::unique_ptr<HttpsServer>> Start(ServerOptions options, Handler handler);
+
+  // Stops accepting, abandons open connections and joins the threads.
+  ~HttpsServer();
+  HttpsServer(const HttpsServer&) = delete;
+  HttpsServer& operator=(const HttpsServer&) = delete;
+
+  std::uint16_t port() const;
+
+  // `Stop` is the destructor's work, callable early; idempotent.
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit HttpsServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tigress::relay

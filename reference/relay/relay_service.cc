@@ -1,0 +1,544 @@
+#include "reference/relay/relay_service.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+
+#include "protocol/uuid.h"
+
+namespace tigress::relay {
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kPathPrefix = "/v1/m";
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// For logs: the first 8 characters of an id, never a full claim or id.
+std::string Short(std::string_view id) {
+  std::string out;
+  for (char c : id.substr(0, 8)) {
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '?';
+  }
+  return out.empty() ? "-" : out;
+}
+
+std::string SafeToken(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 16)) out += std::isalpha(static_cast<unsigned char>(c)) ? c : '?';
+  return out;
+}
+
+const std::vector<FaultInfo> kFaults = {
+    {Fault::kNoRequestIdEcho, "no-request-id-echo", "never echo Mailbox-Request-ID (REPLAY-01)"},
+    {Fault::kDuplicateReprocessed, "duplicate-reprocessed",
+     "process a duplicate Mailbox-Request-ID again instead of 201 (REPLAY-02..04)"},
+    {Fault::kDuplicateCreateNoBody, "duplicate-create-no-body",
+     "answer a duplicate create with 201 and an empty body (REPLAY-12, C-05)"},
+    {Fault::kBindAnyClaim, "bind-any-claim",
+     "let any claim read, update and delete; nobody is refused (RELAY-31, RELAY-56)"},
+    {Fault::kNotFoundAs401, "not-found-as-401", "answer 401 instead of 404 for unknown mailboxes (RELAY-59, C-44)"},
+    {Fault::kNoExpiry, "no-expiry", "never enforce or sweep expiration (RELAY-45, SEC-07)"},
+    {Fault::kAcceptPastExpiration, "accept-past-expiration",
+     "accept past or malformed expirations as live mailboxes (RELAY-47, C-23)"},
+    {Fault::kIgnoreAccessRights, "ignore-access-rights", "do not enforce accessRights (RELAY-12, RELAY-48)"},
+    {Fault::kSequentialIds, "sequential-ids", "mailbox ids are a predictable counter (RELAY-04, SEC-06)"},
+    {Fault::kUrlLinkWithoutVersion, "urllink-without-version",
+     "urlLink is <public-url>/m/<id> without /v1 (RELAY-02, C-26)"},
+    {Fault::kPreviewUnescaped, "preview-unescaped",
+     "insert display information into the preview unescaped, javascript: URLs kept (SEC-10)"},
+    {Fault::kPreviewLeaksPayload, "preview-leaks-payload", "put payload data into the preview HTML (RELAY-28)"},
+    {Fault::kDeleteKeepsMailbox, "delete-keeps-mailbox", "answer 200 to delete but keep the mailbox (RELAY-22)"},
+    {Fault::kExpirationNotStrict, "expiration-not-strict",
+     "return expiration as 2026-01-01T00:00:00.000+00:00 instead of the wire form (RELAY-29, C-24)"},
+    {Fault::kPushToWriter, "push-to-writer", "notify the writer instead of the other party (RELAY-50, C-37)"},
+    {Fault::kBadJson500, "bad-json-500", "answer malformed JSON bodies with 500 instead of 400 (RELAY-10)"},
+    {Fault::kNoBodyLimit, "no-body-limit", "accept request bodies of any size (RELAY-55)"},
+    {Fault::kPlainHttp, "plain-http", "serve plain HTTP instead of TLS on the port (SEC-01)"},
+    {Fault::kAllowTls10, "allow-tls10", "accept TLS 1.0 and 1.1 with weak ciphers (SEC-03, C-43)"},
+};
+
+std::mutex& StderrMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+}  // namespace
+
+std::optional<std::string> FindHeader(const HeaderList& headers, std::string_view name) {
+  for (const auto& [k, v] : headers) {
+    if (EqualsIgnoreCase(k, name)) return v;
+  }
+  return std::nullopt;
+}
+
+const std::vector<FaultInfo>& AllFaults() { return kFaults; }
+
+Result<Fault> ParseFault(std::string_view name) {
+  std::string known;
+  for (const FaultInfo& f : kFaults) {
+    if (f.name == name) return f.fault;
+    known += known.empty() ? "" : ", ";
+    known += f.name;
+  }
+  return MakeError(Errc::kFieldInvalid, "--fault: unknown fault '" + std::string(name) + "' (known: " + known + ")");
+}
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string RenderPreviewImpl(const DisplayInformation& d, bool escape, const std::string& extra) {
+  auto e = [escape](std::string_view s) { return escape ? HtmlEscape(s) : std::string(s); };
+  std::string html =
+      "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"robots\" content=\"noindex\">\n<title>" +
+      e(d.title) + "</title>\n<meta property=\"og:title\" content=\"" + e(d.title) +
+      "\">\n<meta property=\"og:description\" content=\"" + e(d.description) + "\">\n";
+  // Only web images become og:image: a javascript: or data: URL is dropped.
+  bool web_image = StartsWithIgnoreCase(d.image_url, "https://") || StartsWithIgnoreCase(d.image_url, "http://");
+  if (web_image || !escape) {
+    html += "<meta property=\"og:image\" content=\"" + e(d.image_url) + "\">\n";
+  }
+  html += "</head>\n<body>\n<h1>" + e(d.title) + "</h1>\n<p>" + e(d.description) + "</p>\n" + extra +
+          "</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace
+
+std::string RenderPreview(const DisplayInformation& d) { return RenderPreviewImpl(d, true, ""); }
+
+// Per-request context: what every response needs (the echo) and what the
+// log line reports.
+struct RelayService::Call {
+  const HttpRequest& request;
+  std::optional<std::string> request_id;  // as received, echoed verbatim
+  std::string log_id = "-";
+};
+
+RelayService::RelayService(MailboxStore& store, RelayOptions options)
+    : store_(store), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
+  if (!options_.log) {
+    options_.log = [](std::string_view line) {
+      std::lock_guard lock(StderrMutex());
+      std::cerr << line << '\n' << std::flush;
+    };
+  }
+  if (!options_.new_mailbox_id) options_.new_mailbox_id = [] { return NewUuidV4(); };
+  while (!options_.public_url.empty() && options_.public_url.back() == '/') options_.public_url.pop_back();
+}
+
+SysSeconds RelayService::Now() const {
+  if (options_.fault == Fault::kNoExpiry) return SysSeconds::min();
+  return std::chrono::floor<std::chrono::seconds>(options_.clock());
+}
+
+bool RelayService::IsUsableToken(const NotificationToken& token) const {
+  if (token.type != "webhook" || !StartsWithIgnoreCase(token.token_data, "https://")) return false;
+  return std::any_of(options_.webhook_allow.begin(), options_.webhook_allow.end(),
+                     [&](const std::string& prefix) {
+                       return !prefix.empty() && token.token_data.compare(0, prefix.size(), prefix) == 0;
+                     });
+}
+
+std::optional<NotificationToken> RelayService::Usable(const std::optional<NotificationToken>& t) const {
+  if (t && IsUsableToken(*t)) return t;
+  return std::nullopt;
+}
+
+Result<std::size_t> RelayService::Sweep() {
+  if (options_.fault == Fault::kNoExpiry) return std::size_t{0};
+  return store_.SweepExpired(std::chrono::floor<std::chrono::seconds>(options_.clock()));
+}
+
+namespace {
+
+HttpResponse JsonResponse(int status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", std::string(kJson));
+  r.body = body.dump();
+  return r;
+}
+
+// Errors carry the catalogue token and a detail naming the field or header;
+// never a claim, payload or display value.
+HttpResponse ErrorResponse(int status, std::string_view token, std::string_view detail) {
+  return JsonResponse(status, Json{{"error", token}, {"detail", detail}});
+}
+
+HttpResponse ErrorResponse(int status, const Error& e) { return ErrorResponse(status, e.Token(), e.detail); }
+
+HttpResponse EmptyResponse(int status, std::string body = {}) {
+  HttpResponse r;
+  r.status = status;
+  if (!body.empty()) {
+    r.headers.emplace_back("Content-Type", std::string(kJson));
+    r.body = std::move(body);
+  }
+  return r;
+}
+
+HttpResponse NotFound() { return ErrorResponse(404, "relay.not_found", "no such mailbox"); }
+HttpResponse Unauthorized() {
+  return ErrorResponse(401, "relay.unauthorized", "the device claim may not perform this operation");
+}
+
+HttpResponse MethodNotAllowed(std::string_view allow) {
+  HttpResponse r = ErrorResponse(405, "relay.method_not_allowed", "method not allowed on this resource");
+  r.headers.emplace_back("Allow", std::string(allow));
+  return r;
+}
+
+// A header that must be a UUID (any version, C-25). Errors: FieldMissing or
+// UuidInvalid naming the header.
+Result<std::string> RequiredUuidHeader(const HttpRequest& request, std::string_view name) {
+  std::optional<std::string> v = FindHeader(request.headers, name);
+  if (!v) return MakeError(Errc::kFieldMissing, std::string(name) + ": required header is missing");
+  if (!IsUuid(*v)) return MakeError(Errc::kUuidInvalid, std::string(name) + ": not a UUID");
+  return *v;
+}
+
+}  // namespace
+
+HttpResponse RelayService::Handle(const HttpRequest& request) {
+  Call call{request, FindHeader(request.headers, kHeaderRequestId)};
+  HttpResponse response = Dispatch(call);
+  if (call.request_id && options_.fault != Fault::kNoRequestIdEcho) {
+    response.headers.emplace_back(std::string(kHeaderRequestId), *call.request_id);
+  }
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  options_.log("relay: " + SafeToken(request.method) + " " + call.log_id + " " + std::to_string(response.status));
+  return response;
+}
+
+HttpResponse RelayService::Dispatch(Call& call) {
+  const HttpRequest& request = call.request;
+  std::string_view path = request.target;
+  if (std::size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+  if (std::size_t f = path.find('#'); f != std::string_view::npos) path = path.substr(0, f);
+
+  if (options_.fault != Fault::kNoBodyLimit && request.body.size() > options_.max_body) {
+    return ErrorResponse(413, "relay.body_too_large",
+                         "request body exceeds " + std::to_string(options_.max_body) + " octets");
+  }
+  if (path == kPathPrefix) {
+    call.log_id = "m";
+    if (request.method != "POST") return MethodNotAllowed("POST");
+    return Create(call);
+  }
+  if (path.size() <= kPathPrefix.size() + 1 || path.substr(0, kPathPrefix.size() + 1) != "/v1/m/") {
+    return ErrorResponse(404, "relay.no_route", "no such resource");
+  }
+  std::string_view raw_id = path.substr(kPathPrefix.size() + 1);
+  call.log_id = Short(raw_id);
+  if (!IsUuid(raw_id)) return ErrorResponse(404, "relay.not_found", "mailbox id is not a UUID");
+  std::string id = Lower(raw_id);
+  const std::string& m = request.method;
+  if (m == "GET") return Preview(call, id);
+  if (m == "POST") return ReadSecure(call, id);
+  if (m == "PUT") return Update(call, id);
+  if (m == "DELETE") return Delete(call, id);
+  if (m == "PATCH") return Relinquish(call, id);
+  return MethodNotAllowed("GET, POST, PUT, DELETE, PATCH");
+}
+
+HttpResponse RelayService::StoreError(Call& call, const Error& e) {
+  options_.log("relay: store failure on " + call.log_id + ": " + e.Message());
+  return ErrorResponse(500, "relay.store_failure", "internal storage error");
+}
+
+HttpResponse RelayService::Create(Call& call) {
+  const HttpRequest& request = call.request;
+  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  if (!claim) return ErrorResponse(400, claim.error());
+  Result<std::string> rid = RequiredUuidHeader(request, kHeaderRequestId);
+  if (!rid) return ErrorResponse(400, rid.error());
+
+  Result<CreateMailboxRequest> body = ParseCreateMailboxRequest(request.body);
+  if (!body) {
+    if (options_.fault == Fault::kBadJson500 && body.error().Is(Errc::kJsonInvalid)) {
+      return ErrorResponse(500, "relay.internal", "parser crashed");
+    }
+    return ErrorResponse(400, body.error());
+  }
+  if (auto shape = ValidatePayloadShape(body->payload); !shape) {
+    return ErrorResponse(400, shape.error().Token(), "payload: " + shape.error().detail);
+  }
+  SysSeconds now = std::chrono::floor<std::chrono::seconds>(options_.clock());
+  Mailbox m;
+  m.access_rights = "RD";
+  m.expiration = now + options_.default_ttl;
+  if (body->mailbox_configuration) {
+    const MailboxConfiguration& config = *body->mailbox_configuration;
+    if (config.access_rights) {
+      if (auto ok = ValidateAccessRights(*config.access_rights); !ok) return ErrorResponse(400, ok.error());
+      m.access_rights = *config.access_rights;
+    }
+    if (config.expiration) {
+      Result<SysSeconds> exp = ParseRfc3339(*config.expiration);
+      if (!exp) {
+        if (options_.fault != Fault::kAcceptPastExpiration) {
+          return ErrorResponse(400, exp.error().Token(),
+                               "mailboxConfiguration.expiration: " + exp.error().detail);
+        }
+      } else if (*exp <= now && options_.fault != Fault::kAcceptPastExpiration) {
+        return ErrorResponse(400, "json.field_invalid", "mailboxConfiguration.expiration: is not in the future");
+      } else {
+        m.expiration = *exp;
+      }
+    }
+  }
+  if (options_.fault == Fault::kAcceptPastExpiration && m.expiration <= now) {
+    m.expiration = now + options_.default_ttl;
+  }
+  if (options_.fault == Fault::kSequentialIds) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012llx", ++sequence_);
+    m.id = buf;
+  } else {
+    m.id = options_.new_mailbox_id();
+  }
+  m.initiator_claim = *claim;
+  m.payload = body->payload;
+  m.display = body->display_information;
+  m.initiator_token = Usable(body->notification_token);
+
+  CreateMailboxResponse out;
+  out.url_link = options_.public_url + (options_.fault == Fault::kUrlLinkWithoutVersion ? "/m/" : "/v1/m/") + m.id;
+  out.is_push_notification_supported = m.initiator_token.has_value();
+  std::string response_body = ToJson(out).dump();
+
+  RequestKey key{*claim, *rid};
+  if (options_.fault == Fault::kDuplicateReprocessed) key.request_id.reset();
+  Result<StoreOutcome> r = store_.Create(m, key, response_body);
+  if (!r) return StoreError(call, r.error());
+  if (r->status == StoreStatus::kDuplicate) {
+    if (options_.fault == Fault::kDuplicateCreateNoBody) return EmptyResponse(201);
+    call.log_id = "m(dup)";
+    return EmptyResponse(201, r->recorded_body);
+  }
+  call.log_id = Short(m.id);
+  HttpResponse resp;
+  resp.status = 200;
+  resp.headers.emplace_back("Content-Type", std::string(kJson));
+  resp.body = std::move(response_body);
+  return resp;
+}
+
+HttpResponse RelayService::Preview(Call& call, const std::string& id) {
+  Result<std::optional<Mailbox>> m = store_.Get(id, Now());
+  if (!m) return StoreError(call, m.error());
+  if (!*m) return NotFound();
+  HttpResponse r;
+  r.status = 200;
+  r.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
+  r.headers.emplace_back("Content-Security-Policy", std::string(kPreviewCsp));
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  std::string extra;
+  if (options_.fault == Fault::kPreviewLeaksPayload) extra = "<!-- " + (*m)->payload.data + " -->\n";
+  r.body = RenderPreviewImpl((*m)->display, options_.fault != Fault::kPreviewUnescaped, extra);
+  return r;
+}
+
+HttpResponse RelayService::ReadSecure(Call& call, const std::string& id) {
+  const HttpRequest& request = call.request;
+  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  if (!claim) return ErrorResponse(400, claim.error());
+  // The read body is optional (C-13); one that does not parse is ignored
+  // rather than refused, since A.6.5 defines no 400.
+  std::optional<NotificationToken> token;
+  if (!request.body.empty()) {
+    if (auto body = ParseReadSecureContentRequest(request.body)) token = Usable(body->notification_token);
+  }
+  Result<StoreOutcome> r = StoreOutcome{};
+  if (options_.fault == Fault::kBindAnyClaim) {
+    Result<std::optional<Mailbox>> m = store_.Get(id, Now());
+    if (!m) return StoreError(call, m.error());
+    StoreOutcome o;
+    o.status = *m ? StoreStatus::kOk : StoreStatus::kNotFound;
+    o.mailbox = *m;
+    r = o;
+  } else {
+    char right = options_.fault == Fault::kIgnoreAccessRights ? kNoRightCheck : 'R';
+    r = store_.ReadAndBind(id, *claim, Now(), right, token);
+  }
+  if (!r) return StoreError(call, r.error());
+  switch (r->status) {
+    case StoreStatus::kNotFound:
+      return options_.fault == Fault::kNotFoundAs401 ? Unauthorized() : NotFound();
+    case StoreStatus::kUnauthorized:
+    case StoreStatus::kDuplicate:
+      return Unauthorized();
+    case StoreStatus::kOk:
+      break;
+  }
+  const Mailbox& m = *r->mailbox;
+  ReadSecureContentResponse out{m.payload, m.display, FormatUtc(m.expiration)};
+  if (options_.fault == Fault::kExpirationNotStrict) {
+    out.expiration = out.expiration.substr(0, 19) + ".000+00:00";
+  }
+  return JsonResponse(200, ToJson(out));
+}
+
+HttpResponse RelayService::Update(Call& call, const std::string& id) {
+  const HttpRequest& request = call.request;
+  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  if (!claim) return ErrorResponse(400, claim.error());
+  Result<std::string> rid = RequiredUuidHeader(request, kHeaderRequestId);
+  if (!rid) return ErrorResponse(400, rid.error());
+  Result<UpdateMailboxRequest> body = ParseUpdateMailboxRequest(request.body);
+  if (!body) {
+    if (options_.fault == Fault::kBadJson500 && body.error().Is(Errc::kJsonInvalid)) {
+      return ErrorResponse(500, "relay.internal", "parser crashed");
+    }
+    return ErrorResponse(400, body.error());
+  }
+  if (auto shape = ValidatePayloadShape(body->payload); !shape) {
+    return ErrorResponse(400, shape.error().Token(), "payload: " + shape.error().detail);
+  }
+  std::optional<NotificationToken> token = Usable(body->notification_token);
+  RequestKey key{*claim, *rid};
+  if (options_.fault == Fault::kDuplicateReprocessed) key.request_id.reset();
+  char right = options_.fault == Fault::kIgnoreAccessRights ? kNoRightCheck : 'W';
+
+  Result<StoreOutcome> r = StoreOutcome{};
+  if (options_.fault == Fault::kBindAnyClaim) {
+    // Anyone may write: update as the initiator would, whoever calls.
+    Result<std::optional<Mailbox>> m = store_.Get(id, Now());
+    if (!m) return StoreError(call, m.error());
+    if (!*m) return NotFound();
+    key.claim = (*m)->initiator_claim;
+    key.request_id.reset();
+    r = store_.Update(id, key, Now(), kNoRightCheck, body->payload, std::nullopt, "");
+  } else {
+    r = store_.Update(id, key, Now(), right, body->payload, token, "");
+  }
+  if (!r) return StoreError(call, r.error());
+  switch (r->status) {
+    case StoreStatus::kNotFound:
+      return options_.fault == Fault::kNotFoundAs401 ? Unauthorized() : NotFound();
+    case StoreStatus::kUnauthorized:
+      return Unauthorized();
+    case StoreStatus::kDuplicate:
+    case StoreStatus::kOk:
+      break;
+  }
+  const Mailbox& m = *r->mailbox;
+  bool writer_is_initiator = r->party == Party::kInitiator;
+  if (r->status == StoreStatus::kDuplicate) {
+    // No state change; the body still tells the writer whether it gets pushes.
+    const auto& mine = writer_is_initiator ? m.initiator_token : m.recipient_token;
+    return JsonResponse(201, ToJson(UpdateMailboxResponse{mine.has_value()}));
+  }
+  const std::optional<NotificationToken>& own = writer_is_initiator ? m.initiator_token : m.recipient_token;
+  const std::optional<NotificationToken>& other = writer_is_initiator ? m.recipient_token : m.initiator_token;
+  bool other_is_bound = writer_is_initiator ? m.recipient_claim.has_value() : true;
+  if (options_.notifier != nullptr) {
+    if (options_.fault == Fault::kPushToWriter) {
+      if (own) options_.notifier->Notify(*own);
+    } else if (other && other_is_bound) {
+      options_.notifier->Notify(*other);
+    }
+  }
+  return JsonResponse(200, ToJson(UpdateMailboxResponse{own.has_value()}));
+}
+
+HttpResponse RelayService::Delete(Call& call, const std::string& id) {
+  const HttpRequest& request = call.request;
+  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  if (!claim) return ErrorResponse(400, claim.error());
+  Result<std::string> rid = RequiredUuidHeader(request, kHeaderRequestId);
+  if (!rid) return ErrorResponse(400, rid.error());
+  RequestKey key{*claim, *rid};
+  char right = options_.fault == Fault::kIgnoreAccessRights ? kNoRightCheck : 'D';
+
+  Result<StoreOutcome> r = StoreOutcome{};
+  if (options_.fault == Fault::kDeleteKeepsMailbox || options_.fault == Fault::kBindAnyClaim) {
+    Result<std::optional<Mailbox>> m = store_.Get(id, Now());
+    if (!m) return StoreError(call, m.error());
+    StoreOutcome o;
+    o.status = !*m ? StoreStatus::kNotFound
+               : (options_.fault == Fault::kBindAnyClaim || PartyOf(**m, *claim) != Party::kNone)
+                   ? StoreStatus::kOk
+                   : StoreStatus::kUnauthorized;
+    if (options_.fault == Fault::kBindAnyClaim && o.status == StoreStatus::kOk) {
+      key.claim = (*m)->initiator_claim;
+      r = store_.Delete(id, key, Now(), kNoRightCheck, "");
+    } else {
+      r = o;
+    }
+  } else {
+    r = store_.Delete(id, key, Now(), right, "");
+  }
+  if (!r) return StoreError(call, r.error());
+  switch (r->status) {
+    case StoreStatus::kNotFound:
+      return options_.fault == Fault::kNotFoundAs401 ? Unauthorized() : NotFound();
+    case StoreStatus::kUnauthorized:
+    case StoreStatus::kDuplicate:
+      return Unauthorized();
+    case StoreStatus::kOk:
+      break;
+  }
+  return EmptyResponse(200);
+}
+
+HttpResponse RelayService::Relinquish(Call& call, const std::string& id) {
+  const HttpRequest& request = call.request;
+  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  if (!claim) return ErrorResponse(400, claim.error());
+  Result<std::string> rid = RequiredUuidHeader(request, kHeaderRequestId);
+  if (!rid) return ErrorResponse(400, rid.error());
+  RequestKey key{*claim, *rid};
+  if (options_.fault == Fault::kDuplicateReprocessed) key.request_id.reset();
+  Result<StoreOutcome> r = store_.Relinquish(id, key, Now(), "");
+  if (!r) return StoreError(call, r.error());
+  switch (r->status) {
+    case StoreStatus::kNotFound:
+      return options_.fault == Fault::kNotFoundAs401 ? Unauthorized() : NotFound();
+    case StoreStatus::kUnauthorized:
+      return Unauthorized();
+    case StoreStatus::kDuplicate:
+      return EmptyResponse(201, "{}");
+    case StoreStatus::kOk:
+      break;
+  }
+  return EmptyResponse(200);
+}
+
+}  // namespace tigress::relay
