@@ -1,0 +1,113 @@
+#include "harness/probe_client.h"
+
+#include <curl/curl.h>
+
+#include <strings.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+
+namespace tigress::harness {
+
+namespace {
+
+std::once_flag g_curl_init;
+
+std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* resp = static_cast<HttpResponse*>(user);
+  std::string line(data, size * n);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new response (e.g. after a 100 Continue): start over.
+    resp->headers.clear();
+    resp->http_version = line.substr(0, line.find(' '));
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string::npos) return size * n;
+  std::string name = line.substr(0, colon);
+  std::string value = line.substr(colon + 1);
+  auto first = value.find_first_not_of(" \t");
+  value = first == std::string::npos ? "" : value.substr(first);
+  resp->headers.emplace_back(std::move(name), std::move(value));
+  return size * n;
+}
+
+}  // namespace
+
+std::string StripFragment(const std::string& url) { return url.substr(0, url.find('#')); }
+
+ProbeClient::ProbeClient(std::string ca_file) : ca_file_(std::move(ca_file)) {
+  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) return MakeError(Errc::kHttpTransport, "curl_easy_init failed");
+  CURL* h = curl.get();
+  HttpResponse resp;
+  const std::string url = StripFragment(request.url);
+
+  curl_slist* raw_headers = nullptr;
+  bool has_content_type = false;
+  for (const auto& [name, value] : request.headers) {
+    // "Name;" is curl's way to send a header with an empty value.
+    std::string line = value.empty() ? name + ";" : name + ": " + value;
+    raw_headers = curl_slist_append(raw_headers, line.c_str());
+    if (name.size() == 12 && strncasecmp(name.c_str(), "Content-Type", 12) == 0) has_content_type = true;
+  }
+  raw_headers = curl_slist_append(raw_headers, "Expect:");
+  if (!has_content_type) raw_headers = curl_slist_append(raw_headers, "Content-Type:");
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(raw_headers, &curl_slist_free_all);
+
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  if (request.body) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body->data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+  } else if (request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
+    // An empty body with Content-Length: 0, rather than curl waiting on stdin.
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(0));
+  }
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_CAINFO, ca_file_.c_str());
+  curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(request.timeout.count(), 5000)));
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp);
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+
+  CURLcode rc = curl_easy_perform(h);
+  double total = 0;
+  curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &total);
+  resp.elapsed_ms = total * 1000.0;
+  if (rc != CURLE_OK) {
+    return MakeError(Errc::kHttpTransport, request.method + " " + url + ": " + curl_easy_strerror(rc) +
+                                               (errbuf[0] ? std::string(" (") + errbuf + ")" : std::string()));
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  resp.status = static_cast<int>(status);
+  return resp;
+}
+
+}  // namespace tigress::harness

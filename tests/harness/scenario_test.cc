@@ -1,0 +1,117 @@
+#include "harness/scenario.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace tigress::harness {
+namespace {
+
+using ::testing::HasSubstr;
+
+bool Known(const std::string& id) { return id == "RELAY-01" || id == "RELAY-31" || id == "REPLAY-01"; }
+
+constexpr char kGood[] = R"(id: relay/create-basic
+title: Create returns a urlLink
+requirements: [RELAY-01]
+keywords: [smoke]
+roles: [relay]
+steps:
+  - http:
+      method: POST
+      path: /v1/m
+      headers: {Mailbox-Device-Claim: "${uuid:init}", Mailbox-Request-ID: "${fresh_uuid}"}
+      body: {payload: {type: AEAD_AES_128_GCM, data: "${b64:44}"}}
+    save: {create: json}
+    expect:
+      - {req: RELAY-01, status: 200}
+      - {req: REPLAY-01, header: Mailbox-Request-ID, present: true}
+      - {req: RELAY-01, json: urlLink, matches: "^https://"}
+  - parallel:
+      repeat: 4
+      steps:
+        - http: {method: POST, url: "${create.urlLink}", headers: {Mailbox-Device-Claim: "${uuid}"}}
+          expect: [{req: RELAY-31, status: [200, 401]}]
+    expect:
+      - {req: RELAY-31, count: {status: 200}, equals: 1}
+)";
+
+TEST(ScenarioLoader, LoadsStepsExpectationsAndRequirements) {
+  auto s = LoadScenarioString(kGood, "relay/create.yaml", Known);
+  ASSERT_TRUE(s) << s.error().Message();
+  EXPECT_EQ(s->id, "relay/create-basic");
+  EXPECT_EQ(s->Area(), "relay");
+  ASSERT_EQ(s->steps.size(), 2u);
+  EXPECT_EQ(s->steps[0].kind, Step::Kind::kHttp);
+  EXPECT_EQ(s->steps[0].expect.size(), 3u);
+  EXPECT_EQ(s->steps[0].save.at(0), (std::pair<std::string, std::string>("create", "json")));
+  EXPECT_EQ(s->steps[1].repeat, 4);
+  EXPECT_EQ(s->steps[1].expect[0].subject, Expectation::Subject::kCount);
+  // Requirements cited by expectations join the declared ones.
+  EXPECT_THAT(s->requirements, ::testing::UnorderedElementsAre("RELAY-01", "REPLAY-01", "RELAY-31"));
+  EXPECT_EQ(s->steps[0].expect[0].where, "relay/create.yaml:14");
+}
+
+struct BadCase {
+  std::string text;
+  std::string message;
+};
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  return text.replace(pos, from.size(), to);
+}
+
+class ScenarioErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ScenarioErrors, NameFileAndLine) {
+  auto s = LoadScenarioString(GetParam().text, "s.yaml", Known);
+  ASSERT_FALSE(s);
+  EXPECT_THAT(s.error().Message(), HasSubstr(GetParam().message));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ScenarioErrors,
+    ::testing::Values(
+        BadCase{Replace(kGood, "keywords:", "keywrods:"), "s.yaml:4: unknown key 'keywrods' in scenario"},
+        BadCase{Replace(kGood, "      method: POST\n      path", "      methd: POST\n      path"),
+                "s.yaml:8: unknown key 'methd' in http"},
+        BadCase{Replace(kGood, "{req: RELAY-01, status: 200}", "{req: RELAY-99, status: 200}"),
+                "s.yaml:14: unknown requirement ID 'RELAY-99'"},
+        BadCase{Replace(kGood, "requirements: [RELAY-01]", "requirements: [NOPE-1]"),
+                "s.yaml:3: unknown requirement ID 'NOPE-1'"},
+        BadCase{Replace(kGood, "${create.urlLink}", "${creat.urlLink}"),
+                "s.yaml:20: undefined variable ${creat.urlLink}"},
+        BadCase{Replace(kGood, "{req: RELAY-01, status: 200}", "{status: 200}"),
+                "s.yaml:14: every expectation must cite a requirement"},
+        BadCase{Replace(kGood, "matches: \"^https://\"", "matches: \"([\""), "invalid regular expression"},
+        BadCase{Replace(kGood, "roles: [relay]", "roles: [initiator]"), "an http step needs the relay role"},
+        BadCase{Replace(kGood, "{req: RELAY-31, count: {status: 200}, equals: 1}", "{req: RELAY-31, status: 200}"),
+                "s.yaml:23: status applies to http steps"},
+        BadCase{Replace(kGood, "id: relay/create-basic", "id: Bad Id"), "s.yaml:1: id 'Bad Id'"}));
+
+TEST(ScenarioLoader, RefusesDuplicateIdsAcrossFiles) {
+  auto dir = std::filesystem::temp_directory_path() / ("tigress-scn-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "a");
+  std::ofstream(dir / "a" / "one.yaml") << kGood;
+  std::ofstream(dir / "two.yaml") << kGood;
+  auto set = LoadScenarioDir(dir, Known);
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(set);
+  EXPECT_THAT(set.error().Message(), HasSubstr("two.yaml:1: duplicate scenario id 'relay/create-basic'"));
+  EXPECT_THAT(set.error().Message(), HasSubstr("one.yaml"));
+}
+
+TEST(ScenarioLoader, VariablesSavedLaterAreNotVisibleEarlier) {
+  std::string text = Replace(kGood, "Mailbox-Request-ID: \"${fresh_uuid}\"", "Mailbox-Request-ID: \"${create.x}\"");
+  auto s = LoadScenarioString(text, "s.yaml", Known);
+  ASSERT_FALSE(s);
+  EXPECT_TRUE(s.error().Is(Errc::kVariableUndefined));
+  EXPECT_THAT(s.error().Message(), HasSubstr("s.yaml:10"));
+}
+
+}  // namespace
+}  // namespace tigress::harness

@@ -1,0 +1,144 @@
+#include "harness/supervisor.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace tigress::harness {
+namespace {
+
+using ::testing::HasSubstr;
+
+class SupervisorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("tigress-sup-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  ProcessSpec Spec(std::vector<std::string> argv) {
+    ProcessSpec s;
+    s.name = "test";
+    s.argv = std::move(argv);
+    s.workdir = dir_ / "work";
+    s.stderr_path = dir_ / "stderr.log";
+    s.stdout_path = dir_ / "stdout.log";
+    s.grace = std::chrono::milliseconds(500);
+    return s;
+  }
+
+  std::filesystem::path dir_;
+};
+
+bool Alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+TEST_F(SupervisorTest, StopKillsTheWholeProcessGroup) {
+  // The shell leaves a background grandchild behind; both must go.
+  auto spec = Spec({"/bin/sh", "-c", "sleep 30 & echo $! > grandchild.pid; echo READY; wait"});
+  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p) << p.error().Message();
+  ASSERT_TRUE((*p)->WaitReady()) << "never printed READY";
+  pid_t grandchild = 0;
+  std::ifstream(dir_ / "work" / "grandchild.pid") >> grandchild;
+  ASSERT_GT(grandchild, 0);
+  EXPECT_TRUE(Alive(grandchild));
+  EXPECT_EQ(::getpgid(grandchild), (*p)->pid()) << "the grandchild is in the child's process group";
+  const int live_before = LiveProcessGroups();
+  (*p)->Stop();
+  EXPECT_FALSE((*p)->Running());
+  // The grandchild was re-parented to init (or a subreaper); SIGKILL is
+  // delivered asynchronously, so wait (bounded) until it is gone or a zombie.
+  auto gone = [grandchild] {
+    if (!Alive(grandchild)) return true;
+    std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
+    std::string pid_s, comm, state;
+    stat >> pid_s >> comm >> state;
+    return state == "Z" || state.empty();
+  };
+  for (int i = 0; i < 200 && !gone(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(gone()) << "grandchild " << grandchild << " survived Stop()";
+  EXPECT_EQ(LiveProcessGroups(), live_before - 1);
+}
+
+TEST_F(SupervisorTest, DetectsAChildThatDiesBeforeItIsReady) {
+  auto spec = Spec({"/bin/sh", "-c", "echo boom >&2; exit 7"});
+  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p) << p.error().Message();
+  auto r = (*p)->WaitReady();
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kProcessDied)) << r.error().Message();
+  EXPECT_THAT(r.error().Message(), HasSubstr("exited with status 7"));
+  EXPECT_THAT(r.error().Message(), HasSubstr("boom"));
+}
+
+TEST_F(SupervisorTest, DetectsAChildThatDiesMidCase) {
+  // The child blocks reading its stdin pipe until the harness closes it.
+  auto spec = Spec({"/bin/sh", "-c", "read line; exit 4"});
+  spec.pipe_stdio = true;
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p) << p.error().Message();
+  EXPECT_TRUE((*p)->Running());
+  EXPECT_EQ((*p)->ExitDescription(), "running");
+  (*p)->CloseStdin();
+  EXPECT_TRUE((*p)->WaitExit(std::chrono::seconds(5)));
+  EXPECT_FALSE((*p)->Running());
+  EXPECT_EQ((*p)->ExitDescription(), "exited with status 4");
+}
+
+TEST_F(SupervisorTest, ReportsNotReadyWhenTheReadyLineNeverComes) {
+  auto spec = Spec({"/bin/sh", "-c", "sleep 30"});
+  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::milliseconds(300)};
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p);
+  auto r = (*p)->WaitReady();
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kProcessNotReady)) << r.error().Message();
+}
+
+TEST_F(SupervisorTest, WaitsForATcpListener) {
+  auto port = FreeLoopbackPort();
+  ASSERT_TRUE(port);
+  auto spec = Spec({"/usr/bin/python3", "-c",
+                    "import socket,sys,time\n"
+                    "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); time.sleep(30)",
+                    std::to_string(*port)});
+  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kTcp, .token = "", .timeout = std::chrono::seconds(10)};
+  spec.port = *port;
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE((*p)->WaitReady());
+}
+
+TEST_F(SupervisorTest, RefusesAMissingExecutable) {
+  auto p = Process::Start(Spec({"/nonexistent/tigress-relay"}));
+  ASSERT_FALSE(p);
+  EXPECT_TRUE(p.error().Is(Errc::kProcessStartFailed));
+  EXPECT_THAT(p.error().Message(), HasSubstr("/nonexistent/tigress-relay"));
+}
+
+TEST_F(SupervisorTest, PassesEnvironmentAndCapturesStderr) {
+  auto spec = Spec({"/bin/sh", "-c", "echo \"port=$TIGRESS_PORT\" >&2"});
+  spec.env = {{"TIGRESS_PORT", "4242"}};
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE((*p)->WaitExit(std::chrono::seconds(5)));
+  std::ifstream in(dir_ / "stderr.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_THAT(ss.str(), HasSubstr("port=4242"));
+}
+
+}  // namespace
+}  // namespace tigress::harness
