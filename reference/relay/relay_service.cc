@@ -57,7 +57,7 @@ const std::vector<FaultInfo> kFaults = {
     {Fault::kNotFoundAs401, "not-found-as-401", "answer 401 instead of 404 for unknown mailboxes (RELAY-59, C-44)"},
     {Fault::kNoExpiry, "no-expiry", "never enforce or sweep expiration (RELAY-45, SEC-07)"},
     {Fault::kAcceptPastExpiration, "accept-past-expiration",
-     "accept past or malformed expirations as live mailboxes (RELAY-47, C-23)"},
+     "accept an already-past expiration (the mailbox gets the default lifetime) (RELAY-47, C-23)"},
     {Fault::kIgnoreAccessRights, "ignore-access-rights", "do not enforce accessRights (RELAY-12, RELAY-48)"},
     {Fault::kSequentialIds, "sequential-ids", "mailbox ids are a predictable counter (RELAY-04, SEC-06)"},
     {Fault::kUrlLinkWithoutVersion, "urllink-without-version",

@@ -61,7 +61,7 @@ enum class Fault {
   kBindAnyClaim,           // RELAY-31/56, SEC-04: any claim reads, nobody is refused
   kNotFoundAs401,          // RELAY-59/C-44: unknown mailbox answers 401
   kNoExpiry,               // RELAY-45, SEC-07: expiration is never enforced
-  kAcceptPastExpiration,   // RELAY-47/C-23: past or malformed expiration accepted
+  kAcceptPastExpiration,   // RELAY-47/C-23: a past expiration is accepted
   kIgnoreAccessRights,     // RELAY-12/48: accessRights are not enforced
   kSequentialIds,          // RELAY-04/05, SEC-06: mailbox ids are a counter
   kUrlLinkWithoutVersion,  // RELAY-02/C-26: urlLink is <public-url>/m/<id>
