@@ -1,0 +1,435 @@
+// Integration tests: the real tigress-relay binary over TLS on loopback, with
+// a libcurl client that trusts only the test PKI's CA.
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <latch>
+#include <mutex>
+#include <thread>
+
+#include "protocol/messages.h"
+#include "protocol/rfc3339.h"
+#include "protocol/uuid.h"
+#include "reference/relay/https_server.h"
+#include "reference/relay/testing/relay_process.h"
+
+namespace tigress::relay {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::ChildProcess;
+using testing::HttpsClient;
+using testing::PkiFiles;
+using testing::TempDir;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+const std::string kRelayBin = std::string(TIGRESS_BIN_DIR) + "/tigress-relay";
+
+Headers Auth(const std::string& claim, const std::string& rid = NewUuidV4()) {
+  return {{"Mailbox-Device-Claim", claim}, {"Mailbox-Request-ID", rid}};
+}
+
+std::string CreateBody(std::uint8_t fill = 1, std::optional<Json> token = std::nullopt) {
+  Json j{{"payload", {{"type", "AEAD_AES_128_GCM"}, {"data", Base64Encode(Bytes(40, fill))}}},
+         {"displayInformation", {{"title", "Hotel room 12"}, {"description", "From Bob"}, {"imageURL", "https://i.test/k.png"}}},
+         {"mailboxConfiguration",
+          {{"accessRights", "RWD"}, {"expiration", FormatUtc(std::chrono::system_clock::now() + std::chrono::hours(1))}}}};
+  if (token) j["notificationToken"] = *token;
+  return j.dump();
+}
+
+std::string UpdateBody(std::uint8_t fill, std::optional<Json> token = std::nullopt) {
+  Json j{{"payload", {{"type", "AEAD_AES_128_GCM"}, {"data", Base64Encode(Bytes(40, fill))}}}};
+  if (token) j["notificationToken"] = *token;
+  return j.dump();
+}
+
+class RelayIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override { pki_ = PkiFiles::Write(dir_.path()).value(); }
+
+  std::vector<std::string> Args(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args{kRelayBin,   "--listen",     "127.0.0.1:0",
+                                  "--tls-cert", pki_.cert,      "--tls-key",
+                                  pki_.key,     "--public-url", "https://localhost:8443",
+                                  "--data-dir", (dir_.path() / "data").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  std::unique_ptr<ChildProcess> StartRelay(const std::vector<std::string>& extra = {}) {
+    auto relay = ChildProcess::StartAndWaitReady(Args(extra), dir_.path() / "relay.stderr");
+    EXPECT_TRUE(relay) << (relay ? "" : relay.error().Message());
+    return relay ? std::move(*relay) : nullptr;
+  }
+  std::string Stderr() {
+    std::ifstream in(dir_.path() / "relay.stderr");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  // "/v1/m/<id>" of a urlLink.
+  static std::string PathOf(const std::string& create_body) {
+    std::string url = Json::parse(create_body).at("urlLink").get<std::string>();
+    return url.substr(url.find("/v1/m/"));
+  }
+
+  TempDir dir_;
+  PkiFiles pki_;
+};
+
+TEST_F(RelayIntegrationTest, FullShareFlowOverTls) {
+  auto relay = StartRelay();
+  ASSERT_TRUE(relay);
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  std::string base = relay->BaseUrl();
+  std::string initiator = NewUuidV4(), recipient = NewUuidV4();
+
+  auto created = client.Send("POST", base + "/v1/m", Auth(initiator), CreateBody(1)).value();
+  ASSERT_EQ(created.status, 200) << created.body;
+  std::string url = Json::parse(created.body).at("urlLink").get<std::string>();
+  EXPECT_EQ(url.rfind("https://localhost:8443/v1/m/", 0), 0u);
+  std::string path = PathOf(created.body);
+
+  auto preview = client.Send("GET", base + path + "?v=h", {}).value();
+  EXPECT_EQ(preview.status, 200);
+  EXPECT_THAT(preview.body, HasSubstr("og:title\" content=\"Hotel room 12\""));
+  EXPECT_THAT(preview.Header("Content-Security-Policy").value_or(""), HasSubstr("default-src 'none'"));
+
+  auto read = client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value();
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(Json::parse(read.body).at("payload").at("data"), Base64Encode(Bytes(40, 1)));
+
+  std::string rid = NewUuidV4();
+  EXPECT_EQ(client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(2)).value().status, 200);
+  auto dup = client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(3)).value();
+  EXPECT_EQ(dup.status, 201);
+  EXPECT_EQ(dup.Header("Mailbox-Request-ID"), rid);
+  auto back = client.Send("POST", base + path, {{"Mailbox-Device-Claim", initiator}}).value();
+  EXPECT_EQ(Json::parse(back.body).at("payload").at("data"), Base64Encode(Bytes(40, 2)));
+  EXPECT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", NewUuidV4()}}).value().status, 401);
+  EXPECT_EQ(client.Send("DELETE", base + path, Auth(recipient)).value().status, 200);
+  EXPECT_EQ(client.Send("GET", base + path, {}).value().status, 404);
+
+  // The log has one line per request, with short ids only.
+  relay->Signal(SIGTERM);
+  EXPECT_EQ(relay->WaitExit().value(), 0);
+  std::string log = Stderr();
+  EXPECT_THAT(log, HasSubstr("PUT " + path.substr(6, 8) + " 201"));
+  EXPECT_THAT(log, Not(HasSubstr(path.substr(6))));
+  EXPECT_THAT(log, Not(HasSubstr(initiator)));
+  EXPECT_THAT(log, Not(HasSubstr(recipient)));
+  EXPECT_THAT(log, Not(HasSubstr(Base64Encode(Bytes(40, 2)))));
+}
+
+TEST_F(RelayIntegrationTest, ClientTrustingAnotherCaCannotConnect) {
+  auto relay = StartRelay();
+  ASSERT_TRUE(relay);
+  pki::TestPki other = pki::MakeTestPki().value();
+  HttpsClient stranger(other.ca_cert_pem);
+  EXPECT_FALSE(stranger.Send("GET", relay->BaseUrl() + "/v1/m/" + NewUuidV4(), {}));
+  HttpsClient trusting(pki_.pki.ca_cert_pem);
+  EXPECT_EQ(trusting.Send("GET", relay->BaseUrl() + "/v1/m/" + NewUuidV4(), {}).value().status, 404);
+}
+
+// Sends `request` in plaintext and returns whatever comes back (bounded).
+std::string RawExchange(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  std::string reply;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    (void)!write(fd, request.data(), request.size());
+    for (;;) {
+      pollfd pfd{fd, POLLIN, 0};
+      if (poll(&pfd, 1, 5000) <= 0) break;
+      char buf[4096];
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      reply.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  close(fd);
+  return reply;
+}
+
+TEST_F(RelayIntegrationTest, PlainHttpIsRefusedAndNothingIsProcessed) {
+  auto relay = StartRelay();
+  ASSERT_TRUE(relay);
+  std::string body = CreateBody();
+  std::string request = "POST /v1/m HTTP/1.1\r\nHost: localhost\r\nMailbox-Device-Claim: " + NewUuidV4() +
+                        "\r\nMailbox-Request-ID: " + NewUuidV4() +
+                        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\n\r\n" + body;
+  std::string reply = RawExchange(relay->port(), request);
+  EXPECT_THAT(reply, Not(HasSubstr("HTTP/1.1")));
+  EXPECT_THAT(reply, Not(HasSubstr("urlLink")));
+  relay->Signal(SIGTERM);
+  ASSERT_EQ(relay->WaitExit().value(), 0);
+  EXPECT_THAT(Stderr(), Not(HasSubstr("relay: POST")));  // no request reached the service
+  EXPECT_THAT(Stderr(), HasSubstr("tls handshake refused"));
+}
+
+TEST_F(RelayIntegrationTest, PlainHttpFaultServesPlaintextSoTheCheckAboveCanFail) {
+  auto relay = StartRelay({"--fault", "plain-http"});
+  ASSERT_TRUE(relay);
+  std::string reply = RawExchange(relay->port(), "GET /v1/m/" + NewUuidV4() +
+                                                     " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(reply, HasSubstr("HTTP/1.1 404"));
+}
+
+TEST_F(RelayIntegrationTest, OversizedBodyGets413AndTheConnectionStaysUsableForANewOne) {
+  auto relay = StartRelay({"--max-body", "65536"});
+  ASSERT_TRUE(relay);
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  std::string rid = NewUuidV4();
+  auto r = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4(), rid), std::string(70000, 'x')).value();
+  EXPECT_EQ(r.status, 413);
+  auto ok = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
+  EXPECT_EQ(ok.status, 200);
+}
+
+TEST_F(RelayIntegrationTest, OversizedHeadersAreRefused) {
+  auto relay = StartRelay();
+  ASSERT_TRUE(relay);
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  auto r = client.Send("GET", relay->BaseUrl() + "/v1/m/" + NewUuidV4(), {{"X-Big", std::string(20000, 'a')}});
+  ASSERT_TRUE(r) << r.error().Message();
+  EXPECT_TRUE(r->status == 431 || r->status == 400) << r->status;
+}
+
+TEST_F(RelayIntegrationTest, SixtyFourRacingFirstReadsBindExactlyOneClaim) {
+  auto relay = StartRelay();
+  ASSERT_TRUE(relay);
+  std::string base = relay->BaseUrl();
+  HttpsClient creator(pki_.pki.ca_cert_pem);
+  auto created = creator.Send("POST", base + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
+  ASSERT_EQ(created.status, 200);
+  std::string path = PathOf(created.body);
+
+  constexpr int kClients = 64;
+  std::vector<std::unique_ptr<HttpsClient>> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<HttpsClient>(pki_.pki.ca_cert_pem));
+  // Warm every connection (TLS handshake) on a preview first, so the reads
+  // themselves start together.
+  for (auto& c : clients) ASSERT_EQ(c->Send("GET", base + path, {}).value().status, 200);
+  std::latch start(kClients);
+  std::atomic<int> ok{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      std::string claim = NewUuidV4();
+      start.arrive_and_wait();
+      auto r = clients[static_cast<std::size_t>(i)]->Send("POST", base + path, {{"Mailbox-Device-Claim", claim}});
+      if (r && r->status == 200) {
+        ++ok;
+      } else if (r && r->status == 401) {
+        ++refused;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(refused.load(), kClients - 1);
+  EXPECT_EQ(other.load(), 0);
+}
+
+TEST_F(RelayIntegrationTest, SigkillMidRunLosesNoAcknowledgedRecord) {
+  auto relay = StartRelay();
+  ASSERT_TRUE(relay);
+  std::string base = relay->BaseUrl();
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  // A bound mailbox with a recorded update, acknowledged before the kill.
+  std::string initiator = NewUuidV4(), recipient = NewUuidV4(), rid = NewUuidV4();
+  auto created = client.Send("POST", base + "/v1/m", Auth(initiator), CreateBody()).value();
+  ASSERT_EQ(created.status, 200);
+  std::string path = PathOf(created.body);
+  ASSERT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value().status, 200);
+  ASSERT_EQ(client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(5)).value().status, 200);
+
+  // A writer keeps creating mailboxes while the relay is killed under it.
+  std::mutex mu;
+  std::vector<std::pair<std::string, std::string>> acknowledged;  // (claim+rid key, path)
+  std::atomic<bool> stop{false};
+  std::atomic<int> count{0};
+  std::condition_variable enough;
+  std::thread writer([&] {
+    HttpsClient w(pki_.pki.ca_cert_pem);
+    while (!stop) {
+      std::string claim = NewUuidV4();
+      auto r = w.Send("POST", base + "/v1/m", Auth(claim), CreateBody(7));
+      if (!r || r->status != 200) break;
+      std::lock_guard lock(mu);
+      acknowledged.emplace_back(claim, PathOf(r->body));
+      if (++count >= 40) enough.notify_one();
+    }
+  });
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(enough.wait_for(lock, std::chrono::seconds(20), [&] { return count >= 40; }));
+  }
+  relay->Signal(SIGKILL);
+  EXPECT_EQ(relay->WaitExit().value(), 128 + SIGKILL);
+  stop = true;
+  writer.join();
+
+  auto restarted = StartRelay();
+  ASSERT_TRUE(restarted);
+  base = restarted->BaseUrl();
+  HttpsClient after(pki_.pki.ca_cert_pem);
+  for (const auto& [claim, p] : acknowledged) {
+    ASSERT_EQ(after.Send("GET", base + p, {}).value().status, 200) << "lost acknowledged mailbox " << p;
+  }
+  EXPECT_GE(acknowledged.size(), 40u);
+  // Binding survived: a third claim is refused, the recipient still reads the update.
+  EXPECT_EQ(after.Send("POST", base + path, {{"Mailbox-Device-Claim", NewUuidV4()}}).value().status, 401);
+  auto read = after.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value();
+  EXPECT_EQ(Json::parse(read.body).at("payload").at("data"), Base64Encode(Bytes(40, 5)));
+  // The request-ID record survived: the retry is a duplicate.
+  EXPECT_EQ(after.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(6)).value().status, 201);
+}
+
+TEST_F(RelayIntegrationTest, MemoryStoreForgetsEverythingOnRestart) {
+  // The control for the test above: the same check catches a store that is not durable.
+  auto relay = StartRelay({"--store", "memory"});
+  ASSERT_TRUE(relay);
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  auto created = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
+  ASSERT_EQ(created.status, 200);
+  relay->Signal(SIGKILL);
+  ASSERT_TRUE(relay->WaitExit());
+  auto restarted = StartRelay({"--store", "memory"});
+  ASSERT_TRUE(restarted);
+  EXPECT_EQ(client.Send("GET", restarted->BaseUrl() + PathOf(created.body), {}).value().status, 404);
+}
+
+// A webhook receiver: an in-process HTTPS server with the same PKI.
+class Receiver {
+ public:
+  explicit Receiver(const pki::TestPki& pki) {
+    ServerOptions options;
+    options.cert_chain_pem = pki.server_cert_pem;
+    options.key_pem = pki.server_key_pem;
+    options.threads = 1;
+    options.log = [](std::string_view) {};
+    server_ = HttpsServer::Start(options, [this](const HttpRequest& r) {
+                {
+                  std::lock_guard lock(mu_);
+                  calls_.push_back(r);
+                }
+                cv_.notify_all();
+                return HttpResponse{204, {}, {}};
+              }).value();
+  }
+  std::string Url(const std::string& path) const {
+    return "https://127.0.0.1:" + std::to_string(server_->port()) + path;
+  }
+  [[nodiscard]] ::testing::AssertionResult WaitForCalls(std::size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    if (cv_.wait_for(lock, timeout, [&] { return calls_.size() >= n; })) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "waited for " << n << " webhook call(s), got " << calls_.size();
+  }
+  std::vector<HttpRequest> Calls() {
+    std::lock_guard lock(mu_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<HttpRequest> calls_;
+  std::unique_ptr<HttpsServer> server_;
+};
+
+TEST_F(RelayIntegrationTest, UpdateByRecipientPushesAnEmptyPostToTheInitiatorsWebhook) {
+  Receiver receiver(pki_.pki);
+  auto relay = StartRelay({"--webhook-allow", receiver.Url("/push/"), "--webhook-ca", pki_.ca});
+  ASSERT_TRUE(relay);
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  std::string base = relay->BaseUrl();
+  std::string initiator = NewUuidV4(), recipient = NewUuidV4();
+  Json init_token{{"type", "webhook"}, {"tokenData", receiver.Url("/push/initiator-7f3a")}};
+  auto created = client.Send("POST", base + "/v1/m", Auth(initiator), CreateBody(1, init_token)).value();
+  ASSERT_EQ(created.status, 200);
+  EXPECT_TRUE(Json::parse(created.body).at("isPushNotificationSupported").get<bool>());
+  std::string path = PathOf(created.body);
+  ASSERT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value().status, 200);
+  Json rec_token{{"type", "webhook"}, {"tokenData", receiver.Url("/push/recipient-19bc")}};
+  auto updated = client.Send("PUT", base + path, Auth(recipient), UpdateBody(2, rec_token)).value();
+  ASSERT_EQ(updated.status, 200);
+  EXPECT_TRUE(Json::parse(updated.body).at("isPushNotificationSupported").get<bool>());
+
+  ASSERT_TRUE(receiver.WaitForCalls(1, std::chrono::seconds(10)));
+  std::vector<HttpRequest> calls = receiver.Calls();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].method, "POST");
+  EXPECT_EQ(calls[0].target, "/push/initiator-7f3a");
+  EXPECT_TRUE(calls[0].body.empty());
+  std::string all_headers;
+  for (const auto& [k, v] : calls[0].headers) all_headers += k + ": " + v + "\n";
+  EXPECT_THAT(all_headers, Not(HasSubstr(path.substr(6, 8))));
+
+  // A token outside the allowed prefixes gets no push support.
+  Json evil{{"type", "webhook"}, {"tokenData", "https://127.0.0.1:1/elsewhere"}};
+  auto refused = client.Send("POST", base + "/v1/m", Auth(NewUuidV4()), CreateBody(1, evil)).value();
+  EXPECT_FALSE(Json::parse(refused.body).at("isPushNotificationSupported").get<bool>());
+}
+
+TEST_F(RelayIntegrationTest, UnknownFlagExitsWith2AndNamesIt) {
+  auto r = ChildProcess::Run(Args({"--no-such-flag"})).value();
+  EXPECT_EQ(r.first, 2);
+  EXPECT_THAT(r.second, HasSubstr("--no-such-flag"));
+  auto bad_fault = ChildProcess::Run(Args({"--fault", "nope"})).value();
+  EXPECT_EQ(bad_fault.first, 2);
+  EXPECT_THAT(bad_fault.second, HasSubstr("unknown fault 'nope'"));
+  auto missing_cert = ChildProcess::Run({kRelayBin, "--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem",
+                                         "--tls-key", pki_.key, "--public-url", "https://x", "--data-dir",
+                                         dir_.path().string()})
+                          .value();
+  EXPECT_EQ(missing_cert.first, 2);
+  EXPECT_THAT(missing_cert.second, HasSubstr("--tls-cert"));
+}
+
+TEST_F(RelayIntegrationTest, HelpListsEveryFlagAndFault) {
+  auto r = ChildProcess::Run({kRelayBin, "--help"}).value();
+  EXPECT_EQ(r.first, 0);
+  for (const char* flag : {"--listen", "--tls-cert", "--tls-key", "--public-url", "--data-dir", "--store",
+                           "--webhook-allow", "--webhook-ca", "--max-body", "--sweep-interval", "--default-ttl",
+                           "--fault"}) {
+    EXPECT_THAT(r.second, HasSubstr(flag));
+  }
+  for (const FaultInfo& f : AllFaults()) EXPECT_THAT(r.second, HasSubstr(std::string(f.name)));
+}
+
+TEST_F(RelayIntegrationTest, SweeperDeletesExpiredMailboxes) {
+  auto relay = StartRelay({"--sweep-interval", "1"});
+  ASSERT_TRUE(relay);
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  Json body = Json::parse(CreateBody());
+  body["mailboxConfiguration"]["expiration"] = FormatUtc(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  auto created = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), body.dump()).value();
+  ASSERT_EQ(created.status, 200);
+  // Wait (bounded) for the sweeper's log line rather than sleeping.
+  bool swept = false;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       !swept && std::chrono::steady_clock::now() < deadline;) {
+    swept = Stderr().find("swept 1 expired") != std::string::npos;
+    if (!swept) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(swept) << Stderr();
+  EXPECT_EQ(client.Send("GET", relay->BaseUrl() + PathOf(created.body), {}).value().status, 404);
+}
+
+}  // namespace
+}  // namespace tigress::relay
