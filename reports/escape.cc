@@ -117,8 +117,9 @@ std::string MarkdownInline(std::string_view text) {
       case '\t':
         if (!out.empty() && out.back() != ' ') out.push_back(' ');
         return;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '(': case ')':
-      case '#': case '!': case '~': case '|': case '{': case '}': case '+': case '-':
+      // Only what can start emphasis, code, links, strikethrough or a cell
+      // boundary mid-line; escaping more makes the text unreadable.
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '~': case '|':
         out.push_back('\\');
         out.push_back(static_cast<char>(cp));
         return;

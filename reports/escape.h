@@ -30,9 +30,9 @@ std::string HtmlEscape(std::string_view text);
 // U+FFFD; & < > " ' are escaped as entities valid in XML.
 std::string XmlEscape(std::string_view text);
 
-// `MarkdownInline` escapes text for a Markdown paragraph: backslash-escapes
-// Markdown punctuation, turns < > & into entities (no raw HTML gets through)
-// and folds line breaks into spaces.
+// `MarkdownInline` escapes text for inline Markdown (GFM): backslash-escapes
+// \ ` * _ [ ] ~ |, turns < > & into entities (no raw HTML gets through) and
+// folds line breaks into spaces. Not meant for the start of a line.
 std::string MarkdownInline(std::string_view text);
 
 // `MarkdownCell` is `MarkdownInline` for a table cell (also escapes '|').

@@ -1,0 +1,112 @@
+// summary.md: short enough for a PR comment or a CI job summary.
+#include <sstream>
+
+#include "reports/escape.h"
+#include "reports/render_util.h"
+#include "reports/writers.h"
+
+namespace tigress::reports {
+
+std::string RenderSummaryMarkdown(const RunResult& input, const Catalog* catalog,
+                                  const RedactionGuard* guard) {
+  const RunResult run = internal::Guarded(input, guard);
+  const RunSummary s = run.Summarize();
+  std::ostringstream out;
+
+  out << "# tigress-harness run " << MarkdownInline(run.run_id) << "\n\n";
+  out << (run.ExitCode() == 0 ? "**Result: OK**" : "**Result: FAILED**") << " (exit code "
+      << run.ExitCode() << "; " << s.unexpected << " unexpected)\n\n";
+  out << "- Profile: " << ProfileName(run.profile) << ", seed: " << run.seed << "\n";
+  if (!run.started.empty()) {
+    out << "- Started: " << MarkdownInline(run.started)
+        << ", finished: " << MarkdownInline(run.finished) << "\n";
+  }
+  if (!run.harness_version.empty()) {
+    out << "- Harness: " << MarkdownInline(run.harness_version) << "\n";
+  }
+  for (const ImplementationInfo& i : run.implementations) {
+    out << "- Implementation: " << MarkdownInline(i.name) << " "
+        << MarkdownInline(i.version) << " (" << MarkdownInline(internal::Join(i.roles, ", "))
+        << ")\n";
+  }
+  if (!run.command_line.empty()) out << "- Command: " << MarkdownCode(run.command_line) << "\n";
+  out << "\n";
+
+  out << "| Total | PASS | FAIL | WARN | INFO | UNSUPPORTED | ERROR | TIMEOUT | Expected failures | "
+         "Stale |\n";
+  out << "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  out << "| " << s.total << " | " << s.pass << " | " << s.fail << " | " << s.warn << " | "
+      << s.info << " | " << s.unsupported << " | " << s.error << " | " << s.timeout << " | "
+      << s.expected_failures << " | " << s.stale << " |\n\n";
+
+  std::vector<const CaseResult*> notable;
+  for (const CaseResult& c : run.cases) {
+    if (c.verdict != Verdict::kPass || c.stale_expectation) notable.push_back(&c);
+  }
+  out << "## Cases that did not pass (" << notable.size() << ")\n\n";
+  if (notable.empty()) {
+    out << "Every case passed.\n\n";
+  } else {
+    out << "| Verdict | Case | Requirements | Reason | Rerun |\n";
+    out << "|---|---|---|---|---|\n";
+    for (const CaseResult* c : notable) {
+      std::string verdict(VerdictName(c->verdict));
+      if (c->stale_expectation) {
+        verdict += " (stale expectation)";
+      } else if (c->expected_failure && IsFailing(c->verdict)) {
+        verdict += " (expected)";
+      } else if (c->Unexpected()) {
+        verdict += " (unexpected)";
+      }
+      std::string reason = internal::PrimaryReason(*c);
+      for (const Assertion& a : c->assertions) {
+        if (a.interpretation && a.verdict == c->verdict) {
+          reason += " (interpretation " + internal::Join(a.interpretation_refs, ", ") + ")";
+          break;
+        }
+      }
+      if (c->stale_expectation) reason = "known failure passed: " + c->expected_failure_reason;
+      std::vector<std::string> ids = internal::FailingRequirements(*c);
+      if (ids.empty()) ids = c->requirement_ids;
+      out << "| " << MarkdownCell(verdict) << " | " << MarkdownCell(c->case_id);
+      if (const std::string impls = internal::Implementations(*c); !impls.empty()) {
+        out << "<br>" << MarkdownCell(impls);
+      }
+      out << " | " << MarkdownCell(internal::Join(ids, ", ")) << " | " << MarkdownCell(reason)
+          << " | " << (c->rerun_command.empty() ? "" : MarkdownCode(c->rerun_command)) << " |\n";
+    }
+    out << "\n";
+  }
+
+  const std::vector<CoverageEntry> coverage = ComputeCoverage(run, catalog);
+  int tested = 0;
+  int untested_must = 0;
+  for (const CoverageEntry& e : coverage) {
+    if (e.worst) {
+      ++tested;
+    } else if (e.requirement != nullptr && e.requirement->severity == Severity::kMust) {
+      ++untested_must;
+    }
+  }
+  out << "## Requirement coverage\n\n";
+  out << tested << " of " << coverage.size() << " requirements checked";
+  if (catalog != nullptr) out << "; " << untested_must << " must-level requirements not tested";
+  out << ".\n\n";
+  if (tested > 0) {
+    out << "| Requirement | Level | Verdict | Cases |\n|---|---|---|---:|\n";
+    for (const CoverageEntry& e : coverage) {
+      if (!e.worst) continue;
+      std::string level = e.requirement == nullptr ? "(not in catalogue)" : e.requirement->level;
+      if (e.requirement != nullptr && e.requirement->interpretation) {
+        level += " (interp. " + internal::Join(e.requirement->interpretation_refs, ",") + ")";
+      }
+      out << "| " << MarkdownCell(e.requirement_id) << " | " << MarkdownCell(level) << " | "
+          << VerdictName(*e.worst) << " | " << e.cases.size() << " |\n";
+    }
+    out << "\n";
+  }
+  out << "Full details: report.html; machine-readable: report.json.\n";
+  return internal::FinalGuard(out.str(), guard);
+}
+
+}  // namespace tigress::reports

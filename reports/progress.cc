@@ -1,0 +1,122 @@
+#include "reports/progress.h"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "reports/escape.h"
+#include "reports/render_util.h"
+
+namespace tigress::reports {
+namespace {
+
+double NowSeconds() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::string Counter(std::size_t done, std::size_t total) {
+  std::string d = std::to_string(done);
+  const std::string t = std::to_string(total);
+  if (d.size() < t.size()) d.insert(0, t.size() - d.size(), ' ');
+  return "[" + d + "/" + t + "]";
+}
+
+void Bump(RunSummary& s, const CaseResult& c) {
+  ++s.total;
+  switch (c.verdict) {
+    case Verdict::kPass: ++s.pass; break;
+    case Verdict::kFail: ++s.fail; break;
+    case Verdict::kWarn: ++s.warn; break;
+    case Verdict::kInfo: ++s.info; break;
+    case Verdict::kUnsupported: ++s.unsupported; break;
+    case Verdict::kError: ++s.error; break;
+    case Verdict::kTimeout: ++s.timeout; break;
+  }
+  if (c.Unexpected()) ++s.unexpected;
+  if (c.stale_expectation) ++s.stale;
+  if (c.expected_failure && IsFailing(c.verdict)) ++s.expected_failures;
+}
+
+// Erase the current terminal line and return to its start.
+constexpr std::string_view kClearLine = "\r\x1b[2K";
+
+}  // namespace
+
+std::string FormatCaseLine(std::size_t done, std::size_t total, const CaseResult& c) {
+  std::string verdict(VerdictName(c.verdict));
+  if (verdict.size() < 6) verdict.append(6 - verdict.size(), ' ');
+  std::string line = Counter(done, total) + " " + verdict + " " + TerminalSafe(c.case_id) + " (" +
+                     internal::FormatSeconds(c.duration_s) + ")";
+  if (c.stale_expectation) {
+    line += "  (stale expectation) known failure did not fail";
+  } else if (c.verdict != Verdict::kPass) {
+    if (c.expected_failure && IsFailing(c.verdict)) line += "  (expected)";
+    line += "  " + TerminalSafe(OneLine(internal::PrimaryReason(c), 120));
+  }
+  return line;
+}
+
+std::string FormatCounterLine(const ProgressCounts& counts, double elapsed_s) {
+  std::string line = Counter(counts.done, counts.total);
+  const RunSummary& s = counts.summary;
+  const std::pair<int, const char*> parts[] = {
+      {s.pass, "pass"},   {s.fail, "fail"},       {s.warn, "warn"},
+      {s.info, "info"},   {s.unsupported, "unsupported"}, {s.error, "error"},
+      {s.timeout, "timeout"}, {s.unexpected, "unexpected"}};
+  for (const auto& [n, name] : parts) {
+    if (n > 0) line += " " + std::to_string(n) + " " + name;
+  }
+  if (counts.running > 0) line += "  running " + std::to_string(counts.running);
+  line += "  " + internal::FormatSeconds(elapsed_s);
+  return line;
+}
+
+bool IsTerminal(std::FILE* stream) { return stream != nullptr && ::isatty(::fileno(stream)) == 1; }
+
+ProgressPrinter::ProgressPrinter(std::ostream& out, std::size_t total, bool live,
+                                 const RedactionGuard* guard)
+    : out_(out), live_(live), guard_(guard), start_s_(NowSeconds()) {
+  counts_.total = total;
+}
+
+void ProgressPrinter::CaseStarted() {
+  std::lock_guard lock(mu_);
+  ++counts_.running;
+  if (live_) DrawLiveLocked();
+}
+
+void ProgressPrinter::CaseFinished(const CaseResult& c) {
+  std::lock_guard lock(mu_);
+  if (counts_.running > 0) --counts_.running;
+  ++counts_.done;
+  Bump(counts_.summary, c);
+  std::string line = FormatCaseLine(counts_.done, counts_.total, c);
+  if (guard_ != nullptr) line = guard_->Apply(line);
+  if (live_) out_ << kClearLine;
+  out_ << line << '\n';
+  if (live_) DrawLiveLocked();
+  out_.flush();
+}
+
+void ProgressPrinter::Finish() {
+  std::lock_guard lock(mu_);
+  if (live_) out_ << kClearLine;
+  counts_.running = 0;
+  out_ << FormatCounterLine(counts_, Elapsed()) << '\n';
+  out_.flush();
+}
+
+ProgressCounts ProgressPrinter::counts() const {
+  std::lock_guard lock(mu_);
+  return counts_;
+}
+
+void ProgressPrinter::DrawLiveLocked() {
+  out_ << kClearLine << FormatCounterLine(counts_, Elapsed());
+  out_.flush();
+}
+
+double ProgressPrinter::Elapsed() const { return NowSeconds() - start_s_; }
+
+}  // namespace tigress::reports

@@ -1,0 +1,45 @@
+// File: reports/render_util.h
+//
+// Internal helpers shared by the report writers (not part of the public API
+// of tigress::reports; include only from reports/*.cc).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reports/redaction.h"
+#include "reports/results.h"
+
+namespace tigress::reports::internal {
+
+// `Guarded` is a copy of `run` with `guard` applied to every text field
+// (a plain copy when `guard` is null).
+RunResult Guarded(const RunResult& run, const RedactionGuard* guard);
+
+// `FinalGuard` applies `guard` to finished output (identity when null).
+std::string FinalGuard(std::string text, const RedactionGuard* guard);
+
+// `FormatSeconds` renders a duration for humans: "0.4s", "12.3s", "2m05s".
+std::string FormatSeconds(double seconds);
+
+// `FormatDecimal` renders a duration with millisecond precision and a dot
+// ("0.412"), independent of the locale.
+std::string FormatDecimal(double seconds);
+
+// `Join` concatenates with `sep`.
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+// `Implementations` is "initiator=a relay=b recipient=c" for the roles played.
+std::string Implementations(const CaseResult& c);
+
+// `PrimaryReason` is the one-line reason of a non-PASS case: the first
+// assertion with the case's verdict ("RELAY-31: second claim got 200"), else
+// `error_detail`, else the verdict name.
+std::string PrimaryReason(const CaseResult& c);
+
+// `FailingRequirements` lists the IDs of assertions whose verdict is not PASS
+// or INFO, without repeats, in assertion order.
+std::vector<std::string> FailingRequirements(const CaseResult& c);
+
+}  // namespace tigress::reports::internal

@@ -1,0 +1,205 @@
+// Coverage, run-directory handling and the shared render helpers; the
+// individual formats live in report_json.cc, junit.cc, markdown.cc, html.cc.
+#include "reports/writers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "reports/escape.h"
+#include "reports/render_util.h"
+
+namespace tigress::reports {
+namespace internal {
+
+RunResult Guarded(const RunResult& run, const RedactionGuard* guard) {
+  RunResult copy = run;
+  if (guard != nullptr) guard->ApplyTo(copy);
+  return copy;
+}
+
+std::string FinalGuard(std::string text, const RedactionGuard* guard) {
+  return guard == nullptr ? text : guard->Apply(text);
+}
+
+std::string FormatSeconds(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) seconds = 0;
+  char buf[32];
+  if (seconds < 60) {
+    std::snprintf(buf, sizeof buf, "%.1fs", seconds);
+  } else {
+    const auto total = static_cast<long long>(seconds);
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", total / 60, total % 60);
+  }
+  return buf;
+}
+
+std::string FormatDecimal(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) seconds = 0;
+  // Integer arithmetic keeps the decimal point independent of the C locale.
+  const auto ms = static_cast<long long>(std::llround(seconds * 1000.0));
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%lld.%03lld", ms / 1000, ms % 1000);
+  return buf;
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string Implementations(const CaseResult& c) {
+  std::vector<std::string> parts;
+  if (!c.initiator.empty()) parts.push_back("initiator=" + c.initiator);
+  if (!c.relay.empty()) parts.push_back("relay=" + c.relay);
+  if (!c.recipient.empty()) parts.push_back("recipient=" + c.recipient);
+  return Join(parts, " ");
+}
+
+std::string PrimaryReason(const CaseResult& c) {
+  for (const Assertion& a : c.assertions) {
+    if (a.verdict != c.verdict) continue;
+    std::string reason = a.requirement_id.empty() ? a.message : a.requirement_id + ": " + a.message;
+    if (!a.expected.empty() || !a.actual.empty()) {
+      reason += " (expected " + a.expected + ", got " + a.actual + ")";
+    }
+    return OneLine(reason);
+  }
+  if (!c.error_detail.empty()) return OneLine(c.error_detail);
+  return std::string(VerdictName(c.verdict));
+}
+
+std::vector<std::string> FailingRequirements(const CaseResult& c) {
+  std::vector<std::string> ids;
+  for (const Assertion& a : c.assertions) {
+    if (a.verdict == Verdict::kPass || a.verdict == Verdict::kInfo) continue;
+    if (a.requirement_id.empty()) continue;
+    if (std::find(ids.begin(), ids.end(), a.requirement_id) == ids.end()) {
+      ids.push_back(a.requirement_id);
+    }
+  }
+  return ids;
+}
+
+}  // namespace internal
+
+std::vector<CoverageEntry> ComputeCoverage(const RunResult& run, const Catalog* catalog) {
+  // Per ID: cases that name it, worst assertion verdict, worst case verdict.
+  struct Acc {
+    std::vector<std::size_t> cases;
+    std::optional<Verdict> assertion_worst;
+    std::optional<Verdict> case_worst;
+  };
+  std::map<std::string, Acc> acc;
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    const CaseResult& c = run.cases[i];
+    auto touch = [&](const std::string& id) -> Acc& {
+      Acc& a = acc[id];
+      if (a.cases.empty() || a.cases.back() != i) a.cases.push_back(i);
+      return a;
+    };
+    for (const std::string& id : c.requirement_ids) {
+      if (id.empty()) continue;
+      Acc& a = touch(id);
+      a.case_worst = a.case_worst ? Worst(*a.case_worst, c.verdict) : c.verdict;
+    }
+    for (const Assertion& as : c.assertions) {
+      if (as.requirement_id.empty()) continue;
+      Acc& a = touch(as.requirement_id);
+      a.assertion_worst = a.assertion_worst ? Worst(*a.assertion_worst, as.verdict) : as.verdict;
+    }
+  }
+  auto entry = [&](const std::string& id, const Requirement* req) {
+    CoverageEntry e;
+    e.requirement_id = id;
+    e.requirement = req;
+    if (auto it = acc.find(id); it != acc.end()) {
+      e.cases = it->second.cases;
+      e.worst = it->second.assertion_worst ? it->second.assertion_worst : it->second.case_worst;
+    }
+    return e;
+  };
+  std::vector<CoverageEntry> out;
+  std::set<std::string> listed;
+  if (catalog != nullptr) {
+    for (const Requirement& r : catalog->requirements()) {
+      out.push_back(entry(r.id, &r));
+      listed.insert(r.id);
+    }
+  }
+  for (const auto& [id, a] : acc) {
+    if (!listed.contains(id)) out.push_back(entry(id, nullptr));
+  }
+  return out;
+}
+
+Result<std::filesystem::path> RunDirectory(const std::filesystem::path& root,
+                                           std::string_view run_id) {
+  if (run_id.empty() || run_id == "." || run_id == "..") {
+    return MakeError(Errc::kConfigInvalid, "run id '" + std::string(run_id) +
+                                               "' cannot be used as a directory name");
+  }
+  for (char c : run_id) {
+    if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      return MakeError(Errc::kConfigInvalid,
+                       "run id '" + TerminalSafe(run_id) +
+                           "' contains a path separator or control character");
+    }
+  }
+  return root / std::string(run_id);
+}
+
+namespace {
+
+Result<void> WriteFileAtomically(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return MakeError(Errc::kIoFailure, tmp.string() + ": cannot open for writing");
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.flush();
+    if (!out) return MakeError(Errc::kIoFailure, tmp.string() + ": write failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return MakeError(Errc::kIoFailure, path.string() + ": rename failed: " + ec.message());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::filesystem::path> WriteRunReports(const RunResult& run, const Catalog* catalog,
+                                              const RedactionGuard& guard,
+                                              const std::filesystem::path& run_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(run_dir, ec);
+  if (ec) {
+    return MakeError(Errc::kIoFailure, run_dir.string() + ": cannot create: " + ec.message());
+  }
+  // Redact once here; the renderers' own final pass stays as the safety net.
+  const RunResult safe = internal::Guarded(run, &guard);
+  const std::pair<const char*, std::string> files[] = {
+      {"report.json", RenderReportJson(safe, catalog, &guard)},
+      {"junit.xml", RenderJunitXml(safe, &guard)},
+      {"summary.md", RenderSummaryMarkdown(safe, catalog, &guard)},
+      {"report.html", RenderHtml(safe, catalog, &guard)},
+  };
+  for (const auto& [name, text] : files) {
+    TIGRESS_RETURN_IF_ERROR(WriteFileAtomically(run_dir / name, text));
+  }
+  return run_dir;
+}
+
+}  // namespace tigress::reports

@@ -1,0 +1,100 @@
+#include "reports/progress.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/reports/sample_run.h"
+
+namespace tigress::reports {
+namespace {
+
+CaseResult Finished(std::string id, Verdict v, double seconds) {
+  CaseResult c;
+  c.case_id = std::move(id);
+  c.duration_s = seconds;
+  c.assertions.push_back(testing::MakeAssertion("RELAY-31", v, "second claim got 200"));
+  c.assertions.back().expected = "401";
+  c.assertions.back().actual = "200";
+  FinalizeCase(c, Profile::kStrict);
+  return c;
+}
+
+TEST(ProgressFormat, CaseLineShowsCounterVerdictIdAndDuration) {
+  EXPECT_EQ(FormatCaseLine(12, 40, Finished("Relay-Create-Basic", Verdict::kPass, 0.4)),
+            "[12/40] PASS   Relay-Create-Basic (0.4s)");
+  EXPECT_EQ(FormatCaseLine(2, 40, Finished("x", Verdict::kPass, 75)), "[ 2/40] PASS   x (1m15s)");
+}
+
+TEST(ProgressFormat, NonPassLineCarriesTheReason) {
+  EXPECT_EQ(FormatCaseLine(3, 9, Finished("relay/x", Verdict::kFail, 1.25)),
+            "[3/9] FAIL   relay/x (1.2s)  RELAY-31: second claim got 200 (expected 401, got 200)");
+  CaseResult known = Finished("k", Verdict::kFail, 0);
+  known.expected_failure = true;
+  FinalizeCase(known, Profile::kStrict);
+  EXPECT_NE(FormatCaseLine(1, 1, known).find("(expected)"), std::string::npos);
+  CaseResult stale = Finished("s", Verdict::kPass, 0);
+  stale.expected_failure = true;
+  FinalizeCase(stale, Profile::kStrict);
+  EXPECT_NE(FormatCaseLine(1, 1, stale).find("stale expectation"), std::string::npos);
+  EXPECT_EQ(FormatCaseLine(1, 1, Finished("u", Verdict::kUnsupported, 0)).substr(0, 18),
+            "[1/1] UNSUPPORTED ");
+}
+
+TEST(ProgressFormat, CaseLineCannotCarryTerminalEscapes) {
+  const std::string line = FormatCaseLine(1, 1, Finished("evil\x1b[2J\nid", Verdict::kFail, 0));
+  EXPECT_EQ(line.find('\x1b'), std::string::npos);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+TEST(ProgressFormat, CounterLineLeavesOutZeroCounts) {
+  ProgressCounts counts;
+  counts.done = 13;
+  counts.total = 40;
+  counts.running = 2;
+  counts.summary.pass = 11;
+  counts.summary.fail = 1;
+  counts.summary.warn = 1;
+  EXPECT_EQ(FormatCounterLine(counts, 12.5), "[13/40] 11 pass 1 fail 1 warn  running 2  12.5s");
+}
+
+TEST(ProgressPrinter, WritesOnlyLinesWhenNotATerminal) {
+  std::ostringstream out;
+  ProgressPrinter p(out, 2, /*live=*/false);
+  p.CaseStarted();
+  p.CaseFinished(Finished("a", Verdict::kPass, 0.1));
+  p.CaseStarted();
+  p.CaseFinished(Finished("b", Verdict::kFail, 0.2));
+  p.Finish();
+  const std::string text = out.str();
+  EXPECT_EQ(text.find('\r'), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_EQ(text.rfind("[1/2] PASS   a (0.1s)\n[2/2] FAIL   b (0.2s)", 0), 0u) << text;
+  EXPECT_NE(text.find("[2/2] 1 pass 1 fail 1 unexpected"), std::string::npos) << text;
+  EXPECT_EQ(p.counts().summary.unexpected, 1);
+}
+
+TEST(ProgressPrinter, RewritesTheCounterLineInPlaceOnATerminal) {
+  std::ostringstream out;
+  ProgressPrinter p(out, 1, /*live=*/true);
+  p.CaseStarted();
+  EXPECT_NE(out.str().find("\r\x1b[2K[0/1]  running 1"), std::string::npos) << out.str();
+  p.CaseFinished(Finished("a", Verdict::kPass, 0.1));
+  EXPECT_NE(out.str().find("\r\x1b[2K[1/1] PASS   a (0.1s)\n\r\x1b[2K[1/1] 1 pass"),
+            std::string::npos);
+  p.Finish();
+  EXPECT_EQ(out.str().back(), '\n');
+}
+
+TEST(ProgressPrinter, AppliesTheRedactionGuard) {
+  RedactionGuard guard;
+  guard.AddSecret(testing::kSecret);
+  std::ostringstream out;
+  ProgressPrinter p(out, 1, false, &guard);
+  p.CaseFinished(Finished("leak-" + testing::kSecretB64, Verdict::kPass, 0));
+  EXPECT_EQ(out.str().find(testing::kSecretB64), std::string::npos);
+  EXPECT_NE(out.str().find("leak-[REDACTED]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tigress::reports

@@ -1,0 +1,400 @@
+#include "reports/writers.h"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+#include "reports/escape.h"
+#include "tests/reports/sample_run.h"
+
+namespace tigress::reports {
+namespace {
+
+using testing::kHostile;
+using testing::SampleRun;
+
+const Catalog& TheCatalogue() {
+  static const Catalog cat =
+      LoadCatalog(std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json").value();
+  return cat;
+}
+
+// ---- a small XML well-formedness checker (elements, attributes, entities) ----
+
+struct XmlCheck {
+  std::string error;                  // empty when well-formed
+  std::map<std::string, int> counts;  // element name -> occurrences
+  std::vector<std::map<std::string, std::string>> testcases;  // attributes (raw)
+};
+
+bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+}
+
+bool EntityAt(const std::string& s, std::size_t i) {
+  static const std::regex kEntity("^&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);");
+  return std::regex_search(s.substr(i, 12), kEntity);
+}
+
+XmlCheck CheckXml(const std::string& s) {
+  XmlCheck r;
+  std::vector<std::string> stack;
+  std::size_t i = 0;
+  int roots = 0;
+  if (s.rfind("<?xml", 0) == 0) i = s.find("?>") + 2;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '&') {
+      if (!EntityAt(s, i)) return r.error = "bad entity at " + std::to_string(i), r;
+      ++i;
+    } else if (c == '>') {
+      return r.error = "raw '>' in text at " + std::to_string(i), r;
+    } else if (c != '<') {
+      if (stack.empty() && !std::isspace(static_cast<unsigned char>(c))) {
+        return r.error = "text outside the root at " + std::to_string(i), r;
+      }
+      ++i;
+    } else if (i + 1 < s.size() && s[i + 1] == '/') {
+      std::size_t j = i + 2;
+      while (j < s.size() && IsNameChar(s[j])) ++j;
+      const std::string name = s.substr(i + 2, j - i - 2);
+      if (j >= s.size() || s[j] != '>') return r.error = "bad end tag at " + std::to_string(i), r;
+      if (stack.empty() || stack.back() != name) {
+        return r.error = "mismatched </" + name + "> at " + std::to_string(i), r;
+      }
+      stack.pop_back();
+      i = j + 1;
+    } else {
+      std::size_t j = i + 1;
+      if (j >= s.size() || !IsNameStart(s[j])) return r.error = "bad tag at " + std::to_string(i), r;
+      while (j < s.size() && IsNameChar(s[j])) ++j;
+      const std::string name = s.substr(i + 1, j - i - 1);
+      std::map<std::string, std::string> attrs;
+      while (true) {
+        while (j < s.size() && s[j] == ' ') ++j;
+        if (j >= s.size()) return r.error = "unterminated tag " + name, r;
+        if (s[j] == '>' || (s[j] == '/' && j + 1 < s.size() && s[j + 1] == '>')) break;
+        std::size_t k = j;
+        if (!IsNameStart(s[k])) return r.error = "bad attribute in " + name + " at " + std::to_string(k), r;
+        while (k < s.size() && IsNameChar(s[k])) ++k;
+        const std::string attr = s.substr(j, k - j);
+        if (k + 1 >= s.size() || s[k] != '=' || s[k + 1] != '"') {
+          return r.error = "unquoted attribute " + attr + " at " + std::to_string(k), r;
+        }
+        std::size_t end = s.find('"', k + 2);
+        if (end == std::string::npos) return r.error = "unterminated attribute " + attr, r;
+        const std::string value = s.substr(k + 2, end - k - 2);
+        for (std::size_t p = 0; p < value.size(); ++p) {
+          if (value[p] == '<') return r.error = "'<' in attribute " + attr, r;
+          if (value[p] == '&' && !EntityAt(value, p)) return r.error = "bad entity in " + attr, r;
+        }
+        if (!attrs.emplace(attr, value).second) return r.error = "duplicate attribute " + attr, r;
+        j = end + 1;
+      }
+      ++r.counts[name];
+      if (name == "testcase") r.testcases.push_back(attrs);
+      if (stack.empty() && ++roots > 1) return r.error = "second root element " + name, r;
+      if (s[j] == '/') {
+        i = j + 2;
+      } else {
+        stack.push_back(name);
+        i = j + 1;
+      }
+    }
+  }
+  if (!stack.empty()) r.error = "unclosed <" + stack.back() + ">";
+  if (roots != 1) r.error = "expected one root element";
+  return r;
+}
+
+// ---- coverage ----
+
+TEST(Coverage, ListsEveryCatalogueRequirementWithItsCasesAndWorstVerdict) {
+  const RunResult run = SampleRun();
+  const auto coverage = ComputeCoverage(run, &TheCatalogue());
+  EXPECT_EQ(coverage.size(), TheCatalogue().requirements().size());
+  std::map<std::string, const CoverageEntry*> by_id;
+  for (const CoverageEntry& e : coverage) by_id[e.requirement_id] = &e;
+  ASSERT_TRUE(by_id.contains("RELAY-31"));
+  EXPECT_EQ(by_id["RELAY-31"]->cases, std::vector<std::size_t>{1});
+  EXPECT_EQ(by_id["RELAY-31"]->worst, Verdict::kFail);
+  EXPECT_EQ(by_id["RELAY-01"]->worst, Verdict::kPass);
+  EXPECT_FALSE(by_id["SEC-01"]->worst.has_value());  // not tested
+  EXPECT_TRUE(by_id["SEC-01"]->cases.empty());
+}
+
+TEST(Coverage, KeepsIdsTheCatalogueLacks) {
+  RunResult run = SampleRun();
+  run.cases[0].requirement_ids.push_back("RELAY-999");
+  const auto coverage = ComputeCoverage(run, &TheCatalogue());
+  ASSERT_FALSE(coverage.empty());
+  EXPECT_EQ(coverage.back().requirement_id, "RELAY-999");
+  EXPECT_EQ(coverage.back().requirement, nullptr);
+  EXPECT_EQ(coverage.back().worst, Verdict::kPass);  // from the case verdict
+  EXPECT_EQ(ComputeCoverage(run, nullptr).size(), 8u);  // only IDs the cases name
+}
+
+// ---- report.json ----
+
+TEST(ReportJson, RoundTripsThroughTheReader) {
+  const RunResult run = SampleRun(Profile::kLenient);
+  const std::string text = RenderReportJson(run, &TheCatalogue());
+  auto back = ParseReportJson(text);
+  ASSERT_TRUE(back) << back.error().Message();
+  EXPECT_EQ(RenderReportJson(*back, &TheCatalogue()), text);
+
+  EXPECT_EQ(back->run_id, run.run_id);
+  EXPECT_EQ(back->seed, 18446744073709551557ull);
+  EXPECT_EQ(back->profile, Profile::kLenient);
+  ASSERT_EQ(back->cases.size(), run.cases.size());
+  const CaseResult& fail = back->cases[1];
+  // Hostile text survives intact, except invalid UTF-8 which becomes U+FFFD.
+  EXPECT_EQ(fail.title, SanitizeUtf8(run.cases[1].title));
+  ASSERT_EQ(fail.assertions.size(), 1u);
+  EXPECT_EQ(fail.assertions[0].evidence.http[0].status, 200);
+  EXPECT_EQ(fail.assertions[0].evidence.fields[1].second,
+            SanitizeUtf8(run.cases[1].assertions[0].evidence.fields[1].second));
+  EXPECT_EQ(fail.assertions[0].evidence.attachments[0].path, "transcript.har");
+  EXPECT_TRUE(back->cases[2].assertions[0].lenient_downgrade);
+  EXPECT_EQ(back->cases[2].verdict, Verdict::kWarn);
+  EXPECT_TRUE(back->cases[6].stale_expectation);
+  EXPECT_EQ(back->ExitCode(), run.ExitCode());
+}
+
+TEST(ReportJson, CarriesSummaryCoverageAndInterpretations) {
+  const RunResult run = SampleRun();
+  const auto doc = nlohmann::json::parse(RenderReportJson(run, &TheCatalogue()));
+  EXPECT_EQ(doc["schema"], "tigress-harness/report");
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["run"]["seed"], "18446744073709551557");
+  EXPECT_EQ(doc["summary"]["total"], 7);
+  EXPECT_EQ(doc["summary"]["fail"], 3);  // plain, interpretation (strict) and expected
+  EXPECT_EQ(doc["summary"]["unexpected"], 4);  // fail, interpretation fail, timeout, stale
+  EXPECT_EQ(doc["summary"]["exit_code"], 1);
+  bool found = false;
+  for (const auto& e : doc["coverage"]) {
+    if (e["requirement_id"] == "RELAY-31") {
+      found = true;
+      EXPECT_EQ(e["verdict"], "FAIL");
+      EXPECT_EQ(e["level"], "SHALL");
+      EXPECT_EQ(e["cases"][0], "relay/8.1/second-recipient");
+    }
+    if (e["requirement_id"] == "SEC-01") {
+      EXPECT_TRUE(e["verdict"].is_null());
+    }
+  }
+  EXPECT_TRUE(found);
+  ASSERT_FALSE(doc["interpretations"].empty());
+  std::set<std::string> ids;
+  for (const auto& i : doc["interpretations"]) ids.insert(i["id"].get<std::string>());
+  EXPECT_TRUE(ids.contains("C-11"));
+  EXPECT_EQ(doc["cases"][1]["is_unexpected"], true);
+  EXPECT_EQ(doc["cases"][5]["is_unexpected"], false);  // known failure
+}
+
+TEST(ReportJson, ReplacesInvalidUtf8InsteadOfThrowing) {
+  RunResult run = SampleRun();
+  run.cases[0].title = "bad \xC3\x28 bytes";
+  const std::string text = RenderReportJson(run, nullptr);
+  const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(doc.is_discarded());
+}
+
+TEST(ReportJson, ReaderRejectsOtherSchemasNamingTheField) {
+  auto doc = nlohmann::json::parse(RenderReportJson(SampleRun(), nullptr));
+  doc["schema_version"] = 2;
+  auto v = ParseReportJson(doc.dump());
+  ASSERT_FALSE(v);
+  EXPECT_NE(v.error().detail.find("schema_version"), std::string::npos);
+
+  doc["schema_version"] = 1;
+  doc["cases"][1]["assertions"][0]["verdict"] = "MAYBE";
+  auto bad = ParseReportJson(doc.dump());
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().detail.find("cases[1].assertions[0].verdict"), std::string::npos)
+      << bad.error().detail;
+
+  EXPECT_TRUE(ParseReportJson("{not json").error().Is(Errc::kJsonInvalid));
+}
+
+// ---- junit.xml ----
+
+TEST(JunitXml, IsWellFormedWithHostileText) {
+  const std::string xml = RenderJunitXml(SampleRun());
+  const XmlCheck check = CheckXml(xml);
+  ASSERT_EQ(check.error, "") << xml;
+  EXPECT_EQ(check.counts.at("testsuites"), 1);
+  EXPECT_EQ(check.counts.at("testcase"), 7);
+  EXPECT_EQ(check.counts.at("system-out"), 7);
+  EXPECT_EQ(xml.find("<script>"), std::string::npos);
+  EXPECT_EQ(xml.find("]]></testcase>"), std::string::npos);
+  EXPECT_EQ(xml.find('\x1b'), std::string::npos);
+}
+
+TEST(JunitXml, TheCheckerCatchesBrokenXml) {
+  // Proves the well-formedness test above can fail.
+  EXPECT_NE(CheckXml("<a><b></a></b>").error, "");
+  EXPECT_NE(CheckXml("<a x=\"<\"/>").error, "");
+  EXPECT_NE(CheckXml("<a>fish & chips</a>").error, "");
+  EXPECT_NE(CheckXml("<a></a><b/>").error, "");
+  EXPECT_EQ(CheckXml("<a x=\"&lt;\">t &amp; <b/></a>").error, "");
+}
+
+TEST(JunitXml, MapsVerdictsToFailureErrorAndSkipped) {
+  const std::string xml = RenderJunitXml(SampleRun());
+  const XmlCheck check = CheckXml(xml);
+  ASSERT_EQ(check.error, "");
+  // failure: plain FAIL, interpretation FAIL (strict), stale expectation.
+  EXPECT_EQ(check.counts.at("failure"), 3);
+  EXPECT_EQ(check.counts.at("error"), 1);    // TIMEOUT
+  EXPECT_EQ(check.counts.at("skipped"), 2);  // UNSUPPORTED, expected failure
+  EXPECT_NE(xml.find("<testsuites name=\"tigress-harness 20261128T120000Z-3f2a\" tests=\"7\" "
+                     "failures=\"3\" errors=\"1\" skipped=\"2\""),
+            std::string::npos);
+  EXPECT_NE(xml.find("type=\"STALE_EXPECTATION\""), std::string::npos);
+  EXPECT_NE(xml.find("type=\"TIMEOUT\""), std::string::npos);
+  EXPECT_NE(xml.find("rerun: tigress-harness run --test relay/6.1/create-basic --seed 7"),
+            std::string::npos);
+  std::set<std::string> classnames;
+  for (const auto& attrs : check.testcases) classnames.insert(attrs.at("classname"));
+  EXPECT_EQ(classnames, (std::set<std::string>{"tigress.relay", "tigress.replay", "tigress.interop"}));
+}
+
+TEST(JunitXml, LenientProfileTurnsTheInterpretationFailureIntoAPass) {
+  const XmlCheck check = CheckXml(RenderJunitXml(SampleRun(Profile::kLenient)));
+  ASSERT_EQ(check.error, "");
+  EXPECT_EQ(check.counts.at("failure"), 2);
+}
+
+// ---- summary.md ----
+
+TEST(SummaryMarkdown, ListsNonPassCasesWithRequirementsReasonsAndRerun) {
+  const std::string md = RenderSummaryMarkdown(SampleRun(), &TheCatalogue());
+  EXPECT_NE(md.find("**Result: FAILED**"), std::string::npos);
+  EXPECT_NE(md.find("## Cases that did not pass (6)"), std::string::npos);
+  EXPECT_NE(md.find("| RELAY-31 |"), std::string::npos);
+  EXPECT_NE(md.find("expected 401, got 200"), std::string::npos);
+  EXPECT_NE(md.find("(stale expectation)"), std::string::npos);
+  EXPECT_NE(md.find("(interpretation C-11)"), std::string::npos);
+  EXPECT_NE(md.find("`tigress-harness run --test 'relay/8.1/second-recipient' \\| tee x`"),
+            std::string::npos);
+  EXPECT_EQ(md.find("<script>"), std::string::npos);
+}
+
+TEST(SummaryMarkdown, HostileTextDoesNotAddTableColumns) {
+  const std::string md = RenderSummaryMarkdown(SampleRun(), &TheCatalogue());
+  std::istringstream lines(md);
+  std::string line;
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("| ", 0) != 0 || line.find("| Verdict |") == 0) continue;
+    if (line.find("relay/8.1/second-recipient") == std::string::npos &&
+        line.find("relay/6.1/create-without-claim") == std::string::npos) {
+      continue;
+    }
+    int pipes = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++pipes;
+    }
+    EXPECT_EQ(pipes, 6) << line;  // five columns
+    ++rows;
+  }
+  EXPECT_EQ(rows, 2);
+}
+
+// ---- report.html ----
+
+TEST(Html, IsSelfContainedAndEscapesEverything) {
+  const std::string html = RenderHtml(SampleRun(), &TheCatalogue());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  // Our own single script; the hostile one is escaped.
+  std::size_t scripts = 0;
+  for (std::size_t p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) {
+    ++scripts;
+  }
+  EXPECT_EQ(scripts, 1u);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(html.find('\x1b'), std::string::npos);
+  // No external resources.
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("href=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+  // A hostile attachment path cannot become a javascript: link.
+  EXPECT_EQ(html.find("href=\"javascript:"), std::string::npos);
+  EXPECT_NE(html.find("href=\"cases/relay_8.1_second-recipient/javascript%3Aalert%281%29\""),
+            std::string::npos);
+  EXPECT_NE(html.find("href=\"cases/relay_8.1_second-recipient/transcript.har\""), std::string::npos);
+}
+
+TEST(Html, LabelsInterpretationsStaleExpectationsAndLinksCoverage) {
+  const std::string html = RenderHtml(SampleRun(Profile::kLenient), &TheCatalogue());
+  EXPECT_NE(html.find("<a href=\"#interp-C-11\">C-11</a>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"interp-C-11\""), std::string::npos);
+  EXPECT_NE(html.find("FAIL → WARN (lenient profile)"), std::string::npos);
+  EXPECT_NE(html.find("STALE EXPECTATION"), std::string::npos);
+  EXPECT_NE(html.find("<tr id=\"req-RELAY-31\">"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#req-RELAY-31\">RELAY-31</a>"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#case-1\">relay/8.1/second-recipient</a>"), std::string::npos);
+  EXPECT_NE(html.find("NOT TESTED"), std::string::npos);
+  EXPECT_NE(html.find("HTTP 200"), std::string::npos);
+}
+
+// ---- writing a run directory ----
+
+class RunDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("tigress-reports-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(root_);
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::filesystem::path root_;
+};
+
+TEST_F(RunDirTest, WritesTheFourReportsIntoTheRunDirectory) {
+  const RunResult run = SampleRun();
+  auto dir = RunDirectory(root_, run.run_id);
+  ASSERT_TRUE(dir) << dir.error().Message();
+  RedactionGuard guard;
+  auto written = WriteRunReports(run, &TheCatalogue(), guard, *dir);
+  ASSERT_TRUE(written) << written.error().Message();
+  for (const char* name : {"report.json", "junit.xml", "summary.md", "report.html"}) {
+    const auto path = *written / name;
+    ASSERT_TRUE(std::filesystem::exists(path)) << path;
+    EXPECT_GT(std::filesystem::file_size(path), 100u) << path;
+    EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  }
+  std::ifstream in(*written / "report.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_TRUE(ParseReportJson(text.str()));
+}
+
+TEST_F(RunDirTest, RejectsRunIdsThatEscapeTheRoot) {
+  for (const char* id : {"", ".", "..", "../x", "a/b", "a\\b", "a\nb"}) {
+    EXPECT_FALSE(RunDirectory(root_, id)) << id;
+  }
+  EXPECT_TRUE(RunDirectory(root_, "20261128T120000Z-3f2a"));
+}
+
+TEST_F(RunDirTest, ReportsAnUnwritableDirectory) {
+  std::filesystem::create_directories(root_);
+  std::ofstream(root_ / "file") << "x";
+  auto written = WriteRunReports(SampleRun(), nullptr, RedactionGuard(), root_ / "file" / "run");
+  ASSERT_FALSE(written);
+  EXPECT_TRUE(written.error().Is(Errc::kIoFailure));
+}
+
+}  // namespace
+}  // namespace tigress::reports
