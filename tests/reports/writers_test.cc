@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +11,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "reports/escape.h"
@@ -379,6 +381,23 @@ TEST_F(RunDirTest, WritesTheFourReportsIntoTheRunDirectory) {
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_TRUE(ParseReportJson(text.str()));
+}
+
+TEST_F(RunDirTest, ReportJsonValidatesAgainstItsPublishedSchema) {
+  const RunResult run = SampleRun(Profile::kLenient);
+  auto written = WriteRunReports(run, &TheCatalogue(), RedactionGuard(), root_ / "run");
+  ASSERT_TRUE(written) << written.error().Message();
+  const std::string source = TIGRESS_SOURCE_DIR;
+  const std::string command = "python3 '" + source + "/tests/reports/validate_json.py' '" + source +
+                              "/reports/report.schema.json' '" + (*written / "report.json").string() +
+                              "' > '" + (root_ / "validate.log").string() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  ASSERT_NE(status, -1);
+  std::ifstream log(root_ / "validate.log");
+  std::stringstream text;
+  text << log.rdbuf();
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) GTEST_SKIP() << text.str();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text.str();
 }
 
 TEST_F(RunDirTest, RejectsRunIdsThatEscapeTheRoot) {
