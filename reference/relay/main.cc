@@ -63,6 +63,15 @@ std::string FaultHelp() {
 }
 
 int Run(int argc, char** argv) {
+  // Block the termination signals before any thread starts (the webhook
+  // worker, the io threads), so every thread inherits the mask and only the
+  // sigwait at the end receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   CLI::App app{"tigress-relay: reference TIGRESS relay server (HTTPS mailbox store-and-forward).\n"
                "Prints 'READY <port>' on stdout once it accepts connections; exits 0 on SIGTERM/SIGINT."};
   std::string listen, cert_file, key_file, public_url, data_dir, store_kind = "sqlite", webhook_ca, fault_name;
@@ -147,14 +156,6 @@ int Run(int argc, char** argv) {
   options.notifier = notifier.get();
   options.fault = fault;
   tigress::relay::RelayService relay(*store, options);
-
-  // Block the termination signals before any thread starts, so every thread
-  // inherits the mask and only sigwait below receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   tigress::relay::ServerOptions server_options;
   server_options.host = hostport->first;
