@@ -26,7 +26,9 @@
 // - A case's verdict is the worst verdict of its assertions in the order
 //   INFO < PASS < UNSUPPORTED < WARN < FAIL < TIMEOUT < ERROR, so ERROR and
 //   TIMEOUT dominate. A case without any assertion is ERROR (the harness did
-//   not check anything, which is a harness bug).
+//   not check anything, which is a harness bug). Harness breakage is recorded
+//   as an assertion with verdict ERROR/TIMEOUT (requirement_id empty or the
+//   requirement being checked) plus `CaseResult::error_detail`.
 // - A case is *unexpected* when its verdict is FAIL/ERROR/TIMEOUT and no
 //   expectation covers it, or when it is a stale expectation: marked as a known
 //   failure but it did not fail (PASS/INFO/WARN), so the expectations file
