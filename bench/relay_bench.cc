@@ -150,6 +150,9 @@ std::optional<double> NginxBaseline(const std::string& nginx, const PkiFiles& pk
     close(fd);
   }
   std::ofstream conf(dir / "nginx.conf");
+  // Run as root the workers would drop to nobody, who cannot read the 0700
+  // temporary directory.
+  if (geteuid() == 0) conf << "user root;\n";
   conf << "daemon off;\nworker_processes 2;\npid " << (dir / "nginx.pid").string() << ";\nerror_log "
        << (dir / "logs" / "error.log").string() << ";\nevents { worker_connections 1024; }\nhttp {\n"
        << "  access_log off;\n  server {\n    listen 127.0.0.1:" << port << " ssl;\n"
