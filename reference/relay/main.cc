@@ -79,6 +79,7 @@ int Run(int argc, char** argv) {
   std::size_t max_body = 65536;
   long sweep_seconds = 60, default_ttl = 24 * 3600;
   int threads = 4;
+  long handshake_timeout = 10, idle_timeout = 30;
   app.add_option("--listen", listen, "HOST:PORT to listen on (IP literal; port 0 lets the OS pick)")->required();
   app.add_option("--tls-cert", cert_file, "PEM file: server certificate chain")->required();
   app.add_option("--tls-key", key_file, "PEM file: the certificate's private key")->required();
@@ -97,6 +98,11 @@ int Run(int argc, char** argv) {
   app.add_option("--default-ttl", default_ttl, "mailbox lifetime in seconds when the create gives no expiration")
       ->check(CLI::Range(1L, 365L * 86400L));
   app.add_option("--threads", threads, "io threads")->check(CLI::Range(1, 64));
+  app.add_option("--handshake-timeout", handshake_timeout, "seconds a client has to complete the TLS handshake")
+      ->check(CLI::Range(1L, 3600L));
+  app.add_option("--idle-timeout", idle_timeout,
+                 "seconds a connection may stay idle or take to send one request (slow clients are cut off)")
+      ->check(CLI::Range(1L, 3600L));
   app.add_option("--fault", fault_name, FaultHelp());
   try {
     app.parse(argc, argv);
@@ -166,6 +172,8 @@ int Run(int argc, char** argv) {
   server_options.allow_tls10 = fault == Fault::kAllowTls10;
   server_options.max_body = fault == Fault::kNoBodyLimit ? std::size_t{64} * 1024 * 1024 : max_body;
   server_options.threads = threads;
+  server_options.handshake_timeout = std::chrono::seconds(handshake_timeout);
+  server_options.idle_timeout = std::chrono::seconds(idle_timeout);
   server_options.periodic_interval = std::chrono::seconds(sweep_seconds);
   server_options.periodic = [&relay] {
     if (auto swept = relay.Sweep(); !swept) {

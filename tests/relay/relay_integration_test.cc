@@ -187,6 +187,66 @@ TEST_F(RelayIntegrationTest, PlainHttpFaultServesPlaintextSoTheCheckAboveCanFail
   EXPECT_THAT(reply, HasSubstr("HTTP/1.1 404"));
 }
 
+// Connects, sends `prefix`, then stays silent; returns how long the relay
+// took to close the connection (bounded by `limit`).
+std::chrono::milliseconds SilentClientCutOffAfter(int port, const std::string& prefix,
+                                                  std::chrono::milliseconds limit) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  auto start = std::chrono::steady_clock::now();
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    if (!prefix.empty()) (void)!write(fd, prefix.data(), prefix.size());
+    for (;;) {
+      auto left = limit - std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+      if (left.count() <= 0) break;
+      pollfd pfd{fd, POLLIN, 0};
+      if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
+      char buf[512];
+      if (read(fd, buf, sizeof buf) <= 0) break;  // closed by the relay
+    }
+  }
+  close(fd);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+}
+
+TEST_F(RelayIntegrationTest, SilentClientIsCutOffByTheHandshakeTimeout) {
+  auto relay = StartRelay({"--handshake-timeout", "1"});
+  ASSERT_TRUE(relay);
+  auto took = SilentClientCutOffAfter(relay->port(), "", std::chrono::seconds(8));
+  EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_GE(took, std::chrono::milliseconds(900));
+}
+
+TEST_F(RelayIntegrationTest, SlowRequestIsCutOffByTheIdleTimeout) {
+  auto relay = StartRelay({"--idle-timeout", "1", "--fault", "plain-http"});
+  ASSERT_TRUE(relay);
+  // Half a request line, then nothing (a slowloris): the read deadline ends it.
+  auto took = SilentClientCutOffAfter(relay->port(), "POST /v1/m HTTP/1.1\r\nHost: x\r\n", std::chrono::seconds(8));
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST_F(RelayIntegrationTest, ListensOnIpv6Loopback) {
+  int probe = socket(AF_INET6, SOCK_STREAM, 0);
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  bool has_v6 = probe >= 0 && bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  if (probe >= 0) close(probe);
+  if (!has_v6) GTEST_SKIP() << "no IPv6 loopback on this machine";
+  std::vector<std::string> args = Args();
+  args[2] = "[::1]:0";
+  auto relay = ChildProcess::StartAndWaitReady(args, dir_.path() / "relay.stderr");
+  ASSERT_TRUE(relay) << relay.error().Message();
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  std::string base = "https://[::1]:" + std::to_string((*relay)->port());
+  auto created = client.Send("POST", base + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
+  EXPECT_EQ(created.status, 200);
+  EXPECT_EQ(client.Send("GET", base + PathOf(created.body), {}).value().status, 200);
+}
+
 TEST_F(RelayIntegrationTest, OversizedBodyGets413AndTheConnectionStaysUsableForANewOne) {
   auto relay = StartRelay({"--max-body", "65536"});
   ASSERT_TRUE(relay);
