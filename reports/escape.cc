@@ -81,12 +81,23 @@ std::string Map(std::string_view text, Fn&& fn) {
 
 void MarkupChar(std::string& out, char32_t cp, bool xml) {
   switch (cp) {
-    case '&': out += "&amp;"; return;
-    case '<': out += "&lt;"; return;
-    case '>': out += "&gt;"; return;
-    case '"': out += "&quot;"; return;
-    case '\'': out += "&#39;"; return;
-    default: break;
+    case '&':
+      out += "&amp;";
+      return;
+    case '<':
+      out += "&lt;";
+      return;
+    case '>':
+      out += "&gt;";
+      return;
+    case '"':
+      out += "&quot;";
+      return;
+    case '\'':
+      out += "&#39;";
+      return;
+    default:
+      break;
   }
   if (IsControl(cp) || (xml && (cp == 0xFFFE || cp == 0xFFFF))) cp = kReplacement;
   AppendUtf8(out, cp);
@@ -109,9 +120,15 @@ std::string XmlEscape(std::string_view text) {
 std::string MarkdownInline(std::string_view text) {
   return Map(text, [](std::string& out, char32_t cp) {
     switch (cp) {
-      case '&': out += "&amp;"; return;
-      case '<': out += "&lt;"; return;
-      case '>': out += "&gt;"; return;
+      case '&':
+        out += "&amp;";
+        return;
+      case '<':
+        out += "&lt;";
+        return;
+      case '>':
+        out += "&gt;";
+        return;
       case '\r':
       case '\n':
       case '\t':
@@ -119,11 +136,19 @@ std::string MarkdownInline(std::string_view text) {
         return;
       // Only what can start emphasis, code, links, strikethrough or a cell
       // boundary mid-line; escaping more makes the text unreadable.
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '~': case '|':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '~':
+      case '|':
         out.push_back('\\');
         out.push_back(static_cast<char>(cp));
         return;
-      default: break;
+      default:
+        break;
     }
     AppendUtf8(out, IsControl(cp) ? kReplacement : cp);
   });

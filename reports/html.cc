@@ -21,8 +21,7 @@ std::string VerdictClass(Verdict v) {
 }
 
 std::string Badge(Verdict v) {
-  return "<span class=\"badge " + VerdictClass(v) + "\">" + std::string(VerdictName(v)) +
-         "</span>";
+  return "<span class=\"badge " + VerdictClass(v) + "\">" + std::string(VerdictName(v)) + "</span>";
 }
 
 constexpr std::string_view kStyle = R"css(
@@ -67,8 +66,9 @@ bool SafeInterpId(const std::string& id) {
 }
 
 std::string InterpTags(const std::vector<std::string>& refs, const Catalog* catalog) {
-  std::string out = "<span class=\"tag interp\" title=\"verdict rests on an interpretation of an "
-                    "ambiguous draft passage\">interpretation";
+  std::string out =
+      "<span class=\"tag interp\" title=\"verdict rests on an interpretation of an "
+      "ambiguous draft passage\">interpretation";
   for (const std::string& ref : refs) {
     out += " ";
     if (SafeInterpId(ref) && catalog != nullptr && catalog->FindInterpretation(ref) != nullptr) {
@@ -130,7 +130,8 @@ void RenderEvidence(std::ostringstream& out, const Evidence& e, const std::strin
 
 }  // namespace
 
-std::string RenderHtml(const RunResult& input, const Catalog* catalog, const RedactionGuard* guard) {
+std::string RenderHtml(const RunResult& input, const Catalog* catalog,
+                       const RedactionGuard* guard) {
   const RunResult run = internal::Guarded(input, guard);
   const RunSummary s = run.Summarize();
   const std::vector<CoverageEntry> coverage = ComputeCoverage(run, catalog);
@@ -170,8 +171,8 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
       << "<dt>Harness</dt><dd>" << H(run.harness_version) << "</dd>"
       << "<dt>Command</dt><dd><code>" << H(run.command_line) << "</code></dd>";
   if (catalog != nullptr) {
-    out << "<dt>Catalogue</dt><dd>" << H(catalog->title()) << " ("
-        << catalog->requirements().size() << " requirements)</dd>";
+    out << "<dt>Catalogue</dt><dd>" << H(catalog->title()) << " (" << catalog->requirements().size()
+        << " requirements)</dd>";
   }
   out << "</dl></header>\n";
   out << "<nav><a href=\"#summary\">Summary</a><a href=\"#matrix\">Interop matrix</a>"
@@ -252,7 +253,8 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
   out << "<section id=\"attention\"><h2>Needs attention</h2>\n";
   std::vector<std::size_t> notable;
   for (std::size_t i = 0; i < run.cases.size(); ++i) {
-    if (run.cases[i].verdict != Verdict::kPass || run.cases[i].stale_expectation) notable.push_back(i);
+    if (run.cases[i].verdict != Verdict::kPass || run.cases[i].stale_expectation)
+      notable.push_back(i);
   }
   if (notable.empty()) {
     out << "<p>Every case passed.</p>";
@@ -263,7 +265,8 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
       const CaseResult& c = run.cases[i];
       out << "<tr><td>" << Badge(c.verdict);
       if (c.stale_expectation) out << "<span class=\"tag stale\">STALE EXPECTATION</span>";
-      if (c.expected_failure && IsFailing(c.verdict)) out << "<span class=\"tag xfail\">expected</span>";
+      if (c.expected_failure && IsFailing(c.verdict))
+        out << "<span class=\"tag xfail\">expected</span>";
       out << "</td><td>" << case_link(i) << "</td><td>";
       std::vector<std::string> ids = internal::FailingRequirements(c);
       if (ids.empty()) ids = c.requirement_ids;
@@ -287,16 +290,19 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
     if (e.requirement != nullptr) {
       out << H(e.requirement->level) << " <span class=\"muted\">("
           << SeverityName(e.requirement->severity) << ")</span>";
-      if (e.requirement->interpretation) out << " " << InterpTags(e.requirement->interpretation_refs, catalog);
-      out << "</td><td>" << RoleName(e.requirement->role) << "</td><td>" << H(e.requirement->statement)
-          << "<br><span class=\"muted\">" << H(e.requirement->source) << "</span>";
+      if (e.requirement->interpretation)
+        out << " " << InterpTags(e.requirement->interpretation_refs, catalog);
+      out << "</td><td>" << RoleName(e.requirement->role) << "</td><td>"
+          << H(e.requirement->statement) << "<br><span class=\"muted\">" << H(e.requirement->source)
+          << "</span>";
     } else {
       out << "<span class=\"muted\">not in catalogue</span></td><td></td><td>";
     }
     out << "</td><td>"
         << (e.worst ? Badge(*e.worst) : "<span class=\"badge v-none\">NOT TESTED</span>")
         << "</td><td>";
-    for (std::size_t k = 0; k < e.cases.size(); ++k) out << (k ? "<br>" : "") << case_link(e.cases[k]);
+    for (std::size_t k = 0; k < e.cases.size(); ++k)
+      out << (k ? "<br>" : "") << case_link(e.cases[k]);
     out << "</td></tr>\n";
   }
   out << "</tbody></table></section>\n";
@@ -308,15 +314,18 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
     const CaseResult& c = run.cases[i];
     const bool open = c.verdict != Verdict::kPass || c.stale_expectation;
     out << "<details class=\"case " << VerdictClass(c.verdict) << "\" id=\"case-" << i << "\""
-        << (open ? " open" : "") << "><summary>" << Badge(c.verdict) << " <strong>"
-        << H(c.case_id) << "</strong> " << H(c.title) << " <span class=\"muted\">("
+        << (open ? " open" : "") << "><summary>" << Badge(c.verdict) << " <strong>" << H(c.case_id)
+        << "</strong> " << H(c.title) << " <span class=\"muted\">("
         << internal::FormatSeconds(c.duration_s) << ")</span>";
     if (c.stale_expectation) {
       out << "<span class=\"tag stale\">STALE EXPECTATION: known failure did not fail</span>";
     }
-    if (c.expected_failure && IsFailing(c.verdict)) out << "<span class=\"tag xfail\">expected failure</span>";
+    if (c.expected_failure && IsFailing(c.verdict))
+      out << "<span class=\"tag xfail\">expected failure</span>";
     bool interp = false;
-    for (const Assertion& a : c.assertions) interp = interp || (a.interpretation && a.verdict == c.verdict && c.verdict != Verdict::kPass);
+    for (const Assertion& a : c.assertions)
+      interp =
+          interp || (a.interpretation && a.verdict == c.verdict && c.verdict != Verdict::kPass);
     if (interp) out << "<span class=\"tag interp\">interpretation-based verdict</span>";
     out << "</summary>\n<dl class=\"meta\">";
     if (!c.scenario_file.empty()) out << "<dt>Scenario</dt><dd>" << H(c.scenario_file) << "</dd>";
@@ -331,7 +340,8 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
       }
       out << "</dd>";
     }
-    if (!c.keywords.empty()) out << "<dt>Keywords</dt><dd>" << H(internal::Join(c.keywords, ", ")) << "</dd>";
+    if (!c.keywords.empty())
+      out << "<dt>Keywords</dt><dd>" << H(internal::Join(c.keywords, ", ")) << "</dd>";
     out << "<dt>Seed</dt><dd>" << c.seed << "</dd>";
     if (c.expected_failure) {
       out << "<dt>Expectation</dt><dd>known failure: " << H(c.expected_failure_reason) << "</dd>";
@@ -340,18 +350,23 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
       out << "<dt>Artifacts</dt><dd>" << FileLink(c.case_dir, "", c.case_dir) << "</dd>";
     }
     out << "</dl>\n";
-    if (!c.rerun_command.empty()) out << "<div>Rerun:<pre><code>" << H(c.rerun_command) << "</code></pre></div>";
-    if (!c.error_detail.empty()) out << "<div>Harness detail:<pre>" << H(c.error_detail) << "</pre></div>";
+    if (!c.rerun_command.empty())
+      out << "<div>Rerun:<pre><code>" << H(c.rerun_command) << "</code></pre></div>";
+    if (!c.error_detail.empty())
+      out << "<div>Harness detail:<pre>" << H(c.error_detail) << "</pre></div>";
     if (c.assertions.empty()) {
       out << "<p class=\"muted\">No assertion was recorded.</p>";
     } else {
       out << "<table><thead><tr><th>Requirement</th><th>Verdict</th><th>Check</th><th>Expected</th>"
           << "<th>Actual</th></tr></thead><tbody>";
       for (const Assertion& a : c.assertions) {
-        out << "<tr><td>" << (a.requirement_id.empty() ? "<span class=\"muted\">harness</span>" : req_link(a.requirement_id))
+        out << "<tr><td>"
+            << (a.requirement_id.empty() ? "<span class=\"muted\">harness</span>"
+                                         : req_link(a.requirement_id))
             << "</td><td>" << Badge(a.verdict);
         if (a.interpretation) out << " " << InterpTags(a.interpretation_refs, catalog);
-        if (a.lenient_downgrade) out << "<span class=\"tag interp\">FAIL → WARN (lenient profile)</span>";
+        if (a.lenient_downgrade)
+          out << "<span class=\"tag interp\">FAIL → WARN (lenient profile)</span>";
         out << "</td><td>" << H(a.message);
         if (!a.evidence.empty()) {
           out << "<details><summary>evidence</summary>";
@@ -370,11 +385,13 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
   out << "<section id=\"interpretations\"><h2>Interpretations</h2>\n";
   std::set<std::string> used;
   for (const CaseResult& c : run.cases) {
-    for (const Assertion& a : c.assertions) used.insert(a.interpretation_refs.begin(), a.interpretation_refs.end());
+    for (const Assertion& a : c.assertions)
+      used.insert(a.interpretation_refs.begin(), a.interpretation_refs.end());
   }
   for (const CoverageEntry& e : coverage) {
     if (e.requirement != nullptr) {
-      used.insert(e.requirement->interpretation_refs.begin(), e.requirement->interpretation_refs.end());
+      used.insert(e.requirement->interpretation_refs.begin(),
+                  e.requirement->interpretation_refs.end());
     }
   }
   if (catalog == nullptr) {
@@ -386,8 +403,9 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
         << "</tr></thead><tbody>";
     for (const Interpretation& i : catalog->interpretations()) {
       if (!used.contains(i.id)) continue;
-      out << "<tr" << (SafeInterpId(i.id) ? " id=\"interp-" + i.id + "\"" : std::string()) << "><td>"
-          << H(i.id) << "</td><td>" << H(i.issue) << "</td><td>" << H(i.interpretation) << "</td></tr>\n";
+      out << "<tr" << (SafeInterpId(i.id) ? " id=\"interp-" + i.id + "\"" : std::string())
+          << "><td>" << H(i.id) << "</td><td>" << H(i.issue) << "</td><td>" << H(i.interpretation)
+          << "</td></tr>\n";
     }
     out << "</tbody></table>";
   }
@@ -397,7 +415,8 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog, const Red
   out << "<section id=\"legend\"><h2>Legend</h2><dl class=\"meta\">"
       << "<dt>" << Badge(Verdict::kPass) << "</dt><dd>the requirement is met</dd>"
       << "<dt>" << Badge(Verdict::kFail) << "</dt><dd>a MUST/SHALL requirement is violated</dd>"
-      << "<dt>" << Badge(Verdict::kWarn) << "</dt><dd>a SHOULD requirement is violated, or (lenient "
+      << "<dt>" << Badge(Verdict::kWarn)
+      << "</dt><dd>a SHOULD requirement is violated, or (lenient "
       << "profile) an interpretation-based requirement</dd>"
       << "<dt>" << Badge(Verdict::kInfo) << "</dt><dd>recorded, not judged (MAY, informative)</dd>"
       << "<dt>" << Badge(Verdict::kUnsupported) << "</dt><dd>the implementation declared the "

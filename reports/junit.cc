@@ -25,13 +25,17 @@ Outcome OutcomeOf(const CaseResult& c) {
   if (c.stale_expectation) return Outcome::kFailure;
   if (c.expected_failure && IsFailing(c.verdict)) return Outcome::kSkipped;
   switch (c.verdict) {
-    case Verdict::kFail: return Outcome::kFailure;
+    case Verdict::kFail:
+      return Outcome::kFailure;
     case Verdict::kError:
-    case Verdict::kTimeout: return Outcome::kError;
-    case Verdict::kUnsupported: return Outcome::kSkipped;
+    case Verdict::kTimeout:
+      return Outcome::kError;
+    case Verdict::kUnsupported:
+      return Outcome::kSkipped;
     case Verdict::kPass:
     case Verdict::kWarn:
-    case Verdict::kInfo: return Outcome::kPassed;
+    case Verdict::kInfo:
+      return Outcome::kPassed;
   }
   return Outcome::kError;
 }
@@ -76,23 +80,32 @@ std::string RenderJunitXml(const RunResult& input, const RedactionGuard* guard) 
     s.time += c.duration_s;
     total_time += c.duration_s;
     switch (OutcomeOf(c)) {
-      case Outcome::kFailure: ++s.failures, ++failures; break;
-      case Outcome::kError: ++s.errors, ++errors; break;
-      case Outcome::kSkipped: ++s.skipped, ++skipped; break;
-      case Outcome::kPassed: break;
+      case Outcome::kFailure:
+        ++s.failures, ++failures;
+        break;
+      case Outcome::kError:
+        ++s.errors, ++errors;
+        break;
+      case Outcome::kSkipped:
+        ++s.skipped, ++skipped;
+        break;
+      case Outcome::kPassed:
+        break;
     }
   }
 
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites" << Attr("name", "tigress-harness " + run.run_id)
-      << Attr("tests", std::to_string(run.cases.size())) << Attr("failures", std::to_string(failures))
-      << Attr("errors", std::to_string(errors)) << Attr("skipped", std::to_string(skipped))
+      << Attr("tests", std::to_string(run.cases.size()))
+      << Attr("failures", std::to_string(failures)) << Attr("errors", std::to_string(errors))
+      << Attr("skipped", std::to_string(skipped))
       << Attr("time", internal::FormatDecimal(total_time)) << ">\n";
   for (const auto& [area, s] : suites) {
     out << "  <testsuite" << Attr("name", area) << Attr("tests", std::to_string(s.cases.size()))
         << Attr("failures", std::to_string(s.failures)) << Attr("errors", std::to_string(s.errors))
-        << Attr("skipped", std::to_string(s.skipped)) << Attr("time", internal::FormatDecimal(s.time));
+        << Attr("skipped", std::to_string(s.skipped))
+        << Attr("time", internal::FormatDecimal(s.time));
     if (!run.started.empty()) out << Attr("timestamp", run.started);
     out << ">\n    <properties>\n";
     for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
@@ -139,7 +152,8 @@ std::string RenderJunitXml(const RunResult& input, const RedactionGuard* guard) 
             out << "      <skipped" << Attr("message", "UNSUPPORTED: " + reason) << "/>\n";
           }
           break;
-        case Outcome::kPassed: break;
+        case Outcome::kPassed:
+          break;
       }
       std::string system_out = "verdict: " + std::string(VerdictName(c->verdict)) + "\n";
       if (!c->rerun_command.empty()) system_out += "rerun: " + c->rerun_command + "\n";

@@ -25,18 +25,18 @@ std::string RenderSummaryMarkdown(const RunResult& input, const Catalog* catalog
     out << "- Harness: " << MarkdownInline(run.harness_version) << "\n";
   }
   for (const ImplementationInfo& i : run.implementations) {
-    out << "- Implementation: " << MarkdownInline(i.name) << " "
-        << MarkdownInline(i.version) << " (" << MarkdownInline(internal::Join(i.roles, ", "))
-        << ")\n";
+    out << "- Implementation: " << MarkdownInline(i.name) << " " << MarkdownInline(i.version)
+        << " (" << MarkdownInline(internal::Join(i.roles, ", ")) << ")\n";
   }
   if (!run.command_line.empty()) out << "- Command: " << MarkdownCode(run.command_line) << "\n";
   out << "\n";
 
-  out << "| Total | PASS | FAIL | WARN | INFO | UNSUPPORTED | ERROR | TIMEOUT | Expected failures | "
+  out << "| Total | PASS | FAIL | WARN | INFO | UNSUPPORTED | ERROR | TIMEOUT | Expected failures "
+         "| "
          "Stale |\n";
   out << "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  out << "| " << s.total << " | " << s.pass << " | " << s.fail << " | " << s.warn << " | "
-      << s.info << " | " << s.unsupported << " | " << s.error << " | " << s.timeout << " | "
+  out << "| " << s.total << " | " << s.pass << " | " << s.fail << " | " << s.warn << " | " << s.info
+      << " | " << s.unsupported << " | " << s.error << " | " << s.timeout << " | "
       << s.expected_failures << " | " << s.stale << " |\n\n";
 
   std::vector<const CaseResult*> notable;

@@ -1,8 +1,7 @@
 #include "reports/progress.h"
 
-#include <unistd.h>
-
 #include <chrono>
+#include <unistd.h>
 
 #include "reports/escape.h"
 #include "reports/render_util.h"
@@ -25,13 +24,27 @@ std::string Counter(std::size_t done, std::size_t total) {
 void Bump(RunSummary& s, const CaseResult& c) {
   ++s.total;
   switch (c.verdict) {
-    case Verdict::kPass: ++s.pass; break;
-    case Verdict::kFail: ++s.fail; break;
-    case Verdict::kWarn: ++s.warn; break;
-    case Verdict::kInfo: ++s.info; break;
-    case Verdict::kUnsupported: ++s.unsupported; break;
-    case Verdict::kError: ++s.error; break;
-    case Verdict::kTimeout: ++s.timeout; break;
+    case Verdict::kPass:
+      ++s.pass;
+      break;
+    case Verdict::kFail:
+      ++s.fail;
+      break;
+    case Verdict::kWarn:
+      ++s.warn;
+      break;
+    case Verdict::kInfo:
+      ++s.info;
+      break;
+    case Verdict::kUnsupported:
+      ++s.unsupported;
+      break;
+    case Verdict::kError:
+      ++s.error;
+      break;
+    case Verdict::kTimeout:
+      ++s.timeout;
+      break;
   }
   if (c.Unexpected()) ++s.unexpected;
   if (c.stale_expectation) ++s.stale;
@@ -60,10 +73,14 @@ std::string FormatCaseLine(std::size_t done, std::size_t total, const CaseResult
 std::string FormatCounterLine(const ProgressCounts& counts, double elapsed_s) {
   std::string line = Counter(counts.done, counts.total);
   const RunSummary& s = counts.summary;
-  const std::pair<int, const char*> parts[] = {
-      {s.pass, "pass"},   {s.fail, "fail"},       {s.warn, "warn"},
-      {s.info, "info"},   {s.unsupported, "unsupported"}, {s.error, "error"},
-      {s.timeout, "timeout"}, {s.unexpected, "unexpected"}};
+  const std::pair<int, const char*> parts[] = {{s.pass, "pass"},
+                                               {s.fail, "fail"},
+                                               {s.warn, "warn"},
+                                               {s.info, "info"},
+                                               {s.unsupported, "unsupported"},
+                                               {s.error, "error"},
+                                               {s.timeout, "timeout"},
+                                               {s.unexpected, "unexpected"}};
   for (const auto& [n, name] : parts) {
     if (n > 0) line += " " + std::to_string(n) + " " + name;
   }

@@ -3,7 +3,8 @@
 // Console progress of a run. One line per finished case,
 //
 //   [12/40] PASS   relay/6.1/create-basic (0.4s)
-//   [13/40] FAIL   relay/8.1/second-recipient (1.2s)  RELAY-31: second claim got 200 (expected 401, got 200)
+//   [13/40] FAIL   relay/8.1/second-recipient (1.2s)  RELAY-31: second claim got 200 (expected 401,
+//   got 200)
 //
 // and, on a terminal, a live counter line below them that is rewritten in
 // place ("[13/40] 11 pass 1 fail 1 warn  running 2  12.5s"). On a pipe or file

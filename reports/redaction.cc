@@ -18,10 +18,17 @@ std::string PercentEncodeBase64(std::string_view b64, bool lower) {
   std::string out;
   for (char c : b64) {
     switch (c) {
-      case '+': out += lower ? "%2b" : "%2B"; break;
-      case '/': out += lower ? "%2f" : "%2F"; break;
-      case '=': out += lower ? "%3d" : "%3D"; break;
-      default: out.push_back(c);
+      case '+':
+        out += lower ? "%2b" : "%2B";
+        break;
+      case '/':
+        out += lower ? "%2f" : "%2F";
+        break;
+      case '=':
+        out += lower ? "%3d" : "%3D";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -96,9 +103,9 @@ void RedactionGuard::ApplyTo(RunResult& run) const {
     fix_all(impl.roles);
   }
   for (CaseResult& c : run.cases) {
-    for (std::string* s : {&c.case_id, &c.title, &c.scenario_file, &c.area, &c.relay,
-                           &c.initiator, &c.recipient, &c.rerun_command,
-                           &c.expected_failure_reason, &c.case_dir, &c.error_detail}) {
+    for (std::string* s :
+         {&c.case_id, &c.title, &c.scenario_file, &c.area, &c.relay, &c.initiator, &c.recipient,
+          &c.rerun_command, &c.expected_failure_reason, &c.case_dir, &c.error_detail}) {
       fix(*s);
     }
     fix_all(c.requirement_ids);
@@ -108,8 +115,7 @@ void RedactionGuard::ApplyTo(RunResult& run) const {
       fix_all(a.interpretation_refs);
       fix_pairs(a.evidence.fields);
       for (HttpExcerpt& h : a.evidence.http) {
-        for (std::string* s :
-             {&h.vantage, &h.request_line, &h.request_body, &h.response_body}) {
+        for (std::string* s : {&h.vantage, &h.request_line, &h.request_body, &h.response_body}) {
           fix(*s);
         }
         fix_pairs(h.request_headers);

@@ -1,8 +1,9 @@
 // report.json: writer and reader. The layout is documented in docs/reports.md;
 // bump kReportSchemaVersion for any change a reader could trip over.
 #include <charconv>
-#include <nlohmann/json.hpp>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "reports/escape.h"
 #include "reports/render_util.h"
@@ -316,33 +317,31 @@ std::string RenderReportJson(const RunResult& input, const Catalog* catalog,
   Json doc{
       {"schema", kReportSchemaName},
       {"schema_version", run.schema_version},
-      {"run",
-       Json{{"run_id", run.run_id},
-            {"started", run.started},
-            {"finished", run.finished},
-            {"harness_version", run.harness_version},
-            {"profile", ProfileName(run.profile)},
-            {"seed", std::to_string(run.seed)},
-            {"command_line", run.command_line}}},
+      {"run", Json{{"run_id", run.run_id},
+                   {"started", run.started},
+                   {"finished", run.finished},
+                   {"harness_version", run.harness_version},
+                   {"profile", ProfileName(run.profile)},
+                   {"seed", std::to_string(run.seed)},
+                   {"command_line", run.command_line}}},
       {"catalogue", catalog == nullptr ? Json(nullptr)
                                        : Json{{"title", catalog->title()},
                                               {"schema_version", catalog->schema_version()},
                                               {"requirements", catalog->requirements().size()}}},
       {"implementations", std::move(impls)},
-      {"summary",
-       Json{{"total", s.total},
-            {"pass", s.pass},
-            {"fail", s.fail},
-            {"warn", s.warn},
-            {"info", s.info},
-            {"unsupported", s.unsupported},
-            {"error", s.error},
-            {"timeout", s.timeout},
-            {"unexpected", s.unexpected},
-            {"expected_failures", s.expected_failures},
-            {"stale_expectations", s.stale},
-            {"interpretation", s.interpretation},
-            {"exit_code", run.ExitCode()}}},
+      {"summary", Json{{"total", s.total},
+                       {"pass", s.pass},
+                       {"fail", s.fail},
+                       {"warn", s.warn},
+                       {"info", s.info},
+                       {"unsupported", s.unsupported},
+                       {"error", s.error},
+                       {"timeout", s.timeout},
+                       {"unexpected", s.unexpected},
+                       {"expected_failures", s.expected_failures},
+                       {"stale_expectations", s.stale},
+                       {"interpretation", s.interpretation},
+                       {"exit_code", run.ExitCode()}}},
       {"coverage_summary",
        Json{{"tested", tested}, {"untested", untested}, {"untested_must", untested_must}}},
       {"cases", std::move(cases)},
@@ -361,7 +360,8 @@ Result<RunResult> ParseReportJson(std::string_view text) {
   const Reader r;
   if (!doc.is_object()) return r.Bad("$", "must be an object");
   TIGRESS_ASSIGN_OR_RETURN(std::string schema, r.Str(doc, "$", "schema", true));
-  if (schema != kReportSchemaName) return r.Bad("schema", "is not '" + std::string(kReportSchemaName) + "'");
+  if (schema != kReportSchemaName)
+    return r.Bad("schema", "is not '" + std::string(kReportSchemaName) + "'");
   auto version = doc.find("schema_version");
   if (version == doc.end() || !version->is_number_integer()) {
     return r.Bad("schema_version", "required integer field is missing");
@@ -405,7 +405,8 @@ Result<RunResult> ParseReportJson(std::string_view text) {
   auto cases = doc.find("cases");
   if (cases == doc.end() || !cases->is_array()) return r.Bad("cases", "required array is missing");
   for (std::size_t i = 0; i < cases->size(); ++i) {
-    TIGRESS_ASSIGN_OR_RETURN(CaseResult c, r.CaseOf((*cases)[i], "cases[" + std::to_string(i) + "]"));
+    TIGRESS_ASSIGN_OR_RETURN(CaseResult c,
+                             r.CaseOf((*cases)[i], "cases[" + std::to_string(i) + "]"));
     run.cases.push_back(std::move(c));
   }
   return run;

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 namespace tigress::reports {
 namespace {
@@ -13,8 +14,8 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::array<std::string_view, 11> kLevels = {
-    "MUST", "MUST NOT", "SHALL", "SHALL NOT", "SHOULD", "SHOULD NOT",
-    "RECOMMENDED", "MAY", "implied", "INTERP", "info"};
+    "MUST",        "MUST NOT", "SHALL",   "SHALL NOT", "SHOULD", "SHOULD NOT",
+    "RECOMMENDED", "MAY",      "implied", "INTERP",    "info"};
 
 // Line and column (1-based) of a byte offset, so a syntax error reads like a
 // compiler diagnostic.
@@ -96,30 +97,41 @@ Result<Role> ParseRole(const Reader& r, const std::string& path, const std::stri
 
 std::string_view SeverityName(Severity s) {
   switch (s) {
-    case Severity::kMust: return "must";
-    case Severity::kShould: return "should";
-    case Severity::kMay: return "may";
-    case Severity::kInfo: return "info";
+    case Severity::kMust:
+      return "must";
+    case Severity::kShould:
+      return "should";
+    case Severity::kMay:
+      return "may";
+    case Severity::kInfo:
+      return "info";
   }
   return "must";
 }
 
 Verdict SeverityVerdict(Severity s) {
   switch (s) {
-    case Severity::kMust: return Verdict::kFail;
-    case Severity::kShould: return Verdict::kWarn;
+    case Severity::kMust:
+      return Verdict::kFail;
+    case Severity::kShould:
+      return Verdict::kWarn;
     case Severity::kMay:
-    case Severity::kInfo: return Verdict::kInfo;
+    case Severity::kInfo:
+      return Verdict::kInfo;
   }
   return Verdict::kFail;
 }
 
 std::string_view RoleName(Role r) {
   switch (r) {
-    case Role::kRelay: return "relay";
-    case Role::kInit: return "init";
-    case Role::kRecip: return "recip";
-    case Role::kAny: return "any";
+    case Role::kRelay:
+      return "relay";
+    case Role::kInit:
+      return "init";
+    case Role::kRecip:
+      return "recip";
+    case Role::kAny:
+      return "any";
   }
   return "any";
 }
@@ -130,9 +142,9 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
   try {
     doc = Json::parse(json_text.begin(), json_text.end());
   } catch (const Json::parse_error& e) {
-    return MakeError(Errc::kJsonInvalid,
-                     where + ":" + LineColumn(json_text, e.byte > 0 ? e.byte - 1 : 0) +
-                         ": " + e.what());
+    return MakeError(
+        Errc::kJsonInvalid,
+        where + ":" + LineColumn(json_text, e.byte > 0 ? e.byte - 1 : 0) + ": " + e.what());
   }
   const Reader r(where);
   if (!doc.is_object()) return r.Bad("$", "the catalogue must be a JSON object");
@@ -231,8 +243,7 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
       }
     }
     if (!out.interpretation_refs.empty() && !out.interpretation) {
-      return r.Bad(path + ".interpretation",
-                   "is false although interpretation_refs is not empty");
+      return r.Bad(path + ".interpretation", "is false although interpretation_refs is not empty");
     }
     if (!cat.by_id_.emplace(out.id, cat.requirements_.size()).second) {
       return r.Bad(path + ".id", "duplicate requirement ID " + out.id);

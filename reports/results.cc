@@ -70,9 +70,7 @@ bool IsFailing(Verdict v) {
   return v == Verdict::kFail || v == Verdict::kError || v == Verdict::kTimeout;
 }
 
-std::string_view ProfileName(Profile p) {
-  return p == Profile::kLenient ? "lenient" : "strict";
-}
+std::string_view ProfileName(Profile p) { return p == Profile::kLenient ? "lenient" : "strict"; }
 
 std::optional<Profile> ParseProfile(std::string_view name) {
   if (EqualsIgnoreCase(name, "strict")) return Profile::kStrict;
@@ -117,20 +115,27 @@ void FinalizeCase(CaseResult& c, Profile profile) {
     }
   }
   c.verdict = AggregateVerdict(c.assertions);
-  c.stale_expectation = c.expected_failure &&
-                        (c.verdict == Verdict::kPass || c.verdict == Verdict::kInfo ||
-                         c.verdict == Verdict::kWarn);
+  c.stale_expectation =
+      c.expected_failure &&
+      (c.verdict == Verdict::kPass || c.verdict == Verdict::kInfo || c.verdict == Verdict::kWarn);
 }
 
 int RunSummary::Count(Verdict v) const {
   switch (v) {
-    case Verdict::kPass: return pass;
-    case Verdict::kFail: return fail;
-    case Verdict::kWarn: return warn;
-    case Verdict::kInfo: return info;
-    case Verdict::kUnsupported: return unsupported;
-    case Verdict::kError: return error;
-    case Verdict::kTimeout: return timeout;
+    case Verdict::kPass:
+      return pass;
+    case Verdict::kFail:
+      return fail;
+    case Verdict::kWarn:
+      return warn;
+    case Verdict::kInfo:
+      return info;
+    case Verdict::kUnsupported:
+      return unsupported;
+    case Verdict::kError:
+      return error;
+    case Verdict::kTimeout:
+      return timeout;
   }
   return 0;
 }
@@ -140,13 +145,27 @@ RunSummary RunResult::Summarize() const {
   for (const CaseResult& c : cases) {
     ++s.total;
     switch (c.verdict) {
-      case Verdict::kPass: ++s.pass; break;
-      case Verdict::kFail: ++s.fail; break;
-      case Verdict::kWarn: ++s.warn; break;
-      case Verdict::kInfo: ++s.info; break;
-      case Verdict::kUnsupported: ++s.unsupported; break;
-      case Verdict::kError: ++s.error; break;
-      case Verdict::kTimeout: ++s.timeout; break;
+      case Verdict::kPass:
+        ++s.pass;
+        break;
+      case Verdict::kFail:
+        ++s.fail;
+        break;
+      case Verdict::kWarn:
+        ++s.warn;
+        break;
+      case Verdict::kInfo:
+        ++s.info;
+        break;
+      case Verdict::kUnsupported:
+        ++s.unsupported;
+        break;
+      case Verdict::kError:
+        ++s.error;
+        break;
+      case Verdict::kTimeout:
+        ++s.timeout;
+        break;
     }
     if (c.Unexpected()) ++s.unexpected;
     if (c.expected_failure && IsFailing(c.verdict)) ++s.expected_failures;
@@ -161,8 +180,7 @@ RunSummary RunResult::Summarize() const {
 }
 
 int RunResult::ExitCode() const {
-  return std::any_of(cases.begin(), cases.end(),
-                     [](const CaseResult& c) { return c.Unexpected(); })
+  return std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) { return c.Unexpected(); })
              ? 1
              : 0;
 }

@@ -125,7 +125,7 @@ struct Evidence {
 
 // `Assertion` is one checked requirement in one case.
 struct Assertion {
-  std::string requirement_id;  // catalogue ID ("RELAY-31"); empty for pure harness errors
+  std::string requirement_id;        // catalogue ID ("RELAY-31"); empty for pure harness errors
   Verdict verdict = Verdict::kPass;  // after the profile rule (see FinalizeCase)
   std::string message;               // one line: what was checked / what went wrong
   std::string expected;              // e.g. "401"
@@ -145,19 +145,19 @@ struct CaseResult {
   std::string area;           // grouping for JUnit suites; see `Area()`
   std::vector<std::string> requirement_ids;  // requirements the case covers
   std::vector<std::string> keywords;
-  std::string relay;      // implementation names; empty when the role is not played
+  std::string relay;  // implementation names; empty when the role is not played
   std::string initiator;
   std::string recipient;
   Verdict verdict = Verdict::kError;  // aggregate, set by `FinalizeCase`
   std::vector<Assertion> assertions;
   double duration_s = 0.0;
   std::uint64_t seed = 0;
-  std::string rerun_command;  // one command that reruns exactly this case
+  std::string rerun_command;      // one command that reruns exactly this case
   bool expected_failure = false;  // an expectations file marks it as a known failure
   std::string expected_failure_reason;
   bool stale_expectation = false;  // known failure that did not fail; set by `FinalizeCase`
-  std::string case_dir;      // relative to the run dir, e.g. cases/relay_6.1_create-basic
-  std::string error_detail;  // harness-side detail for ERROR/TIMEOUT (crash, exit code...)
+  std::string case_dir;            // relative to the run dir, e.g. cases/relay_6.1_create-basic
+  std::string error_detail;        // harness-side detail for ERROR/TIMEOUT (crash, exit code...)
 
   // `Area` is `area` when set, else the part of `case_id` before the first
   // '/', else the first keyword, else "default".
@@ -179,8 +179,8 @@ void FinalizeCase(CaseResult& c, Profile profile);
 
 // `ImplementationInfo` describes one implementation taking part in a run.
 struct ImplementationInfo {
-  std::string name;     // from the manifest, e.g. "reference"
-  std::string version;  // as reported by the adapter's hello
+  std::string name;                   // from the manifest, e.g. "reference"
+  std::string version;                // as reported by the adapter's hello
   std::vector<std::string> roles;     // "relay", "initiator", "recipient"
   std::vector<std::string> features;  // optional features it declared
   std::string manifest_path;

@@ -144,14 +144,14 @@ std::vector<CoverageEntry> ComputeCoverage(const RunResult& run, const Catalog* 
 Result<std::filesystem::path> RunDirectory(const std::filesystem::path& root,
                                            std::string_view run_id) {
   if (run_id.empty() || run_id == "." || run_id == "..") {
-    return MakeError(Errc::kConfigInvalid, "run id '" + std::string(run_id) +
-                                               "' cannot be used as a directory name");
+    return MakeError(Errc::kConfigInvalid,
+                     "run id '" + std::string(run_id) + "' cannot be used as a directory name");
   }
   for (char c : run_id) {
     if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      return MakeError(Errc::kConfigInvalid,
-                       "run id '" + TerminalSafe(run_id) +
-                           "' contains a path separator or control character");
+      return MakeError(
+          Errc::kConfigInvalid,
+          "run id '" + TerminalSafe(run_id) + "' contains a path separator or control character");
     }
   }
   return root / std::string(run_id);

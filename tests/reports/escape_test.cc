@@ -1,8 +1,8 @@
 #include "reports/escape.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace tigress::reports {
 namespace {
@@ -25,8 +25,7 @@ bool ValidUtf8(const std::string& s) {
 }
 
 TEST(HtmlEscape, NeutralisesMarkupAndQuotes) {
-  EXPECT_EQ(HtmlEscape("<b>\"x\" & 'y'</b>"),
-            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
+  EXPECT_EQ(HtmlEscape("<b>\"x\" & 'y'</b>"), "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;");
   const std::string out = HtmlEscape(kHostile);
   EXPECT_EQ(out.find('<'), std::string::npos);
   EXPECT_EQ(out.find('>'), std::string::npos);
@@ -53,7 +52,13 @@ TEST(HtmlEscape, KeepsValidUnicodeAndReplacesInvalidBytes) {
 }
 
 TEST(XmlEscape, ReplacesCharactersXmlCannotCarry) {
-  EXPECT_EQ(XmlEscape(std::string("a\x01" "b\x00" "c", 5)), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c");
+  EXPECT_EQ(XmlEscape(std::string("a\x01"
+                                  "b\x00"
+                                  "c",
+                                  5)),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD"
+            "c");
   EXPECT_EQ(XmlEscape("tab\tnl\n"), "tab\tnl\n");
   EXPECT_EQ(XmlEscape("\xEF\xBF\xBF"), "\xEF\xBF\xBD");  // U+FFFF
   EXPECT_EQ(XmlEscape("]]><x a='1'/>"), "]]&gt;&lt;x a=&#39;1&#39;/&gt;");

@@ -1,8 +1,8 @@
 #include "reports/progress.h"
 
-#include <gtest/gtest.h>
-
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "tests/reports/sample_run.h"
 

@@ -1,9 +1,9 @@
 #include "reports/redaction.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "reports/writers.h"
 #include "tests/reports/sample_run.h"
@@ -17,10 +17,10 @@ using testing::kSecretB64;
 // Every form the Secret may take on the wire or in a log.
 std::vector<std::string> SecretForms() {
   return {
-      kSecretB64,                      // standard, padded
-      "hXlr6aRC7KgJpOLTNZaLsw",        // standard, unpadded
-      "hXlr6aRC7KgJpOLTNZaLsw%3D%3D",  // percent-encoded
-      "hXlr6aRC7KgJpOLTNZaLsw%3d%3d",  // percent-encoded, lower-case hex
+      kSecretB64,                          // standard, padded
+      "hXlr6aRC7KgJpOLTNZaLsw",            // standard, unpadded
+      "hXlr6aRC7KgJpOLTNZaLsw%3D%3D",      // percent-encoded
+      "hXlr6aRC7KgJpOLTNZaLsw%3d%3d",      // percent-encoded, lower-case hex
       "85796be9a442eca809a4e2d335968bb3",  // hex
       "85796BE9A442ECA809A4E2D335968BB3",  // upper-case hex
   };

@@ -1,8 +1,8 @@
 #include "reports/requirements.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace tigress::reports {
 namespace {
@@ -20,7 +20,8 @@ std::string MiniCatalogue(const std::string& requirement_overrides = "",
      "statement": "one recipient", "role": "relay", "interpretation": false,
      "interpretation_refs": [])" +
          requirement_overrides + R"(}
-    )" + extra_requirement + R"(
+    )" + extra_requirement +
+         R"(
   ],
   "interpretations": [
     {"id": "C-07", "issue": "scope", "interpretation": "per claim"}
@@ -87,7 +88,8 @@ TEST(Catalog, ViolationVerdictFollowsSeverity) {
 TEST(Catalog, JudgeCopiesInterpretationFromTheEntry) {
   auto cat = LoadCatalog(kCataloguePath);
   ASSERT_TRUE(cat);
-  Assertion fail = cat->Judge("RELAY-07", false, "create without claim accepted", "400 or 401", "200");
+  Assertion fail =
+      cat->Judge("RELAY-07", false, "create without claim accepted", "400 or 401", "200");
   EXPECT_EQ(fail.verdict, Verdict::kFail);
   EXPECT_TRUE(fail.interpretation);
   EXPECT_EQ(fail.interpretation_refs, std::vector<std::string>{"C-11"});
@@ -139,10 +141,9 @@ TEST(Catalog, RejectsUnknownLevelSeverityAndRoleNamingTheField) {
   struct Case {
     std::string from, to, field;
   };
-  for (const Case& c : {Case{"\"SHALL\"", "\"SHALT\"", ".level"},
-                        Case{"\"must\"", "\"critical\"", ".severity"},
-                        Case{"\"relay\"", "\"server\"", ".role"},
-                        Case{"\"RELAY-31\"", "\"RELAY31\"", ".id"}}) {
+  for (const Case& c :
+       {Case{"\"SHALL\"", "\"SHALT\"", ".level"}, Case{"\"must\"", "\"critical\"", ".severity"},
+        Case{"\"relay\"", "\"server\"", ".role"}, Case{"\"RELAY-31\"", "\"RELAY31\"", ".id"}}) {
     std::string text = base;
     text.replace(text.find(c.from), c.from.size(), c.to);
     auto cat = Catalog::Parse(text, "f.json");

@@ -1,14 +1,15 @@
 #include "reports/results.h"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace tigress::reports {
 namespace {
 
-constexpr Verdict kAll[] = {Verdict::kPass, Verdict::kFail,  Verdict::kWarn,   Verdict::kInfo,
-                            Verdict::kUnsupported, Verdict::kError, Verdict::kTimeout};
+constexpr Verdict kAll[] = {Verdict::kPass,   Verdict::kFail,        Verdict::kWarn,
+                            Verdict::kInfo,   Verdict::kUnsupported, Verdict::kError,
+                            Verdict::kTimeout};
 
 Assertion A(Verdict v, bool interpretation = false) {
   Assertion a;
@@ -61,9 +62,7 @@ TEST(Verdict, EmptyListIsWorstAsRequested) {
   EXPECT_EQ(Worst(std::vector<Verdict>{}, Verdict::kPass), Verdict::kPass);
 }
 
-TEST(CaseResult, WithoutAssertionsIsError) {
-  EXPECT_EQ(Case({}).verdict, Verdict::kError);
-}
+TEST(CaseResult, WithoutAssertionsIsError) { EXPECT_EQ(Case({}).verdict, Verdict::kError); }
 
 TEST(CaseResult, AggregateIsTheWorstAssertion) {
   EXPECT_EQ(Case({A(Verdict::kPass), A(Verdict::kWarn), A(Verdict::kPass)}).verdict,

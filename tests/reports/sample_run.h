@@ -9,8 +9,7 @@
 namespace tigress::reports::testing {
 
 // Text an implementation under test might put anywhere.
-inline const std::string kHostile =
-    "<script>alert(\"x\")</script>&'\x1b[31m|`]]></testcase>\xff";
+inline const std::string kHostile = "<script>alert(\"x\")</script>&'\x1b[31m|`]]></testcase>\xff";
 
 // A 16-octet Secret and its standard base64 form, as a Share URL carries it.
 inline const Bytes kSecret = {0x85, 0x79, 0x6b, 0xe9, 0xa4, 0x42, 0xec, 0xa8,
@@ -34,8 +33,11 @@ inline RunResult SampleRun(Profile profile = Profile::kStrict) {
   run.profile = profile;
   run.seed = 18446744073709551557ull;  // above 2^53: must survive JSON
   run.command_line = "tigress-harness run --relay reference --seed 18446744073709551557";
-  run.implementations.push_back({"reference", "0.1.0", {"relay", "initiator", "recipient"},
-                                 {"push"}, "implementations/reference.yaml"});
+  run.implementations.push_back({"reference",
+                                 "0.1.0",
+                                 {"relay", "initiator", "recipient"},
+                                 {"push"},
+                                 "implementations/reference.yaml"});
 
   CaseResult pass;
   pass.case_id = "relay/6.1/create-basic";

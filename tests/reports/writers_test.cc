@@ -1,21 +1,21 @@
 #include "reports/writers.h"
 
-#include <gtest/gtest.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "reports/escape.h"
 #include "tests/reports/sample_run.h"
+#include <sys/wait.h>
 
 namespace tigress::reports {
 namespace {
@@ -32,8 +32,8 @@ const Catalog& TheCatalogue() {
 // ---- a small XML well-formedness checker (elements, attributes, entities) ----
 
 struct XmlCheck {
-  std::string error;                  // empty when well-formed
-  std::map<std::string, int> counts;  // element name -> occurrences
+  std::string error;                                          // empty when well-formed
+  std::map<std::string, int> counts;                          // element name -> occurrences
   std::vector<std::map<std::string, std::string>> testcases;  // attributes (raw)
 };
 
@@ -77,7 +77,8 @@ XmlCheck CheckXml(const std::string& s) {
       i = j + 1;
     } else {
       std::size_t j = i + 1;
-      if (j >= s.size() || !IsNameStart(s[j])) return r.error = "bad tag at " + std::to_string(i), r;
+      if (j >= s.size() || !IsNameStart(s[j]))
+        return r.error = "bad tag at " + std::to_string(i), r;
       while (j < s.size() && IsNameChar(s[j])) ++j;
       const std::string name = s.substr(i + 1, j - i - 1);
       std::map<std::string, std::string> attrs;
@@ -86,7 +87,8 @@ XmlCheck CheckXml(const std::string& s) {
         if (j >= s.size()) return r.error = "unterminated tag " + name, r;
         if (s[j] == '>' || (s[j] == '/' && j + 1 < s.size() && s[j + 1] == '>')) break;
         std::size_t k = j;
-        if (!IsNameStart(s[k])) return r.error = "bad attribute in " + name + " at " + std::to_string(k), r;
+        if (!IsNameStart(s[k]))
+          return r.error = "bad attribute in " + name + " at " + std::to_string(k), r;
         while (k < s.size() && IsNameChar(s[k])) ++k;
         const std::string attr = s.substr(j, k - j);
         if (k + 1 >= s.size() || s[k] != '=' || s[k + 1] != '"') {
@@ -141,7 +143,7 @@ TEST(Coverage, KeepsIdsTheCatalogueLacks) {
   ASSERT_FALSE(coverage.empty());
   EXPECT_EQ(coverage.back().requirement_id, "RELAY-999");
   EXPECT_EQ(coverage.back().requirement, nullptr);
-  EXPECT_EQ(coverage.back().worst, Verdict::kPass);  // from the case verdict
+  EXPECT_EQ(coverage.back().worst, Verdict::kPass);     // from the case verdict
   EXPECT_EQ(ComputeCoverage(run, nullptr).size(), 8u);  // only IDs the cases name
 }
 
@@ -179,7 +181,7 @@ TEST(ReportJson, CarriesSummaryCoverageAndInterpretations) {
   EXPECT_EQ(doc["schema_version"], 1);
   EXPECT_EQ(doc["run"]["seed"], "18446744073709551557");
   EXPECT_EQ(doc["summary"]["total"], 7);
-  EXPECT_EQ(doc["summary"]["fail"], 3);  // plain, interpretation (strict) and expected
+  EXPECT_EQ(doc["summary"]["fail"], 3);        // plain, interpretation (strict) and expected
   EXPECT_EQ(doc["summary"]["unexpected"], 4);  // fail, interpretation fail, timeout, stale
   EXPECT_EQ(doc["summary"]["exit_code"], 1);
   bool found = false;
@@ -268,7 +270,8 @@ TEST(JunitXml, MapsVerdictsToFailureErrorAndSkipped) {
             std::string::npos);
   std::set<std::string> classnames;
   for (const auto& attrs : check.testcases) classnames.insert(attrs.at("classname"));
-  EXPECT_EQ(classnames, (std::set<std::string>{"tigress.relay", "tigress.replay", "tigress.interop"}));
+  EXPECT_EQ(classnames,
+            (std::set<std::string>{"tigress.relay", "tigress.replay", "tigress.interop"}));
 }
 
 TEST(JunitXml, LenientProfileTurnsTheInterpretationFailureIntoAPass) {
@@ -320,7 +323,8 @@ TEST(Html, IsSelfContainedAndEscapesEverything) {
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   // Our own single script; the hostile one is escaped.
   std::size_t scripts = 0;
-  for (std::size_t p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) {
+  for (std::size_t p = html.find("<script"); p != std::string::npos;
+       p = html.find("<script", p + 1)) {
     ++scripts;
   }
   EXPECT_EQ(scripts, 1u);
@@ -335,7 +339,8 @@ TEST(Html, IsSelfContainedAndEscapesEverything) {
   EXPECT_EQ(html.find("href=\"javascript:"), std::string::npos);
   EXPECT_NE(html.find("href=\"cases/relay_8.1_second-recipient/javascript%3Aalert%281%29\""),
             std::string::npos);
-  EXPECT_NE(html.find("href=\"cases/relay_8.1_second-recipient/transcript.har\""), std::string::npos);
+  EXPECT_NE(html.find("href=\"cases/relay_8.1_second-recipient/transcript.har\""),
+            std::string::npos);
 }
 
 TEST(Html, LabelsInterpretationsStaleExpectationsAndLinksCoverage) {
@@ -389,8 +394,9 @@ TEST_F(RunDirTest, ReportJsonValidatesAgainstItsPublishedSchema) {
   ASSERT_TRUE(written) << written.error().Message();
   const std::string source = TIGRESS_SOURCE_DIR;
   const std::string command = "python3 '" + source + "/tests/reports/validate_json.py' '" + source +
-                              "/reports/report.schema.json' '" + (*written / "report.json").string() +
-                              "' > '" + (root_ / "validate.log").string() + "' 2>&1";
+                              "/reports/report.schema.json' '" +
+                              (*written / "report.json").string() + "' > '" +
+                              (root_ / "validate.log").string() + "' 2>&1";
   const int status = std::system(command.c_str());
   ASSERT_NE(status, -1);
   std::ifstream log(root_ / "validate.log");
