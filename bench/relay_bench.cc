@@ -199,6 +199,7 @@ int main(int argc, char** argv) {
   app.add_option("--relay", relay, "tigress-relay binary");
   app.add_option("--nginx", nginx, "nginx binary for the baseline (default: search /usr/sbin; 'none' to skip)");
   CLI11_PARSE(app, argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured
   if (nginx.empty()) {
     for (const char* p : {"/usr/sbin/nginx", "/usr/bin/nginx"}) {
       if (access(p, X_OK) == 0) nginx = p;

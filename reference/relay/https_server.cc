@@ -120,7 +120,14 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     if (ec == http::error::end_of_stream) return DoClose();
     if (ec == http::error::body_limit) {
       drain_after_write_ = true;
-      return Respond(PlainError(413, "relay.body_too_large", "request body exceeds the limit"), 11, false);
+      HttpResponse r = PlainError(413, "relay.body_too_large", "request body exceeds the limit");
+      // The header block was complete, so the echo rule (REPLAY-01) still applies.
+      const auto& req = parser_->get();
+      if (auto it = req.find(kHeaderRequestId); it != req.end()) {
+        r.headers.emplace_back(std::string(kHeaderRequestId), std::string(it->value()));
+      }
+      Options().log("relay: " + std::string(req.method_string().substr(0, 16)) + " - 413");
+      return Respond(r, 11, false);
     }
     if (ec == http::error::header_limit) {
       return Respond(PlainError(431, "relay.headers_too_large", "request header block exceeds the limit"), 11,

@@ -127,7 +127,7 @@ int Run(int argc, char** argv) {
   auto hostport = ParseListen(listen);
   if (!hostport) return fail(hostport.error(), kExitUsage);
   if (public_url.rfind("https://", 0) != 0 && public_url.rfind("http://", 0) != 0) {
-    return fail(tigress::MakeError(tigress::Errc::kRelayUsage, "--public-url: must start with https://"), kExitUsage);
+    return fail(tigress::MakeError(tigress::Errc::kRelayUsage, "--public-url: must be an https:// (or http://) URL"), kExitUsage);
   }
   auto cert = ReadFile(cert_file, "--tls-cert");
   if (!cert) return fail(cert.error(), kExitUsage);

@@ -18,6 +18,7 @@
 // ignored (C-34); other paths are 404, other methods 405.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -144,7 +145,7 @@ class RelayService {
 
   MailboxStore& store_;
   RelayOptions options_;
-  unsigned long long sequence_ = 0;  // for Fault::kSequentialIds only
+  std::atomic<unsigned long long> sequence_{0};  // for Fault::kSequentialIds only
 };
 
 // `RenderPreview` is the OpenGraph HTML of A.6.4 for `d`: og:title,

@@ -254,6 +254,7 @@ TEST_F(RelayIntegrationTest, OversizedBodyGets413AndTheConnectionStaysUsableForA
   std::string rid = NewUuidV4();
   auto r = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4(), rid), std::string(70000, 'x')).value();
   EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.Header("Mailbox-Request-ID"), rid);
   auto ok = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
   EXPECT_EQ(ok.status, 200);
 }
