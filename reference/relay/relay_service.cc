@@ -190,7 +190,8 @@ HttpResponse JsonResponse(int status, const Json& body) {
   HttpResponse r;
   r.status = status;
   r.headers.emplace_back("Content-Type", std::string(kJson));
-  r.body = body.dump();
+  // Replace rather than throw on invalid UTF-8: nothing on the request path throws.
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return r;
 }
 
@@ -236,7 +237,14 @@ Result<std::string> RequiredUuidHeader(const HttpRequest& request, std::string_v
 
 HttpResponse RelayService::Handle(const HttpRequest& request) {
   Call call{request, FindHeader(request.headers, kHeaderRequestId)};
-  HttpResponse response = Dispatch(call);
+  HttpResponse response;
+  try {
+    response = Dispatch(call);
+  } catch (const std::exception& e) {
+    // A bug, not an input problem: answer 500 and keep serving.
+    options_.log(std::string("relay: internal error on ") + call.log_id + ": " + e.what());
+    response = ErrorResponse(500, "relay.internal", "internal error");
+  }
   if (call.request_id && options_.fault != Fault::kNoRequestIdEcho) {
     response.headers.emplace_back(std::string(kHeaderRequestId), *call.request_id);
   }
@@ -341,7 +349,7 @@ HttpResponse RelayService::Create(Call& call) {
   CreateMailboxResponse out;
   out.url_link = options_.public_url + (options_.fault == Fault::kUrlLinkWithoutVersion ? "/m/" : "/v1/m/") + m.id;
   out.is_push_notification_supported = m.initiator_token.has_value();
-  std::string response_body = ToJson(out).dump();
+  std::string response_body = ToJson(out).dump(-1, ' ', false, Json::error_handler_t::replace);
 
   RequestKey key{*claim, *rid};
   if (options_.fault == Fault::kDuplicateReprocessed) key.request_id.reset();

@@ -486,6 +486,20 @@ TEST_P(RelayServiceTest, BadInputIsRefusedWithoutTouchingAnotherMailbox) {
   EXPECT_EQ(Count(), 1u);
 }
 
+TEST_P(RelayServiceTest, InvalidUtf8IsRefusedWithoutThrowing) {
+  std::string path = CreateMailbox();
+  for (const std::string& body : {std::string("\xff\xfe"), std::string("{\"payload\": \"\xc3\x28\"}"),
+                                  std::string("{\"x\":\xff}")}) {
+    HttpResponse r = Call("POST", "/v1/m", Auth(initiator_), body);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_TRUE(Json::accept(r.body)) << r.body;
+    EXPECT_EQ(Call("PUT", path, Auth(initiator_), body).status, 400);
+  }
+  std::string raw = CreateBody().dump();
+  raw.replace(raw.find("Car key"), 7, "Car \xff\xfe");
+  EXPECT_EQ(Call("POST", "/v1/m", Auth(initiator_), raw).status, 400);
+}
+
 TEST_P(RelayServiceTest, UnknownFieldsAreIgnoredAndTheClientCannotChooseTheId) {
   std::string chosen = NewUuidV4();
   Json body = CreateBody();
