@@ -72,7 +72,8 @@ std::string InterpTags(const std::vector<std::string>& refs, const Catalog* cata
   for (const std::string& ref : refs) {
     out += " ";
     if (SafeInterpId(ref) && catalog != nullptr && catalog->FindInterpretation(ref) != nullptr) {
-      out += "<a href=\"#interp-" + ref + "\">" + ref + "</a>";
+      out += "<a href=\"#interp-";
+      out += ref + "\">" + ref + "</a>";
     } else {
       out += H(ref);
     }
@@ -130,9 +131,9 @@ void RenderEvidence(std::ostringstream& out, const Evidence& e, const std::strin
 
 }  // namespace
 
-std::string RenderHtml(const RunResult& input, const Catalog* catalog,
+std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
                        const RedactionGuard* guard) {
-  const RunResult run = internal::Guarded(input, guard);
+  const RunResult run = internal::Guarded(unguarded, guard);
   const RunSummary s = run.Summarize();
   const std::vector<CoverageEntry> coverage = ComputeCoverage(run, catalog);
   std::map<std::string, std::string> req_anchor;
@@ -270,7 +271,7 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog,
       out << "</td><td>" << case_link(i) << "</td><td>";
       std::vector<std::string> ids = internal::FailingRequirements(c);
       if (ids.empty()) ids = c.requirement_ids;
-      for (std::size_t k = 0; k < ids.size(); ++k) out << (k ? ", " : "") << req_link(ids[k]);
+      for (std::size_t k = 0; k < ids.size(); ++k) out << (k > 0 ? ", " : "") << req_link(ids[k]);
       out << "</td><td>" << H(internal::PrimaryReason(c)) << "</td></tr>";
     }
     out << "</tbody></table>";
@@ -283,8 +284,7 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog,
       << "</label> <label><input id=\"cov-tested\" type=\"checkbox\"> tested only</label></div>\n"
       << "<table><thead><tr><th>Requirement</th><th>Level</th><th>Role</th><th>Statement</th>"
       << "<th>Verdict</th><th>Cases</th></tr></thead><tbody>";
-  for (std::size_t i = 0; i < coverage.size(); ++i) {
-    const CoverageEntry& e = coverage[i];
+  for (const CoverageEntry& e : coverage) {
     out << "<tr id=\"" << req_anchor[e.requirement_id] << "\""
         << (e.worst ? "" : " class=\"untested\"") << "><td>" << H(e.requirement_id) << "</td><td>";
     if (e.requirement != nullptr) {
@@ -302,7 +302,7 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog,
         << (e.worst ? Badge(*e.worst) : "<span class=\"badge v-none\">NOT TESTED</span>")
         << "</td><td>";
     for (std::size_t k = 0; k < e.cases.size(); ++k)
-      out << (k ? "<br>" : "") << case_link(e.cases[k]);
+      out << (k > 0 ? "<br>" : "") << case_link(e.cases[k]);
     out << "</td></tr>\n";
   }
   out << "</tbody></table></section>\n";
@@ -336,7 +336,7 @@ std::string RenderHtml(const RunResult& input, const Catalog* catalog,
     if (!c.requirement_ids.empty()) {
       out << "<dt>Requirements</dt><dd>";
       for (std::size_t k = 0; k < c.requirement_ids.size(); ++k) {
-        out << (k ? ", " : "") << req_link(c.requirement_ids[k]);
+        out << (k > 0 ? ", " : "") << req_link(c.requirement_ids[k]);
       }
       out << "</dd>";
     }

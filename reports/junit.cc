@@ -67,8 +67,8 @@ std::string Details(const CaseResult& c) {
 
 }  // namespace
 
-std::string RenderJunitXml(const RunResult& input, const RedactionGuard* guard) {
-  const RunResult run = internal::Guarded(input, guard);
+std::string RenderJunitXml(const RunResult& unguarded, const RedactionGuard* guard) {
+  const RunResult run = internal::Guarded(unguarded, guard);
   std::map<std::string, Suite> suites;  // sorted by area: stable output
   int failures = 0;
   int errors = 0;

@@ -7,9 +7,9 @@
 
 namespace tigress::reports {
 
-std::string RenderSummaryMarkdown(const RunResult& input, const Catalog* catalog,
+std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* catalog,
                                   const RedactionGuard* guard) {
-  const RunResult run = internal::Guarded(input, guard);
+  const RunResult run = internal::Guarded(unguarded, guard);
   const RunSummary s = run.Summarize();
   std::ostringstream out;
 

@@ -253,9 +253,9 @@ class Reader {
 
 }  // namespace
 
-std::string RenderReportJson(const RunResult& input, const Catalog* catalog,
+std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
                              const RedactionGuard* guard) {
-  const RunResult run = internal::Guarded(input, guard);
+  const RunResult run = internal::Guarded(unguarded, guard);
   const RunSummary s = run.Summarize();
 
   Json impls = Json::array();

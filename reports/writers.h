@@ -52,7 +52,7 @@ std::vector<CoverageEntry> ComputeCoverage(const RunResult& run, const Catalog* 
 inline constexpr std::string_view kReportSchemaName = "tigress-harness/report";
 
 // `RenderReportJson` is report.json (schema in docs/reports.md).
-std::string RenderReportJson(const RunResult& run, const Catalog* catalog,
+std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
                              const RedactionGuard* guard = nullptr);
 
 // `ParseReportJson` reads a report.json back into a `RunResult` (coverage and
@@ -66,16 +66,16 @@ Result<RunResult> ParseReportJson(std::string_view text);
 // implementations). FAIL and stale expectations -> <failure>, ERROR and
 // TIMEOUT -> <error>, UNSUPPORTED and expected failures -> <skipped>; WARN,
 // INFO and PASS pass. <system-out> carries the rerun command and findings.
-std::string RenderJunitXml(const RunResult& run, const RedactionGuard* guard = nullptr);
+std::string RenderJunitXml(const RunResult& unguarded, const RedactionGuard* guard = nullptr);
 
 // `RenderSummaryMarkdown` is summary.md: counts, the non-PASS cases with
 // requirement IDs, one-line reasons and rerun commands, and a coverage table.
-std::string RenderSummaryMarkdown(const RunResult& run, const Catalog* catalog,
+std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* catalog,
                                   const RedactionGuard* guard = nullptr);
 
 // `RenderHtml` is report.html: one file with inline CSS and a little optional
 // inline JS (filtering); readable without JS, no external resources.
-std::string RenderHtml(const RunResult& run, const Catalog* catalog,
+std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
                        const RedactionGuard* guard = nullptr);
 
 // `RunDirectory` is `root / run_id`. Errors: kConfigInvalid when `run_id` is
