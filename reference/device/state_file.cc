@@ -1,0 +1,69 @@
+#include "reference/device/state_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace tigress::device {
+namespace {
+
+Error FileError(const std::filesystem::path& path, const std::string& what) {
+  return MakeError(Errc::kStateFileInvalid, path.string() + ": " + what);
+}
+
+}  // namespace
+
+Result<StateFile> LoadStateFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return FileError(path, "cannot be read (" + std::string(std::strerror(errno)) + ")");
+  std::stringstream text;
+  text << in.rdbuf();
+  Json j = Json::parse(text.str(), nullptr, false);
+  if (j.is_discarded()) return FileError(path, "is not JSON");
+  auto state = DeviceStateFromJson(j);
+  if (!state) return FileError(path, state.error().detail);
+  StateFile out{std::move(*state), {}};
+  if (!j.contains("caFile") || !j["caFile"].is_string()) return FileError(path, "caFile: missing or not a string");
+  out.ca_file = j["caFile"].get<std::string>();
+  return out;
+}
+
+Result<void> SaveStateFile(const std::filesystem::path& path, const StateFile& file) {
+  Json j = DeviceStateToJson(file.state);
+  j["caFile"] = file.ca_file;
+  std::string text = j.dump(2) + "\n";
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return FileError(tmp, "cannot be created (" + std::string(std::strerror(errno)) + ")");
+  // The mode given to open() is masked by the umask and ignored for an
+  // existing file; the Secret inside needs 0600 either way.
+  bool ok = fchmod(fd, 0600) == 0;
+  std::size_t written = 0;
+  while (ok && written < text.size()) {
+    ssize_t n = write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<std::size_t>(n);
+  }
+  ok = ok && fsync(fd) == 0;
+  int saved = errno;
+  close(fd);
+  if (!ok) {
+    unlink(tmp.c_str());
+    return FileError(tmp, "cannot be written (" + std::string(std::strerror(saved)) + ")");
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    saved = errno;
+    unlink(tmp.c_str());
+    return FileError(path, "cannot be replaced (" + std::string(std::strerror(saved)) + ")");
+  }
+  return {};
+}
+
+}  // namespace tigress::device
