@@ -81,11 +81,13 @@ std::string InterpTags(const std::vector<std::string>& refs, const Catalog* cata
   return out + "</span>";
 }
 
-// A link into the case directory, or plain text when the path could escape it.
+// A relative link to an artifact. Percent-encoding keeps it from becoming a
+// scheme; a leading '/' or '\\' is refused because "//host/x" would point off
+// the machine. ".." stays allowed: merged reports link into sibling runs.
 std::string FileLink(const std::string& case_dir, const std::string& path,
                      const std::string& label) {
   const std::string full = case_dir.empty() ? path : case_dir + "/" + path;
-  const bool unsafe = full.empty() || full.front() == '/' || full.find("..") != std::string::npos;
+  const bool unsafe = full.empty() || full.front() == '/' || full.front() == '\\';
   if (unsafe) return "<code>" + H(label) + "</code>";
   return "<a href=\"" + H(PercentEncodePath(full)) + "\">" + H(label) + "</a>";
 }

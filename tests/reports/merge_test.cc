@@ -1,0 +1,135 @@
+#include "reports/merge.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "reports/writers.h"
+#include "tests/reports/sample_run.h"
+#include <sys/wait.h>
+
+namespace tigress::reports {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::SampleRun;
+
+RunResult OtherRelayRun() {
+  RunResult run = SampleRun();
+  run.run_id = "job-b";
+  run.started = "2026-11-28T11:59:00Z";
+  run.finished = "2026-11-28T12:05:00Z";
+  run.implementations = {{"reference", "0.1.0", {"initiator"}, {}, "a.yaml"},
+                         {"vendor-x", "2.3", {"relay"}, {}, "x.yaml"}};
+  run.cases.resize(2);
+  for (CaseResult& c : run.cases) c.relay = "vendor-x";
+  return run;
+}
+
+TEST(MergeRuns, ConcatenatesCasesAndUnionsImplementations) {
+  auto merged = MergeRuns({SampleRun(), OtherRelayRun()}, "ci-42");
+  ASSERT_TRUE(merged) << merged.error().Message();
+  EXPECT_EQ(merged->run_id, "ci-42");
+  EXPECT_EQ(merged->cases.size(), 9u);
+  EXPECT_EQ(merged->cases[7].relay, "vendor-x");
+  EXPECT_EQ(merged->started, "2026-11-28T11:59:00Z");
+  EXPECT_EQ(merged->finished, "2026-11-28T12:05:00Z");
+  ASSERT_EQ(merged->implementations.size(), 2u);
+  EXPECT_EQ(merged->implementations[1].name, "vendor-x");
+  EXPECT_EQ(merged->Summarize().fail, 4);  // 3 + the second run's FAIL case
+  EXPECT_NE(merged->command_line.find("job-b"), std::string::npos);
+}
+
+TEST(MergeRuns, RefusesMixedProfilesAndEmptyInput) {
+  auto mixed = MergeRuns({SampleRun(Profile::kStrict), SampleRun(Profile::kLenient)}, "x");
+  ASSERT_FALSE(mixed);
+  EXPECT_NE(mixed.error().detail.find("profile"), std::string::npos);
+  EXPECT_FALSE(MergeRuns({}, "x"));
+}
+
+TEST(RebaseCaseDirs, MakesArtifactPathsRelativeToTheMergedFolder) {
+  auto merged = MergeRuns({SampleRun(), OtherRelayRun()}, "ci-42");
+  ASSERT_TRUE(merged);
+  ASSERT_TRUE(RebaseCaseDirs(*merged, {"/ci/jobs/a", "/ci/jobs/b"}, {7, 2}, "/ci/merged"));
+  EXPECT_EQ(merged->cases[0].case_dir, "../jobs/a/cases/relay_6.1_create-basic");
+  EXPECT_EQ(merged->cases[8].case_dir, "../jobs/b/cases/relay_8.1_second-recipient");
+  EXPECT_TRUE(merged->cases[2].case_dir.empty());  // had none
+  EXPECT_FALSE(RebaseCaseDirs(*merged, {"/a"}, {3}, "/m"));
+  // A rebased link is still rendered as a link.
+  const std::string html = RenderHtml(*merged, nullptr);
+  EXPECT_NE(html.find("href=\"../jobs/a/cases/relay_6.1_create-basic/\""), std::string::npos);
+}
+
+// ---- the tigress-report command ----
+
+class ReportCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("tigress-report-cli-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Runs tigress-report with `args`; returns its exit code, output in `log`.
+  int Run(const std::string& args, std::string* log) {
+    const fs::path log_file = root_ / "cli.log";
+    const std::string command = std::string("'") + TIGRESS_BIN_DIR + "/tigress-report' " + args +
+                                " > '" + log_file.string() + "' 2>&1";
+    const int status = std::system(command.c_str());
+    std::ifstream in(log_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    *log = text.str();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  fs::path root_;
+};
+
+TEST_F(ReportCliTest, MergesTwoRunsAndExitsWithTheMergedVerdict) {
+  ASSERT_TRUE(WriteRunReports(SampleRun(), nullptr, RedactionGuard(), root_ / "a"));
+  ASSERT_TRUE(WriteRunReports(OtherRelayRun(), nullptr, RedactionGuard(), root_ / "b"));
+  std::string log;
+  const int code = Run("--catalogue '" + std::string(TIGRESS_SOURCE_DIR) +
+                           "/vectors/requirements.json' merge --run-id ci-42 --out '" +
+                           (root_ / "m").string() + "' '" + (root_ / "a/report.json").string() +
+                           "' '" + (root_ / "b/report.json").string() + "'",
+                       &log);
+  EXPECT_EQ(code, 1) << log;  // the sample runs hold unexpected failures
+  std::ifstream in(root_ / "m/report.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto merged = ParseReportJson(text.str());
+  ASSERT_TRUE(merged) << merged.error().Message();
+  EXPECT_EQ(merged->run_id, "ci-42");
+  EXPECT_EQ(merged->cases.size(), 9u);
+  EXPECT_EQ(merged->cases[0].case_dir, "../a/cases/relay_6.1_create-basic");
+  EXPECT_TRUE(fs::exists(root_ / "m/report.html"));
+}
+
+TEST_F(ReportCliTest, RendersACleanRunWithExitCodeZero) {
+  RunResult run = SampleRun();
+  run.cases.resize(1);  // only the passing case
+  ASSERT_TRUE(WriteRunReports(run, nullptr, RedactionGuard(), root_ / "a"));
+  fs::remove(root_ / "a/junit.xml");
+  std::string log;
+  EXPECT_EQ(Run("render '" + (root_ / "a/report.json").string() + "'", &log), 0) << log;
+  EXPECT_TRUE(fs::exists(root_ / "a/junit.xml"));
+}
+
+TEST_F(ReportCliTest, BadInputIsAUsageErrorNamingTheFile) {
+  std::ofstream(root_ / "bad.json") << "{\"schema\": \"tigress-harness/report\"}";
+  std::string log;
+  EXPECT_EQ(Run("render '" + (root_ / "bad.json").string() + "'", &log), 2);
+  EXPECT_NE(log.find("bad.json"), std::string::npos) << log;
+  EXPECT_NE(log.find("schema_version"), std::string::npos) << log;
+  EXPECT_EQ(Run("frobnicate", &log), 2);
+}
+
+}  // namespace
+}  // namespace tigress::reports
