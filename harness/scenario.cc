@@ -10,6 +10,8 @@
 
 namespace tigress::harness {
 
+namespace fs = std::filesystem;
+
 bool Scenario::HasRole(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
@@ -501,15 +503,20 @@ Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir, const Know
   std::sort(files.begin(), files.end());
   ScenarioSet set;
   std::map<std::string, std::string> seen;  // id -> file:line
+  // Messages name files as "scenarios/relay/x.yaml", whatever path was given.
+  fs::path base = fs::absolute(dir).lexically_normal();
+  if (base.filename().empty()) base = base.parent_path();
   for (const auto& f : files) {
-    TIGRESS_ASSIGN_OR_RETURN(Scenario s, LoadScenarioFile(f, known));
-    auto [it, inserted] = seen.emplace(s.id, f.string());
+    fs::path shown = base.filename() / fs::absolute(f).lexically_normal().lexically_relative(base);
+    TIGRESS_ASSIGN_OR_RETURN(YamlDoc doc, LoadYamlFile(f, Errc::kScenarioInvalid));
+    TIGRESS_ASSIGN_OR_RETURN(Scenario s, LoadScenarioString(std::move(doc.text), shown, known));
+    auto [it, inserted] = seen.emplace(s.id, shown.string());
     if (!inserted) {
       // Point at the id line of the second file.
       std::size_t line = 1;
       auto pos = s.text.find("id:");
       for (std::size_t i = 0; i < pos && i < s.text.size(); ++i) line += s.text[i] == '\n' ? 1 : 0;
-      return MakeError(Errc::kScenarioInvalid, f.string() + ":" + std::to_string(line) + ": duplicate scenario id '" +
+      return MakeError(Errc::kScenarioInvalid, shown.string() + ":" + std::to_string(line) + ": duplicate scenario id '" +
                                                    s.id + "' (also in " + it->second + ")");
     }
     set.scenarios.push_back(std::move(s));

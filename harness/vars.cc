@@ -88,6 +88,7 @@ VarContext VarContext::Child(int index) {
   VarContext child(rng_());
   child.values_ = values_;
   child.named_uuids_ = named_uuids_;
+  child.named_b64_ = named_b64_;
   child.values_["i"] = index;
   child.values_["uuid"] = child.NewUuid();
   return child;
@@ -113,13 +114,23 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
   if (expr.rfind("b64:", 0) == 0) {
     std::size_t n = 0;
     auto digits = expr.substr(4);
+    // b64:N:name is drawn once per name, so a later step can compare with it.
+    std::string name;
+    if (auto colon = digits.find(':'); colon != std::string_view::npos) {
+      name = std::string(digits.substr(colon + 1));
+      digits = digits.substr(0, colon);
+      auto it = named_b64_.find(name + ":" + std::string(digits));
+      if (it != named_b64_.end()) return it->second;
+    }
     auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
     if (ec != std::errc() || p != digits.data() + digits.size() || n > (1u << 24)) {
       return MakeError(Errc::kVariableUndefined, "${" + std::string(expr) + "}: b64:N needs a byte count");
     }
     Bytes b(n);
     for (auto& octet : b) octet = static_cast<std::uint8_t>(rng_() & 0xFF);
-    return Base64Encode(b);
+    std::string text = Base64Encode(b);
+    if (!name.empty()) named_b64_[name + ":" + std::string(digits)] = text;
+    return text;
   }
   if (expr.rfind("time:", 0) == 0) {
     auto off = expr.substr(5);

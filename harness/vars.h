@@ -13,6 +13,7 @@
 //   fresh_uuid                 a new v4 UUID at every use
 //   uuid:NAME                  one v4 UUID per NAME, the same for the whole case
 //   b64:N                      base64 of N pseudo-random octets (seeded)
+//   b64:N:NAME                 the same, drawn once per NAME for the whole case
 //   time:+S / time:-S          UTC now plus/minus S seconds, YYYY-MM-DDThh:mm:ssZ
 //   i, uuid                    inside a `parallel` repeat: the iteration index and
 //                              a UUID fresh for that iteration
@@ -72,6 +73,7 @@ class VarContext {
  private:
   std::map<std::string, nlohmann::json> values_;
   std::map<std::string, std::string> named_uuids_;
+  std::map<std::string, std::string> named_b64_;
   std::mt19937_64 rng_;
 };
 

@@ -18,11 +18,12 @@
 // (crash, garbage, timeout) `kBroken`.
 #pragma once
 
-#include <boost/system/result.hpp>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <boost/system/result.hpp>
+#include <nlohmann/json.hpp>
 
 #include "protocol/encoding.h"
 
@@ -101,6 +102,11 @@ struct MessageRequest {
 // throw; every failure is a `BackendError`.
 class KatBackend {
  public:
+  KatBackend() = default;
+  KatBackend(const KatBackend&) = delete;
+  KatBackend& operator=(const KatBackend&) = delete;
+  KatBackend(KatBackend&&) = delete;
+  KatBackend& operator=(KatBackend&&) = delete;
   virtual ~KatBackend() = default;
 
   // `Name` identifies the backend in output ("core", "adapter:acme").

@@ -6,12 +6,15 @@
 //
 // Exit status: 0 all ran vectors passed, 1 a failure, 2 usage error.
 #include <CLI/CLI.hpp>
+#include <exception>
 #include <iostream>
 
 #include "harness/kat/core_backend.h"
 #include "harness/kat/runner.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   CLI::App app{"Run TIGRESS known-answer vectors against the protocol core"};
   std::vector<std::string> files;
   std::string dir = "vectors";
@@ -32,4 +35,17 @@ int main(int argc, char** argv) {
   }
   tigress::kat::CoreBackend core;
   return tigress::kat::RunVectorsCommand(files, std::cout, core, verbose);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The runner reports through return values; only start-up (CLI11) or
+  // allocation failure can throw.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "tigress-kat: " << e.what() << "\n";
+    return 2;
+  }
 }

@@ -1,6 +1,7 @@
 #include "harness/kat/runner.h"
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <initializer_list>
 #include <optional>
@@ -29,8 +30,8 @@ class Reader {
   explicit Reader(const Json& t) : t_(t) {}
 
   bool Has(std::string_view key) const { return t_.contains(key); }
-  const std::string& error() const { return error_; }
-  bool ok() const { return error_.empty(); }
+  const std::string& FirstProblem() const { return error_; }
+  bool Ok() const { return error_.empty(); }
 
   std::string Str(std::string_view key) {
     const auto it = t_.find(key);
@@ -52,7 +53,7 @@ class Reader {
 
   Bytes Hex(std::string_view key) {
     const std::string s = Str(key);
-    if (!ok()) return {};
+    if (!Ok()) return {};
     auto b = HexDecode(s);
     if (!b) {
       Problem(key, b.error().detail);
@@ -64,7 +65,7 @@ class Reader {
   std::optional<Bytes> OptBase64(std::string_view key) {
     if (!Has(key)) return std::nullopt;
     const std::string s = Str(key);
-    if (!ok()) return Bytes{};
+    if (!Ok()) return Bytes{};
     auto b = Base64Decode(s);
     if (!b) {
       Problem(key, b.error().detail);
@@ -134,8 +135,8 @@ std::string Mismatch(std::string_view what, std::string_view got, std::string_vi
   while (i < got.size() && i < want.size() && got[i] == want[i]) ++i;
   return what == "plaintext" || what == "secret"
              ? std::string(what) + " differs at octet " + std::to_string(i) + " (got " +
-                   std::to_string(got.size()) + " octets, expected " +
-                   std::to_string(want.size()) + ")"
+                   std::to_string(got.size()) + " octets, expected " + std::to_string(want.size()) +
+                   ")"
              : std::string(what) + " differs at character " + std::to_string(i) + " (got " +
                    std::to_string(got.size()) + " characters, expected " +
                    std::to_string(want.size()) + ")";
@@ -183,7 +184,8 @@ Outcome ExpectRejected(const BackendResult<T>& r, const std::string& token,
   const BackendError& e = r.error();
   if (e.kind != BackendError::Kind::kRejected) return Unexpected(e);
   if (backend.ReportsErrorTokens()) {
-    if (!token.empty() && e.token != token) return Fail("rejected with " + Describe(e) + "; expected " + token);
+    if (!token.empty() && e.token != token)
+      return Fail("rejected with " + Describe(e) + "; expected " + token);
     if (!field.empty() && !NamesField(e.detail, field)) {
       return Fail("error '" + Describe(e) + "' does not name the field " + field);
     }
@@ -210,7 +212,7 @@ Outcome RunPayload(Reader& r, const std::string& result, const std::string& toke
     const Bytes ct = r.Hex("ciphertextHex");
     const Bytes tag = r.Hex("tagHex");
     const std::string data = r.Str("dataBase64");
-    if (!r.ok()) return Fail("vector format: " + r.error());
+    if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
     if (!valid) return Fail("vector format: a roundtrip vector must be valid");
     Bytes wire = iv;
     wire.insert(wire.end(), ct.begin(), ct.end());
@@ -223,14 +225,15 @@ Outcome RunPayload(Reader& r, const std::string& result, const std::string& toke
     if (*sealed != data) return Fail("seal: " + Mismatch("data", *sealed, data));
     auto opened = backend.PayloadOpen({cipher, key, data});
     if (!opened) return Unexpected(opened.error());
-    if (*opened != pt) return Fail("open: " + Mismatch("plaintext", ToString(*opened), ToString(pt)));
+    if (*opened != pt)
+      return Fail("open: " + Mismatch("plaintext", ToString(*opened), ToString(pt)));
     return Pass("sealed and opened");
   }
   if (op == "seal") {
     const Bytes iv = r.Hex("ivHex");
     const Bytes pt = r.Hex("plaintextHex");
     const std::string data = valid ? r.Str("dataBase64") : std::string();
-    if (!r.ok()) return Fail("vector format: " + r.error());
+    if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
     auto sealed = backend.PayloadSeal({cipher, key, iv, pt});
     if (!valid) return ExpectRejected(sealed, token, {}, backend);
     if (!sealed) return Unexpected(sealed.error());
@@ -240,14 +243,15 @@ Outcome RunPayload(Reader& r, const std::string& result, const std::string& toke
   if (op == "open") {
     const std::string data = r.Str("dataBase64");
     const Bytes pt = valid ? r.Hex("plaintextHex") : Bytes();
-    if (!r.ok()) return Fail("vector format: " + r.error());
+    if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
     auto opened = backend.PayloadOpen({cipher, key, data});
     if (!valid) return ExpectRejected(opened, token, {}, backend);
     if (!opened) return Unexpected(opened.error());
-    if (*opened != pt) return Fail("open: " + Mismatch("plaintext", ToString(*opened), ToString(pt)));
+    if (*opened != pt)
+      return Fail("open: " + Mismatch("plaintext", ToString(*opened), ToString(pt)));
     return Pass("opened");
   }
-  if (!r.ok()) return Fail("vector format: " + r.error());
+  if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
   return Fail("vector format: operation '" + op + "' is not roundtrip, seal or open");
 }
 
@@ -259,7 +263,8 @@ Outcome CompareOptional(std::string_view what, const std::optional<std::string>&
     return Fail(std::string(what) + (got ? " present ('" + *got + "') but the vector has none"
                                          : " absent but the vector expects '" + *want + "'"));
   }
-  if (got && *got != *want) return Fail(std::string(what) + " is '" + *got + "', expected '" + *want + "'");
+  if (got && *got != *want)
+    return Fail(std::string(what) + " is '" + *got + "', expected '" + *want + "'");
   return Pass();
 }
 
@@ -283,7 +288,7 @@ Outcome RunShareUrl(Reader& r, const std::string& result, const std::string& tok
       want.vertical = r.OptStr("vertical");
       want_secret = r.OptBase64("secretBase64");
     }
-    if (!r.ok()) return Fail("vector format: " + r.error());
+    if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
     auto got = backend.ShareUrlParse(url);
     if (!valid) return ExpectRejected(got, token, {}, backend);
     if (!got) return Unexpected(got.error());
@@ -314,7 +319,7 @@ Outcome RunShareUrl(Reader& r, const std::string& result, const std::string& tok
     req.vertical = r.OptStr("vertical");
     req.secret = r.OptBase64("secretBase64");
     const std::string want = valid ? r.Str("url") : std::string();
-    if (!r.ok()) return Fail("vector format: " + r.error());
+    if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
     auto got = backend.ShareUrlBuild(req);
     if (!valid) return ExpectRejected(got, token, {}, backend);
     if (!got) return Unexpected(got.error());
@@ -326,14 +331,14 @@ Outcome RunShareUrl(Reader& r, const std::string& result, const std::string& tok
   if (op == "strip") {
     const std::string url = r.Str("url");
     const std::string want = valid ? r.Str("strippedUrl") : std::string();
-    if (!r.ok()) return Fail("vector format: " + r.error());
+    if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
     auto got = backend.ShareUrlStripFragment(url);
     if (!valid) return ExpectRejected(got, token, {}, backend);
     if (!got) return Unexpected(got.error());
     if (*got != want) return Fail("stripped to '" + RedactUrl(*got) + "', expected '" + want + "'");
     return Pass("stripped");
   }
-  if (!r.ok()) return Fail("vector format: " + r.error());
+  if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
   return Fail("vector format: operation '" + op + "' is not parse, build or strip");
 }
 
@@ -354,7 +359,7 @@ Outcome RunMessage(const Json& t, Reader& r, const std::string& result, const st
   if (valid && (!t.contains("expected") || !t["expected"].is_object())) {
     return Fail("vector format: expected: required object is missing");
   }
-  if (!r.ok()) return Fail("vector format: " + r.error());
+  if (!r.Ok()) return Fail("vector format: " + r.FirstProblem());
   auto got = backend.MessageParse(req);
   if (!valid) return ExpectRejected(got, token, field, backend);
   if (!got) return Unexpected(got.error());
@@ -388,26 +393,26 @@ std::vector<std::string> Interpretations(const Json& notes, const std::vector<st
 void RunOurFamily(const Json& doc, const std::string& family, KatBackend& backend,
                   FileReport& report) {
   for (const auto& [key, value] : doc.items()) {
-    static constexpr std::string_view kTop[] = {"family", "schemaVersion", "source",
-                                                "header", "notes",         "numberOfTests",
-                                                "retiredIds", "tests"};
-    if (std::find(std::begin(kTop), std::end(kTop), key) == std::end(kTop)) {
-      report.errors.push_back("unknown top-level field '" + key + "'");
+    static constexpr std::array<std::string_view, 8> kTop = {
+        "family", "schemaVersion", "source",     "header",
+        "notes",  "numberOfTests", "retiredIds", "tests"};
+    if (std::find(kTop.begin(), kTop.end(), key) == kTop.end()) {
+      report.errors.emplace_back("unknown top-level field '" + key + "'");
     }
   }
   if (!doc.contains("schemaVersion") || doc["schemaVersion"] != 1) {
-    report.errors.push_back("schemaVersion must be 1");
+    report.errors.emplace_back("schemaVersion must be 1");
   }
   const Json empty = Json::object();
   const Json& notes = doc.contains("notes") && doc["notes"].is_object() ? doc["notes"] : empty;
   if (!doc.contains("tests") || !doc["tests"].is_array()) {
-    report.errors.push_back("tests: required array is missing");
+    report.errors.emplace_back("tests: required array is missing");
     return;
   }
   const Json& tests = doc["tests"];
   if (!doc.contains("numberOfTests") || doc["numberOfTests"] != tests.size()) {
-    report.errors.push_back("numberOfTests does not match the " + std::to_string(tests.size()) +
-                            " tests");
+    report.errors.emplace_back("numberOfTests does not match the " + std::to_string(tests.size()) +
+                               " tests");
   }
   std::size_t index = 0;
   for (const Json& t : tests) {
@@ -429,8 +434,8 @@ void RunOurFamily(const Json& doc, const std::string& family, KatBackend& backen
     const std::string result = r.Str("result");
     const std::string token = result == "invalid" ? r.Str("error") : std::string();
     Outcome o;
-    if (!r.ok()) {
-      o = Fail("vector format: " + r.error());
+    if (!r.Ok()) {
+      o = Fail("vector format: " + r.FirstProblem());
     } else if (!undefined_flag.empty()) {
       o = Fail("vector format: flag '" + undefined_flag + "' is not defined in notes");
     } else if (result != "valid" && result != "invalid") {
@@ -452,12 +457,12 @@ void RunOurFamily(const Json& doc, const std::string& family, KatBackend& backen
 void RunWycheproof(const Json& doc, std::string_view label, KatBackend& backend,
                    FileReport& report) {
   const std::string stem = std::filesystem::path(label).stem().string();
-  const std::string algorithm =
-      doc.contains("algorithm") && doc["algorithm"].is_string() ? doc["algorithm"].get<std::string>()
-                                                                : std::string();
+  const std::string algorithm = doc.contains("algorithm") && doc["algorithm"].is_string()
+                                    ? doc["algorithm"].get<std::string>()
+                                    : std::string();
   const Json& groups = doc["testGroups"];
   if (!groups.is_array()) {
-    report.errors.push_back("testGroups: expected an array");
+    report.errors.emplace_back("testGroups: expected an array");
     return;
   }
   for (std::size_t gi = 0; gi < groups.size(); ++gi) {
@@ -467,9 +472,10 @@ void RunWycheproof(const Json& doc, std::string_view label, KatBackend& backend,
     const int iv_size = gr.Int("ivSize");
     const int tag_size = gr.Int("tagSize");
     const bool has_tests = g.is_object() && g.contains("tests") && g["tests"].is_array();
-    if (!gr.ok() || !has_tests) {
-      report.errors.push_back("testGroups[" + std::to_string(gi) + "]: " +
-                              (gr.ok() ? std::string("tests: expected an array") : gr.error()));
+    if (!gr.Ok() || !has_tests) {
+      report.errors.emplace_back(
+          "testGroups[" + std::to_string(gi) +
+          "]: " + (gr.Ok() ? std::string("tests: expected an array") : gr.FirstProblem()));
       continue;
     }
     const Json& tests = g["tests"];
@@ -507,8 +513,8 @@ void RunWycheproof(const Json& doc, std::string_view label, KatBackend& backend,
       const Bytes ct = r.Hex("ct");
       const Bytes tag = r.Hex("tag");
       Outcome o;
-      if (!r.ok()) {
-        o = Fail("vector format: " + r.error());
+      if (!r.Ok()) {
+        o = Fail("vector format: " + r.FirstProblem());
       } else if (!aad.empty()) {
         o = {Verdict::kSkip, "non-empty aad (the protocol uses none, C-29)"};
       } else if (key.size() * 8 != static_cast<std::size_t>(key_size) ||
@@ -576,19 +582,19 @@ FileReport RunVectorDocument(const nlohmann::json& doc, std::string_view label,
   FileReport report;
   report.file = std::string(label);
   if (!doc.is_object()) {
-    report.errors.push_back("the file is not a JSON object");
+    report.errors.emplace_back("the file is not a JSON object");
     return report;
   }
   if (doc.contains("family")) {
     if (!doc["family"].is_string()) {
-      report.errors.push_back("family: expected a string");
+      report.errors.emplace_back("family: expected a string");
       return report;
     }
     report.family = doc["family"].get<std::string>();
     if (report.family != "payload_aead" && report.family != "share_url" &&
         report.family != "messages") {
-      report.errors.push_back("family '" + report.family +
-                              "' is not payload_aead, share_url or messages");
+      report.errors.emplace_back("family '" + report.family +
+                                 "' is not payload_aead, share_url or messages");
       return report;
     }
     RunOurFamily(doc, report.family, backend, report);
@@ -599,7 +605,7 @@ FileReport RunVectorDocument(const nlohmann::json& doc, std::string_view label,
     RunWycheproof(doc, label, backend, report);
     return report;
   }
-  report.errors.push_back(
+  report.errors.emplace_back(
       "neither a tigress vector file (no 'family') nor a Wycheproof AEAD file (no 'testGroups')");
   return report;
 }
@@ -609,7 +615,7 @@ FileReport RunVectorFile(const std::filesystem::path& path, KatBackend& backend)
   if (!in) {
     FileReport report;
     report.file = path.string();
-    report.errors.push_back("cannot open the file");
+    report.errors.emplace_back("cannot open the file");
     return report;
   }
   std::stringstream buffer;
@@ -625,15 +631,14 @@ FileReport RunVectorFile(const std::filesystem::path& path, KatBackend& backend)
     } catch (const Json::parse_error& e) {
       const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
       const std::size_t line =
-          1 + static_cast<std::size_t>(std::count(text.begin(),
-                                                  text.begin() + static_cast<std::ptrdiff_t>(
-                                                                     std::min(offset, text.size())),
-                                                  '\n'));
-      report.errors.push_back("line " + std::to_string(line) + ": not valid JSON (byte " +
-                              std::to_string(e.byte) + ")");
+          1 + static_cast<std::size_t>(std::count(
+                  text.begin(),
+                  text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n'));
+      report.errors.emplace_back("line " + std::to_string(line) + ": not valid JSON (byte " +
+                                 std::to_string(e.byte) + ")");
       return report;
     }
-    report.errors.push_back("not valid JSON");
+    report.errors.emplace_back("not valid JSON");
     return report;
   }
   return RunVectorDocument(doc, path.string(), backend);
@@ -677,8 +682,8 @@ std::vector<std::string> DefaultVectorFiles(const std::filesystem::path& dir) {
   return out;
 }
 
-int RunVectorsCommand(const std::vector<std::string>& files, std::ostream& out,
-                      KatBackend& backend, bool verbose) {
+int RunVectorsCommand(const std::vector<std::string>& files, std::ostream& out, KatBackend& backend,
+                      bool verbose) {
   std::vector<FileReport> reports;
   for (const auto& file : files) {
     FileReport r = RunVectorFile(file, backend);
@@ -686,7 +691,8 @@ int RunVectorsCommand(const std::vector<std::string>& files, std::ostream& out,
         << r.results.size() << " vectors, backend " << backend.Name() << ")\n";
     for (const auto& e : r.errors) out << "ERROR " << r.file << ": " << e << "\n";
     for (const auto& v : r.results) {
-      const bool in_skipped_group = v.verdict == Verdict::kSkip && v.detail.starts_with("testGroups[");
+      const bool in_skipped_group =
+          v.verdict == Verdict::kSkip && v.detail.starts_with("testGroups[");
       if (in_skipped_group && !verbose) continue;
       out << VerdictName(v.verdict) << " " << v.id;
       if (v.verdict != Verdict::kPass || verbose) {
@@ -695,7 +701,7 @@ int RunVectorsCommand(const std::vector<std::string>& files, std::ostream& out,
       if (verbose && !v.requirements.empty()) {
         out << " [";
         for (std::size_t i = 0; i < v.requirements.size(); ++i) {
-          out << (i ? " " : "") << v.requirements[i];
+          out << (i > 0 ? " " : "") << v.requirements[i];
         }
         for (const auto& c : v.interpretations) out << " " << c;
         out << "]";

@@ -20,11 +20,12 @@
 
 #include <cstddef>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "harness/kat/kat_backend.h"
 
@@ -42,7 +43,7 @@ std::string_view VerdictName(Verdict v);
 
 // `VectorResult` is the outcome of one vector.
 struct VectorResult {
-  std::string id;                            // stable vector id, or "<file stem>#<tcId>"
+  std::string id;  // stable vector id, or "<file stem>#<tcId>"
   Verdict verdict = Verdict::kFail;
   std::string detail;                        // why (never a Secret or plaintext in full)
   std::vector<std::string> requirements;     // catalogue IDs ("PAYLOAD-11")
@@ -58,11 +59,11 @@ struct SkippedGroup {
 
 // `FileReport` is the outcome of one vector file.
 struct FileReport {
-  std::string file;                         // label (path as given)
-  std::string family;                       // "payload_aead", ..., "wycheproof_aead"
-  std::vector<VectorResult> results;        // one per vector, in file order
+  std::string file;                   // label (path as given)
+  std::string family;                 // "payload_aead", ..., "wycheproof_aead"
+  std::vector<VectorResult> results;  // one per vector, in file order
   std::vector<SkippedGroup> skipped_groups;
-  std::vector<std::string> errors;          // file-level format errors (each counts as a failure)
+  std::vector<std::string> errors;  // file-level format errors (each counts as a failure)
 };
 
 // `Summary` counts verdicts over one or more files.
@@ -96,7 +97,7 @@ std::vector<std::string> DefaultVectorFiles(const std::filesystem::path& dir);
 // "N passed, N failed, N skipped". `verbose` adds the detail and requirement
 // IDs to PASS lines and lists each test of a skipped group. Returns 0 when
 // nothing failed and at least one vector ran, 1 otherwise.
-int RunVectorsCommand(const std::vector<std::string>& files, std::ostream& out,
-                      KatBackend& backend, bool verbose);
+int RunVectorsCommand(const std::vector<std::string>& files, std::ostream& out, KatBackend& backend,
+                      bool verbose);
 
 }  // namespace tigress::kat

@@ -1,0 +1,1048 @@
+#include "harness/runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "harness/adapter_client.h"
+#include "harness/matchers.h"
+#include "harness/probe_client.h"
+#include "harness/supervisor.h"
+#include "harness/vars.h"
+#include "harness/yaml_util.h"
+#include "pki/test_ca.h"
+#include "protocol/encoding.h"
+#include "reports/progress.h"
+#include "reports/redaction.h"
+#include "reports/writers.h"
+
+namespace tigress::harness {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using reports::Assertion;
+using reports::Verdict;
+using namespace std::chrono_literals;
+
+// ---- case selection, seeds, rerun commands ----
+
+namespace {
+
+std::uint64_t Fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+bool AnyGlob(const std::vector<std::string>& globs, const std::string& id) {
+  return std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return GlobMatch(g, id); });
+}
+
+}  // namespace
+
+std::uint64_t CaseSeed(std::uint64_t run_seed, const std::string& scenario_id, int repetition) {
+  std::uint64_t h = Fnv1a(std::to_string(run_seed));
+  h = Fnv1a(scenario_id, h);
+  return Fnv1a(std::to_string(repetition), h);
+}
+
+std::vector<CaseSpec> SelectCases(const ScenarioSet& set, const RunOptions& opt) {
+  std::vector<CaseSpec> out;
+  for (const Scenario& s : set.scenarios) {
+    if (!opt.filters.empty() && !AnyGlob(opt.filters, s.id)) continue;
+    if (AnyGlob(opt.skips, s.id)) continue;
+    if (!opt.keywords.empty()) {
+      bool hit = std::any_of(opt.keywords.begin(), opt.keywords.end(), [&](const std::string& k) {
+        return std::find(s.keywords.begin(), s.keywords.end(), k) != s.keywords.end();
+      });
+      if (!hit) continue;
+    }
+    if (opt.shard_count > 1 && static_cast<int>(Fnv1a(s.id) % static_cast<std::uint64_t>(opt.shard_count)) !=
+                                   opt.shard_index) {
+      continue;
+    }
+    for (int r = 0; r < std::max(1, opt.repeat); ++r) {
+      CaseSpec c;
+      c.scenario = &s;
+      c.repetition = r;
+      c.case_id = r == 0 ? s.id : s.id + "#" + std::to_string(r + 1);
+      c.seed = CaseSeed(opt.seed, s.id, r);
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+std::string ShellQuote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                            "@%_-+=:,./") == std::string::npos) {
+    return arg;
+  }
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {
+  std::vector<std::string> args = {opt.harness_exe.string(), "run"};
+  for (const auto& m : opt.manifests) {
+    args.push_back("--impl");
+    args.push_back(m.path.string());
+  }
+  if (!opt.relay_impl.empty()) args.insert(args.end(), {"--relay", opt.relay_impl});
+  if (!opt.initiator_impl.empty()) args.insert(args.end(), {"--initiator", opt.initiator_impl});
+  if (!opt.recipient_impl.empty()) args.insert(args.end(), {"--recipient", opt.recipient_impl});
+  args.insert(args.end(), {"--scenarios", fs::absolute(opt.scenarios_dir).lexically_normal().string()});
+  args.insert(args.end(), {"--filter", c.scenario->id, "--seed", std::to_string(opt.seed)});
+  if (c.repetition > 0) args.insert(args.end(), {"--repeat", std::to_string(c.repetition + 1)});
+  args.insert(args.end(), {"--profile", std::string(reports::ProfileName(opt.profile))});
+  if (!opt.expectations_path.empty()) {
+    args.insert(args.end(), {"--expectations", fs::absolute(opt.expectations_path).string()});
+  }
+  std::string cmd;
+  for (const auto& a : args) cmd += (cmd.empty() ? "" : " ") + ShellQuote(a);
+  return cmd;
+}
+
+// ---- one case ----
+
+namespace {
+
+// Everything the cases of one run share.
+struct RunShared {
+  RunShared(const RunOptions& o, const reports::Catalog& c) : opt(o), catalog(c) {}
+  const RunOptions& opt;
+  const reports::Catalog& catalog;
+  const Manifest* relay = nullptr;
+  const Manifest* initiator = nullptr;
+  const Manifest* recipient = nullptr;
+  fs::path run_dir;
+  std::string ca_file, cert_file, key_file;
+  std::mutex guard_mu;
+  reports::RedactionGuard guard;
+
+  void AddSecret(const Bytes& b) {
+    std::lock_guard<std::mutex> lock(guard_mu);
+    guard.AddSecret(b);
+  }
+};
+
+std::string SafeDirName(const std::string& id) {
+  std::string out;
+  for (char c : id) out += (c == '/' || c == '#' || c == ' ') ? '_' : c;
+  return out;
+}
+
+std::string Truncate(const std::string& s, std::size_t max = 2048) {
+  return s.size() <= max ? s : s.substr(0, max) + "\n...(" + std::to_string(s.size()) + " bytes in all)";
+}
+
+bool IsSensitiveHeader(const std::string& name) {
+  std::string lower;
+  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "mailbox-device-claim" || lower == "mailbox-device-attestation";
+}
+
+std::vector<std::pair<std::string, std::string>> RedactHeaders(
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  auto out = headers;
+  for (auto& [k, v] : out) {
+    if (IsSensitiveHeader(k) && !v.empty()) v = Redact(v);
+  }
+  return out;
+}
+
+// A running device adapter.
+struct Adapter {
+  std::string role;
+  const Manifest* manifest = nullptr;
+  std::unique_ptr<Process> process;
+  std::unique_ptr<AdapterClient> client;
+  HelloInfo hello;
+  std::mutex mu;  // one request at a time, also from parallel groups
+};
+
+// What one step produced.
+struct StepResult {
+  std::vector<std::pair<const Expectation*, Assertion>> checks;
+  std::vector<Assertion> extra;  // implicit checks and harness errors
+  bool stop = false;
+  int status = 0;  // http steps: the status (0: no response)
+};
+
+class CaseRun {
+ public:
+  CaseRun(RunShared& shared, const CaseSpec& spec)
+      : sh_(shared), spec_(spec), sc_(*spec.scenario), ctx_(spec.seed), probe_(shared.ca_file) {}
+
+  reports::CaseResult Execute();
+
+ private:
+  const std::string& DefaultReq(const Step& st) const {
+    if (!st.req.empty()) return st.req;
+    if (!st.expect.empty()) return st.expect.front().req;
+    return sc_.requirements.front();
+  }
+
+  Assertion Judge(const std::string& req, bool ok, std::string message, std::string expected,
+                  std::string actual, const std::vector<std::string>& extra_refs) const {
+    Assertion a = sh_.catalog.Judge(req, ok, std::move(message), std::move(expected), std::move(actual));
+    std::vector<std::string> refs = extra_refs;
+    refs.insert(refs.end(), sc_.interpretation_refs.begin(), sc_.interpretation_refs.end());
+    for (const auto& r : refs) {
+      a.interpretation = true;
+      if (std::find(a.interpretation_refs.begin(), a.interpretation_refs.end(), r) == a.interpretation_refs.end()) {
+        a.interpretation_refs.push_back(r);
+      }
+    }
+    return a;
+  }
+
+  static Assertion Broke(Verdict v, const std::string& req, std::string message) {
+    Assertion a;
+    a.requirement_id = req;
+    a.verdict = v;
+    a.message = std::move(message);
+    return a;
+  }
+
+  Result<void> StartRelay();
+  Result<void> StartDevice(const std::string& role, const Manifest* m, Verdict* verdict_on_error);
+  bool RunSteps(const std::vector<Step>& steps);
+  StepResult ExecStep(const Step& st, VarContext& ctx, const std::string& where);
+  StepResult ExecHttp(const Step& st, VarContext& ctx, const std::string& where);
+  StepResult ExecCall(const Step& st, VarContext& ctx, const std::string& where);
+  StepResult ExecParallel(const Step& st, VarContext& ctx);
+  void Save(const Step& st, const Json& doc, VarContext& ctx, StepResult& r);
+  void NoteSecrets(const Json& result);
+  void CheckProcessesAlive();
+  void Teardown();
+  void WriteFiles(reports::CaseResult& c);
+  void Log(const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    http_log_ += line;
+  }
+
+  RunShared& sh_;
+  const CaseSpec& spec_;
+  const Scenario& sc_;
+  VarContext ctx_;
+  ProbeClient probe_;
+  fs::path case_dir_;
+  std::unique_ptr<Process> relay_;
+  std::string relay_url_;   // where the relay itself listens (probes go here)
+  std::string public_url_;  // where devices reach it (a recording proxy later)
+  std::map<std::string, std::unique_ptr<Adapter>> adapters_;
+  std::vector<Assertion> assertions_;
+  std::mutex log_mu_;
+  std::string http_log_;
+  std::vector<Json> resolved_steps_;
+  std::mutex resolved_mu_;
+  std::vector<reports::Attachment> attachments_;
+};
+
+Result<void> CaseRun::StartRelay() {
+  const Manifest& m = *sh_.relay;
+  TIGRESS_ASSIGN_OR_RETURN(int port, FreeLoopbackPort());
+  Placeholders ph;
+  ph.root = m.root.string();
+  ph.port = std::to_string(port);
+  ph.cert = sh_.cert_file;
+  ph.key = sh_.key_file;
+  ph.ca = sh_.ca_file;
+  ph.workdir = (case_dir_ / "relay.work").string();
+  ph.bindir = sh_.opt.bindir.string();
+  relay_url_ = Expand(m.relay->base_url, ph);
+  // Issue 6 puts a recording proxy here; until then devices use the relay itself.
+  public_url_ = relay_url_;
+  ph.public_url = public_url_;
+  ProcessSpec ps;
+  ps.name = "relay (" + m.name + ")";
+  ps.argv = ExpandCommand(m.relay->command, ph);
+  for (const auto& [k, v] : m.env) ps.env.emplace_back(k, Expand(v, ph));
+  for (auto& kv : PlaceholderEnv(ph)) ps.env.push_back(std::move(kv));
+  ps.workdir = ph.workdir;
+  ps.stderr_path = case_dir_ / "relay.stderr.log";
+  ps.stdout_path = case_dir_ / "relay.stdout.log";
+  ps.ready = m.relay->ready;
+  ps.port = port;
+  TIGRESS_ASSIGN_OR_RETURN(relay_, Process::Start(ps));
+  TIGRESS_RETURN_IF_ERROR(relay_->WaitReady());
+  std::string host = relay_url_.substr(relay_url_.find("://") + 3);
+  host = host.substr(0, host.find('/'));
+  ctx_.Set("relay", Json{{"base_url", relay_url_}, {"public_url", public_url_}, {"host", host},
+                         {"port", port}, {"name", m.name}});
+  return {};
+}
+
+Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m, Verdict* verdict_on_error) {
+  auto a = std::make_unique<Adapter>();
+  a->role = role;
+  a->manifest = m;
+  Placeholders ph;
+  ph.root = m->root.string();
+  ph.cert = sh_.cert_file;
+  ph.key = sh_.key_file;
+  ph.ca = sh_.ca_file;
+  ph.workdir = (case_dir_ / (role + ".work")).string();
+  ph.public_url = public_url_;
+  ph.bindir = sh_.opt.bindir.string();
+  ProcessSpec ps;
+  ps.name = role + " (" + m->name + ")";
+  ps.argv = ExpandCommand(m->device->command, ph);
+  for (const auto& [k, v] : m->env) ps.env.emplace_back(k, Expand(v, ph));
+  for (auto& kv : PlaceholderEnv(ph)) ps.env.push_back(std::move(kv));
+  ps.workdir = ph.workdir;
+  ps.stderr_path = case_dir_ / (role + ".stderr.log");
+  ps.pipe_stdio = true;
+  ps.ready = m->device->ready;
+  *verdict_on_error = Verdict::kError;
+  TIGRESS_ASSIGN_OR_RETURN(a->process, Process::Start(ps));
+  Process* proc = a->process.get();
+  a->client = std::make_unique<AdapterClient>(proc->stdin_fd(), proc->stdout_fd(), role, [proc] {
+    proc->WaitExit(1s);
+    return proc->ExitDescription() + "; stderr tail: " + proc->StderrTail(400);
+  });
+  Adapter* raw = a.get();
+  adapters_[role] = std::move(a);
+  auto hello = ContractProbe(*raw->client, sh_.opt.start_timeout);
+  if (!hello) {
+    if (hello.error().Is(Errc::kAdapterTimeout)) *verdict_on_error = Verdict::kTimeout;
+    return std::move(hello).error();
+  }
+  raw->hello = *hello;
+  Json params{{"caFile", sh_.ca_file}};
+  if (!public_url_.empty()) params["relayBaseUrl"] = public_url_;
+  RpcOutcome conf = raw->client->Call("configure", params, sh_.opt.start_timeout);
+  if (conf.kind == RpcOutcome::Kind::kTimeout) {
+    *verdict_on_error = Verdict::kTimeout;
+    return MakeError(Errc::kAdapterTimeout, conf.detail);
+  }
+  if (conf.kind != RpcOutcome::Kind::kResult) {
+    return MakeError(Errc::kAdapterProtocol,
+                     role + ": configure failed: " +
+                         (conf.kind == RpcOutcome::Kind::kError
+                              ? "error " + std::to_string(conf.code) + " " + conf.message
+                              : conf.detail));
+  }
+  return {};
+}
+
+void CaseRun::NoteSecrets(const Json& result) {
+  if (!result.is_object()) return;
+  if (result.contains("secret") && result["secret"].is_string()) {
+    auto b = Base64DecodeLenient(result["secret"].get<std::string>());
+    if (b) sh_.AddSecret(*b);
+  }
+  for (const char* k : {"shareUrl", "url"}) {
+    if (result.contains(k) && result[k].is_string()) {
+      std::string u = result[k].get<std::string>();
+      auto hash = u.find('#');
+      if (hash != std::string::npos) {
+        auto b = Base64DecodeLenient(u.substr(hash + 1));
+        if (b) sh_.AddSecret(*b);
+      }
+    }
+  }
+}
+
+void CaseRun::Save(const Step& st, const Json& doc, VarContext& ctx, StepResult& r) {
+  for (const auto& [var, path] : st.save) {
+    auto v = JsonPathGet(doc, path);
+    if (!v) {
+      r.extra.push_back(Judge(DefaultReq(st), false,
+                              st.where + ": cannot save '" + var + "': the step's outcome has no '" + path + "'",
+                              path + " present", "absent", {}));
+      r.stop = true;
+      return;
+    }
+    ctx.Set(var, *v);
+  }
+}
+
+StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string& where) {
+  StepResult r;
+  auto fail_resolve = [&](const Error& e) {
+    r.extra.push_back(Broke(Verdict::kError, DefaultReq(st), where + ": " + e.Message()));
+    r.stop = true;
+    return r;
+  };
+  HttpRequest req;
+  req.method = st.http_method;
+  if (!st.path.empty()) {
+    auto p = InterpolateString(st.path, ctx);
+    if (!p) return fail_resolve(p.error());
+    req.url = relay_url_ + *p;
+  } else {
+    auto u = InterpolateString(st.url, ctx);
+    if (!u) return fail_resolve(u.error());
+    req.url = StripFragment(*u);
+  }
+  bool has_ct = false;
+  for (const auto& [k, v] : st.headers) {
+    auto val = InterpolateString(v, ctx);
+    if (!val) return fail_resolve(val.error());
+    has_ct = has_ct || (k.size() == 12 && std::equal(k.begin(), k.end(), "content-type", [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+             }));
+    req.headers.emplace_back(k, *val);
+  }
+  if (st.body) {
+    auto b = Interpolate(*st.body, ctx);
+    if (!b) return fail_resolve(b.error());
+    if (st.body->is_string()) {
+      req.body = b->is_string() ? b->get<std::string>() : b->dump();
+    } else {
+      req.body = b->dump();
+      if (!has_ct && st.as == "device") req.headers.emplace_back("Content-Type", "application/json");
+    }
+  }
+  req.timeout = st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.http_timeout;
+  std::string path_only = req.url;
+  if (auto s = path_only.find("://"); s != std::string::npos) {
+    auto slash = path_only.find('/', s + 3);
+    path_only = slash == std::string::npos ? "/" : path_only.substr(slash);
+  }
+  {
+    Json resolved{{"step", where}, {"http", {{"as", st.as}, {"method", req.method}, {"url", req.url}}}};
+    Json hdrs = Json::object();
+    for (const auto& [k, v] : RedactHeaders(req.headers)) hdrs[k] = v;
+    resolved["http"]["headers"] = hdrs;
+    if (req.body) resolved["http"]["body"] = Truncate(*req.body, 1024);
+    std::lock_guard<std::mutex> lock(resolved_mu_);
+    resolved_steps_.push_back(std::move(resolved));
+  }
+
+  reports::HttpExcerpt ex;
+  ex.vantage = "probe (" + st.as + ") -> relay";
+  ex.request_line = req.method + " " + path_only + " HTTP/1.1";
+  ex.request_headers = RedactHeaders(req.headers);
+  if (req.body) ex.request_body = Truncate(*req.body);
+
+  auto resp = probe_.Send(req);
+  std::ostringstream log;
+  log << "=== " << where << " (" << st.as << ")\n> " << ex.request_line << "\n";
+  for (const auto& [k, v] : ex.request_headers) log << "> " << k << ": " << v << "\n";
+  if (req.body) log << ">\n" << Truncate(*req.body, 4096) << "\n";
+  if (!resp) {
+    log << "! " << resp.error().Message() << "\n\n";
+    Log(log.str());
+    std::string msg = where + ": " + resp.error().Message();
+    if (relay_ && !relay_->Running()) {
+      msg += "; the relay " + relay_->ExitDescription() + "; stderr tail: " + relay_->StderrTail(400);
+    }
+    Assertion a = Broke(Verdict::kError, DefaultReq(st), msg);
+    a.evidence.http.push_back(ex);
+    r.extra.push_back(std::move(a));
+    r.stop = true;
+    return r;
+  }
+  log << "< " << resp->http_version << " " << resp->status << " (" << static_cast<long>(resp->elapsed_ms) << " ms)\n";
+  for (const auto& [k, v] : resp->headers) log << "< " << k << ": " << v << "\n";
+  log << "<\n" << Truncate(resp->body, 4096) << "\n\n";
+  Log(log.str());
+
+  ex.status = resp->status;
+  ex.response_headers = resp->headers;
+  ex.response_body = Truncate(resp->body);
+  r.status = resp->status;
+  Json body_json = Json::parse(resp->body, nullptr, false);
+  const bool is_json = !body_json.is_discarded();
+  HttpView view{resp->status, &resp->headers, &resp->body, is_json ? &body_json : nullptr};
+  for (const Expectation& e : st.expect) {
+    auto operand = Interpolate(e.operand, ctx);
+    if (!operand) {
+      r.checks.emplace_back(&e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
+      continue;
+    }
+    MatchResult m = MatchHttp(e, view, *operand);
+    std::string msg = ExpectationToString(e) + (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
+    Assertion a = Judge(e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
+    a.evidence.http.push_back(ex);
+    r.checks.emplace_back(&e, std::move(a));
+  }
+  Json headers_obj = Json::object();
+  for (const auto& [k, v] : resp->headers) {
+    std::string lower;
+    for (char c : k) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    headers_obj[lower] = v;
+  }
+  Json doc{{"status", resp->status}, {"headers", headers_obj}, {"body", resp->body},
+           {"json", is_json ? body_json : Json(nullptr)}};
+  doc["response"] = doc;
+  Save(st, doc, ctx, r);
+  return r;
+}
+
+StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string& where) {
+  StepResult r;
+  auto it = adapters_.find(st.role);
+  if (it == adapters_.end()) {
+    r.extra.push_back(Broke(Verdict::kError, DefaultReq(st), where + ": no " + st.role + " adapter is running"));
+    r.stop = true;
+    return r;
+  }
+  Adapter& ad = *it->second;
+  auto params = Interpolate(st.params, ctx);
+  if (!params) {
+    r.extra.push_back(Broke(Verdict::kError, DefaultReq(st), where + ": " + params.error().Message()));
+    r.stop = true;
+    return r;
+  }
+  {
+    std::lock_guard<std::mutex> lock(resolved_mu_);
+    resolved_steps_.push_back(Json{{"step", where},
+                                   {"call", {{"role", st.role},
+                                             {"method", st.method},
+                                             {"params", Json::parse(RedactRpcLine(params->dump()), nullptr, false)}}}});
+  }
+  const auto timeout = st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.call_timeout;
+  RpcOutcome out;
+  {
+    std::lock_guard<std::mutex> lock(ad.mu);
+    out = ad.client->Call(st.method, *params, timeout);
+  }
+  if (out.kind == RpcOutcome::Kind::kResult) NoteSecrets(out.result);
+  reports::Evidence ev;
+  ev.fields.emplace_back("call", st.role + " " + st.method);
+  ev.fields.emplace_back("params", Truncate(RedactRpcLine(params->dump()), 1024));
+  const Json doc = out.Document();
+  ev.fields.emplace_back("outcome", out.kind == RpcOutcome::Kind::kTimeout  ? out.detail
+                                    : out.kind == RpcOutcome::Kind::kBroken ? out.detail
+                                                                            : Truncate(RedactRpcLine(doc.dump()), 1024));
+  ev.fields.emplace_back("elapsed_ms", std::to_string(static_cast<long>(out.elapsed_ms)));
+
+  if (out.kind == RpcOutcome::Kind::kTimeout || out.kind == RpcOutcome::Kind::kBroken) {
+    Assertion a = Broke(out.kind == RpcOutcome::Kind::kTimeout ? Verdict::kTimeout : Verdict::kError, DefaultReq(st),
+                        where + ": " + st.role + " " + st.method + ": " + out.detail);
+    a.evidence = ev;
+    r.extra.push_back(std::move(a));
+    r.stop = true;
+    return r;
+  }
+  const bool error_expected = std::any_of(st.expect.begin(), st.expect.end(), [](const Expectation& e) {
+    return e.subject == Expectation::Subject::kError ||
+           (e.subject == Expectation::Subject::kJson && e.target.rfind("error", 0) == 0);
+  });
+  if (out.kind == RpcOutcome::Kind::kError && out.code == -32601 && !error_expected) {
+    // The implementation says it does not offer this: not a failure.
+    for (const Expectation& e : st.expect) {
+      Assertion a = Broke(Verdict::kUnsupported, e.req,
+                          where + ": " + st.role + " does not implement " + st.method + " (-32601)");
+      a.evidence = ev;
+      r.checks.emplace_back(&e, std::move(a));
+    }
+    if (st.expect.empty()) {
+      r.extra.push_back(Broke(Verdict::kUnsupported, DefaultReq(st),
+                              where + ": " + st.role + " does not implement " + st.method + " (-32601)"));
+    }
+    r.stop = true;
+    return r;
+  }
+  if (out.kind == RpcOutcome::Kind::kError && out.code == -32602 && !error_expected) {
+    Assertion a = Broke(Verdict::kError, DefaultReq(st),
+                        where + ": " + st.role + " rejected the parameters of " + st.method +
+                            " as invalid (-32602): " + out.message);
+    a.evidence = ev;
+    r.extra.push_back(std::move(a));
+    r.stop = true;
+    return r;
+  }
+  if (out.kind == RpcOutcome::Kind::kError && !error_expected) {
+    std::string actual = "error " + std::to_string(out.code) + " " + out.message;
+    if (!out.data.is_null()) actual += " " + out.data.dump();
+    Assertion a = Judge(DefaultReq(st), false, where + ": " + st.role + " " + st.method + " failed", "success",
+                        actual, {});
+    a.evidence = ev;
+    r.extra.push_back(std::move(a));
+    r.stop = true;
+    return r;
+  }
+  for (const Expectation& e : st.expect) {
+    auto operand = Interpolate(e.operand, ctx);
+    if (!operand) {
+      r.checks.emplace_back(&e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
+      continue;
+    }
+    MatchResult m = MatchCall(e, doc, *operand);
+    std::string msg = st.role + " " + st.method + ": " + ExpectationToString(e) +
+                      (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
+    Assertion a = Judge(e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
+    a.evidence = ev;
+    r.checks.emplace_back(&e, std::move(a));
+  }
+  if (out.kind == RpcOutcome::Kind::kResult || error_expected) Save(st, doc, ctx, r);
+  return r;
+}
+
+StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
+  StepResult r;
+  struct Lane {
+    std::vector<const Step*> steps;
+    std::unique_ptr<VarContext> ctx;
+    std::vector<StepResult> results;
+  };
+  std::vector<Lane> lanes;
+  if (st.repeat > 0) {
+    for (int i = 0; i < st.repeat; ++i) {
+      Lane l;
+      for (const auto& s : st.steps) l.steps.push_back(&s);
+      l.ctx = std::make_unique<VarContext>(ctx.Child(i));
+      lanes.push_back(std::move(l));
+    }
+  } else {
+    int i = 0;
+    for (const auto& s : st.steps) {
+      Lane l;
+      l.steps.push_back(&s);
+      l.ctx = std::make_unique<VarContext>(ctx.Child(i++));
+      lanes.push_back(std::move(l));
+    }
+  }
+  // All lanes are released together so the requests really race.
+  std::mutex mu;
+  std::condition_variable cv;
+  int ready = 0;
+  bool go = false;
+  std::vector<std::thread> threads;
+  for (std::size_t li = 0; li < lanes.size(); ++li) {
+    threads.emplace_back([&, li] {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        ++ready;
+        cv.notify_all();
+        cv.wait(lock, [&] { return go; });
+      }
+      Lane& lane = lanes[li];
+      for (const Step* s : lane.steps) {
+        StepResult sr = ExecStep(*s, *lane.ctx, s->where + " (lane " + std::to_string(li) + ")");
+        bool stop = sr.stop;
+        lane.results.push_back(std::move(sr));
+        if (stop) break;
+      }
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return ready == static_cast<int>(lanes.size()); });
+    go = true;
+    cv.notify_all();
+  }
+  for (auto& t : threads) t.join();
+
+  // Merge per expectation: one assertion saying how many lanes met it.
+  std::vector<int> statuses;
+  std::map<const Expectation*, std::vector<Assertion>> by_exp;
+  std::vector<const Expectation*> order;
+  for (auto& lane : lanes) {
+    for (auto& sr : lane.results) {
+      for (auto& [e, a] : sr.checks) {
+        if (!by_exp.count(e)) order.push_back(e);
+        by_exp[e].push_back(std::move(a));
+      }
+      for (auto& a : sr.extra) {
+        if (r.extra.size() < 3) r.extra.push_back(std::move(a));
+      }
+      if (sr.status != 0 || !sr.checks.empty()) statuses.push_back(sr.status);
+      r.stop = r.stop || sr.stop;
+    }
+  }
+  for (const Expectation* e : order) {
+    auto& list = by_exp[e];
+    std::size_t bad = 0;
+    const Assertion* worst = &list.front();
+    for (const auto& a : list) {
+      if (a.verdict != Verdict::kPass) ++bad;
+      if (reports::VerdictRank(a.verdict) > reports::VerdictRank(worst->verdict)) worst = &a;
+    }
+    Assertion merged = *worst;
+    merged.message = (bad == 0 ? "all " + std::to_string(list.size()) + " lanes: "
+                               : std::to_string(bad) + " of " + std::to_string(list.size()) + " lanes failed: ") +
+                      worst->message;
+    r.checks.emplace_back(e, std::move(merged));
+  }
+  for (const Expectation& e : st.expect) {
+    MatchResult m = MatchCount(e, statuses);
+    r.checks.emplace_back(&e, Judge(e.req, m.ok, ExpectationToString(e) + " [" + st.where + "]", m.expected,
+                                    m.actual, e.interpretation_refs));
+  }
+  // A parallel group's lanes do not stop the case unless the harness broke.
+  r.stop = std::any_of(r.extra.begin(), r.extra.end(), [](const Assertion& a) {
+    return a.verdict == Verdict::kError || a.verdict == Verdict::kTimeout;
+  });
+  return r;
+}
+
+StepResult CaseRun::ExecStep(const Step& st, VarContext& ctx, const std::string& where) {
+  switch (st.kind) {
+    case Step::Kind::kHttp: return ExecHttp(st, ctx, where);
+    case Step::Kind::kCall: return ExecCall(st, ctx, where);
+    case Step::Kind::kParallel: return ExecParallel(st, ctx);
+    case Step::Kind::kWait: {
+      std::this_thread::sleep_for(std::chrono::milliseconds(st.wait_ms));
+      return {};
+    }
+  }
+  return {};
+}
+
+bool CaseRun::RunSteps(const std::vector<Step>& steps) {
+  for (const Step& st : steps) {
+    StepResult r = ExecStep(st, ctx_, st.where);
+    for (auto& [e, a] : r.checks) assertions_.push_back(std::move(a));
+    for (auto& a : r.extra) assertions_.push_back(std::move(a));
+    if (r.stop) return false;
+  }
+  return true;
+}
+
+void CaseRun::CheckProcessesAlive() {
+  if (relay_ && !relay_->Running()) {
+    assertions_.push_back(Broke(Verdict::kError, "",
+                                "the relay " + relay_->ExitDescription() + " during the case; stderr tail: " +
+                                    relay_->StderrTail(600)));
+  }
+  for (auto& [role, ad] : adapters_) {
+    if (ad->process && !ad->process->Running()) {
+      assertions_.push_back(Broke(Verdict::kError, "",
+                                  "the " + role + " adapter " + ad->process->ExitDescription() +
+                                      " during the case; stderr tail: " + ad->process->StderrTail(600)));
+    }
+  }
+}
+
+void CaseRun::Teardown() {
+  for (auto& [role, ad] : adapters_) {
+    if (ad->client && !ad->client->broken() && ad->process && ad->process->Running()) {
+      ad->client->Call("shutdown", Json::object(), 2s);
+      ad->process->WaitExit(1s);
+    }
+    if (ad->process) ad->process->Stop();
+  }
+  if (relay_) relay_->Stop();
+}
+
+void CaseRun::WriteFiles(reports::CaseResult& /*c*/) {
+  auto write = [&](const std::string& name, const std::string& text, const std::string& what,
+                   const std::string& media) {
+    std::string safe;
+    {
+      std::lock_guard<std::mutex> lock(sh_.guard_mu);
+      safe = sh_.guard.Apply(text);
+    }
+    std::ofstream(case_dir_ / name, std::ios::binary) << safe;
+    attachments_.push_back({what, name, media});
+  };
+  write("scenario.yaml", sc_.text, "scenario as written", "application/yaml");
+  Json resolved{{"case", spec_.case_id}, {"seed", spec_.seed}, {"scenario", sc_.file.string()}};
+  Json vars = Json::object();
+  for (const auto& [k, v] : ctx_.values()) vars[k] = Json::parse(RedactRpcLine(Json{{k, v}}.dump()), nullptr, false)[k];
+  resolved["variables"] = vars;
+  resolved["steps"] = resolved_steps_;
+  write("resolved.yaml", JsonToYaml(resolved), "resolved scenario", "application/yaml");
+  if (!http_log_.empty()) write("http.log", http_log_, "probe HTTP exchanges", "text/plain");
+  for (auto& [role, ad] : adapters_) {
+    std::string t;
+    for (const auto& line : ad->client ? ad->client->Transcript() : std::vector<std::string>{}) t += line + "\n";
+    write(role + ".jsonrpc.log", t, role + " JSON-RPC transcript", "text/plain");
+  }
+  std::string repro = "#!/bin/sh\n# Reruns case " + spec_.case_id + " with the same seed.\nexec " +
+                      RerunCommand(sh_.opt, spec_) + " \"$@\"\n";
+  write("repro.sh", repro, "rerun command", "text/x-shellscript");
+  fs::permissions(case_dir_ / "repro.sh", fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                  fs::perm_options::add);
+  for (const auto& entry : fs::directory_iterator(case_dir_)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.size() > 4 && name.substr(name.size() - 4) == ".log" &&
+        (name.find("stderr") != std::string::npos || name.find("stdout") != std::string::npos)) {
+      attachments_.push_back({name.substr(0, name.find('.')) + " " +
+                                  (name.find("stderr") != std::string::npos ? "stderr" : "stdout"),
+                              name, "text/plain"});
+    }
+  }
+}
+
+}  // namespace
+
+reports::CaseResult CaseRun::Execute() {
+  const auto start = std::chrono::steady_clock::now();
+  reports::CaseResult c;
+  c.case_id = spec_.case_id;
+  c.title = sc_.title;
+  c.scenario_file = sc_.file.string();
+  c.area = sc_.Area();
+  c.requirement_ids = sc_.requirements;
+  c.keywords = sc_.keywords;
+  c.seed = spec_.seed;
+  c.rerun_command = RerunCommand(sh_.opt, spec_);
+  c.case_dir = "cases/" + SafeDirName(spec_.case_id);
+  case_dir_ = sh_.run_dir / c.case_dir;
+  std::error_code ec;
+  fs::remove_all(case_dir_, ec);
+  fs::create_directories(case_dir_, ec);
+  ctx_.Set("case", Json{{"id", spec_.case_id}, {"seed", spec_.seed}});
+  const Manifest* init = sc_.HasRole("initiator") ? sh_.initiator : nullptr;
+  const Manifest* recip = sc_.HasRole("recipient") ? sh_.recipient : nullptr;
+  if (sc_.HasRole("relay") && sh_.relay) c.relay = sh_.relay->name;
+  if (init) c.initiator = init->name;
+  if (recip) c.recipient = recip->name;
+
+  auto finish = [&]() -> reports::CaseResult {
+    Teardown();
+    WriteFiles(c);
+    c.assertions = std::move(assertions_);
+    for (std::size_t i = 0; i < c.assertions.size(); ++i) {
+      if (i == 0 || c.assertions[i].verdict != Verdict::kPass) {
+        auto& att = c.assertions[i].evidence.attachments;
+        att.insert(att.end(), attachments_.begin(), attachments_.end());
+      }
+    }
+    for (const auto& a : c.assertions) {
+      if ((a.verdict == Verdict::kError || a.verdict == Verdict::kTimeout) && c.error_detail.empty()) {
+        c.error_detail = a.message;
+      }
+    }
+    c.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return c;
+  };
+  auto setup_failed = [&](Verdict v, const std::string& what) {
+    assertions_.push_back(Broke(v, sc_.requirements.front(), what));
+    return finish();
+  };
+
+  // Roles the scenario needs must be provided by the selected implementations.
+  if (sc_.HasRole("relay") && !sh_.relay) return setup_failed(Verdict::kError, "no implementation provides a relay");
+  if (sc_.HasRole("initiator") && !init) return setup_failed(Verdict::kError, "no implementation provides an initiator");
+  if (sc_.HasRole("recipient") && !recip) return setup_failed(Verdict::kError, "no implementation provides a recipient");
+  for (const auto& f : sc_.features) {
+    std::vector<const Manifest*> parties;
+    if (sc_.HasRole("relay")) parties.push_back(sh_.relay);
+    if (init) parties.push_back(init);
+    if (recip) parties.push_back(recip);
+    for (const Manifest* m : parties) {
+      if (!m->HasFeature(f)) {
+        for (const auto& req : sc_.requirements) {
+          assertions_.push_back(Broke(Verdict::kUnsupported, req,
+                                      m->name + " does not declare the optional feature '" + f + "'"));
+        }
+        return finish();
+      }
+    }
+  }
+  if (sc_.HasRole("relay")) {
+    auto r = StartRelay();
+    if (!r) {
+      return setup_failed(r.error().Is(Errc::kProcessNotReady) ? Verdict::kTimeout : Verdict::kError,
+                          "relay did not start: " + r.error().Message());
+    }
+  }
+  for (auto [role, m] : {std::pair<std::string, const Manifest*>("initiator", init), {"recipient", recip}}) {
+    if (!m) continue;
+    Verdict v = Verdict::kError;
+    auto r = StartDevice(role, m, &v);
+    if (!r) return setup_failed(v, role + " adapter is unusable: " + r.error().Message());
+  }
+  RunSteps(sc_.steps);
+  CheckProcessesAlive();
+  return finish();
+}
+
+Runner::Runner(RunOptions options, const reports::Catalog& catalog, const ScenarioSet& scenarios)
+    : opt_(std::move(options)), catalog_(catalog), scenarios_(scenarios) {}
+
+namespace {
+
+const Manifest* PickManifest(const std::vector<Manifest>& ms, const std::string& name, bool relay,
+                             std::string* error) {
+  for (const auto& m : ms) {
+    if (!name.empty() && m.name != name) continue;
+    if (relay ? m.relay.has_value() : m.device.has_value()) return &m;
+    if (!name.empty()) {
+      *error = "implementation '" + name + "' provides no " + (relay ? "relay" : "device");
+      return nullptr;
+    }
+  }
+  if (!name.empty()) *error = "no --impl manifest is named '" + name + "'";
+  return nullptr;
+}
+
+std::string NowUtc() {
+  return FormatUtcSeconds(std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
+}
+
+Result<void> WriteText(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  if (!out) return MakeError(Errc::kIoFailure, p.string() + ": cannot write");
+  out << text;
+  return {};
+}
+
+}  // namespace
+
+int Runner::Run(std::ostream& out) {
+  std::string error;
+  RunShared sh(opt_, catalog_);
+  sh.relay = PickManifest(opt_.manifests, opt_.relay_impl, true, &error);
+  if (!error.empty()) {
+    out << "tigress-harness: " << error << "\n";
+    return 2;
+  }
+  sh.initiator = PickManifest(opt_.manifests, opt_.initiator_impl, false, &error);
+  if (!error.empty()) {
+    out << "tigress-harness: " << error << "\n";
+    return 2;
+  }
+  sh.recipient = PickManifest(opt_.manifests, opt_.recipient_impl.empty() ? opt_.initiator_impl : opt_.recipient_impl,
+                              false, &error);
+  if (!error.empty()) {
+    out << "tigress-harness: " << error << "\n";
+    return 2;
+  }
+
+  std::vector<CaseSpec> cases = SelectCases(scenarios_, opt_);
+  std::vector<std::pair<std::string, std::string>> disabled;
+  if (opt_.expectations) {
+    std::vector<CaseSpec> kept;
+    for (auto& c : cases) {
+      if (auto why = opt_.expectations->Disabled(c.case_id)) disabled.emplace_back(c.case_id, *why);
+      else kept.push_back(std::move(c));
+    }
+    cases = std::move(kept);
+  }
+  if (cases.empty()) {
+    out << "tigress-harness: no case matches the selection\n";
+    return 2;
+  }
+
+  run_.run_id = opt_.run_id;
+  if (run_.run_id.empty()) {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "-%04x", static_cast<unsigned>(Fnv1a(std::to_string(opt_.seed) +
+                                                                              std::to_string(::getpid())) & 0xFFFF));
+    run_.run_id = std::string(buf) + suffix;
+  }
+  auto dir = reports::RunDirectory(opt_.report_dir, run_.run_id);
+  if (!dir) {
+    out << "tigress-harness: " << dir.error().Message() << "\n";
+    return 2;
+  }
+  run_dir_ = fs::absolute(*dir);
+  sh.run_dir = run_dir_;
+  std::error_code ec;
+  fs::create_directories(run_dir_ / "pki", ec);
+  if (ec) {
+    out << "tigress-harness: cannot create " << run_dir_.string() << ": " << ec.message() << "\n";
+    return 2;
+  }
+  auto pki = pki::MakeTestPki();
+  if (!pki) {
+    out << "tigress-harness: cannot make the test CA: " << pki.error().Message() << "\n";
+    return 2;
+  }
+  sh.ca_file = (run_dir_ / "pki" / "ca.pem").string();
+  sh.cert_file = (run_dir_ / "pki" / "server-cert.pem").string();
+  sh.key_file = (run_dir_ / "pki" / "server-key.pem").string();
+  for (auto [p, t] : {std::pair<std::string, std::string>(sh.ca_file, pki->ca_cert_pem),
+                      {sh.cert_file, pki->server_cert_pem},
+                      {sh.key_file, pki->server_key_pem}}) {
+    if (auto w = WriteText(p, t); !w) {
+      out << "tigress-harness: " << w.error().Message() << "\n";
+      return 2;
+    }
+  }
+  fs::permissions(sh.key_file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+
+  run_.started = NowUtc();
+  run_.harness_version = "0.1.0";
+  run_.profile = opt_.profile;
+  run_.seed = opt_.seed;
+  run_.command_line = opt_.command_line;
+  for (const auto& m : opt_.manifests) {
+    reports::ImplementationInfo info;
+    info.name = m.name;
+    info.version = m.version;
+    if (&m == sh.relay) info.roles.push_back("relay");
+    if (&m == sh.initiator) info.roles.push_back("initiator");
+    if (&m == sh.recipient) info.roles.push_back("recipient");
+    info.features = m.features;
+    info.manifest_path = m.path.string();
+    run_.implementations.push_back(std::move(info));
+  }
+
+  out << "tigress-harness: " << cases.size() << " case(s), " << std::max(1, opt_.jobs) << " job(s), seed "
+      << opt_.seed << ", profile " << reports::ProfileName(opt_.profile) << "; run directory " << run_dir_.string()
+      << "\n";
+  for (const auto& [id, why] : disabled) out << "  disabled " << id << ": " << why << "\n";
+
+  reports::ProgressPrinter progress(out, cases.size(), opt_.live_progress, &sh.guard);
+  std::vector<reports::CaseResult> results(cases.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (;;) {
+      std::size_t i = next.fetch_add(1);
+      if (i >= cases.size()) return;
+      {
+        std::lock_guard<std::mutex> lock(sh.guard_mu);
+        progress.CaseStarted();
+      }
+      CaseRun cr(sh, cases[i]);
+      reports::CaseResult c = cr.Execute();
+      if (opt_.expectations) {
+        if (auto why = opt_.expectations->KnownFailure(c.case_id)) {
+          c.expected_failure = true;
+          c.expected_failure_reason = *why;
+        }
+      }
+      reports::FinalizeCase(c, opt_.profile);
+      {
+        std::lock_guard<std::mutex> lock(sh.guard_mu);
+        progress.CaseFinished(c);
+      }
+      results[i] = std::move(c);
+    }
+  };
+  const int jobs = std::clamp(opt_.jobs, 1, 64);
+  std::vector<std::thread> pool;
+  for (int j = 0; j < jobs; ++j) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  progress.Finish();
+
+  run_.cases = std::move(results);
+  run_.finished = NowUtc();
+  auto written = reports::WriteRunReports(run_, &catalog_, sh.guard, run_dir_);
+  if (!written) {
+    out << "tigress-harness: " << written.error().Message() << "\n";
+    return 2;
+  }
+  bool any = false;
+  for (const auto& c : run_.cases) {
+    if (!c.Unexpected()) continue;
+    if (!any) out << "\nRerun a failing case with:\n";
+    any = true;
+    out << "  " << c.rerun_command << "\n";
+  }
+  out << "\nReports: " << (run_dir_ / "report.html").string() << "\n         "
+      << (run_dir_ / "report.json").string() << "\n         " << (run_dir_ / "junit.xml").string() << "\n";
+  return run_.ExitCode();
+}
+
+}  // namespace tigress::harness
