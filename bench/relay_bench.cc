@@ -8,13 +8,6 @@
 //
 //   relay_bench [--threads 8] [--cycles 200] [--live 100000] [--stores sqlite,memory]
 //               [--relay PATH] [--nginx PATH|none]
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -24,13 +17,20 @@
 #include <iostream>
 #include <latch>
 #include <mutex>
+#include <signal.h>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
 
 #include "protocol/messages.h"
 #include "protocol/rfc3339.h"
 #include "protocol/uuid.h"
 #include "reference/relay/testing/relay_process.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace {
 
@@ -56,16 +56,22 @@ struct Figures {
 };
 
 std::string CreateBody() {
-  tigress::Json j{{"payload", {{"type", "AEAD_AES_128_GCM"}, {"data", tigress::Base64Encode(tigress::Bytes(200, 7))}}},
-                  {"displayInformation", {{"title", "Car key"}, {"description", "bench"}, {"imageURL", "https://i/x.png"}}},
-                  {"mailboxConfiguration",
-                   {{"accessRights", "RWD"},
-                    {"expiration", tigress::FormatUtc(std::chrono::system_clock::now() + std::chrono::hours(2))}}}};
+  tigress::Json j{
+      {"payload",
+       {{"type", "AEAD_AES_128_GCM"}, {"data", tigress::Base64Encode(tigress::Bytes(200, 7))}}},
+      {"displayInformation",
+       {{"title", "Car key"}, {"description", "bench"}, {"imageURL", "https://i/x.png"}}},
+      {"mailboxConfiguration",
+       {{"accessRights", "RWD"},
+        {"expiration",
+         tigress::FormatUtc(std::chrono::system_clock::now() + std::chrono::hours(2))}}}};
   return j.dump();
 }
 
 std::string UpdateBody() {
-  return tigress::Json{{"payload", {{"type", "AEAD_AES_128_GCM"}, {"data", tigress::Base64Encode(tigress::Bytes(200, 9))}}}}
+  return tigress::Json{
+      {"payload",
+       {{"type", "AEAD_AES_128_GCM"}, {"data", tigress::Base64Encode(tigress::Bytes(200, 9))}}}}
       .dump();
 }
 
@@ -108,8 +114,8 @@ Figures RunThreads(int threads, const std::string& ca, const std::string& warm_u
 }
 
 // One timed request; counts it and checks the status.
-bool Timed(HttpsClient& c, Figures& f, const std::string& method, const std::string& url, const Headers& h,
-           const std::string& body, long expect, std::string* out = nullptr) {
+bool Timed(HttpsClient& c, Figures& f, const std::string& method, const std::string& url,
+           const Headers& h, const std::string& body, long expect, std::string* out = nullptr) {
   auto t0 = Clock::now();
   auto r = c.Send(method, url, h, body);
   f.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -123,13 +129,15 @@ bool Timed(HttpsClient& c, Figures& f, const std::string& method, const std::str
 }
 
 void PrintRow(const std::string& name, Figures& f, const std::string& extra) {
-  std::printf("%-22s %9zu %9zu %10.1f %10.1f %8.2f %8.2f %6zu  %s\n", name.c_str(), f.cycles, f.requests,
-              static_cast<double>(f.cycles) / f.seconds, static_cast<double>(f.requests) / f.seconds, f.Percentile(0.5),
-              f.Percentile(0.99), f.errors, extra.c_str());
+  std::printf("%-22s %9zu %9zu %10.1f %10.1f %8.2f %8.2f %6zu  %s\n", name.c_str(), f.cycles,
+              f.requests, static_cast<double>(f.cycles) / f.seconds,
+              static_cast<double>(f.requests) / f.seconds, f.Percentile(0.5), f.Percentile(0.99),
+              f.errors, extra.c_str());
 }
 
-std::optional<double> NginxBaseline(const std::string& nginx, const PkiFiles& pki, const std::filesystem::path& dir,
-                                    int threads, std::size_t requests_per_thread, std::size_t body_size) {
+std::optional<double> NginxBaseline(const std::string& nginx, const PkiFiles& pki,
+                                    const std::filesystem::path& dir, int threads,
+                                    std::size_t requests_per_thread, std::size_t body_size) {
   std::filesystem::create_directories(dir / "www");
   std::filesystem::create_directories(dir / "logs");
   {
@@ -153,18 +161,21 @@ std::optional<double> NginxBaseline(const std::string& nginx, const PkiFiles& pk
   // Run as root the workers would drop to nobody, who cannot read the 0700
   // temporary directory.
   if (geteuid() == 0) conf << "user root;\n";
-  conf << "daemon off;\nworker_processes 2;\npid " << (dir / "nginx.pid").string() << ";\nerror_log "
-       << (dir / "logs" / "error.log").string() << ";\nevents { worker_connections 1024; }\nhttp {\n"
+  conf << "daemon off;\nworker_processes 2;\npid " << (dir / "nginx.pid").string()
+       << ";\nerror_log " << (dir / "logs" / "error.log").string()
+       << ";\nevents { worker_connections 1024; }\nhttp {\n"
        << "  access_log off;\n  server {\n    listen 127.0.0.1:" << port << " ssl;\n"
        << "    ssl_certificate " << pki.cert << ";\n    ssl_certificate_key " << pki.key << ";\n"
        << "    ssl_protocols TLSv1.2 TLSv1.3;\n    keepalive_requests 1000000;\n"
-       << "    location / { root " << (dir / "www").string() << "; default_type application/json; }\n  }\n}\n";
+       << "    location / { root " << (dir / "www").string()
+       << "; default_type application/json; }\n  }\n}\n";
   conf.close();
   // nginx prints no READY line; the wrapper script does once the port answers.
-  std::string script = "\"" + nginx + "\" -p \"" + dir.string() + "\" -c \"" + (dir / "nginx.conf").string() +
-                       "\" & pid=$!; for i in $(seq 100); do if (exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port) +
-                       ") 2>/dev/null; then echo READY " + std::to_string(port) +
-                       "; wait $pid; exit; fi; sleep 0.05; done; kill $pid";
+  std::string script = "\"" + nginx + "\" -p \"" + dir.string() + "\" -c \"" +
+                       (dir / "nginx.conf").string() +
+                       "\" & pid=$!; for i in $(seq 100); do if (exec 3<>/dev/tcp/127.0.0.1/" +
+                       std::to_string(port) + ") 2>/dev/null; then echo READY " +
+                       std::to_string(port) + "; wait $pid; exit; fi; sleep 0.05; done; kill $pid";
   auto proc = ChildProcess::StartAndWaitReady({"/bin/bash", "-c", script}, dir / "nginx.stderr");
   if (!proc) {
     std::cerr << "nginx baseline: " << proc.error().Message() << '\n';
@@ -192,12 +203,15 @@ int main(int argc, char** argv) {
   std::string stores = "sqlite,memory";
   std::string relay = (std::filesystem::path(argv[0]).parent_path() / "tigress-relay").string();
   std::string nginx;
-  app.add_option("--threads", threads, "concurrent keep-alive connections")->check(CLI::Range(1, 256));
+  app.add_option("--threads", threads, "concurrent keep-alive connections")
+      ->check(CLI::Range(1, 256));
   app.add_option("--cycles", cycles, "share cycles per connection (5 requests each)");
-  app.add_option("--live", live, "live mailboxes created before reading the relay's peak RSS (0: skip)");
+  app.add_option("--live", live,
+                 "live mailboxes created before reading the relay's peak RSS (0: skip)");
   app.add_option("--stores", stores, "comma-separated stores to measure: sqlite, memory");
   app.add_option("--relay", relay, "tigress-relay binary");
-  app.add_option("--nginx", nginx, "nginx binary for the baseline (default: search /usr/sbin; 'none' to skip)");
+  app.add_option("--nginx", nginx,
+                 "nginx binary for the baseline (default: search /usr/sbin; 'none' to skip)");
   CLI11_PARSE(app, argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured
   if (nginx.empty()) {
@@ -208,10 +222,10 @@ int main(int argc, char** argv) {
 
   TempDir dir;
   PkiFiles pki = PkiFiles::Write(dir.path()).value();
-  std::printf("relay_bench: %d connections x %zu cycles, TLS keep-alive, loopback; %u CPUs\n", threads, cycles,
-              std::thread::hardware_concurrency());
-  std::printf("%-22s %9s %9s %10s %10s %8s %8s %6s  %s\n", "run", "cycles", "requests", "cycles/s", "req/s", "p50 ms",
-              "p99 ms", "errors", "peak RSS");
+  std::printf("relay_bench: %d connections x %zu cycles, TLS keep-alive, loopback; %u CPUs\n",
+              threads, cycles, std::thread::hardware_concurrency());
+  std::printf("%-22s %9s %9s %10s %10s %8s %8s %6s  %s\n", "run", "cycles", "requests", "cycles/s",
+              "req/s", "p50 ms", "p99 ms", "errors", "peak RSS");
   std::size_t read_body_size = 0;
   double best_relay_rps = 0;
   std::stringstream ss(stores);
@@ -219,8 +233,9 @@ int main(int argc, char** argv) {
   while (std::getline(ss, store, ',')) {
     std::filesystem::path data = dir.path() / ("data-" + store);
     auto proc = ChildProcess::StartAndWaitReady(
-        {relay, "--listen", "127.0.0.1:0", "--tls-cert", pki.cert, "--tls-key", pki.key, "--public-url",
-         "https://localhost", "--data-dir", data.string(), "--store", store, "--threads", "4"},
+        {relay, "--listen", "127.0.0.1:0", "--tls-cert", pki.cert, "--tls-key", pki.key,
+         "--public-url", "https://localhost", "--data-dir", data.string(), "--store", store,
+         "--threads", "4"},
         dir.path() / ("relay-" + store + ".stderr"));
     if (!proc) {
       std::cerr << "cannot start relay: " << proc.error().Message() << '\n';
@@ -232,20 +247,24 @@ int main(int argc, char** argv) {
     Figures f = RunThreads(threads, pki.pki.ca_cert_pem, warm, [&](HttpsClient& c, Figures& fig) {
       for (std::size_t i = 0; i < cycles; ++i) {
         std::string initiator = tigress::NewUuidV4(), recipient = tigress::NewUuidV4(), out;
-        if (!Timed(c, fig, "POST", base + "/v1/m",
-                   {{"Mailbox-Device-Claim", initiator}, {"Mailbox-Request-ID", tigress::NewUuidV4()}}, create, 200,
-                   &out)) {
+        if (!Timed(
+                c, fig, "POST", base + "/v1/m",
+                {{"Mailbox-Device-Claim", initiator}, {"Mailbox-Request-ID", tigress::NewUuidV4()}},
+                create, 200, &out)) {
           continue;
         }
         std::string url = tigress::Json::parse(out).at("urlLink").get<std::string>();
         std::string path = base + url.substr(url.find("/v1/m/"));
         Timed(c, fig, "POST", path, {{"Mailbox-Device-Claim", recipient}}, "", 200, &out);
         if (read_body_size == 0) read_body_size = out.size();
-        Timed(c, fig, "PUT", path, {{"Mailbox-Device-Claim", recipient}, {"Mailbox-Request-ID", tigress::NewUuidV4()}},
+        Timed(c, fig, "PUT", path,
+              {{"Mailbox-Device-Claim", recipient}, {"Mailbox-Request-ID", tigress::NewUuidV4()}},
               update, 200);
         Timed(c, fig, "POST", path, {{"Mailbox-Device-Claim", initiator}}, "", 200);
-        if (Timed(c, fig, "DELETE", path,
-                  {{"Mailbox-Device-Claim", initiator}, {"Mailbox-Request-ID", tigress::NewUuidV4()}}, "", 200)) {
+        if (Timed(
+                c, fig, "DELETE", path,
+                {{"Mailbox-Device-Claim", initiator}, {"Mailbox-Request-ID", tigress::NewUuidV4()}},
+                "", 200)) {
           ++fig.cycles;
         }
       }
@@ -254,19 +273,22 @@ int main(int argc, char** argv) {
     std::string rss = std::to_string(PeakRssKb((*proc)->pid()) / 1024) + " MiB after cycles";
     PrintRow("relay " + store + " cycles", f, rss);
     if (live > 0) {
-      std::size_t per = (live + static_cast<std::size_t>(threads) - 1) / static_cast<std::size_t>(threads);
-      Figures fill = RunThreads(threads, pki.pki.ca_cert_pem, warm, [&](HttpsClient& c, Figures& fig) {
-        for (std::size_t i = 0; i < per; ++i) {
-          if (Timed(c, fig, "POST", base + "/v1/m",
-                    {{"Mailbox-Device-Claim", tigress::NewUuidV4()}, {"Mailbox-Request-ID", tigress::NewUuidV4()}},
-                    create, 200)) {
-            ++fig.cycles;
-          }
-        }
-      });
+      std::size_t per =
+          (live + static_cast<std::size_t>(threads) - 1) / static_cast<std::size_t>(threads);
+      Figures fill =
+          RunThreads(threads, pki.pki.ca_cert_pem, warm, [&](HttpsClient& c, Figures& fig) {
+            for (std::size_t i = 0; i < per; ++i) {
+              if (Timed(c, fig, "POST", base + "/v1/m",
+                        {{"Mailbox-Device-Claim", tigress::NewUuidV4()},
+                         {"Mailbox-Request-ID", tigress::NewUuidV4()}},
+                        create, 200)) {
+                ++fig.cycles;
+              }
+            }
+          });
       PrintRow("relay " + store + " fill", fill,
-               std::to_string(PeakRssKb((*proc)->pid()) / 1024) + " MiB with " + std::to_string(fill.cycles) +
-                   " live mailboxes");
+               std::to_string(PeakRssKb((*proc)->pid()) / 1024) + " MiB with " +
+                   std::to_string(fill.cycles) + " live mailboxes");
     }
     (*proc)->Signal(SIGTERM);
     (void)(*proc)->WaitExit();
@@ -275,10 +297,12 @@ int main(int argc, char** argv) {
     auto nginx_rps = NginxBaseline(nginx, pki, dir.path() / "nginx", threads, cycles * 5,
                                    read_body_size > 0 ? read_body_size : 400);
     if (nginx_rps && *nginx_rps > 0) {
-      std::printf("relay req/s as a share of nginx static-file req/s: %.2f\n", best_relay_rps / *nginx_rps);
+      std::printf("relay req/s as a share of nginx static-file req/s: %.2f\n",
+                  best_relay_rps / *nginx_rps);
     }
   } else {
-    std::printf("nginx baseline skipped (no nginx binary; install Debian's nginx or pass --nginx PATH)\n");
+    std::printf(
+        "nginx baseline skipped (no nginx binary; install Debian's nginx or pass --nginx PATH)\n");
   }
   return 0;
 }

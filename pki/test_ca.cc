@@ -1,5 +1,8 @@
 #include "pki/test_ca.h"
 
+#include <memory>
+#include <string>
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -9,9 +12,6 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <memory>
-#include <string>
 
 namespace tigress::pki {
 namespace {
@@ -59,7 +59,8 @@ Result<std::string> CertPem(X509* cert) {
 Result<std::string> KeyPem(EVP_PKEY* key) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   // PEM_write_bio_PrivateKey writes PKCS#8 ("BEGIN PRIVATE KEY").
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return Fail("PEM_write_bio_PrivateKey");
   }
   return BioToString(bio.get());
@@ -158,8 +159,10 @@ Result<TestPki> MakeTestPki(const PkiOptions& options) {
   }
   TIGRESS_RETURN_IF_ERROR(SetValidity(ca.get(), options.valid_days, false));
   if (X509_set_pubkey(ca.get(), ca_key.get()) != 1) return Fail("X509_set_pubkey");
-  TIGRESS_RETURN_IF_ERROR(AddExt(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0"));
-  TIGRESS_RETURN_IF_ERROR(AddExt(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign"));
+  TIGRESS_RETURN_IF_ERROR(
+      AddExt(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0"));
+  TIGRESS_RETURN_IF_ERROR(
+      AddExt(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign"));
   TIGRESS_RETURN_IF_ERROR(AddExt(ca.get(), ca.get(), NID_subject_key_identifier, "hash"));
   if (X509_sign(ca.get(), ca_key.get(), EVP_sha256()) <= 0) return Fail("X509_sign(CA)");
 
@@ -177,8 +180,10 @@ Result<TestPki> MakeTestPki(const PkiOptions& options) {
   TIGRESS_RETURN_IF_ERROR(AddExt(leaf.get(), ca.get(), NID_key_usage, "critical,digitalSignature"));
   TIGRESS_RETURN_IF_ERROR(AddExt(leaf.get(), ca.get(), NID_ext_key_usage, "serverAuth"));
   TIGRESS_RETURN_IF_ERROR(AddExt(leaf.get(), ca.get(), NID_subject_key_identifier, "hash"));
-  TIGRESS_RETURN_IF_ERROR(AddExt(leaf.get(), ca.get(), NID_authority_key_identifier, "keyid:always"));
-  TIGRESS_RETURN_IF_ERROR(AddExt(leaf.get(), ca.get(), NID_subject_alt_name, SanValue(options.hosts)));
+  TIGRESS_RETURN_IF_ERROR(
+      AddExt(leaf.get(), ca.get(), NID_authority_key_identifier, "keyid:always"));
+  TIGRESS_RETURN_IF_ERROR(
+      AddExt(leaf.get(), ca.get(), NID_subject_alt_name, SanValue(options.hosts)));
   if (X509_sign(leaf.get(), ca_key.get(), EVP_sha256()) <= 0) return Fail("X509_sign(leaf)");
 
   TestPki pki;

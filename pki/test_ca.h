@@ -30,7 +30,7 @@ struct PkiOptions {
   // Subject alternative names of the server certificate: DNS names or IP
   // literals (v4 or v6).
   std::vector<std::string> hosts = {"localhost", "127.0.0.1", "::1"};
-  int valid_days = 2;  // leaf and CA validity from now (minus one hour of skew)
+  int valid_days = 2;    // leaf and CA validity from now (minus one hour of skew)
   bool expired = false;  // make the leaf already expired (for negative TLS tests)
 };
 

@@ -1,5 +1,10 @@
 #include "reference/relay/https_server.h"
 
+#include <iostream>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -9,11 +14,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
-
-#include <iostream>
-#include <thread>
-#include <type_traits>
-#include <vector>
 
 namespace tigress::relay {
 namespace {
@@ -44,7 +44,8 @@ HttpRequest ToPlain(const http::request<http::string_body>& req) {
   return out;
 }
 
-http::response<http::string_body> ToBeast(const HttpResponse& r, unsigned version, bool keep_alive) {
+http::response<http::string_body> ToBeast(const HttpResponse& r, unsigned version,
+                                          bool keep_alive) {
   http::response<http::string_body> res;
   res.result(static_cast<unsigned>(r.status));
   res.version(version);
@@ -60,7 +61,8 @@ HttpResponse PlainError(int status, std::string_view token, std::string_view det
   HttpResponse r;
   r.status = status;
   r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::string(R"({"error":")") + std::string(token) + R"(","detail":")" + std::string(detail) + "\"}";
+  r.body = std::string(R"({"error":")") + std::string(token) + R"(","detail":")" +
+           std::string(detail) + "\"}";
   return r;
 }
 
@@ -73,7 +75,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       : stream_(MakeStream(std::move(socket), ctx)), shared_(std::move(shared)) {}
 
   void Run() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::OnRun, this->shared_from_this()));
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::OnRun, this->shared_from_this()));
   }
 
  private:
@@ -92,8 +95,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void OnRun() {
     if constexpr (kTls) {
       Tcp().expires_after(Options().handshake_timeout);
-      stream_.async_handshake(ssl::stream_base::server,
-                              beast::bind_front_handler(&Session::OnHandshake, this->shared_from_this()));
+      stream_.async_handshake(
+          ssl::stream_base::server,
+          beast::bind_front_handler(&Session::OnHandshake, this->shared_from_this()));
     } else {
       DoRead();
     }
@@ -130,10 +134,12 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       return Respond(r, 11, false);
     }
     if (ec == http::error::header_limit) {
-      return Respond(PlainError(431, "relay.headers_too_large", "request header block exceeds the limit"), 11,
-                     false);
+      return Respond(
+          PlainError(431, "relay.headers_too_large", "request header block exceeds the limit"), 11,
+          false);
     }
-    if (ec && ec.category() == beast::error_code(http::error::bad_target).category() && ec != http::error::partial_message) {
+    if (ec && ec.category() == beast::error_code(http::error::bad_target).category() &&
+        ec != http::error::partial_message) {
       return Respond(PlainError(400, "relay.bad_http", "malformed HTTP request"), 11, false);
     }
     if (ec) return;  // timeout, reset, truncated stream: just drop the connection
@@ -146,7 +152,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     response_ = ToBeast(r, version, keep_alive);
     close_after_write_ = !keep_alive;
     Tcp().expires_after(Options().idle_timeout);
-    http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
+    http::async_write(stream_, response_,
+                      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, std::size_t) {
@@ -236,11 +243,12 @@ void HttpsServer::Stop() {
 
 Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(ServerOptions options, Handler handler) {
   auto impl = std::make_unique<Impl>();
-  if (!options.log) options.log = [](std::string_view line) { std::cerr << line << '\n' << std::flush; };
+  if (!options.log)
+    options.log = [](std::string_view line) { std::cerr << line << '\n' << std::flush; };
   if (options.tls) {
     SSL_CTX* native = impl->ctx.native_handle();
-    impl->ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                          ssl::context::single_dh_use);
+    impl->ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                          ssl::context::no_sslv3 | ssl::context::single_dh_use);
     if (options.allow_tls10) {
       SSL_CTX_set_min_proto_version(native, TLS1_VERSION);
       SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0");
@@ -253,13 +261,15 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(ServerOptions options, H
     impl->ctx.use_private_key(net::buffer(options.key_pem), ssl::context::pem, ec);
     if (ec) return MakeError(Errc::kTlsConfigInvalid, "--tls-key: " + ec.message());
     if (SSL_CTX_check_private_key(native) != 1) {
-      return MakeError(Errc::kTlsConfigInvalid, "--tls-key: does not match the certificate in --tls-cert");
+      return MakeError(Errc::kTlsConfigInvalid,
+                       "--tls-key: does not match the certificate in --tls-cert");
     }
   }
 
   beast::error_code ec;
   net::ip::address address = net::ip::make_address(options.host, ec);
-  if (ec) return MakeError(Errc::kListenFailed, "--listen: '" + options.host + "' is not an IP address");
+  if (ec)
+    return MakeError(Errc::kListenFailed, "--listen: '" + options.host + "' is not an IP address");
   tcp::endpoint endpoint(address, options.port);
   tcp::acceptor& acceptor = impl->acceptor;
   acceptor.open(endpoint.protocol(), ec);
@@ -267,8 +277,8 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(ServerOptions options, H
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return MakeError(Errc::kListenFailed,
-                     "--listen " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+    return MakeError(Errc::kListenFailed, "--listen " + options.host + ":" +
+                                              std::to_string(options.port) + ": " + ec.message());
   }
   impl->port = acceptor.local_endpoint().port();
 

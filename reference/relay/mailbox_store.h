@@ -33,10 +33,10 @@ struct Mailbox {
   std::string id;
   std::string initiator_claim;
   std::optional<std::string> recipient_claim;
-  Payload payload;                  // single slot, overwritten by updates
-  DisplayInformation display;       // immutable after creation (C-49)
-  std::string access_rights;        // validated letters from {R, W, D}
-  SysSeconds expiration;            // the mailbox is gone from this instant on
+  Payload payload;                                   // single slot, overwritten by updates
+  DisplayInformation display;                        // immutable after creation (C-49)
+  std::string access_rights;                         // validated letters from {R, W, D}
+  SysSeconds expiration;                             // the mailbox is gone from this instant on
   std::optional<NotificationToken> initiator_token;  // only usable tokens are kept
   std::optional<NotificationToken> recipient_token;
   friend bool operator==(const Mailbox&, const Mailbox&) = default;

@@ -1,13 +1,13 @@
 // tigress-relay: the reference TIGRESS relay server. See docs/relay.md.
-#include <curl/curl.h>
-#include <pthread.h>
-#include <signal.h>
-
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <pthread.h>
+#include <signal.h>
 #include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
 
 #include "reference/relay/https_server.h"
 #include "reference/relay/memory_store.h"
@@ -25,7 +25,8 @@ constexpr int kExitFailure = 1;
 tigress::Result<std::string> ReadFile(const std::string& path, std::string_view flag) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return tigress::MakeError(tigress::Errc::kRelayUsage, std::string(flag) + ": cannot read '" + path + "'");
+    return tigress::MakeError(tigress::Errc::kRelayUsage,
+                              std::string(flag) + ": cannot read '" + path + "'");
   }
   std::ostringstream s;
   s << in.rdbuf();
@@ -35,14 +36,17 @@ tigress::Result<std::string> ReadFile(const std::string& path, std::string_view 
 // "127.0.0.1:8443", "[::1]:0" or "::1:0" (last colon separates the port).
 tigress::Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& text) {
   auto bad = [&](std::string_view why) {
-    return tigress::MakeError(tigress::Errc::kRelayUsage, "--listen '" + text + "': " + std::string(why));
+    return tigress::MakeError(tigress::Errc::kRelayUsage,
+                              "--listen '" + text + "': " + std::string(why));
   };
   std::size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) return bad("expected HOST:PORT");
   std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   std::string port_text = text.substr(colon + 1);
-  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) {
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
     return bad("port is not a number");
   }
   unsigned long port = std::stoul(port_text);
@@ -72,36 +76,46 @@ int Run(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  CLI::App app{"tigress-relay: reference TIGRESS relay server (HTTPS mailbox store-and-forward).\n"
-               "Prints 'READY <port>' on stdout once it accepts connections; exits 0 on SIGTERM/SIGINT."};
-  std::string listen, cert_file, key_file, public_url, data_dir, store_kind = "sqlite", webhook_ca, fault_name;
+  CLI::App app{
+      "tigress-relay: reference TIGRESS relay server (HTTPS mailbox store-and-forward).\n"
+      "Prints 'READY <port>' on stdout once it accepts connections; exits 0 on SIGTERM/SIGINT."};
+  std::string listen, cert_file, key_file, public_url, data_dir, store_kind = "sqlite", webhook_ca,
+                                                                 fault_name;
   std::vector<std::string> webhook_allow;
   std::size_t max_body = 65536;
   long sweep_seconds = 60, default_ttl = 24 * 3600;
   int threads = 4;
   long handshake_timeout = 10, idle_timeout = 30;
-  app.add_option("--listen", listen, "HOST:PORT to listen on (IP literal; port 0 lets the OS pick)")->required();
+  app.add_option("--listen", listen, "HOST:PORT to listen on (IP literal; port 0 lets the OS pick)")
+      ->required();
   app.add_option("--tls-cert", cert_file, "PEM file: server certificate chain")->required();
   app.add_option("--tls-key", key_file, "PEM file: the certificate's private key")->required();
-  app.add_option("--public-url", public_url, "https base URL clients reach this relay at; urlLink = URL/v1/m/<id>")
+  app.add_option("--public-url", public_url,
+                 "https base URL clients reach this relay at; urlLink = URL/v1/m/<id>")
       ->required();
-  app.add_option("--data-dir", data_dir, "directory for the SQLite database (relay.sqlite3)")->required();
+  app.add_option("--data-dir", data_dir, "directory for the SQLite database (relay.sqlite3)")
+      ->required();
   app.add_option("--store", store_kind, "mailbox store: sqlite (durable, default) or memory")
       ->check(CLI::IsMember({"sqlite", "memory"}));
   app.add_option("--webhook-allow", webhook_allow,
-                 "https URL prefix that webhook notification tokens may point at (repeatable; none: push off)");
-  app.add_option("--webhook-ca", webhook_ca, "PEM file of CAs trusted for webhook receivers (default: system)");
+                 "https URL prefix that webhook notification tokens may point at (repeatable; "
+                 "none: push off)");
+  app.add_option("--webhook-ca", webhook_ca,
+                 "PEM file of CAs trusted for webhook receivers (default: system)");
   app.add_option("--max-body", max_body, "largest accepted request body in octets (413 above)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} * 1024 * 1024));
   app.add_option("--sweep-interval", sweep_seconds, "seconds between expired-mailbox sweeps")
       ->check(CLI::Range(1L, 86400L));
-  app.add_option("--default-ttl", default_ttl, "mailbox lifetime in seconds when the create gives no expiration")
+  app.add_option("--default-ttl", default_ttl,
+                 "mailbox lifetime in seconds when the create gives no expiration")
       ->check(CLI::Range(1L, 365L * 86400L));
   app.add_option("--threads", threads, "io threads")->check(CLI::Range(1, 64));
-  app.add_option("--handshake-timeout", handshake_timeout, "seconds a client has to complete the TLS handshake")
+  app.add_option("--handshake-timeout", handshake_timeout,
+                 "seconds a client has to complete the TLS handshake")
       ->check(CLI::Range(1L, 3600L));
   app.add_option("--idle-timeout", idle_timeout,
-                 "seconds a connection may stay idle or take to send one request (slow clients are cut off)")
+                 "seconds a connection may stay idle or take to send one request (slow clients are "
+                 "cut off)")
       ->check(CLI::Range(1L, 3600L));
   app.add_option("--fault", fault_name, FaultHelp());
   try {
@@ -127,7 +141,9 @@ int Run(int argc, char** argv) {
   auto hostport = ParseListen(listen);
   if (!hostport) return fail(hostport.error(), kExitUsage);
   if (public_url.rfind("https://", 0) != 0 && public_url.rfind("http://", 0) != 0) {
-    return fail(tigress::MakeError(tigress::Errc::kRelayUsage, "--public-url: must be an https:// (or http://) URL"), kExitUsage);
+    return fail(tigress::MakeError(tigress::Errc::kRelayUsage,
+                                   "--public-url: must be an https:// (or http://) URL"),
+                kExitUsage);
   }
   auto cert = ReadFile(cert_file, "--tls-cert");
   if (!cert) return fail(cert.error(), kExitUsage);
@@ -136,7 +152,8 @@ int Run(int argc, char** argv) {
   std::error_code fs_ec;
   std::filesystem::create_directories(data_dir, fs_ec);
   if (fs_ec) {
-    return fail(tigress::MakeError(tigress::Errc::kRelayUsage, "--data-dir '" + data_dir + "': " + fs_ec.message()),
+    return fail(tigress::MakeError(tigress::Errc::kRelayUsage,
+                                   "--data-dir '" + data_dir + "': " + fs_ec.message()),
                 kExitUsage);
   }
 
@@ -144,7 +161,8 @@ int Run(int argc, char** argv) {
   if (store_kind == "memory") {
     store = tigress::relay::MakeMemoryStore();
   } else {
-    auto opened = tigress::relay::OpenSqliteStore((std::filesystem::path(data_dir) / "relay.sqlite3").string());
+    auto opened = tigress::relay::OpenSqliteStore(
+        (std::filesystem::path(data_dir) / "relay.sqlite3").string());
     if (!opened) return fail(opened.error(), kExitFailure);
     store = std::move(*opened);
   }
@@ -182,10 +200,8 @@ int Run(int argc, char** argv) {
       std::cerr << "relay: swept " << *swept << " expired mailbox(es)\n";
     }
   };
-  auto server = tigress::relay::HttpsServer::Start(server_options,
-                                                   [&relay](const tigress::relay::HttpRequest& r) {
-                                                     return relay.Handle(r);
-                                                   });
+  auto server = tigress::relay::HttpsServer::Start(
+      server_options, [&relay](const tigress::relay::HttpRequest& r) { return relay.Handle(r); });
   if (!server) return fail(server.error(), kExitFailure);
   std::cout << "READY " << (*server)->port() << std::endl;
 

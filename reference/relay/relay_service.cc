@@ -15,9 +15,9 @@ constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kPathPrefix = "/v1/m";
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -54,22 +54,30 @@ const std::vector<FaultInfo> kFaults = {
      "answer a duplicate create with 201 and an empty body (REPLAY-12, C-05)"},
     {Fault::kBindAnyClaim, "bind-any-claim",
      "let any claim read, update and delete; nobody is refused (RELAY-31, RELAY-56)"},
-    {Fault::kNotFoundAs401, "not-found-as-401", "answer 401 instead of 404 for unknown mailboxes (RELAY-59, C-44)"},
+    {Fault::kNotFoundAs401, "not-found-as-401",
+     "answer 401 instead of 404 for unknown mailboxes (RELAY-59, C-44)"},
     {Fault::kNoExpiry, "no-expiry", "never enforce or sweep expiration (RELAY-45, SEC-07)"},
     {Fault::kAcceptPastExpiration, "accept-past-expiration",
      "accept an already-past expiration (the mailbox gets the default lifetime) (RELAY-47, C-23)"},
-    {Fault::kIgnoreAccessRights, "ignore-access-rights", "do not enforce accessRights (RELAY-12, RELAY-48)"},
-    {Fault::kSequentialIds, "sequential-ids", "mailbox ids are a predictable counter (RELAY-04, SEC-06)"},
+    {Fault::kIgnoreAccessRights, "ignore-access-rights",
+     "do not enforce accessRights (RELAY-12, RELAY-48)"},
+    {Fault::kSequentialIds, "sequential-ids",
+     "mailbox ids are a predictable counter (RELAY-04, SEC-06)"},
     {Fault::kUrlLinkWithoutVersion, "urllink-without-version",
      "urlLink is <public-url>/m/<id> without /v1 (RELAY-02, C-26)"},
     {Fault::kPreviewUnescaped, "preview-unescaped",
      "insert display information into the preview unescaped, javascript: URLs kept (SEC-10)"},
-    {Fault::kPreviewLeaksPayload, "preview-leaks-payload", "put payload data into the preview HTML (RELAY-28)"},
-    {Fault::kDeleteKeepsMailbox, "delete-keeps-mailbox", "answer 200 to delete but keep the mailbox (RELAY-22)"},
+    {Fault::kPreviewLeaksPayload, "preview-leaks-payload",
+     "put payload data into the preview HTML (RELAY-28)"},
+    {Fault::kDeleteKeepsMailbox, "delete-keeps-mailbox",
+     "answer 200 to delete but keep the mailbox (RELAY-22)"},
     {Fault::kExpirationNotStrict, "expiration-not-strict",
-     "return expiration as 2026-01-01T00:00:00.000+00:00 instead of the wire form (RELAY-29, C-24)"},
-    {Fault::kPushToWriter, "push-to-writer", "notify the writer instead of the other party (RELAY-50, C-37)"},
-    {Fault::kBadJson500, "bad-json-500", "answer malformed JSON bodies with 500 instead of 400 (RELAY-10)"},
+     "return expiration as 2026-01-01T00:00:00.000+00:00 instead of the wire form (RELAY-29, "
+     "C-24)"},
+    {Fault::kPushToWriter, "push-to-writer",
+     "notify the writer instead of the other party (RELAY-50, C-37)"},
+    {Fault::kBadJson500, "bad-json-500",
+     "answer malformed JSON bodies with 500 instead of 400 (RELAY-10)"},
     {Fault::kNoBodyLimit, "no-body-limit", "accept request bodies of any size (RELAY-55)"},
     {Fault::kPlainHttp, "plain-http", "serve plain HTTP instead of TLS on the port (SEC-01)"},
     {Fault::kAllowTls10, "allow-tls10", "accept TLS 1.0 and 1.1 with weak ciphers (SEC-03, C-43)"},
@@ -98,7 +106,8 @@ Result<Fault> ParseFault(std::string_view name) {
     known += known.empty() ? "" : ", ";
     known += f.name;
   }
-  return MakeError(Errc::kFieldInvalid, "--fault: unknown fault '" + std::string(name) + "' (known: " + known + ")");
+  return MakeError(Errc::kFieldInvalid,
+                   "--fault: unknown fault '" + std::string(name) + "' (known: " + known + ")");
 }
 
 std::string HtmlEscape(std::string_view s) {
@@ -106,12 +115,23 @@ std::string HtmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -127,12 +147,13 @@ std::string RenderPreviewImpl(const DisplayInformation& d, bool escape, const st
       e(d.title) + "</title>\n<meta property=\"og:title\" content=\"" + e(d.title) +
       "\">\n<meta property=\"og:description\" content=\"" + e(d.description) + "\">\n";
   // Only web images become og:image: a javascript: or data: URL is dropped.
-  bool web_image = StartsWithIgnoreCase(d.image_url, "https://") || StartsWithIgnoreCase(d.image_url, "http://");
+  bool web_image =
+      StartsWithIgnoreCase(d.image_url, "https://") || StartsWithIgnoreCase(d.image_url, "http://");
   if (web_image || !escape) {
     html += "<meta property=\"og:image\" content=\"" + e(d.image_url) + "\">\n";
   }
-  html += "</head>\n<body>\n<h1>" + e(d.title) + "</h1>\n<p>" + e(d.description) + "</p>\n" + extra +
-          "</body>\n</html>\n";
+  html += "</head>\n<body>\n<h1>" + e(d.title) + "</h1>\n<p>" + e(d.description) + "</p>\n" +
+          extra + "</body>\n</html>\n";
   return html;
 }
 
@@ -158,7 +179,8 @@ RelayService::RelayService(MailboxStore& store, RelayOptions options)
     };
   }
   if (!options_.new_mailbox_id) options_.new_mailbox_id = [] { return NewUuidV4(); };
-  while (!options_.public_url.empty() && options_.public_url.back() == '/') options_.public_url.pop_back();
+  while (!options_.public_url.empty() && options_.public_url.back() == '/')
+    options_.public_url.pop_back();
 }
 
 SysSeconds RelayService::Now() const {
@@ -168,13 +190,14 @@ SysSeconds RelayService::Now() const {
 
 bool RelayService::IsUsableToken(const NotificationToken& token) const {
   if (token.type != "webhook" || !StartsWithIgnoreCase(token.token_data, "https://")) return false;
-  return std::any_of(options_.webhook_allow.begin(), options_.webhook_allow.end(),
-                     [&](const std::string& prefix) {
-                       return !prefix.empty() && token.token_data.compare(0, prefix.size(), prefix) == 0;
-                     });
+  return std::any_of(
+      options_.webhook_allow.begin(), options_.webhook_allow.end(), [&](const std::string& prefix) {
+        return !prefix.empty() && token.token_data.compare(0, prefix.size(), prefix) == 0;
+      });
 }
 
-std::optional<NotificationToken> RelayService::Usable(const std::optional<NotificationToken>& t) const {
+std::optional<NotificationToken> RelayService::Usable(
+    const std::optional<NotificationToken>& t) const {
   if (t && IsUsableToken(*t)) return t;
   return std::nullopt;
 }
@@ -201,7 +224,9 @@ HttpResponse ErrorResponse(int status, std::string_view token, std::string_view 
   return JsonResponse(status, Json{{"error", token}, {"detail", detail}});
 }
 
-HttpResponse ErrorResponse(int status, const Error& e) { return ErrorResponse(status, e.Token(), e.detail); }
+HttpResponse ErrorResponse(int status, const Error& e) {
+  return ErrorResponse(status, e.Token(), e.detail);
+}
 
 HttpResponse EmptyResponse(int status, std::string body = {}) {
   HttpResponse r;
@@ -215,11 +240,13 @@ HttpResponse EmptyResponse(int status, std::string body = {}) {
 
 HttpResponse NotFound() { return ErrorResponse(404, "relay.not_found", "no such mailbox"); }
 HttpResponse Unauthorized() {
-  return ErrorResponse(401, "relay.unauthorized", "the device claim may not perform this operation");
+  return ErrorResponse(401, "relay.unauthorized",
+                       "the device claim may not perform this operation");
 }
 
 HttpResponse MethodNotAllowed(std::string_view allow) {
-  HttpResponse r = ErrorResponse(405, "relay.method_not_allowed", "method not allowed on this resource");
+  HttpResponse r =
+      ErrorResponse(405, "relay.method_not_allowed", "method not allowed on this resource");
   r.headers.emplace_back("Allow", std::string(allow));
   return r;
 }
@@ -250,7 +277,8 @@ HttpResponse RelayService::Handle(const HttpRequest& request) {
   }
   response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  options_.log("relay: " + SafeToken(request.method) + " " + call.log_id + " " + std::to_string(response.status));
+  options_.log("relay: " + SafeToken(request.method) + " " + call.log_id + " " +
+               std::to_string(response.status));
   return response;
 }
 
@@ -314,7 +342,8 @@ HttpResponse RelayService::Create(Call& call) {
   if (body->mailbox_configuration) {
     const MailboxConfiguration& config = *body->mailbox_configuration;
     if (config.access_rights) {
-      if (auto ok = ValidateAccessRights(*config.access_rights); !ok) return ErrorResponse(400, ok.error());
+      if (auto ok = ValidateAccessRights(*config.access_rights); !ok)
+        return ErrorResponse(400, ok.error());
       m.access_rights = *config.access_rights;
     }
     if (config.expiration) {
@@ -325,7 +354,8 @@ HttpResponse RelayService::Create(Call& call) {
                                "mailboxConfiguration.expiration: " + exp.error().detail);
         }
       } else if (*exp <= now && options_.fault != Fault::kAcceptPastExpiration) {
-        return ErrorResponse(400, "json.field_invalid", "mailboxConfiguration.expiration: is not in the future");
+        return ErrorResponse(400, "json.field_invalid",
+                             "mailboxConfiguration.expiration: is not in the future");
       } else {
         m.expiration = *exp;
       }
@@ -347,7 +377,8 @@ HttpResponse RelayService::Create(Call& call) {
   m.initiator_token = Usable(body->notification_token);
 
   CreateMailboxResponse out;
-  out.url_link = options_.public_url + (options_.fault == Fault::kUrlLinkWithoutVersion ? "/m/" : "/v1/m/") + m.id;
+  out.url_link = options_.public_url +
+                 (options_.fault == Fault::kUrlLinkWithoutVersion ? "/m/" : "/v1/m/") + m.id;
   out.is_push_notification_supported = m.initiator_token.has_value();
   std::string response_body = ToJson(out).dump(-1, ' ', false, Json::error_handler_t::replace);
 
@@ -378,7 +409,8 @@ HttpResponse RelayService::Preview(Call& call, const std::string& id) {
   r.headers.emplace_back("Content-Security-Policy", std::string(kPreviewCsp));
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
   std::string extra;
-  if (options_.fault == Fault::kPreviewLeaksPayload) extra = "<!-- " + (*m)->payload.data + " -->\n";
+  if (options_.fault == Fault::kPreviewLeaksPayload)
+    extra = "<!-- " + (*m)->payload.data + " -->\n";
   r.body = RenderPreviewImpl((*m)->display, options_.fault != Fault::kPreviewUnescaped, extra);
   return r;
 }
@@ -391,7 +423,8 @@ HttpResponse RelayService::ReadSecure(Call& call, const std::string& id) {
   // rather than refused, since A.6.5 defines no 400.
   std::optional<NotificationToken> token;
   if (!request.body.empty()) {
-    if (auto body = ParseReadSecureContentRequest(request.body)) token = Usable(body->notification_token);
+    if (auto body = ParseReadSecureContentRequest(request.body))
+      token = Usable(body->notification_token);
   }
   Result<StoreOutcome> r = StoreOutcome{};
   if (options_.fault == Fault::kBindAnyClaim) {
@@ -473,8 +506,10 @@ HttpResponse RelayService::Update(Call& call, const std::string& id) {
     const auto& mine = writer_is_initiator ? m.initiator_token : m.recipient_token;
     return JsonResponse(201, ToJson(UpdateMailboxResponse{mine.has_value()}));
   }
-  const std::optional<NotificationToken>& own = writer_is_initiator ? m.initiator_token : m.recipient_token;
-  const std::optional<NotificationToken>& other = writer_is_initiator ? m.recipient_token : m.initiator_token;
+  const std::optional<NotificationToken>& own =
+      writer_is_initiator ? m.initiator_token : m.recipient_token;
+  const std::optional<NotificationToken>& other =
+      writer_is_initiator ? m.recipient_token : m.initiator_token;
   bool other_is_bound = writer_is_initiator ? m.recipient_claim.has_value() : true;
   if (options_.notifier != nullptr) {
     if (options_.fault == Fault::kPushToWriter) {

@@ -101,13 +101,13 @@ using Clock = std::function<std::chrono::system_clock::time_point()>;
 using LogSink = std::function<void(std::string_view line)>;
 
 struct RelayOptions {
-  std::string public_url;                    // "https://host:port", no trailing slash
-  std::vector<std::string> webhook_allow;    // https URL prefixes push may call
-  std::size_t max_body = 65536;              // larger request bodies get 413
+  std::string public_url;                  // "https://host:port", no trailing slash
+  std::vector<std::string> webhook_allow;  // https URL prefixes push may call
+  std::size_t max_body = 65536;            // larger request bodies get 413
   std::chrono::seconds default_ttl = std::chrono::hours(24);  // when no expiration is given (C-16)
-  Clock clock;                               // default: system_clock::now
-  LogSink log;                               // default: one line to stderr
-  PushNotifier* notifier = nullptr;          // default: no push delivery
+  Clock clock;                                                // default: system_clock::now
+  LogSink log;                                                // default: one line to stderr
+  PushNotifier* notifier = nullptr;                           // default: no push delivery
   Fault fault = Fault::kNone;
   std::function<std::string()> new_mailbox_id;  // default: NewUuidV4 (tests may inject)
 };

@@ -1,9 +1,9 @@
 #include "reference/relay/sqlite_store.h"
 
-#include <sqlite3.h>
-
 #include <mutex>
 #include <string_view>
+
+#include <sqlite3.h>
 
 namespace tigress::relay {
 namespace {
@@ -68,7 +68,9 @@ class Statement {
   std::string Text(int col) const {
     const unsigned char* t = sqlite3_column_text(stmt_, col);
     int n = sqlite3_column_bytes(stmt_, col);
-    return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(n));
+    return t == nullptr
+               ? std::string()
+               : std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(n));
   }
   std::optional<std::string> OptText(int col) const {
     if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
@@ -165,8 +167,8 @@ class SqliteStore final : public MailboxStore {
       del.Bind(1, static_cast<std::int64_t>(now.time_since_epoch().count()));
       if (del.Step() != SQLITE_DONE) return Fail("sweep: delete", del);
       auto removed = static_cast<std::size_t>(sqlite3_changes(db_));
-      Statement orphans(db_,
-                        "DELETE FROM request_records WHERE mailbox_id NOT IN (SELECT id FROM mailboxes)");
+      Statement orphans(
+          db_, "DELETE FROM request_records WHERE mailbox_id NOT IN (SELECT id FROM mailboxes)");
       if (!orphans.ok() || orphans.Step() != SQLITE_DONE) return Fail("sweep: records", orphans);
       return removed;
     });
@@ -181,10 +183,12 @@ class SqliteStore final : public MailboxStore {
 
  private:
   Error Fail(std::string_view what, const Statement& s) const {
-    return MakeError(Errc::kStoreFailure, std::string("sqlite ") + std::string(what) + ": " + s.Error());
+    return MakeError(Errc::kStoreFailure,
+                     std::string("sqlite ") + std::string(what) + ": " + s.Error());
   }
   Error Fail(std::string_view what) const {
-    return MakeError(Errc::kStoreFailure, std::string("sqlite ") + std::string(what) + ": " + sqlite3_errmsg(db_));
+    return MakeError(Errc::kStoreFailure,
+                     std::string("sqlite ") + std::string(what) + ": " + sqlite3_errmsg(db_));
   }
 
   // Runs `body` between BEGIN IMMEDIATE and COMMIT under the mutex; rolls
@@ -241,7 +245,8 @@ class SqliteStore final : public MailboxStore {
 
   Result<void> WriteMailbox(const Mailbox& m, bool insert) {
     std::string sql = std::string(insert ? "INSERT" : "INSERT OR REPLACE") + " INTO mailboxes (" +
-                      kMailboxColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+                      kMailboxColumns +
+                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
     Statement s(db_, sql.c_str());
     if (!s.ok()) return Fail("write mailbox: prepare", s);
     s.Bind(1, m.id);
@@ -254,7 +259,8 @@ class SqliteStore final : public MailboxStore {
     s.Bind(8, m.display.image_url);
     s.Bind(9, m.access_rights);
     s.Bind(10, static_cast<std::int64_t>(m.expiration.time_since_epoch().count()));
-    auto opt = [](const std::optional<NotificationToken>& t, bool data) -> std::optional<std::string> {
+    auto opt = [](const std::optional<NotificationToken>& t,
+                  bool data) -> std::optional<std::string> {
       if (!t) return std::nullopt;
       return data ? t->token_data : t->type;
     };
@@ -298,8 +304,9 @@ class SqliteStore final : public MailboxStore {
 
 Result<std::unique_ptr<MailboxStore>> OpenSqliteStore(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -312,7 +319,8 @@ Result<std::unique_ptr<MailboxStore>> OpenSqliteStore(const std::string& path) {
     if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
       std::string msg = sqlite3_errmsg(db);
       sqlite3_close(db);
-      return MakeError(Errc::kStoreFailure, "sqlite " + std::string(sql) + " on " + path + ": " + msg);
+      return MakeError(Errc::kStoreFailure,
+                       "sqlite " + std::string(sql) + " on " + path + ": " + msg);
     }
   }
   char* err = nullptr;

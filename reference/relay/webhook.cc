@@ -1,12 +1,12 @@
 #include "reference/relay/webhook.h"
 
-#include <curl/curl.h>
-
 #include <condition_variable>
 #include <deque>
 #include <iostream>
 #include <mutex>
 #include <thread>
+
+#include <curl/curl.h>
 
 namespace tigress::relay {
 namespace {
@@ -67,7 +67,8 @@ struct WebhookNotifier::Impl {
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
     options.log("relay: push to " + HostPart(url) + " " +
-                (rc == CURLE_OK ? std::to_string(status) : std::string("failed: ") + curl_easy_strerror(rc)));
+                (rc == CURLE_OK ? std::to_string(status)
+                                : std::string("failed: ") + curl_easy_strerror(rc)));
   }
 };
 

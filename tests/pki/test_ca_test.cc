@@ -1,5 +1,8 @@
 #include "pki/test_ca.h"
 
+#include <memory>
+#include <string>
+
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -7,9 +10,6 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
-
-#include <memory>
-#include <string>
 
 namespace tigress::pki {
 namespace {
@@ -38,7 +38,8 @@ int Verify(const std::string& leaf_pem, const std::string& ca_pem, const std::st
   X509_STORE_CTX_init(ctx, store, leaf.get(), nullptr);
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx);
   X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER);
-  if (host.find_first_not_of("0123456789.") == std::string::npos || host.find(':') != std::string::npos) {
+  if (host.find_first_not_of("0123456789.") == std::string::npos ||
+      host.find(':') != std::string::npos) {
     X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
   } else {
     X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
@@ -67,7 +68,8 @@ TEST(TestPki, LeafDoesNotVerifyForAHostOutsideItsSans) {
   TestPki pki = MakeTestPki().value();
   EXPECT_EQ(Verify(pki.server_cert_pem, pki.ca_cert_pem, "example.com"),
             X509_V_ERR_HOSTNAME_MISMATCH);
-  EXPECT_EQ(Verify(pki.server_cert_pem, pki.ca_cert_pem, "10.0.0.1"), X509_V_ERR_IP_ADDRESS_MISMATCH);
+  EXPECT_EQ(Verify(pki.server_cert_pem, pki.ca_cert_pem, "10.0.0.1"),
+            X509_V_ERR_IP_ADDRESS_MISMATCH);
 }
 
 TEST(TestPki, CustomHostsBecomeTheSans) {
@@ -106,7 +108,8 @@ TEST(TestPki, KeyMatchesTheLeafCertificate) {
   TestPki pki = MakeTestPki().value();
   TestPki other = MakeTestPki().value();
   X509Ptr leaf = ParseCert(pki.server_cert_pem);
-  BIO* bio = BIO_new_mem_buf(pki.server_key_pem.data(), static_cast<int>(pki.server_key_pem.size()));
+  BIO* bio =
+      BIO_new_mem_buf(pki.server_key_pem.data(), static_cast<int>(pki.server_key_pem.size()));
   EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
   BIO_free(bio);
   bio = BIO_new_mem_buf(other.server_key_pem.data(), static_cast<int>(other.server_key_pem.size()));

@@ -1,10 +1,10 @@
 #include "reference/relay/mailbox_store.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <latch>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "protocol/uuid.h"
 #include "reference/relay/memory_store.h"
@@ -126,11 +126,13 @@ TEST_P(MailboxStoreTest, UpdateChecksNotFoundThenDuplicateThenAuthorisation) {
   Mailbox m = MakeMailbox(initiator_, "RD");
   ASSERT_TRUE(store_->Create(m, {initiator_, std::nullopt}, ""));
   Payload p{"AEAD_AES_128_GCM", "bmV3"};
-  EXPECT_EQ(store_->Update(NewUuidV4(), {initiator_, "x"}, kNow, 'W', p, std::nullopt, "").value().status,
-            StoreStatus::kNotFound);
+  EXPECT_EQ(
+      store_->Update(NewUuidV4(), {initiator_, "x"}, kNow, 'W', p, std::nullopt, "").value().status,
+      StoreStatus::kNotFound);
   EXPECT_EQ(store_->Update(m.id, {initiator_, "x"}, kNow, 'W', p, std::nullopt, "").value().status,
             StoreStatus::kUnauthorized);  // no W
-  StoreOutcome ok = store_->Update(m.id, {initiator_, "x"}, kNow, kNoRightCheck, p, std::nullopt, "b").value();
+  StoreOutcome ok =
+      store_->Update(m.id, {initiator_, "x"}, kNow, kNoRightCheck, p, std::nullopt, "b").value();
   EXPECT_EQ(ok.status, StoreStatus::kOk);
   EXPECT_EQ(store_->Update(m.id, {initiator_, "x"}, kNow, 'W', p, std::nullopt, "").value().status,
             StoreStatus::kDuplicate);
@@ -153,20 +155,26 @@ TEST_P(MailboxStoreTest, RelinquishOnlyByTheBoundRecipient) {
   Mailbox m = MakeMailbox(initiator_);
   ASSERT_TRUE(store_->Create(m, {initiator_, std::nullopt}, ""));
   std::string recipient = NewUuidV4();
-  EXPECT_EQ(store_->Relinquish(m.id, {recipient, "r1"}, kNow, "").value().status, StoreStatus::kUnauthorized);
+  EXPECT_EQ(store_->Relinquish(m.id, {recipient, "r1"}, kNow, "").value().status,
+            StoreStatus::kUnauthorized);
   ASSERT_TRUE(store_->ReadAndBind(m.id, recipient, kNow, 'R', std::nullopt));
-  EXPECT_EQ(store_->Relinquish(m.id, {initiator_, "r2"}, kNow, "").value().status, StoreStatus::kUnauthorized);
+  EXPECT_EQ(store_->Relinquish(m.id, {initiator_, "r2"}, kNow, "").value().status,
+            StoreStatus::kUnauthorized);
   EXPECT_EQ(store_->Relinquish(m.id, {recipient, "r3"}, kNow, "").value().status, StoreStatus::kOk);
   EXPECT_FALSE(store_->Get(m.id, kNow).value()->recipient_claim);
-  EXPECT_EQ(store_->Relinquish(m.id, {recipient, "r3"}, kNow, "").value().status, StoreStatus::kDuplicate);
+  EXPECT_EQ(store_->Relinquish(m.id, {recipient, "r3"}, kNow, "").value().status,
+            StoreStatus::kDuplicate);
 }
 
 TEST_P(MailboxStoreTest, DeleteRemovesAndASecondDeleteFindsNothing) {
   Mailbox m = MakeMailbox(initiator_);
   ASSERT_TRUE(store_->Create(m, {initiator_, std::nullopt}, ""));
-  EXPECT_EQ(store_->Delete(m.id, {NewUuidV4(), "d"}, kNow, 'D', "").value().status, StoreStatus::kUnauthorized);
-  EXPECT_EQ(store_->Delete(m.id, {initiator_, "d"}, kNow, 'D', "").value().status, StoreStatus::kOk);
-  EXPECT_EQ(store_->Delete(m.id, {initiator_, "d"}, kNow, 'D', "").value().status, StoreStatus::kNotFound);
+  EXPECT_EQ(store_->Delete(m.id, {NewUuidV4(), "d"}, kNow, 'D', "").value().status,
+            StoreStatus::kUnauthorized);
+  EXPECT_EQ(store_->Delete(m.id, {initiator_, "d"}, kNow, 'D', "").value().status,
+            StoreStatus::kOk);
+  EXPECT_EQ(store_->Delete(m.id, {initiator_, "d"}, kNow, 'D', "").value().status,
+            StoreStatus::kNotFound);
   EXPECT_EQ(store_->CountMailboxes().value(), 0u);
 }
 
@@ -180,7 +188,8 @@ TEST_P(MailboxStoreTest, SweepRemovesOnlyExpiredMailboxes) {
   EXPECT_FALSE(store_->Get(early.id, kNow).value());
   EXPECT_TRUE(store_->Get(late.id, kNow).value());
   // The swept mailbox's request record went with it: the same key creates anew.
-  EXPECT_EQ(store_->Create(MakeMailbox(initiator_), {initiator_, "e"}, "").value().status, StoreStatus::kOk);
+  EXPECT_EQ(store_->Create(MakeMailbox(initiator_), {initiator_, "e"}, "").value().status,
+            StoreStatus::kOk);
 }
 
 TEST(SqliteStore, AcknowledgedStateSurvivesReopen) {
@@ -192,17 +201,19 @@ TEST(SqliteStore, AcknowledgedStateSurvivesReopen) {
     auto store = OpenSqliteStore(path).value();
     ASSERT_TRUE(store->Create(m, {initiator, "c1"}, "body"));
     ASSERT_TRUE(store->ReadAndBind(m.id, recipient, kNow, 'R', std::nullopt));
-    ASSERT_TRUE(store->Update(m.id, {recipient, "u1"}, kNow, 'W', Payload{"AEAD_AES_128_GCM", "eA=="},
-                              std::nullopt, ""));
+    ASSERT_TRUE(store->Update(m.id, {recipient, "u1"}, kNow, 'W',
+                              Payload{"AEAD_AES_128_GCM", "eA=="}, std::nullopt, ""));
   }
   auto store = OpenSqliteStore(path).value();
   std::optional<Mailbox> got = store->Get(m.id, kNow).value();
   ASSERT_TRUE(got);
   EXPECT_EQ(got->recipient_claim, recipient);
   EXPECT_EQ(got->payload.data, "eA==");
-  EXPECT_EQ(store->Create(MakeMailbox(initiator), {initiator, "c1"}, "").value().recorded_body, "body");
-  EXPECT_EQ(store->Update(m.id, {recipient, "u1"}, kNow, 'W', m.payload, std::nullopt, "").value().status,
-            StoreStatus::kDuplicate);
+  EXPECT_EQ(store->Create(MakeMailbox(initiator), {initiator, "c1"}, "").value().recorded_body,
+            "body");
+  EXPECT_EQ(
+      store->Update(m.id, {recipient, "u1"}, kNow, 'W', m.payload, std::nullopt, "").value().status,
+      StoreStatus::kDuplicate);
 }
 
 TEST(SqliteStore, UnwritablePathIsAStoreFailureNamingThePath) {

@@ -1,34 +1,34 @@
 // Integration tests: the real tigress-relay binary over TLS on loopback, with
 // a libcurl client that trusts only the test PKI's CA.
-#include <arpa/inet.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
 #include <latch>
 #include <mutex>
+#include <poll.h>
+#include <signal.h>
 #include <thread>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "protocol/messages.h"
 #include "protocol/rfc3339.h"
 #include "protocol/uuid.h"
 #include "reference/relay/https_server.h"
 #include "reference/relay/testing/relay_process.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace tigress::relay {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::ChildProcess;
+using ::testing::HasSubstr;
 using testing::HttpsClient;
+using ::testing::Not;
 using testing::PkiFiles;
 using testing::TempDir;
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -41,9 +41,13 @@ Headers Auth(const std::string& claim, const std::string& rid = NewUuidV4()) {
 
 std::string CreateBody(std::uint8_t fill = 1, std::optional<Json> token = std::nullopt) {
   Json j{{"payload", {{"type", "AEAD_AES_128_GCM"}, {"data", Base64Encode(Bytes(40, fill))}}},
-         {"displayInformation", {{"title", "Hotel room 12"}, {"description", "From Bob"}, {"imageURL", "https://i.test/k.png"}}},
+         {"displayInformation",
+          {{"title", "Hotel room 12"},
+           {"description", "From Bob"},
+           {"imageURL", "https://i.test/k.png"}}},
          {"mailboxConfiguration",
-          {{"accessRights", "RWD"}, {"expiration", FormatUtc(std::chrono::system_clock::now() + std::chrono::hours(1))}}}};
+          {{"accessRights", "RWD"},
+           {"expiration", FormatUtc(std::chrono::system_clock::now() + std::chrono::hours(1))}}}};
   if (token) j["notificationToken"] = *token;
   return j.dump();
 }
@@ -59,10 +63,17 @@ class RelayIntegrationTest : public ::testing::Test {
   void SetUp() override { pki_ = PkiFiles::Write(dir_.path()).value(); }
 
   std::vector<std::string> Args(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{kRelayBin,   "--listen",     "127.0.0.1:0",
-                                  "--tls-cert", pki_.cert,      "--tls-key",
-                                  pki_.key,     "--public-url", "https://localhost:8443",
-                                  "--data-dir", (dir_.path() / "data").string()};
+    std::vector<std::string> args{kRelayBin,
+                                  "--listen",
+                                  "127.0.0.1:0",
+                                  "--tls-cert",
+                                  pki_.cert,
+                                  "--tls-key",
+                                  pki_.key,
+                                  "--public-url",
+                                  "https://localhost:8443",
+                                  "--data-dir",
+                                  (dir_.path() / "data").string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
@@ -101,20 +112,24 @@ TEST_F(RelayIntegrationTest, FullShareFlowOverTls) {
   auto preview = client.Send("GET", base + path + "?v=h", {}).value();
   EXPECT_EQ(preview.status, 200);
   EXPECT_THAT(preview.body, HasSubstr("og:title\" content=\"Hotel room 12\""));
-  EXPECT_THAT(preview.Header("Content-Security-Policy").value_or(""), HasSubstr("default-src 'none'"));
+  EXPECT_THAT(preview.Header("Content-Security-Policy").value_or(""),
+              HasSubstr("default-src 'none'"));
 
   auto read = client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value();
   EXPECT_EQ(read.status, 200);
   EXPECT_EQ(Json::parse(read.body).at("payload").at("data"), Base64Encode(Bytes(40, 1)));
 
   std::string rid = NewUuidV4();
-  EXPECT_EQ(client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(2)).value().status, 200);
+  EXPECT_EQ(client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(2)).value().status,
+            200);
   auto dup = client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(3)).value();
   EXPECT_EQ(dup.status, 201);
   EXPECT_EQ(dup.Header("Mailbox-Request-ID"), rid);
   auto back = client.Send("POST", base + path, {{"Mailbox-Device-Claim", initiator}}).value();
   EXPECT_EQ(Json::parse(back.body).at("payload").at("data"), Base64Encode(Bytes(40, 2)));
-  EXPECT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", NewUuidV4()}}).value().status, 401);
+  EXPECT_EQ(
+      client.Send("POST", base + path, {{"Mailbox-Device-Claim", NewUuidV4()}}).value().status,
+      401);
   EXPECT_EQ(client.Send("DELETE", base + path, Auth(recipient)).value().status, 200);
   EXPECT_EQ(client.Send("GET", base + path, {}).value().status, 404);
 
@@ -136,7 +151,8 @@ TEST_F(RelayIntegrationTest, ClientTrustingAnotherCaCannotConnect) {
   HttpsClient stranger(other.ca_cert_pem);
   EXPECT_FALSE(stranger.Send("GET", relay->BaseUrl() + "/v1/m/" + NewUuidV4(), {}));
   HttpsClient trusting(pki_.pki.ca_cert_pem);
-  EXPECT_EQ(trusting.Send("GET", relay->BaseUrl() + "/v1/m/" + NewUuidV4(), {}).value().status, 404);
+  EXPECT_EQ(trusting.Send("GET", relay->BaseUrl() + "/v1/m/" + NewUuidV4(), {}).value().status,
+            404);
 }
 
 // Sends `request` in plaintext and returns whatever comes back (bounded).
@@ -166,10 +182,11 @@ TEST_F(RelayIntegrationTest, PlainHttpIsRefusedAndNothingIsProcessed) {
   auto relay = StartRelay();
   ASSERT_TRUE(relay);
   std::string body = CreateBody();
-  std::string request = "POST /v1/m HTTP/1.1\r\nHost: localhost\r\nMailbox-Device-Claim: " + NewUuidV4() +
-                        "\r\nMailbox-Request-ID: " + NewUuidV4() +
-                        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\n\r\n" + body;
+  std::string request =
+      "POST /v1/m HTTP/1.1\r\nHost: localhost\r\nMailbox-Device-Claim: " + NewUuidV4() +
+      "\r\nMailbox-Request-ID: " + NewUuidV4() +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   std::string reply = RawExchange(relay->port(), request);
   EXPECT_THAT(reply, Not(HasSubstr("HTTP/1.1")));
   EXPECT_THAT(reply, Not(HasSubstr("urlLink")));
@@ -182,8 +199,9 @@ TEST_F(RelayIntegrationTest, PlainHttpIsRefusedAndNothingIsProcessed) {
 TEST_F(RelayIntegrationTest, PlainHttpFaultServesPlaintextSoTheCheckAboveCanFail) {
   auto relay = StartRelay({"--fault", "plain-http"});
   ASSERT_TRUE(relay);
-  std::string reply = RawExchange(relay->port(), "GET /v1/m/" + NewUuidV4() +
-                                                     " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string reply =
+      RawExchange(relay->port(),
+                  "GET /v1/m/" + NewUuidV4() + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_THAT(reply, HasSubstr("HTTP/1.1 404"));
 }
 
@@ -200,7 +218,8 @@ std::chrono::milliseconds SilentClientCutOffAfter(int port, const std::string& p
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
     if (!prefix.empty()) (void)!write(fd, prefix.data(), prefix.size());
     for (;;) {
-      auto left = limit - std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+      auto left = limit - std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - start);
       if (left.count() <= 0) break;
       pollfd pfd{fd, POLLIN, 0};
       if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
@@ -209,7 +228,8 @@ std::chrono::milliseconds SilentClientCutOffAfter(int port, const std::string& p
     }
   }
   close(fd);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
 }
 
 TEST_F(RelayIntegrationTest, SilentClientIsCutOffByTheHandshakeTimeout) {
@@ -224,7 +244,8 @@ TEST_F(RelayIntegrationTest, SlowRequestIsCutOffByTheIdleTimeout) {
   auto relay = StartRelay({"--idle-timeout", "1", "--fault", "plain-http"});
   ASSERT_TRUE(relay);
   // Half a request line, then nothing (a slowloris): the read deadline ends it.
-  auto took = SilentClientCutOffAfter(relay->port(), "POST /v1/m HTTP/1.1\r\nHost: x\r\n", std::chrono::seconds(8));
+  auto took = SilentClientCutOffAfter(relay->port(), "POST /v1/m HTTP/1.1\r\nHost: x\r\n",
+                                      std::chrono::seconds(8));
   EXPECT_LT(took, std::chrono::seconds(5));
 }
 
@@ -252,10 +273,14 @@ TEST_F(RelayIntegrationTest, OversizedBodyGets413AndTheConnectionStaysUsableForA
   ASSERT_TRUE(relay);
   HttpsClient client(pki_.pki.ca_cert_pem);
   std::string rid = NewUuidV4();
-  auto r = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4(), rid), std::string(70000, 'x')).value();
+  auto r =
+      client
+          .Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4(), rid), std::string(70000, 'x'))
+          .value();
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.Header("Mailbox-Request-ID"), rid);
-  auto ok = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
+  auto ok =
+      client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
   EXPECT_EQ(ok.status, 200);
 }
 
@@ -263,7 +288,8 @@ TEST_F(RelayIntegrationTest, OversizedHeadersAreRefused) {
   auto relay = StartRelay();
   ASSERT_TRUE(relay);
   HttpsClient client(pki_.pki.ca_cert_pem);
-  auto r = client.Send("GET", relay->BaseUrl() + "/v1/m/" + NewUuidV4(), {{"X-Big", std::string(20000, 'a')}});
+  auto r = client.Send("GET", relay->BaseUrl() + "/v1/m/" + NewUuidV4(),
+                       {{"X-Big", std::string(20000, 'a')}});
   ASSERT_TRUE(r) << r.error().Message();
   EXPECT_TRUE(r->status == 431 || r->status == 400) << r->status;
 }
@@ -279,7 +305,8 @@ TEST_F(RelayIntegrationTest, SixtyFourRacingFirstReadsBindExactlyOneClaim) {
 
   constexpr int kClients = 64;
   std::vector<std::unique_ptr<HttpsClient>> clients;
-  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<HttpsClient>(pki_.pki.ca_cert_pem));
+  for (int i = 0; i < kClients; ++i)
+    clients.push_back(std::make_unique<HttpsClient>(pki_.pki.ca_cert_pem));
   // Warm every connection (TLS handshake) on a preview first, so the reads
   // themselves start together.
   for (auto& c : clients) ASSERT_EQ(c->Send("GET", base + path, {}).value().status, 200);
@@ -290,7 +317,8 @@ TEST_F(RelayIntegrationTest, SixtyFourRacingFirstReadsBindExactlyOneClaim) {
     threads.emplace_back([&, i] {
       std::string claim = NewUuidV4();
       start.arrive_and_wait();
-      auto r = clients[static_cast<std::size_t>(i)]->Send("POST", base + path, {{"Mailbox-Device-Claim", claim}});
+      auto r = clients[static_cast<std::size_t>(i)]->Send("POST", base + path,
+                                                          {{"Mailbox-Device-Claim", claim}});
       if (r && r->status == 200) {
         ++ok;
       } else if (r && r->status == 401) {
@@ -316,8 +344,10 @@ TEST_F(RelayIntegrationTest, SigkillMidRunLosesNoAcknowledgedRecord) {
   auto created = client.Send("POST", base + "/v1/m", Auth(initiator), CreateBody()).value();
   ASSERT_EQ(created.status, 200);
   std::string path = PathOf(created.body);
-  ASSERT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value().status, 200);
-  ASSERT_EQ(client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(5)).value().status, 200);
+  ASSERT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value().status,
+            200);
+  ASSERT_EQ(client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(5)).value().status,
+            200);
 
   // A writer keeps creating mailboxes while the relay is killed under it.
   std::mutex mu;
@@ -350,15 +380,18 @@ TEST_F(RelayIntegrationTest, SigkillMidRunLosesNoAcknowledgedRecord) {
   base = restarted->BaseUrl();
   HttpsClient after(pki_.pki.ca_cert_pem);
   for (const auto& [claim, p] : acknowledged) {
-    ASSERT_EQ(after.Send("GET", base + p, {}).value().status, 200) << "lost acknowledged mailbox " << p;
+    ASSERT_EQ(after.Send("GET", base + p, {}).value().status, 200)
+        << "lost acknowledged mailbox " << p;
   }
   EXPECT_GE(acknowledged.size(), 40u);
   // Binding survived: a third claim is refused, the recipient still reads the update.
-  EXPECT_EQ(after.Send("POST", base + path, {{"Mailbox-Device-Claim", NewUuidV4()}}).value().status, 401);
+  EXPECT_EQ(after.Send("POST", base + path, {{"Mailbox-Device-Claim", NewUuidV4()}}).value().status,
+            401);
   auto read = after.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value();
   EXPECT_EQ(Json::parse(read.body).at("payload").at("data"), Base64Encode(Bytes(40, 5)));
   // The request-ID record survived: the retry is a duplicate.
-  EXPECT_EQ(after.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(6)).value().status, 201);
+  EXPECT_EQ(after.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(6)).value().status,
+            201);
 }
 
 TEST_F(RelayIntegrationTest, MemoryStoreForgetsEverythingOnRestart) {
@@ -366,13 +399,15 @@ TEST_F(RelayIntegrationTest, MemoryStoreForgetsEverythingOnRestart) {
   auto relay = StartRelay({"--store", "memory"});
   ASSERT_TRUE(relay);
   HttpsClient client(pki_.pki.ca_cert_pem);
-  auto created = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
+  auto created =
+      client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
   ASSERT_EQ(created.status, 200);
   relay->Signal(SIGKILL);
   ASSERT_TRUE(relay->WaitExit());
   auto restarted = StartRelay({"--store", "memory"});
   ASSERT_TRUE(restarted);
-  EXPECT_EQ(client.Send("GET", restarted->BaseUrl() + PathOf(created.body), {}).value().status, 404);
+  EXPECT_EQ(client.Send("GET", restarted->BaseUrl() + PathOf(created.body), {}).value().status,
+            404);
 }
 
 // A webhook receiver: an in-process HTTPS server with the same PKI.
@@ -396,10 +431,13 @@ class Receiver {
   std::string Url(const std::string& path) const {
     return "https://127.0.0.1:" + std::to_string(server_->port()) + path;
   }
-  [[nodiscard]] ::testing::AssertionResult WaitForCalls(std::size_t n, std::chrono::milliseconds timeout) {
+  [[nodiscard]] ::testing::AssertionResult WaitForCalls(std::size_t n,
+                                                        std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
-    if (cv_.wait_for(lock, timeout, [&] { return calls_.size() >= n; })) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "waited for " << n << " webhook call(s), got " << calls_.size();
+    if (cv_.wait_for(lock, timeout, [&] { return calls_.size() >= n; }))
+      return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "waited for " << n << " webhook call(s), got " << calls_.size();
   }
   std::vector<HttpRequest> Calls() {
     std::lock_guard lock(mu_);
@@ -421,11 +459,13 @@ TEST_F(RelayIntegrationTest, UpdateByRecipientPushesAnEmptyPostToTheInitiatorsWe
   std::string base = relay->BaseUrl();
   std::string initiator = NewUuidV4(), recipient = NewUuidV4();
   Json init_token{{"type", "webhook"}, {"tokenData", receiver.Url("/push/initiator-7f3a")}};
-  auto created = client.Send("POST", base + "/v1/m", Auth(initiator), CreateBody(1, init_token)).value();
+  auto created =
+      client.Send("POST", base + "/v1/m", Auth(initiator), CreateBody(1, init_token)).value();
   ASSERT_EQ(created.status, 200);
   EXPECT_TRUE(Json::parse(created.body).at("isPushNotificationSupported").get<bool>());
   std::string path = PathOf(created.body);
-  ASSERT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value().status, 200);
+  ASSERT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value().status,
+            200);
   Json rec_token{{"type", "webhook"}, {"tokenData", receiver.Url("/push/recipient-19bc")}};
   auto updated = client.Send("PUT", base + path, Auth(recipient), UpdateBody(2, rec_token)).value();
   ASSERT_EQ(updated.status, 200);
@@ -443,7 +483,8 @@ TEST_F(RelayIntegrationTest, UpdateByRecipientPushesAnEmptyPostToTheInitiatorsWe
 
   // A token outside the allowed prefixes gets no push support.
   Json evil{{"type", "webhook"}, {"tokenData", "https://127.0.0.1:1/elsewhere"}};
-  auto refused = client.Send("POST", base + "/v1/m", Auth(NewUuidV4()), CreateBody(1, evil)).value();
+  auto refused =
+      client.Send("POST", base + "/v1/m", Auth(NewUuidV4()), CreateBody(1, evil)).value();
   EXPECT_FALSE(Json::parse(refused.body).at("isPushNotificationSupported").get<bool>());
 }
 
@@ -454,9 +495,9 @@ TEST_F(RelayIntegrationTest, UnknownFlagExitsWith2AndNamesIt) {
   auto bad_fault = ChildProcess::Run(Args({"--fault", "nope"})).value();
   EXPECT_EQ(bad_fault.first, 2);
   EXPECT_THAT(bad_fault.second, HasSubstr("unknown fault 'nope'"));
-  auto missing_cert = ChildProcess::Run({kRelayBin, "--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem",
-                                         "--tls-key", pki_.key, "--public-url", "https://x", "--data-dir",
-                                         dir_.path().string()})
+  auto missing_cert = ChildProcess::Run({kRelayBin, "--listen", "127.0.0.1:0", "--tls-cert",
+                                         "/nonexistent.pem", "--tls-key", pki_.key, "--public-url",
+                                         "https://x", "--data-dir", dir_.path().string()})
                           .value();
   EXPECT_EQ(missing_cert.first, 2);
   EXPECT_THAT(missing_cert.second, HasSubstr("--tls-cert"));
@@ -465,9 +506,9 @@ TEST_F(RelayIntegrationTest, UnknownFlagExitsWith2AndNamesIt) {
 TEST_F(RelayIntegrationTest, HelpListsEveryFlagAndFault) {
   auto r = ChildProcess::Run({kRelayBin, "--help"}).value();
   EXPECT_EQ(r.first, 0);
-  for (const char* flag : {"--listen", "--tls-cert", "--tls-key", "--public-url", "--data-dir", "--store",
-                           "--webhook-allow", "--webhook-ca", "--max-body", "--sweep-interval", "--default-ttl",
-                           "--fault"}) {
+  for (const char* flag : {"--listen", "--tls-cert", "--tls-key", "--public-url", "--data-dir",
+                           "--store", "--webhook-allow", "--webhook-ca", "--max-body",
+                           "--sweep-interval", "--default-ttl", "--fault"}) {
     EXPECT_THAT(r.second, HasSubstr(flag));
   }
   for (const FaultInfo& f : AllFaults()) EXPECT_THAT(r.second, HasSubstr(std::string(f.name)));
@@ -478,8 +519,10 @@ TEST_F(RelayIntegrationTest, SweeperDeletesExpiredMailboxes) {
   ASSERT_TRUE(relay);
   HttpsClient client(pki_.pki.ca_cert_pem);
   Json body = Json::parse(CreateBody());
-  body["mailboxConfiguration"]["expiration"] = FormatUtc(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  auto created = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), body.dump()).value();
+  body["mailboxConfiguration"]["expiration"] =
+      FormatUtc(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  auto created =
+      client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), body.dump()).value();
   ASSERT_EQ(created.status, 200);
   // Wait (bounded) for the sweeper's log line rather than sleeping.
   bool swept = false;

@@ -1,11 +1,11 @@
 #include "reference/relay/relay_service.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <mutex>
 #include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "protocol/uuid.h"
 #include "reference/relay/memory_store.h"
@@ -27,10 +27,14 @@ class RecordingNotifier : public PushNotifier {
 
 std::string Data(std::uint8_t fill, std::size_t n = 40) { return Base64Encode(Bytes(n, fill)); }
 
-Json PayloadJson(std::uint8_t fill) { return Json{{"type", "AEAD_AES_128_GCM"}, {"data", Data(fill)}}; }
+Json PayloadJson(std::uint8_t fill) {
+  return Json{{"type", "AEAD_AES_128_GCM"}, {"data", Data(fill)}};
+}
 
 Json DisplayJson() {
-  return Json{{"title", "Car key"}, {"description", "Shared by Alice"}, {"imageURL", "https://img.test/car.png"}};
+  return Json{{"title", "Car key"},
+              {"description", "Shared by Alice"},
+              {"imageURL", "https://img.test/car.png"}};
 }
 
 // Both stores run every service test: the service's behaviour must not
@@ -58,16 +62,18 @@ class RelayServiceTest : public ::testing::TestWithParam<std::string> {
     service_ = std::make_unique<RelayService>(*store_, options);
   }
 
-  HttpResponse Call(std::string method, std::string target, HeaderList headers = {}, std::string body = {}) {
-    return service_->Handle(HttpRequest{std::move(method), std::move(target), std::move(headers), std::move(body)});
+  HttpResponse Call(std::string method, std::string target, HeaderList headers = {},
+                    std::string body = {}) {
+    return service_->Handle(
+        HttpRequest{std::move(method), std::move(target), std::move(headers), std::move(body)});
   }
   static HeaderList Auth(const std::string& claim, std::optional<std::string> rid = NewUuidV4()) {
     HeaderList h{{"Mailbox-Device-Claim", claim}};
     if (rid) h.emplace_back("Mailbox-Request-ID", *rid);
     return h;
   }
-  Json CreateBody(std::optional<std::string> rights = "RWD", std::optional<std::string> expiration = std::nullopt,
-                  std::uint8_t fill = 1) {
+  Json CreateBody(std::optional<std::string> rights = "RWD",
+                  std::optional<std::string> expiration = std::nullopt, std::uint8_t fill = 1) {
     Json j{{"payload", PayloadJson(fill)}, {"displayInformation", DisplayJson()}};
     Json config = Json::object();
     if (rights) config["accessRights"] = *rights;
@@ -82,7 +88,9 @@ class RelayServiceTest : public ::testing::TestWithParam<std::string> {
     std::string url = Json::parse(r.body).at("urlLink").get<std::string>();
     return url.substr(std::string("https://relay.test").size());
   }
-  HttpResponse Read(const std::string& path, const std::string& claim) { return Call("POST", path, Auth(claim)); }
+  HttpResponse Read(const std::string& path, const std::string& claim) {
+    return Call("POST", path, Auth(claim));
+  }
   HttpResponse Write(const std::string& path, const std::string& claim, std::uint8_t fill,
                      const std::string& rid = NewUuidV4()) {
     return Call("PUT", path, Auth(claim, rid), Json{{"payload", PayloadJson(fill)}}.dump());
@@ -268,7 +276,8 @@ TEST_P(RelayServiceTest, AbsentConfigurationGetsTheDefaultLifetime) {
 }
 
 TEST_P(RelayServiceTest, PastOrMalformedExpirationIs400AndCreatesNothing) {
-  for (const char* exp : {"2022-02-08T14:57:22Z", "2026-11-28T12:00:00Z", "tomorrow", "2026-13-01T00:00:00Z"}) {
+  for (const char* exp :
+       {"2022-02-08T14:57:22Z", "2026-11-28T12:00:00Z", "tomorrow", "2026-13-01T00:00:00Z"}) {
     HttpResponse r = Call("POST", "/v1/m", Auth(initiator_), CreateBody("RWD", exp).dump());
     EXPECT_EQ(r.status, 400) << exp;
     EXPECT_THAT(r.body, Not(HasSubstr("urlLink")));
@@ -277,7 +286,8 @@ TEST_P(RelayServiceTest, PastOrMalformedExpirationIs400AndCreatesNothing) {
 }
 
 TEST_P(RelayServiceTest, ExpirationWithOffsetIsNormalisedToTheWireForm) {
-  HttpResponse r = Call("POST", "/v1/m", Auth(initiator_), CreateBody("RWD", "2026-11-28T15:30:00.25+02:00").dump());
+  HttpResponse r = Call("POST", "/v1/m", Auth(initiator_),
+                        CreateBody("RWD", "2026-11-28T15:30:00.25+02:00").dump());
   ASSERT_EQ(r.status, 200);
   std::string path = Json::parse(r.body).at("urlLink").get<std::string>().substr(18);
   EXPECT_EQ(Json::parse(Read(path, initiator_).body).at("expiration"), "2026-11-28T13:30:00Z");
@@ -307,8 +317,10 @@ TEST_P(RelayServiceTest, AccessRightsGateBothParties) {
         EXPECT_EQ(Write(path, who, 7).status, 401) << c.rights;
         continue;
       }
-      EXPECT_EQ(Read(path, who).status, c.read) << c.rights << (as_recipient ? " recipient" : " initiator");
-      EXPECT_EQ(Write(path, who, 7).status, c.write) << c.rights << (as_recipient ? " recipient" : " initiator");
+      EXPECT_EQ(Read(path, who).status, c.read)
+          << c.rights << (as_recipient ? " recipient" : " initiator");
+      EXPECT_EQ(Write(path, who, 7).status, c.write)
+          << c.rights << (as_recipient ? " recipient" : " initiator");
       EXPECT_EQ(Call("DELETE", path, Auth(who)).status, c.del) << c.rights;
     }
   }
@@ -317,7 +329,8 @@ TEST_P(RelayServiceTest, AccessRightsGateBothParties) {
 
 TEST_P(RelayServiceTest, InvalidAccessRightsAre400) {
   for (const char* rights : {"X", "", "rwd", "RR", "RWDX"}) {
-    EXPECT_EQ(Call("POST", "/v1/m", Auth(initiator_), CreateBody(rights).dump()).status, 400) << rights;
+    EXPECT_EQ(Call("POST", "/v1/m", Auth(initiator_), CreateBody(rights).dump()).status, 400)
+        << rights;
   }
   EXPECT_EQ(Count(), 0u);
 }
@@ -331,14 +344,16 @@ TEST_P(RelayServiceTest, RequestIdIsEchoedOnEveryResponse) {
   EXPECT_EQ(echo(Call("POST", "/v1/m", Auth(stranger_, rid), CreateBody().dump())), rid);  // 200
   EXPECT_EQ(echo(Call("POST", "/v1/m", Auth(stranger_, rid), CreateBody().dump())), rid);  // 201
   EXPECT_EQ(echo(Call("POST", "/v1/m", Auth(stranger_, rid), "{")), rid);                  // 400
-  EXPECT_EQ(echo(Call("PUT", path, Auth(NewUuidV4(), rid), Json{{"payload", PayloadJson(2)}}.dump())),
-            rid);                                                                          // 401
-  EXPECT_EQ(echo(Call("DELETE", "/v1/m/" + NewUuidV4(), Auth(stranger_, rid))), rid);     // 404
-  EXPECT_EQ(echo(Call("POST", path, Auth(initiator_, rid))), rid);                         // read 200
-  EXPECT_EQ(echo(Call("GET", path, {{"mailbox-request-id", rid}})), rid);                  // preview
-  EXPECT_EQ(echo(Call("OPTIONS", path, {{"Mailbox-Request-ID", rid}})), rid);              // 405
+  EXPECT_EQ(
+      echo(Call("PUT", path, Auth(NewUuidV4(), rid), Json{{"payload", PayloadJson(2)}}.dump())),
+      rid);                                                                            // 401
+  EXPECT_EQ(echo(Call("DELETE", "/v1/m/" + NewUuidV4(), Auth(stranger_, rid))), rid);  // 404
+  EXPECT_EQ(echo(Call("POST", path, Auth(initiator_, rid))), rid);                     // read 200
+  EXPECT_EQ(echo(Call("GET", path, {{"mailbox-request-id", rid}})), rid);              // preview
+  EXPECT_EQ(echo(Call("OPTIONS", path, {{"Mailbox-Request-ID", rid}})), rid);          // 405
   EXPECT_EQ(echo(Call("POST", "/v1/m", Auth(stranger_, rid), std::string(5000, ' '))), rid);  // 413
-  EXPECT_EQ(echo(Call("POST", "/v1/m", {{"Mailbox-Request-ID", "not-a-uuid"}}, "{}")), "not-a-uuid");
+  EXPECT_EQ(echo(Call("POST", "/v1/m", {{"Mailbox-Request-ID", "not-a-uuid"}}, "{}")),
+            "not-a-uuid");
 }
 
 TEST_P(RelayServiceTest, DuplicateCreateGets201WithTheOriginalBodyAndNoSecondMailbox) {
@@ -427,7 +442,9 @@ TEST_P(RelayServiceTest, ReadsAreIdempotentEvenWithARepeatedRequestId) {
 TEST_P(RelayServiceTest, ReadAcceptsEmptyJsonOrGarbageBody) {
   std::string path = CreateMailbox();
   EXPECT_EQ(Call("POST", path, Auth(initiator_), "{}").status, 200);
-  EXPECT_EQ(Call("POST", path, Auth(initiator_), "{\"notificationToken\":{\"type\":\"x\",\"tokenData\":\"y\"}}").status,
+  EXPECT_EQ(Call("POST", path, Auth(initiator_),
+                 "{\"notificationToken\":{\"type\":\"x\",\"tokenData\":\"y\"}}")
+                .status,
             200);
   EXPECT_EQ(Call("POST", path, Auth(initiator_), "\x01garbage").status, 200);
 }
@@ -451,14 +468,16 @@ TEST_P(RelayServiceTest, BadInputIsRefusedWithoutTouchingAnotherMailbox) {
   wrong_type["displayInformation"]["title"] = 7;
   Json no_image = good;
   no_image["displayInformation"].erase("imageURL");
-  for (const std::string& body : {std::string("{"), std::string("[]"), std::string("null"), std::string(""),
-                                  no_payload.dump(), bad_b64.dump(), short_data.dump(), bad_type.dump(),
-                                  wrong_type.dump(), no_image.dump()}) {
+  for (const std::string& body :
+       {std::string("{"), std::string("[]"), std::string("null"), std::string(""),
+        no_payload.dump(), bad_b64.dump(), short_data.dump(), bad_type.dump(), wrong_type.dump(),
+        no_image.dump()}) {
     EXPECT_EQ(Call("POST", "/v1/m", Auth(initiator_), body).status, 400) << body;
   }
   // Update ignores displayInformation (C-49), so only the payload cases apply.
-  for (const std::string& body : {std::string("{"), std::string("[]"), std::string(""), no_payload.dump(),
-                                  bad_b64.dump(), short_data.dump(), bad_type.dump()}) {
+  for (const std::string& body :
+       {std::string("{"), std::string("[]"), std::string(""), no_payload.dump(), bad_b64.dump(),
+        short_data.dump(), bad_type.dump()}) {
     EXPECT_EQ(Call("PUT", path, Auth(initiator_), body).status, 400) << body;
   }
   // Headers: missing or non-UUID claim and request ID.
@@ -467,7 +486,10 @@ TEST_P(RelayServiceTest, BadInputIsRefusedWithoutTouchingAnotherMailbox) {
   EXPECT_EQ(Call("POST", "/v1/m", Auth(initiator_, std::nullopt), good.dump()).status, 400);
   EXPECT_EQ(Call("POST", "/v1/m", Auth(initiator_, "12345"), good.dump()).status, 400);
   EXPECT_EQ(Call("POST", path, {}).status, 400);  // read without claim does not bind (RELAY-32)
-  EXPECT_EQ(Call("PUT", path, Auth(initiator_, std::nullopt), Json{{"payload", PayloadJson(3)}}.dump()).status, 400);
+  EXPECT_EQ(
+      Call("PUT", path, Auth(initiator_, std::nullopt), Json{{"payload", PayloadJson(3)}}.dump())
+          .status,
+      400);
   EXPECT_EQ(Call("DELETE", path, Auth("x")).status, 400);
   EXPECT_EQ(Call("PATCH", path, Auth(recipient_, std::nullopt)).status, 400);
   // Routing.
@@ -488,8 +510,9 @@ TEST_P(RelayServiceTest, BadInputIsRefusedWithoutTouchingAnotherMailbox) {
 
 TEST_P(RelayServiceTest, InvalidUtf8IsRefusedWithoutThrowing) {
   std::string path = CreateMailbox();
-  for (const std::string& body : {std::string("\xff\xfe"), std::string("{\"payload\": \"\xc3\x28\"}"),
-                                  std::string("{\"x\":\xff}")}) {
+  for (const std::string& body :
+       {std::string("\xff\xfe"), std::string("{\"payload\": \"\xc3\x28\"}"),
+        std::string("{\"x\":\xff}")}) {
     HttpResponse r = Call("POST", "/v1/m", Auth(initiator_), body);
     EXPECT_EQ(r.status, 400);
     EXPECT_TRUE(Json::accept(r.body)) << r.body;
@@ -514,9 +537,10 @@ TEST_P(RelayServiceTest, UnknownFieldsAreIgnoredAndTheClientCannotChooseTheId) {
 
 TEST_P(RelayServiceTest, UpdateCannotChangeDisplayInformationOrExpiration) {
   std::string path = CreateMailbox();
-  Json body{{"payload", PayloadJson(2)},
-            {"displayInformation", {{"title", "X"}, {"description", "Y"}, {"imageURL", "https://z"}}},
-            {"mailboxConfiguration", {{"expiration", "2030-01-01T00:00:00Z"}}}};
+  Json body{
+      {"payload", PayloadJson(2)},
+      {"displayInformation", {{"title", "X"}, {"description", "Y"}, {"imageURL", "https://z"}}},
+      {"mailboxConfiguration", {{"expiration", "2030-01-01T00:00:00Z"}}}};
   EXPECT_EQ(Call("PUT", path, Auth(initiator_), body.dump()).status, 200);
   Json j = Json::parse(Read(path, initiator_).body);
   EXPECT_EQ(j.at("displayInformation"), DisplayJson());
@@ -529,7 +553,9 @@ TEST_P(RelayServiceTest, QueryStringIsIgnoredOnEveryEndpoint) {
   std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
   EXPECT_EQ(Call("GET", path + "?v=c").status, 200);
   EXPECT_EQ(Call("POST", path + "?v=a&x=1", Auth(recipient_)).status, 200);
-  EXPECT_EQ(Call("PUT", path + "?v=c", Auth(recipient_), Json{{"payload", PayloadJson(2)}}.dump()).status, 200);
+  EXPECT_EQ(
+      Call("PUT", path + "?v=c", Auth(recipient_), Json{{"payload", PayloadJson(2)}}.dump()).status,
+      200);
   EXPECT_EQ(Call("PATCH", path + "?v=c", Auth(recipient_)).status, 200);
   EXPECT_EQ(Call("DELETE", path + "?v=c", Auth(initiator_)).status, 200);
 }
@@ -558,7 +584,8 @@ TEST_P(RelayServiceTest, PreviewIsEscapedOpenGraphWithRestrictiveCspAndNoPayload
   std::string csp = FindHeader(r.headers, "Content-Security-Policy").value_or("");
   EXPECT_THAT(csp, HasSubstr("default-src 'none'"));
   EXPECT_THAT(r.body, Not(HasSubstr("<script")));
-  EXPECT_THAT(r.body, HasSubstr("<meta property=\"og:title\" content=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">"));
+  EXPECT_THAT(r.body, HasSubstr("<meta property=\"og:title\" "
+                                "content=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">"));
   EXPECT_THAT(r.body, HasSubstr("content=\"Tom &amp; Jerry&#39;s &lt;b&gt;key&lt;/b&gt;\""));
   EXPECT_THAT(r.body, Not(HasSubstr("og:image")));
   EXPECT_THAT(r.body, Not(HasSubstr("javascript:")));
@@ -569,7 +596,8 @@ TEST_P(RelayServiceTest, PreviewCarriesAllThreeOpenGraphTags) {
   HttpResponse r = Call("GET", CreateMailbox());
   EXPECT_THAT(r.body, HasSubstr("<meta property=\"og:title\" content=\"Car key\">"));
   EXPECT_THAT(r.body, HasSubstr("<meta property=\"og:description\" content=\"Shared by Alice\">"));
-  EXPECT_THAT(r.body, HasSubstr("<meta property=\"og:image\" content=\"https://img.test/car.png\">"));
+  EXPECT_THAT(r.body,
+              HasSubstr("<meta property=\"og:image\" content=\"https://img.test/car.png\">"));
 }
 
 // ---- Push (RELAY-50/51, C-37/C-38) ----
@@ -584,15 +612,16 @@ TEST_P(RelayServiceTest, UpdateNotifiesTheOtherPartyOnly) {
   EXPECT_EQ(Write(path, initiator_, 2).status, 200);
   EXPECT_TRUE(notifier_.calls.empty());  // nobody else is bound yet
   ASSERT_EQ(Read(path, recipient_).status, 200);
-  Json update{{"payload", PayloadJson(3)},
-              {"notificationToken", {{"type", "webhook"}, {"tokenData", "https://push.test/recipient"}}}};
+  Json update{
+      {"payload", PayloadJson(3)},
+      {"notificationToken", {{"type", "webhook"}, {"tokenData", "https://push.test/recipient"}}}};
   HttpResponse u = Call("PUT", path, Auth(recipient_), update.dump());
   ASSERT_EQ(u.status, 200);
   EXPECT_TRUE(Json::parse(u.body).at("isPushNotificationSupported").get<bool>());
   EXPECT_EQ(notifier_.calls, std::vector<std::string>{"https://push.test/initiator"});
   EXPECT_EQ(Write(path, initiator_, 4).status, 200);
-  EXPECT_EQ(notifier_.calls,
-            (std::vector<std::string>{"https://push.test/initiator", "https://push.test/recipient"}));
+  EXPECT_EQ(notifier_.calls, (std::vector<std::string>{"https://push.test/initiator",
+                                                       "https://push.test/recipient"}));
 }
 
 TEST_P(RelayServiceTest, UnusableTokensGiveNoPushSupport) {

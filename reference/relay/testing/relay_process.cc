@@ -1,23 +1,26 @@
 #include "reference/relay/testing/relay_process.h"
 
-#include <curl/curl.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <poll.h>
+#include <signal.h>
 #include <thread>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 namespace tigress::relay::testing {
 namespace {
 
-Error Transport(std::string detail) { return MakeError(Errc::kTransportFailure, std::move(detail)); }
+Error Transport(std::string detail) {
+  return MakeError(Errc::kTransportFailure, std::move(detail));
+}
 
 std::string DescribeStatus(int status) {
   if (WIFEXITED(status)) return "exited with " + std::to_string(WEXITSTATUS(status));
@@ -44,7 +47,8 @@ std::optional<int> WaitPid(pid_t pid, std::chrono::milliseconds timeout) {
       if (r == pid) return status;
       return std::nullopt;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       if (pidfd >= 0) close(pidfd);
       return std::nullopt;
@@ -97,7 +101,8 @@ Result<Spawned> Spawn(const std::vector<std::string>& argv, int stderr_fd, bool 
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/tigress-relay-XXXXXX";
+  std::string tmpl =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/tigress-relay-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) std::abort();
   path_ = tmpl;
 }
@@ -109,9 +114,11 @@ TempDir::~TempDir() {
 
 Result<PkiFiles> PkiFiles::Write(const std::filesystem::path& dir) {
   TIGRESS_ASSIGN_OR_RETURN(pki::TestPki made, pki::MakeTestPki());
-  PkiFiles files{made, (dir / "ca.pem").string(), (dir / "cert.pem").string(), (dir / "key.pem").string()};
-  for (auto [path, text] : {std::pair{&files.ca, &made.ca_cert_pem}, std::pair{&files.cert, &made.server_cert_pem},
-                            std::pair{&files.key, &made.server_key_pem}}) {
+  PkiFiles files{made, (dir / "ca.pem").string(), (dir / "cert.pem").string(),
+                 (dir / "key.pem").string()};
+  for (auto [path, text] :
+       {std::pair{&files.ca, &made.ca_cert_pem}, std::pair{&files.cert, &made.server_cert_pem},
+        std::pair{&files.key, &made.server_key_pem}}) {
     std::ofstream out(*path, std::ios::binary);
     out << *text;
     if (!out) return Transport("cannot write " + *path);
@@ -119,9 +126,9 @@ Result<PkiFiles> PkiFiles::Write(const std::filesystem::path& dir) {
   return files;
 }
 
-Result<std::unique_ptr<ChildProcess>> ChildProcess::StartAndWaitReady(const std::vector<std::string>& argv,
-                                                                      const std::filesystem::path& stderr_file,
-                                                                      std::chrono::milliseconds timeout) {
+Result<std::unique_ptr<ChildProcess>> ChildProcess::StartAndWaitReady(
+    const std::vector<std::string>& argv, const std::filesystem::path& stderr_file,
+    std::chrono::milliseconds timeout) {
   int err_fd = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   auto spawned = Spawn(argv, err_fd, false);
   if (err_fd >= 0) close(err_fd);
@@ -131,7 +138,8 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::StartAndWaitReady(const std:
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool ready = false;
   while (!ready) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd pfd{spawned->out_fd, POLLIN, 0};
     if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
@@ -152,10 +160,11 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::StartAndWaitReady(const std:
   if (!ready) {
     if (auto status = WaitPid(child->pid_, std::chrono::milliseconds(200))) {
       child->reaped_ = true;
-      return Transport(argv[0] + " " + DescribeStatus(*status) + " before printing READY (stderr: " +
-                       stderr_file.string() + ")");
+      return Transport(argv[0] + " " + DescribeStatus(*status) +
+                       " before printing READY (stderr: " + stderr_file.string() + ")");
     }
-    return Transport(argv[0] + " printed no READY line within " + std::to_string(timeout.count()) + " ms");
+    return Transport(argv[0] + " printed no READY line within " + std::to_string(timeout.count()) +
+                     " ms");
   }
   return child;
 }
@@ -166,7 +175,8 @@ Result<std::pair<int, std::string>> ChildProcess::Run(const std::vector<std::str
   std::string output;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd pfd{s.out_fd, POLLIN, 0};
     if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
@@ -198,16 +208,17 @@ void ChildProcess::Signal(int sig) {
 Result<int> ChildProcess::WaitExit(std::chrono::milliseconds timeout) {
   if (reaped_) return Transport("process already reaped");
   std::optional<int> status = WaitPid(pid_, timeout);
-  if (!status) return Transport("process did not exit within " + std::to_string(timeout.count()) + " ms");
+  if (!status)
+    return Transport("process did not exit within " + std::to_string(timeout.count()) + " ms");
   reaped_ = true;
   return ExitCode(*status);
 }
 
 std::optional<std::string> HttpResult::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
         })) {
       return v;
     }
@@ -229,8 +240,10 @@ std::size_t WriteHeader(char* data, std::size_t size, std::size_t n, void* user)
   std::size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() &&
+           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
       value.remove_suffix(1);
     }
     headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
@@ -240,13 +253,14 @@ std::size_t WriteHeader(char* data, std::size_t size, std::size_t n, void* user)
 
 }  // namespace
 
-HttpsClient::HttpsClient(std::string ca_pem) : ca_pem_(std::move(ca_pem)), curl_(curl_easy_init()) {}
+HttpsClient::HttpsClient(std::string ca_pem)
+    : ca_pem_(std::move(ca_pem)), curl_(curl_easy_init()) {}
 
 HttpsClient::~HttpsClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
-Result<HttpResult> HttpsClient::Send(const std::string& method, const std::string& url,
-                                     const std::vector<std::pair<std::string, std::string>>& headers,
-                                     const std::string& body) {
+Result<HttpResult> HttpsClient::Send(
+    const std::string& method, const std::string& url,
+    const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
   CURL* h = static_cast<CURL*>(curl_);
   if (h == nullptr) return Transport("curl_easy_init failed");
   curl_easy_reset(h);

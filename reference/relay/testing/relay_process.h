@@ -12,12 +12,11 @@
 //   TempDir dir;
 //   PkiFiles pki = PkiFiles::Write(dir.path()).value();
 //   auto relay = ChildProcess::StartAndWaitReady(
-//       {bin, "--listen", "127.0.0.1:0", "--tls-cert", pki.cert, ...}, dir.path() / "relay.log").value();
+//       {bin, "--listen", "127.0.0.1:0", "--tls-cert", pki.cert, ...}, dir.path() /
+//       "relay.log").value();
 //   HttpsClient client(pki.ca_pem);
 //   auto r = client.Send("POST", relay->BaseUrl() + "/v1/m", headers, body).value();
 #pragma once
-
-#include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
@@ -29,6 +28,7 @@
 
 #include "pki/test_ca.h"
 #include "protocol/result.h"
+#include <sys/types.h>
 
 namespace tigress::relay::testing {
 
@@ -46,7 +46,7 @@ class TempDir {
 
 struct PkiFiles {
   pki::TestPki pki;
-  std::string ca;    // file paths
+  std::string ca;  // file paths
   std::string cert;
   std::string key;
   // `Write` makes a fresh PKI and writes its PEM files into `dir`.
@@ -64,8 +64,9 @@ class ChildProcess {
 
   // `Run` runs `argv` to completion (bounded by `timeout`, then SIGKILL) and
   // returns its exit code (128+signal when killed) and stdout+stderr.
-  static Result<std::pair<int, std::string>> Run(const std::vector<std::string>& argv,
-                                                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  static Result<std::pair<int, std::string>> Run(
+      const std::vector<std::string>& argv,
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   ~ChildProcess();  // SIGKILL and reap if still running
   ChildProcess(const ChildProcess&) = delete;
