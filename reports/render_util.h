@@ -33,9 +33,10 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 // `Implementations` is "initiator=a relay=b recipient=c" for the roles played.
 std::string Implementations(const CaseResult& c);
 
-// `PrimaryReason` is the one-line reason of a non-PASS case: the first
-// assertion with the case's verdict ("RELAY-31: second claim got 200"), else
-// `error_detail`, else the verdict name.
+// `PrimaryReason` is the one-line reason of a non-PASS case: for a stale
+// expectation that it did not fail; else the first assertion with the case's
+// verdict ("RELAY-31: second claim got 200"), else `error_detail`, else the
+// verdict name.
 std::string PrimaryReason(const CaseResult& c);
 
 // `FailingRequirements` lists the IDs of assertions whose verdict is not PASS

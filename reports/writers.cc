@@ -65,6 +65,10 @@ std::string Implementations(const CaseResult& c) {
 }
 
 std::string PrimaryReason(const CaseResult& c) {
+  if (c.stale_expectation) {
+    return OneLine("known failure did not fail (" + std::string(VerdictName(c.verdict)) +
+                   "); update the expectations file: " + c.expected_failure_reason);
+  }
   for (const Assertion& a : c.assertions) {
     if (a.verdict != c.verdict) continue;
     std::string reason = a.requirement_id.empty() ? a.message : a.requirement_id + ": " + a.message;
