@@ -5,9 +5,10 @@
 //   tigress-kat FILE... [-v]            given files (ours or Wycheproof AES-GCM)
 //
 // Exit status: 0 all ran vectors passed, 1 a failure, 2 usage error.
-#include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 #include "harness/kat/core_backend.h"
 #include "harness/kat/runner.h"

@@ -257,14 +257,20 @@ Outcome RunPayload(Reader& r, const std::string& result, const std::string& toke
 
 // ---- share_url -------------------------------------------------------------
 
+Outcome CompareField(std::string_view what, const std::string& got, const std::string& want) {
+  if (got == want) return Pass();
+  std::string detail(what);
+  detail += " is '" + got + "', expected '" + want + "'";
+  return Fail(std::move(detail));
+}
+
 Outcome CompareOptional(std::string_view what, const std::optional<std::string>& got,
                         const std::optional<std::string>& want) {
   if (got.has_value() != want.has_value()) {
     return Fail(std::string(what) + (got ? " present ('" + *got + "') but the vector has none"
                                          : " absent but the vector expects '" + *want + "'"));
   }
-  if (got && *got != *want)
-    return Fail(std::string(what) + " is '" + *got + "', expected '" + *want + "'");
+  if (got) return CompareField(what, *got, *want);
   return Pass();
 }
 
@@ -292,16 +298,11 @@ Outcome RunShareUrl(Reader& r, const std::string& result, const std::string& tok
     auto got = backend.ShareUrlParse(url);
     if (!valid) return ExpectRejected(got, token, {}, backend);
     if (!got) return Unexpected(got.error());
-    for (const auto& [what, g, w] :
-         {std::tuple<std::string_view, const std::string&, const std::string&>{
-              "relayHost", got->relay_host, want.relay_host},
-          {"apiVersion", got->api_version, want.api_version},
-          {"mailboxId", got->mailbox_id, want.mailbox_id}}) {
-      if (g != w) return Fail(std::string(what) + " is '" + g + "', expected '" + w + "'");
-    }
-    if (Outcome o = CompareOptional("vertical", got->vertical, want.vertical);
-        o.verdict != Verdict::kPass) {
-      return o;
+    for (Outcome o : {CompareField("relayHost", got->relay_host, want.relay_host),
+                      CompareField("apiVersion", got->api_version, want.api_version),
+                      CompareField("mailboxId", got->mailbox_id, want.mailbox_id),
+                      CompareOptional("vertical", got->vertical, want.vertical)}) {
+      if (o.verdict != Verdict::kPass) return o;
     }
     if (got->secret.has_value() != want_secret.has_value()) {
       return Fail(got->secret ? "secret present but the vector has none"

@@ -1,10 +1,10 @@
 // The runner's own checks, each proven by a deliberate fault it must catch.
 #include "harness/kat/runner.h"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "harness/kat/core_backend.h"
 
@@ -94,6 +94,49 @@ class VagueMessageBackend : public CoreBackend {
   }
 };
 
+// Parses Share URLs but loses the vertical and one octet of the Secret.
+class LossyUrlBackend : public CoreBackend {
+ public:
+  BackendResult<ShareUrlFields> ShareUrlParse(std::string_view url) override {
+    auto r = CoreBackend::ShareUrlParse(url);
+    if (r && r->vertical == "h") r->vertical.reset();
+    if (r && r->secret && r->vertical == "a") r->secret->at(5) ^= 1;
+    return r;
+  }
+};
+
+// Parses Provisioning Information but drops its extra top-level keys.
+class DropsExtraKeysBackend : public CoreBackend {
+ public:
+  BackendResult<Json> MessageParse(const MessageRequest& req) override {
+    auto r = CoreBackend::MessageParse(req);
+    if (r && req.message == "ProvisioningInfo") r->erase("x-extra");
+    return r;
+  }
+};
+
+TEST(VectorRunner, FailsAShareUrlParserThatLosesTheVerticalOrASecretOctet) {
+  LossyUrlBackend backend;
+  const FileReport r = RunVectorDocument(Load("vectors/share_url.json"), "urls", backend);
+  const VectorResult* h = Find(r, "share-url-011-vertical-h");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->verdict, Verdict::kFail);
+  EXPECT_EQ(h->detail, "vertical absent but the vector expects 'h'");
+  const VectorResult* a = Find(r, "share-url-010-vertical-a");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->verdict, Verdict::kFail);
+  EXPECT_EQ(a->detail, "secret differs at octet 5 (got 16 octets, expected 16)");
+}
+
+TEST(VectorRunner, FailsAMessageParserThatDropsExtraTopLevelKeys) {
+  DropsExtraKeysBackend backend;
+  const FileReport r = RunVectorDocument(Load("vectors/messages.json"), "messages", backend);
+  const VectorResult* v = Find(r, "messages-003-pi-extra-top-level-keys");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->verdict, Verdict::kFail);
+  EXPECT_NE(v->detail.find("differs from expected"), std::string::npos) << v->detail;
+}
+
 TEST(VectorRunner, FailsABackendThatSealsOneWrongByte) {
   WrongByteBackend backend;
   const FileReport r = RunVectorDocument(Load("vectors/payload_aead.json"), "payload", backend);
@@ -103,7 +146,9 @@ TEST(VectorRunner, FailsABackendThatSealsOneWrongByte) {
   EXPECT_NE(kat1->detail.find("seal: data differs at character 103"), std::string::npos)
       << kat1->detail;
   std::size_t failed = 0;
-  for (const auto& v : r.results) failed += v.verdict == Verdict::kFail;
+  for (const auto& v : r.results) {
+    if (v.verdict == Verdict::kFail) ++failed;
+  }
   EXPECT_EQ(failed, 10U);  // every roundtrip vector; the invalid ones still pass
 
   std::ostringstream out;
@@ -151,8 +196,7 @@ TEST(VectorRunner, AcceptsAnyRejectionFromABackendWithoutTokens) {
 TEST(VectorRunner, ReportsMessageVectorsUnsupportedByAnAdapter) {
   AdapterLikeBackend backend;
   std::ostringstream out;
-  const int rc =
-      RunVectorsCommand({Source("vectors/messages.json").string()}, out, backend, false);
+  const int rc = RunVectorsCommand({Source("vectors/messages.json").string()}, out, backend, false);
   EXPECT_EQ(rc, 1);  // nothing ran
   EXPECT_NE(out.str().find("UNSUPPORTED messages-001-pi-carkey: adapter-like does not offer "
                            "message parsing"),
@@ -168,8 +212,7 @@ TEST(VectorRunner, FailsAMessageErrorThatDoesNotNameTheField) {
   const VectorResult* v = Find(r, "messages-021-create-missing-payload-type");
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->verdict, Verdict::kFail);
-  EXPECT_NE(v->detail.find("does not name the field payload.type"), std::string::npos)
-      << v->detail;
+  EXPECT_NE(v->detail.find("does not name the field payload.type"), std::string::npos) << v->detail;
 }
 
 TEST(VectorRunner, FailsAVectorWithAnUnknownField) {
@@ -245,8 +288,8 @@ TEST(VectorRunner, NamesTheLineOfAFileThatIsNotJson) {
 
 TEST(VectorRunner, RefusesAFileOfAnUnknownFamily) {
   CoreBackend core;
-  const FileReport r = RunVectorDocument(Json{{"family", "hpke"}, {"tests", Json::array()}},
-                                         "x.json", core);
+  const FileReport r =
+      RunVectorDocument(Json{{"family", "hpke"}, {"tests", Json::array()}}, "x.json", core);
   ASSERT_EQ(r.errors.size(), 1U);
   EXPECT_EQ(r.errors[0], "family 'hpke' is not payload_aead, share_url or messages");
 }

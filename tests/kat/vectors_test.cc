@@ -1,13 +1,12 @@
 // Runs every shipped vector file against the protocol core.
-#include "harness/kat/runner.h"
-
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include <gtest/gtest.h>
+
 #include "harness/kat/core_backend.h"
+#include "harness/kat/runner.h"
 
 namespace tigress::kat {
 namespace {
@@ -56,23 +55,24 @@ TEST(ShippedVectors, IncludeEveryCatalogueD3VectorAndTheDraftExamples) {
     const nlohmann::json doc = Load(f);
     for (const auto& t : doc["tests"]) ids.insert(t["id"].get<std::string>());
   }
-  for (const char* id : {"payload-aead-001-kat1", "payload-aead-011-kat1-tampered",
-                         "payload-aead-012-kat1-wrongkey", "payload-aead-002-kat2",
-                         "payload-aead-003-kat3-empty-plaintext", "payload-aead-004-kat-url-3-payload",
-                         "share-url-001-d2-draft-example", "share-url-003-d3-sample-impl-share-url",
-                         "share-url-004-kat-url-3-standard", "share-url-005-kat-url-3-urlsafe",
-                         "share-url-006-kat-url-3-unpadded",
-                         "share-url-008-kat-url-3-percent-encoded", "share-url-049-build-d2",
-                         "share-url-050-build-kat-url-3"}) {
+  for (const char* id :
+       {"payload-aead-001-kat1", "payload-aead-011-kat1-tampered", "payload-aead-012-kat1-wrongkey",
+        "payload-aead-002-kat2", "payload-aead-003-kat3-empty-plaintext",
+        "payload-aead-004-kat-url-3-payload", "share-url-001-d2-draft-example",
+        "share-url-003-d3-sample-impl-share-url", "share-url-004-kat-url-3-standard",
+        "share-url-005-kat-url-3-urlsafe", "share-url-006-kat-url-3-unpadded",
+        "share-url-008-kat-url-3-percent-encoded", "share-url-049-build-d2",
+        "share-url-050-build-kat-url-3"}) {
     EXPECT_TRUE(ids.contains(id)) << id;
   }
 }
 
 TEST(ShippedVectors, KeepTheCatalogueD3ValuesVerbatim) {
   const nlohmann::json payload = Load("vectors/payload_aead.json")["tests"];
-  EXPECT_EQ(payload[0]["dataBase64"],
-            "AAECAwQFBgcICQoL+/Z5YN6e+U3cK1u8LEg4+h9q6F2v/K+o/mKGkWjzuY1twrugcJRellH5peuD6x11jD0yPemZ"
-            "u9x05SolUkCVfZzE");
+  EXPECT_EQ(
+      payload[0]["dataBase64"],
+      "AAECAwQFBgcICQoL+/Z5YN6e+U3cK1u8LEg4+h9q6F2v/K+o/mKGkWjzuY1twrugcJRellH5peuD6x11jD0yPemZ"
+      "u9x05SolUkCVfZzE");
   EXPECT_EQ(payload[0]["keyHex"], "85796be9a442eca809a4e2d335968bb3");
   EXPECT_EQ(payload[2]["dataBase64"], "AAECAwQFBgcICQoL6JUXclvEElsyNKDxa4zpEA==");
   EXPECT_EQ(payload[10]["dataBase64"].get<std::string>().substr(100), "fZzF");
@@ -96,12 +96,11 @@ TEST(ShippedVectors, CoverEveryRejectionRuleAndTotalAtLeastSixty) {
   }
   EXPECT_GE(total, 60U);
   for (const char* token :
-       {"payload.auth_failed", "payload.too_short", "base64.invalid",
-        "payload.key_length_mismatch", "payload.cipher_unknown", "payload.iv_length",
-        "url.invalid", "url.not_https", "url.bad_host", "url.bad_path", "url.bad_mailbox_id",
-        "url.bad_secret", "url.bad_vertical", "json.invalid", "json.field_missing",
-        "json.field_type", "json.field_invalid", "json.field_unknown",
-        "payload.not_provisioning_info"}) {
+       {"payload.auth_failed", "payload.too_short", "base64.invalid", "payload.key_length_mismatch",
+        "payload.cipher_unknown", "payload.iv_length", "url.invalid", "url.not_https",
+        "url.bad_host", "url.bad_path", "url.bad_mailbox_id", "url.bad_secret", "url.bad_vertical",
+        "json.invalid", "json.field_missing", "json.field_type", "json.field_invalid",
+        "json.field_unknown", "payload.not_provisioning_info"}) {
     EXPECT_TRUE(tokens.contains(token)) << token;
   }
 }
