@@ -6,7 +6,7 @@
 // same-size static JSON body over TLS as a baseline and prints our throughput
 // as a ratio of nginx's. Not a test: figures depend on the machine.
 //
-//   relay_bench [--threads 8] [--cycles 200] [--live 100000] [--stores sqlite,memory]
+//   relay_bench [--threads 8] [--cycles 200] [--live 100000] [--stores sqlite,sqlite-normal,memory]
 //               [--relay PATH] [--nginx PATH|none]
 #include <algorithm>
 #include <atomic>
@@ -200,7 +200,7 @@ int main(int argc, char** argv) {
   CLI::App app{"relay_bench: throughput, latency and memory of tigress-relay over TLS"};
   int threads = 8;
   std::size_t cycles = 200, live = 100000;
-  std::string stores = "sqlite,memory";
+  std::string stores = "sqlite,sqlite-normal,memory";
   std::string relay = (std::filesystem::path(argv[0]).parent_path() / "tigress-relay").string();
   std::string nginx;
   app.add_option("--threads", threads, "concurrent keep-alive connections")
@@ -208,7 +208,9 @@ int main(int argc, char** argv) {
   app.add_option("--cycles", cycles, "share cycles per connection (5 requests each)");
   app.add_option("--live", live,
                  "live mailboxes created before reading the relay's peak RSS (0: skip)");
-  app.add_option("--stores", stores, "comma-separated stores to measure: sqlite, memory");
+  app.add_option(
+      "--stores", stores,
+      "comma-separated stores to measure: sqlite, sqlite-normal (synchronous=NORMAL), memory");
   app.add_option("--relay", relay, "tigress-relay binary");
   app.add_option("--nginx", nginx,
                  "nginx binary for the baseline (default: search /usr/sbin; 'none' to skip)");
@@ -232,11 +234,16 @@ int main(int argc, char** argv) {
   std::string store;
   while (std::getline(ss, store, ',')) {
     std::filesystem::path data = dir.path() / ("data-" + store);
-    auto proc = ChildProcess::StartAndWaitReady(
-        {relay, "--listen", "127.0.0.1:0", "--tls-cert", pki.cert, "--tls-key", pki.key,
-         "--public-url", "https://localhost", "--data-dir", data.string(), "--store", store,
-         "--threads", "4"},
-        dir.path() / ("relay-" + store + ".stderr"));
+    std::vector<std::string> args{
+        relay,   "--listen",     "127.0.0.1:0",       "--tls-cert", pki.cert,      "--tls-key",
+        pki.key, "--public-url", "https://localhost", "--data-dir", data.string(), "--threads",
+        "4"};
+    if (store == "sqlite-normal") {
+      args.insert(args.end(), {"--store", "sqlite", "--sqlite-sync", "normal"});
+    } else {
+      args.insert(args.end(), {"--store", store});
+    }
+    auto proc = ChildProcess::StartAndWaitReady(args, dir.path() / ("relay-" + store + ".stderr"));
     if (!proc) {
       std::cerr << "cannot start relay: " << proc.error().Message() << '\n';
       return 1;

@@ -95,6 +95,12 @@ int Run(int argc, char** argv) {
       ->required();
   app.add_option("--data-dir", data_dir, "directory for the SQLite database (relay.sqlite3)")
       ->required();
+  std::string sqlite_sync = "full";
+  app.add_option(
+         "--sqlite-sync", sqlite_sync,
+         "full: fsync every commit (survives power loss); normal: survives a relay crash or "
+         "SIGKILL but not a power loss, much faster")
+      ->check(CLI::IsMember({"full", "normal"}));
   app.add_option("--store", store_kind, "mailbox store: sqlite (durable, default) or memory")
       ->check(CLI::IsMember({"sqlite", "memory"}));
   app.add_option("--webhook-allow", webhook_allow,
@@ -162,7 +168,9 @@ int Run(int argc, char** argv) {
     store = tigress::relay::MakeMemoryStore();
   } else {
     auto opened = tigress::relay::OpenSqliteStore(
-        (std::filesystem::path(data_dir) / "relay.sqlite3").string());
+        (std::filesystem::path(data_dir) / "relay.sqlite3").string(),
+        sqlite_sync == "full" ? tigress::relay::SqliteSync::kFull
+                              : tigress::relay::SqliteSync::kNormal);
     if (!opened) return fail(opened.error(), kExitFailure);
     store = std::move(*opened);
   }

@@ -302,7 +302,7 @@ class SqliteStore final : public MailboxStore {
 
 }  // namespace
 
-Result<std::unique_ptr<MailboxStore>> OpenSqliteStore(const std::string& path) {
+Result<std::unique_ptr<MailboxStore>> OpenSqliteStore(const std::string& path, SqliteSync sync) {
   sqlite3* db = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &db,
@@ -314,7 +314,9 @@ Result<std::unique_ptr<MailboxStore>> OpenSqliteStore(const std::string& path) {
   }
   // Another process holding the write lock makes us wait rather than fail.
   sqlite3_busy_timeout(db, 5000);
-  const char* setup[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"};
+  const char* setup[] = {"PRAGMA journal_mode=WAL", sync == SqliteSync::kFull
+                                                        ? "PRAGMA synchronous=FULL"
+                                                        : "PRAGMA synchronous=NORMAL"};
   for (const char* sql : setup) {
     if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
       std::string msg = sqlite3_errmsg(db);

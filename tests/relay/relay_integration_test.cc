@@ -59,7 +59,7 @@ std::string UpdateBody(std::uint8_t fill, std::optional<Json> token = std::nullo
 }
 
 class RelayIntegrationTest : public ::testing::Test {
- protected:
+ public:
   void SetUp() override { pki_ = PkiFiles::Write(dir_.path()).value(); }
 
   std::vector<std::string> Args(const std::vector<std::string>& extra = {}) {
@@ -334,16 +334,19 @@ TEST_F(RelayIntegrationTest, SixtyFourRacingFirstReadsBindExactlyOneClaim) {
   EXPECT_EQ(other.load(), 0);
 }
 
-TEST_F(RelayIntegrationTest, SigkillMidRunLosesNoAcknowledgedRecord) {
-  auto relay = StartRelay();
+// Kills the relay (started with `extra`) with SIGKILL while a writer is
+// creating mailboxes, restarts it on the same data dir and checks that every
+// acknowledged mailbox, binding and request-ID record is still there.
+void CheckSigkillLosesNothing(RelayIntegrationTest& t, const std::vector<std::string>& extra) {
+  auto relay = t.StartRelay(extra);
   ASSERT_TRUE(relay);
   std::string base = relay->BaseUrl();
-  HttpsClient client(pki_.pki.ca_cert_pem);
+  HttpsClient client(t.pki_.pki.ca_cert_pem);
   // A bound mailbox with a recorded update, acknowledged before the kill.
   std::string initiator = NewUuidV4(), recipient = NewUuidV4(), rid = NewUuidV4();
   auto created = client.Send("POST", base + "/v1/m", Auth(initiator), CreateBody()).value();
   ASSERT_EQ(created.status, 200);
-  std::string path = PathOf(created.body);
+  std::string path = RelayIntegrationTest::PathOf(created.body);
   ASSERT_EQ(client.Send("POST", base + path, {{"Mailbox-Device-Claim", recipient}}).value().status,
             200);
   ASSERT_EQ(client.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(5)).value().status,
@@ -356,13 +359,13 @@ TEST_F(RelayIntegrationTest, SigkillMidRunLosesNoAcknowledgedRecord) {
   std::atomic<int> count{0};
   std::condition_variable enough;
   std::thread writer([&] {
-    HttpsClient w(pki_.pki.ca_cert_pem);
+    HttpsClient w(t.pki_.pki.ca_cert_pem);
     while (!stop) {
       std::string claim = NewUuidV4();
       auto r = w.Send("POST", base + "/v1/m", Auth(claim), CreateBody(7));
       if (!r || r->status != 200) break;
       std::lock_guard lock(mu);
-      acknowledged.emplace_back(claim, PathOf(r->body));
+      acknowledged.emplace_back(claim, RelayIntegrationTest::PathOf(r->body));
       if (++count >= 40) enough.notify_one();
     }
   });
@@ -375,10 +378,10 @@ TEST_F(RelayIntegrationTest, SigkillMidRunLosesNoAcknowledgedRecord) {
   stop = true;
   writer.join();
 
-  auto restarted = StartRelay();
+  auto restarted = t.StartRelay(extra);
   ASSERT_TRUE(restarted);
   base = restarted->BaseUrl();
-  HttpsClient after(pki_.pki.ca_cert_pem);
+  HttpsClient after(t.pki_.pki.ca_cert_pem);
   for (const auto& [claim, p] : acknowledged) {
     ASSERT_EQ(after.Send("GET", base + p, {}).value().status, 200)
         << "lost acknowledged mailbox " << p;
@@ -392,6 +395,14 @@ TEST_F(RelayIntegrationTest, SigkillMidRunLosesNoAcknowledgedRecord) {
   // The request-ID record survived: the retry is a duplicate.
   EXPECT_EQ(after.Send("PUT", base + path, Auth(recipient, rid), UpdateBody(6)).value().status,
             201);
+}
+
+TEST_F(RelayIntegrationTest, SigkillMidRunLosesNoAcknowledgedRecord) {
+  CheckSigkillLosesNothing(*this, {});
+}
+
+TEST_F(RelayIntegrationTest, SigkillWithSynchronousNormalLosesNoAcknowledgedRecordEither) {
+  CheckSigkillLosesNothing(*this, {"--sqlite-sync", "normal"});
 }
 
 TEST_F(RelayIntegrationTest, MemoryStoreForgetsEverythingOnRestart) {
