@@ -286,6 +286,33 @@ TEST(VectorRunner, NamesTheLineOfAFileThatIsNotJson) {
   std::filesystem::remove(path);
 }
 
+TEST(VectorRunner, ReportsMalformedDocumentsWithoutThrowing) {
+  CoreBackend core;
+  const Json ours = Json::parse(R"({"family": "payload_aead", "schemaVersion": 1,
+      "numberOfTests": 5, "notes": {}, "tests": [1, "x", {"id": 5},
+      {"id": "a", "flags": "x", "requirements": [], "result": "valid"},
+      {"id": "b", "flags": [], "requirements": [], "result": "valid", "operation": "open",
+       "cipher": "AEAD_AES_128_GCM", "keyHex": "zz", "dataBase64": ""}]})");
+  FileReport r;
+  ASSERT_NO_THROW(r = RunVectorDocument(ours, "bad.json", core));
+  ASSERT_EQ(r.results.size(), 5U);
+  for (const auto& v : r.results) EXPECT_EQ(v.verdict, Verdict::kFail) << v.id;
+  EXPECT_EQ(r.results[0].detail, "vector format: not an object");
+  EXPECT_EQ(r.results[2].detail, "vector format: id: expected a string");
+  EXPECT_EQ(r.results[3].detail, "vector format: flags: expected an array of strings");
+  EXPECT_EQ(r.results[4].detail, "vector format: keyHex: not a hex digit at offset 0");
+
+  const Json wycheproof = Json::parse(R"({"algorithm": "AES-GCM", "testGroups": [1,
+      {"keySize": "x", "ivSize": 96, "tagSize": 128, "tests": []},
+      {"keySize": 128, "ivSize": 96, "tagSize": 128, "tests": [1, {"tcId": 2}]}]})");
+  ASSERT_NO_THROW(r = RunVectorDocument(wycheproof, "wp.json", core));
+  EXPECT_EQ(r.errors.size(), 2U);
+  ASSERT_EQ(r.results.size(), 2U);
+  EXPECT_EQ(r.results[1].id, "wp#2");
+  EXPECT_EQ(r.results[1].verdict, Verdict::kFail);
+  EXPECT_NE(r.results[1].detail.find("vector format"), std::string::npos);
+}
+
 TEST(VectorRunner, RefusesAFileOfAnUnknownFamily) {
   CoreBackend core;
   const FileReport r =
