@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
 namespace tigress::relay {
 namespace {
 
@@ -311,6 +313,13 @@ Result<std::unique_ptr<MailboxStore>> OpenSqliteStore(const std::string& path, S
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return MakeError(Errc::kStoreFailure, "sqlite open " + path + ": " + msg);
+  }
+  // Device claims act as bearer secrets: the file (and the -wal/-shm files,
+  // which SQLite creates with the same mode) is for the relay's user only.
+  if (chmod(path.c_str(), S_IRUSR | S_IWUSR) != 0) {
+    sqlite3_close(db);
+    return MakeError(Errc::kStoreFailure,
+                     "sqlite open " + path + ": cannot restrict permissions to 0600");
   }
   // Another process holding the write lock makes us wait rather than fail.
   sqlite3_busy_timeout(db, 5000);

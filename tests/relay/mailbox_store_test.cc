@@ -1,6 +1,7 @@
 #include "reference/relay/mailbox_store.h"
 
 #include <atomic>
+#include <filesystem>
 #include <latch>
 #include <thread>
 
@@ -214,6 +215,15 @@ TEST(SqliteStore, AcknowledgedStateSurvivesReopen) {
   EXPECT_EQ(
       store->Update(m.id, {recipient, "u1"}, kNow, 'W', m.payload, std::nullopt, "").value().status,
       StoreStatus::kDuplicate);
+}
+
+TEST(SqliteStore, DatabaseFileIsReadableByItsOwnerOnly) {
+  testing::TempDir dir;
+  auto path = dir.path() / "s.sqlite3";
+  auto store = OpenSqliteStore(path.string()).value();
+  auto perms = std::filesystem::status(path).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 TEST(SqliteStore, UnwritablePathIsAStoreFailureNamingThePath) {
