@@ -1,5 +1,6 @@
 #include "reports/escape.h"
 
+#include <random>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -103,6 +104,25 @@ TEST(OneLine, FoldsLineBreaksAndTruncatesOnCodePoints) {
 TEST(SanitizeUtf8, LeavesValidTextAlone) {
   EXPECT_EQ(SanitizeUtf8("plain ‖ text"), "plain ‖ text");
   EXPECT_TRUE(ValidUtf8(SanitizeUtf8(kHostile)));
+}
+
+TEST(Escaping, RandomBytesAlwaysGiveValidSafeText) {
+  std::mt19937 rng(20261128);  // fixed seed: reproducible
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> length(0, 64);
+  for (int round = 0; round < 3000; ++round) {
+    std::string input(static_cast<std::size_t>(length(rng)), '\0');
+    for (char& c : input) c = static_cast<char>(byte(rng));
+    const std::string html = HtmlEscape(input);
+    const std::string xml = XmlEscape(input);
+    const std::string cell = MarkdownCell(input);
+    const std::string term = TerminalSafe(input);
+    ASSERT_TRUE(ValidUtf8(html) && ValidUtf8(xml) && ValidUtf8(cell) && ValidUtf8(term)) << round;
+    ASSERT_EQ(html.find_first_of("<>\"'"), std::string::npos) << round;
+    ASSERT_EQ(xml.find_first_of(std::string("<>\"'\0\x01\x1b", 7)), std::string::npos) << round;
+    ASSERT_EQ(cell.find_first_of("<>\n\r"), std::string::npos) << round;
+    ASSERT_EQ(term.find('\x1b'), std::string::npos) << round;
+  }
 }
 
 }  // namespace

@@ -230,6 +230,19 @@ TEST(ReportJson, ReaderRejectsOtherSchemasNamingTheField) {
   EXPECT_TRUE(ParseReportJson("{not json").error().Is(Errc::kJsonInvalid));
 }
 
+TEST(ReportJson, ReaderSurvivesMutatedInput) {
+  // Truncations and byte flips of a valid report: an error, never a crash.
+  const std::string text = RenderReportJson(SampleRun(), nullptr);
+  for (std::size_t cut = 0; cut < text.size(); cut += 97) {
+    EXPECT_FALSE(ParseReportJson(text.substr(0, cut))) << cut;
+  }
+  for (std::size_t i = 0; i < text.size(); i += 31) {
+    std::string flipped = text;
+    flipped[i] = static_cast<char>(flipped[i] ^ 0x5A);
+    (void)ParseReportJson(flipped);  // any result is fine; it must return
+  }
+}
+
 // ---- junit.xml ----
 
 TEST(JunitXml, IsWellFormedWithHostileText) {
