@@ -37,14 +37,15 @@ Result<Bytes> ReqBase64(const Json& p, const char* key) {
   return std::move(*bytes);
 }
 
-Result<std::optional<long long>> OptInteger(const Json& p, const char* key, long long min, long long max) {
+Result<std::optional<long long>> OptInteger(const Json& p, const char* key, long long min,
+                                            long long max) {
   TIGRESS_ASSIGN_OR_RETURN(const Json* v, Member(p, key, false));
   if (v == nullptr) return std::optional<long long>();
   if (!v->is_number_integer()) return Usage(std::string("params.") + key + ": expected an integer");
   long long n = v->get<long long>();
   if (n < min || n > max) {
-    return Usage(std::string("params.") + key + ": must be between " + std::to_string(min) + " and " +
-                 std::to_string(max));
+    return Usage(std::string("params.") + key + ": must be between " + std::to_string(min) +
+                 " and " + std::to_string(max));
   }
   return std::optional<long long>(n);
 }
@@ -101,7 +102,8 @@ AdapterSession::AdapterSession(TransportFactory factory, AdapterOptions options)
 
 std::string AdapterSession::HandleLine(std::string_view line) {
   Json request = Json::parse(line, nullptr, false);
-  if (request.is_discarded()) return RpcError(nullptr, kRpcParseError, "parse error: the line is not JSON").dump();
+  if (request.is_discarded())
+    return RpcError(nullptr, kRpcParseError, "parse error: the line is not JSON").dump();
   return HandleRequest(request).dump();
 }
 
@@ -109,12 +111,14 @@ Json AdapterSession::HandleRequest(const Json& request) {
   Json id = IdOf(request);
   if (!request.is_object() || !request.contains("jsonrpc") || request["jsonrpc"] != "2.0" ||
       !request.contains("method") || !request["method"].is_string()) {
-    return RpcError(id, kRpcInvalidRequest, "invalid request: needs jsonrpc \"2.0\" and a string method");
+    return RpcError(id, kRpcInvalidRequest,
+                    "invalid request: needs jsonrpc \"2.0\" and a string method");
   }
   std::string method = request["method"].get<std::string>();
   Json params = request.contains("params") ? request["params"] : Json::object();
   if (params.is_null()) params = Json::object();
-  if (!params.is_object()) return RpcError(id, kRpcInvalidParams, "invalid params: params must be an object");
+  if (!params.is_object())
+    return RpcError(id, kRpcInvalidParams, "invalid params: params must be an object");
   bool known = true;
   Result<Json> result = Json::object();
   try {
@@ -126,8 +130,10 @@ Json AdapterSession::HandleRequest(const Json& request) {
   }
   if (!known) return RpcError(id, kRpcMethodNotFound, "method not found: " + method);
   if (options_.log) {
-    options_.log("adapter: " + method + (result ? " ok" : " -> " + std::to_string(RpcCodeFor(result.error())) +
-                                                            " " + result.error().Message()));
+    options_.log("adapter: " + method +
+                 (result ? " ok"
+                         : " -> " + std::to_string(RpcCodeFor(result.error())) + " " +
+                               result.error().Message()));
   }
   Json r = Response(id);
   if (result) {
@@ -139,7 +145,8 @@ Json AdapterSession::HandleRequest(const Json& request) {
 }
 
 Result<Device*> AdapterSession::RequireDevice(std::string_view method) {
-  if (!device_) return MakeError(Errc::kDeviceNotReady, std::string(method) + ": call configure first");
+  if (!device_)
+    return MakeError(Errc::kDeviceNotReady, std::string(method) + ": call configure first");
   return device_.get();
 }
 
@@ -166,7 +173,8 @@ Result<Json> AdapterSession::Dispatch(const std::string& method, const Json& par
   }
   if (method == "receive") {
     TIGRESS_ASSIGN_OR_RETURN(Device * d, RequireDevice(method));
-    TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> timeout, OptInteger(params, "timeoutMs", 0, 600000));
+    TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> timeout,
+                             OptInteger(params, "timeoutMs", 0, 600000));
     std::optional<std::chrono::milliseconds> t;
     if (timeout) t = std::chrono::milliseconds(*timeout);
     TIGRESS_ASSIGN_OR_RETURN(ProvisioningInfo info, d->Receive(t));
@@ -225,7 +233,9 @@ Result<Json> AdapterSession::Dispatch(const std::string& method, const Json& par
     Json r{{"fault", FaultName(options_.fault)}, {"configured", device_ != nullptr}};
     if (device_) {
       const DeviceState& s = device_->state();
-      r["role"] = s.role == Role::kInitiator ? "initiator" : s.role == Role::kRecipient ? "recipient" : "none";
+      r["role"] = s.role == Role::kInitiator   ? "initiator"
+                  : s.role == Role::kRecipient ? "recipient"
+                                               : "none";
       r["closed"] = s.closed;
       r["claim"] = Redact(s.claim);
       r["written"] = s.written.size();
@@ -249,8 +259,10 @@ Result<Json> AdapterSession::Configure(const Json& params) {
   TIGRESS_ASSIGN_OR_RETURN(std::optional<std::string> base, OptString(params, "relayBaseUrl"));
   TIGRESS_ASSIGN_OR_RETURN(std::optional<std::string> fault_name, OptString(params, "fault"));
   TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> retries, OptInteger(params, "retries", 0, 5));
-  TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> timeout, OptInteger(params, "requestTimeoutMs", 100, 120000));
-  TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> poll, OptInteger(params, "pollIntervalMs", 1, 10000));
+  TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> timeout,
+                           OptInteger(params, "requestTimeoutMs", 100, 120000));
+  TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> poll,
+                           OptInteger(params, "pollIntervalMs", 1, 10000));
   if (fault_name) {
     TIGRESS_ASSIGN_OR_RETURN(options_.fault, ParseFault(*fault_name));
   }
@@ -293,11 +305,13 @@ Result<Json> AdapterSession::Share(const Json& params) {
     TIGRESS_ASSIGN_OR_RETURN(sp.cipher, CipherParam(*cipher));
   }
   TIGRESS_ASSIGN_OR_RETURN(sp.notify, NotifyParam(params));
-  TIGRESS_ASSIGN_OR_RETURN(std::optional<std::string> delivery, OptString(params, "secretDelivery"));
+  TIGRESS_ASSIGN_OR_RETURN(std::optional<std::string> delivery,
+                           OptString(params, "secretDelivery"));
   if (delivery && *delivery != "fragment" && *delivery != "separate") {
     return Usage("params.secretDelivery: '" + *delivery + "' is not fragment or separate");
   }
-  sp.delivery = delivery && *delivery == "separate" ? SecretDelivery::kSeparate : SecretDelivery::kFragment;
+  sp.delivery =
+      delivery && *delivery == "separate" ? SecretDelivery::kSeparate : SecretDelivery::kFragment;
   TIGRESS_ASSIGN_OR_RETURN(ShareResult r, d->Share(sp));
   Json out{{"shareUrl", r.share_url}};
   if (r.secret) out["secret"] = Base64Encode(*r.secret);
@@ -314,7 +328,8 @@ Result<Json> AdapterSession::Accept(const Json& params) {
     auto key = Base64DecodeLenient(*secret);
     if (!key) return Usage("params.secret: " + key.error().detail);
     if (key->size() != 16 && key->size() != 32) {
-      return Usage("params.secret: decodes to " + std::to_string(key->size()) + " octets, not 16 or 32");
+      return Usage("params.secret: decodes to " + std::to_string(key->size()) +
+                   " octets, not 16 or 32");
     }
     ap.secret = std::move(*key);
   }

@@ -36,8 +36,8 @@ inline constexpr std::string_view kDeviceName = "tigress-device";
 inline constexpr std::string_view kDeviceVersion = "0.1.0";
 
 struct AdapterOptions {
-  Fault fault = Fault::kNone;                    // from --fault / TIGRESS_DEVICE_FAULT
-  std::optional<std::string> initiator_claim;    // TIGRESS_DEVICE_INITIATOR_CLAIM
+  Fault fault = Fault::kNone;                  // from --fault / TIGRESS_DEVICE_FAULT
+  std::optional<std::string> initiator_claim;  // TIGRESS_DEVICE_INITIATOR_CLAIM
   // Passed on to every Device (time injection for tests, stderr log).
   std::function<void(std::chrono::milliseconds)> sleep;
   std::function<std::chrono::steady_clock::time_point()> now;

@@ -1,11 +1,12 @@
 #include "reference/device/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <CLI/CLI.hpp>
 
 #include "protocol/payload.h"
 #include "protocol/rfc3339.h"
@@ -97,50 +98,66 @@ int RunDeviceCli(int argc, char** argv) {
   app.add_option("--fault", fault_name,
                  "switch on ONE deliberate violation (see --list-faults); in adapter mode also "
                  "TIGRESS_DEVICE_FAULT");
-  app.add_flag("--list-faults", list_faults, "print the deliberate faults and the requirements they violate");
+  app.add_flag("--list-faults", list_faults,
+               "print the deliberate faults and the requirements they violate");
   app.add_flag("-v,--verbose", verbose, "log one redacted line per HTTP exchange on stderr");
 
-  std::string relay, ca, info_file, state_file, title = "Shared credential",
-                                               description = "A digital credential shared with you",
-                                               image_url = "https://example.com/credential.png", vertical,
-                                               rights = "RWD", cipher_name = "AEAD_AES_256_GCM",
-                                               delivery = "fragment", share_url, secret_b64;
+  std::string relay, ca, info_file, state_file,
+      title = "Shared credential", description = "A digital credential shared with you",
+      image_url = "https://example.com/credential.png", vertical, rights = "RWD",
+      cipher_name = "AEAD_AES_256_GCM", delivery = "fragment", share_url, secret_b64;
   long long expires_in = 48 * 3600;
   long long timeout_ms = 0;
 
-  CLI::App* share = app.add_subcommand("share", "start a share as initiator; prints the Share URL (and the Secret "
-                                                "on its own line with --secret-delivery separate)");
+  CLI::App* share =
+      app.add_subcommand("share",
+                         "start a share as initiator; prints the Share URL (and the Secret "
+                         "on its own line with --secret-delivery separate)");
   share->add_option("--relay", relay, "relay base URL, https://host[:port]")->required();
-  share->add_option("--ca", ca, "PEM file: the only CA trusted for the relay's certificate")->required();
-  share->add_option("--info", info_file, "JSON file: Provisioning Information {format, content}")->required();
+  share->add_option("--ca", ca, "PEM file: the only CA trusted for the relay's certificate")
+      ->required();
+  share->add_option("--info", info_file, "JSON file: Provisioning Information {format, content}")
+      ->required();
   share->add_option("--title", title, "displayInformation.title")->capture_default_str();
-  share->add_option("--description", description, "displayInformation.description")->capture_default_str();
+  share->add_option("--description", description, "displayInformation.description")
+      ->capture_default_str();
   share->add_option("--image-url", image_url, "displayInformation.imageURL")->capture_default_str();
   share->add_option("--vertical", vertical, "credential vertical: a (general), h (home), c (car)")
       ->check(CLI::IsMember({"a", "h", "c"}));
   share->add_option("--expires-in", expires_in, "mailbox lifetime in seconds")
       ->check(CLI::Range(60LL, 30LL * 24 * 3600))
       ->capture_default_str();
-  share->add_option("--access-rights", rights, "mailboxConfiguration.accessRights (R, W, D)")->capture_default_str();
-  share->add_option("--cipher", cipher_name, "AEAD_AES_128_GCM or AEAD_AES_256_GCM (aes-128-gcm / aes-256-gcm)")
+  share->add_option("--access-rights", rights, "mailboxConfiguration.accessRights (R, W, D)")
       ->capture_default_str();
-  share->add_option("--secret-delivery", delivery, "fragment (Secret in the URL) or separate (printed apart)")
+  share
+      ->add_option("--cipher", cipher_name,
+                   "AEAD_AES_128_GCM or AEAD_AES_256_GCM (aes-128-gcm / aes-256-gcm)")
+      ->capture_default_str();
+  share
+      ->add_option("--secret-delivery", delivery,
+                   "fragment (Secret in the URL) or separate (printed apart)")
       ->check(CLI::IsMember({"fragment", "separate"}))
       ->capture_default_str();
   share->add_option("--state", state_file, "state file to create (mode 0600)")->required();
 
-  CLI::App* accept = app.add_subcommand("accept", "take a share as recipient; prints {displayInformation, "
-                                                  "provisioningInfo, expiration} as JSON");
-  accept->add_option("URL", share_url, "the Share URL (the fragment never leaves this device)")->required();
+  CLI::App* accept = app.add_subcommand("accept",
+                                        "take a share as recipient; prints {displayInformation, "
+                                        "provisioningInfo, expiration} as JSON");
+  accept->add_option("URL", share_url, "the Share URL (the fragment never leaves this device)")
+      ->required();
   accept->add_option("--secret", secret_b64, "the Secret (base64) when it came separately");
-  accept->add_option("--ca", ca, "PEM file: the only CA trusted for the relay's certificate")->required();
+  accept->add_option("--ca", ca, "PEM file: the only CA trusted for the relay's certificate")
+      ->required();
   accept->add_option("--state", state_file, "state file to create (mode 0600)")->required();
 
-  CLI::App* send = app.add_subcommand("send", "encrypt a message and put it in the mailbox (UpdateMailbox)");
-  send->add_option("--info", info_file, "JSON file: Provisioning Information {format, content}")->required();
+  CLI::App* send =
+      app.add_subcommand("send", "encrypt a message and put it in the mailbox (UpdateMailbox)");
+  send->add_option("--info", info_file, "JSON file: Provisioning Information {format, content}")
+      ->required();
   send->add_option("--state", state_file, "state file of the share")->required();
 
-  CLI::App* receive = app.add_subcommand("receive", "print the other party's newest unseen message as JSON");
+  CLI::App* receive =
+      app.add_subcommand("receive", "print the other party's newest unseen message as JSON");
   receive->add_option("--timeout-ms", timeout_ms, "keep polling this long for a new message")
       ->check(CLI::Range(0LL, 600000LL))
       ->capture_default_str();
@@ -149,10 +166,12 @@ int RunDeviceCli(int argc, char** argv) {
   CLI::App* close = app.add_subcommand("close", "delete the mailbox (DeleteMailbox)");
   close->add_option("--state", state_file, "state file of the share")->required();
 
-  CLI::App* relinquish = app.add_subcommand("relinquish", "release the recipient binding (RelinquishMailbox)");
+  CLI::App* relinquish =
+      app.add_subcommand("relinquish", "release the recipient binding (RelinquishMailbox)");
   relinquish->add_option("--state", state_file, "state file of the share")->required();
 
-  app.add_subcommand("adapter", "serve the JSON-RPC 2.0 stdio contract of the harness (one object per line)");
+  app.add_subcommand("adapter",
+                     "serve the JSON-RPC 2.0 stdio contract of the harness (one object per line)");
 
   try {
     app.parse(argc, argv);
@@ -197,7 +216,8 @@ int RunDeviceCli(int argc, char** argv) {
     p.delivery = delivery == "separate" ? SecretDelivery::kSeparate : SecretDelivery::kFragment;
     auto r = (*dev)->device->Share(p);
     if (!r) return Fail(r.error());
-    if (auto saved = SaveStateFile(state_file, {(*dev)->device->state(), ca}); !saved) return Fail(saved.error());
+    if (auto saved = SaveStateFile(state_file, {(*dev)->device->state(), ca}); !saved)
+      return Fail(saved.error());
     // Showing the Share URL and Secret to the person who asked is the point
     // of this command; logs never carry them.
     std::cout << r->share_url << "\n";
@@ -217,7 +237,8 @@ int RunDeviceCli(int argc, char** argv) {
     if (!dev) return Fail(dev.error());
     auto r = (*dev)->device->Accept(p);
     if (!r) return Fail(r.error());
-    if (auto saved = SaveStateFile(state_file, {(*dev)->device->state(), ca}); !saved) return Fail(saved.error());
+    if (auto saved = SaveStateFile(state_file, {(*dev)->device->state(), ca}); !saved)
+      return Fail(saved.error());
     std::cout << Json{{"displayInformation", ToJson(r->display)},
                       {"provisioningInfo", ToJson(r->info)},
                       {"expiration", r->expiration}}
@@ -234,7 +255,8 @@ int RunDeviceCli(int argc, char** argv) {
   Device& device = *(*dev)->device;
   device.set_state(loaded->state);
   auto save = [&]() -> int {
-    if (auto saved = SaveStateFile(state_file, {device.state(), loaded->ca_file}); !saved) return Fail(saved.error());
+    if (auto saved = SaveStateFile(state_file, {device.state(), loaded->ca_file}); !saved)
+      return Fail(saved.error());
     return kExitOk;
   };
   if (send->parsed()) {

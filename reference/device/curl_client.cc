@@ -1,11 +1,11 @@
 #include "reference/device/curl_client.h"
 
-#include <curl/curl.h>
-#include <strings.h>
-
 #include <cctype>
 #include <fstream>
 #include <mutex>
+#include <strings.h>
+
+#include <curl/curl.h>
 
 namespace tigress::device {
 namespace {
@@ -55,7 +55,8 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
     // The given CA is the only trust anchor: no CA directory, no system store.
     curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
     curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
@@ -65,7 +66,8 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     } else {
       curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
     }

@@ -1,11 +1,11 @@
 #include "reference/device/device.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <thread>
+
+#include <openssl/evp.h>
 
 #include "protocol/payload.h"
 #include "protocol/random.h"
@@ -24,9 +24,12 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 
 std::string_view RoleName(Role r) {
   switch (r) {
-    case Role::kInitiator: return "initiator";
-    case Role::kRecipient: return "recipient";
-    case Role::kNone: break;
+    case Role::kInitiator:
+      return "initiator";
+    case Role::kRecipient:
+      return "recipient";
+    case Role::kNone:
+      break;
   }
   return "none";
 }
@@ -53,7 +56,9 @@ std::string PercentEncode(std::string_view s) {
   return out;
 }
 
-Error StateError(std::string detail) { return MakeError(Errc::kStateFileInvalid, std::move(detail)); }
+Error StateError(std::string detail) {
+  return MakeError(Errc::kStateFileInvalid, std::move(detail));
+}
 
 }  // namespace
 
@@ -74,7 +79,8 @@ Result<DeviceState> DeviceStateFromJson(const Json& j) {
   if (!j.is_object()) return StateError("the state is not a JSON object");
   DeviceState s;
   auto str = [&](const char* key) -> Result<std::string> {
-    if (!j.contains(key) || !j[key].is_string()) return StateError(std::string(key) + ": missing or not a string");
+    if (!j.contains(key) || !j[key].is_string())
+      return StateError(std::string(key) + ": missing or not a string");
     return j[key].get<std::string>();
   };
   TIGRESS_ASSIGN_OR_RETURN(std::string role, str("role"));
@@ -106,18 +112,20 @@ Result<DeviceState> DeviceStateFromJson(const Json& j) {
   }
   if (j.contains("notificationToken")) {
     const Json& t = j["notificationToken"];
-    if (!t.is_object() || !t.contains("type") || !t["type"].is_string() || !t.contains("tokenData") ||
-        !t["tokenData"].is_string()) {
+    if (!t.is_object() || !t.contains("type") || !t["type"].is_string() ||
+        !t.contains("tokenData") || !t["tokenData"].is_string()) {
       return StateError("notificationToken: needs string type and tokenData");
     }
-    s.notification_token = NotificationToken{t["type"].get<std::string>(), t["tokenData"].get<std::string>()};
+    s.notification_token =
+        NotificationToken{t["type"].get<std::string>(), t["tokenData"].get<std::string>()};
   }
   return s;
 }
 
 Device::Device(Transport& transport, DeviceOptions options, FaultMemory& memory)
     : transport_(transport), options_(std::move(options)), memory_(memory) {
-  if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  if (!options_.sleep)
+    options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
   if (!options_.now) options_.now = [] { return std::chrono::steady_clock::now(); };
 }
 
@@ -151,14 +159,17 @@ std::string Device::NewRequestId() {
 std::optional<NotificationToken> Device::TokenFor(const std::optional<NotificationToken>& given) {
   if (options_.fault != Fault::kTokenReuse) return given;
   if (!memory_.token) {
-    memory_.token = given.value_or(NotificationToken{"webhook", "https://localhost/tigress-device/fixed-token"});
+    memory_.token = given.value_or(
+        NotificationToken{"webhook", "https://localhost/tigress-device/fixed-token"});
   }
   return memory_.token;
 }
 
 Result<void> Device::RequireActive(std::string_view what) const {
   if (state_.role == Role::kNone) {
-    return MakeError(Errc::kDeviceNotReady, std::string(what) + ": no share yet (call initiator.share or recipient.accept)");
+    return MakeError(
+        Errc::kDeviceNotReady,
+        std::string(what) + ": no share yet (call initiator.share or recipient.accept)");
   }
   // After close or relinquish the relay decides (404, 401): the harness
   // compares those statuses, so the device does not pre-empt them.
@@ -174,7 +185,8 @@ Result<Payload> Device::Seal(std::string_view plaintext) {
     if (!memory_.iv) {
       TIGRESS_ASSIGN_OR_RETURN(memory_.iv, RandomBytes(kIvLength));
     }
-    TIGRESS_ASSIGN_OR_RETURN(std::string data, SealData(cipher, state_.secret, *memory_.iv, ToBytes(plaintext)));
+    TIGRESS_ASSIGN_OR_RETURN(std::string data,
+                             SealData(cipher, state_.secret, *memory_.iv, ToBytes(plaintext)));
     return Payload{std::string(CipherName(cipher)), std::move(data)};
   }
   return SealPayload(cipher, state_.secret, ToBytes(plaintext));
@@ -182,7 +194,8 @@ Result<Payload> Device::Seal(std::string_view plaintext) {
 
 Result<ProvisioningInfo> Device::Open(const Payload& payload) {
   auto info = OpenProvisioningInfo(payload, state_.secret);
-  if (!info && options_.fault == Fault::kSkipIntegrity && RpcCodeFor(info.error()) == kRpcIntegrity) {
+  if (!info && options_.fault == Fault::kSkipIntegrity &&
+      RpcCodeFor(info.error()) == kRpcIntegrity) {
     return UnverifiedOpen(payload, state_.secret);
   }
   return info;
@@ -194,7 +207,8 @@ Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
   req.headers.emplace_back(kHeaderDeviceClaim, state_.claim);
   req.headers.emplace_back(kHeaderRequestId, request_id);
   if (!call.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
-  if (options_.fault == Fault::kSecretToRelay) req.headers.emplace_back(kSecretHeader, Base64Encode(state_.secret));
+  if (options_.fault == Fault::kSecretToRelay)
+    req.headers.emplace_back(kSecretHeader, Base64Encode(state_.secret));
   if (resent != nullptr) *resent = false;
   Result<HttpResponse> response = MakeError(Errc::kTransportFailure, "no attempt");
   for (int attempt = 0; attempt <= std::max(0, options_.retries); ++attempt) {
@@ -208,12 +222,14 @@ Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
     if (response || !response.error().Is(Errc::kTransportFailure)) break;
   }
   if (!response) {
-    Log("device: " + call.what + " " + ShortMailbox(call.url) + " failed: " + response.error().Message());
+    Log("device: " + call.what + " " + ShortMailbox(call.url) +
+        " failed: " + response.error().Message());
     return response.error();
   }
   Log("device: " + call.what + " " + call.method + " " + ShortMailbox(call.url) + " -> " +
       std::to_string(response->status) + " (claim " + Redact(state_.claim) + ")");
-  if (response->status >= 200 && response->status <= 299 && options_.fault != Fault::kIgnoreRequestIdEcho) {
+  if (response->status >= 200 && response->status <= 299 &&
+      options_.fault != Fault::kIgnoreRequestIdEcho) {
     auto echo = CheckRequestIdEcho(*response, request_id);
     if (!echo) return MakeError(Errc::kProtocolViolation, call.what + ": " + echo.error().detail);
   }
@@ -222,22 +238,27 @@ Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
 
 Result<ShareResult> Device::Share(const ShareParams& params) {
   if (!options_.relay_base_url || options_.relay_base_url->empty()) {
-    return MakeError(Errc::kDeviceUsage, "relayBaseUrl: an initiator needs the relay's base URL (configure)");
+    return MakeError(Errc::kDeviceUsage,
+                     "relayBaseUrl: an initiator needs the relay's base URL (configure)");
   }
   auto when = ParseRfc3339(params.expiration);
   if (!when) return MakeError(Errc::kDeviceUsage, "expiration: " + when.error().detail);
   std::string expiration = FormatUtc(*when);
-  if (options_.fault == Fault::kExpirationNotUtc) expiration = expiration.substr(0, expiration.size() - 1) + "+00:00";
+  if (options_.fault == Fault::kExpirationNotUtc)
+    expiration = expiration.substr(0, expiration.size() - 1) + "+00:00";
   std::string rights = params.access_rights.value_or("RWD");
   if (options_.fault == Fault::kNoWriteRight) rights = "RD";
-  if (auto ok = ValidateAccessRights(rights); !ok) return MakeError(Errc::kDeviceUsage, ok.error().detail);
-  if (params.vertical && *params.vertical != "a" && *params.vertical != "h" && *params.vertical != "c") {
+  if (auto ok = ValidateAccessRights(rights); !ok)
+    return MakeError(Errc::kDeviceUsage, ok.error().detail);
+  if (params.vertical && *params.vertical != "a" && *params.vertical != "h" &&
+      *params.vertical != "c") {
     return MakeError(Errc::kDeviceUsage, "vertical: '" + *params.vertical + "' is not a, h or c");
   }
 
   DeviceState next;
   next.role = Role::kInitiator;
-  if (options_.fault == Fault::kSecretReuse && memory_.secret && memory_.secret->size() == KeyLength(params.cipher)) {
+  if (options_.fault == Fault::kSecretReuse && memory_.secret &&
+      memory_.secret->size() == KeyLength(params.cipher)) {
     next.secret = *memory_.secret;
   } else {
     TIGRESS_ASSIGN_OR_RETURN(next.secret, RandomBytes(KeyLength(params.cipher)));
@@ -265,17 +286,22 @@ Result<ShareResult> Device::Share(const ShareParams& params) {
 
   std::string base = *options_.relay_base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  auto response = Perform({"POST", base + "/v1/m", ToJson(create).dump(), "CreateMailbox"}, nullptr);
+  auto response =
+      Perform({"POST", base + "/v1/m", ToJson(create).dump(), "CreateMailbox"}, nullptr);
   if (!response) return restore_on_error(response.error());
-  if (auto st = CheckSuccessStatus(*response, "CreateMailbox"); !st) return restore_on_error(st.error());
+  if (auto st = CheckSuccessStatus(*response, "CreateMailbox"); !st)
+    return restore_on_error(st.error());
   auto link = UrlLinkFromCreateResponse(*response);
   if (!link) return restore_on_error(link.error());
 
   state_.mailbox_url = *link;
   state_.written.push_back(payload->data);
   bool in_fragment = params.delivery == SecretDelivery::kFragment;
-  auto url = BuildShareUrl(*link, params.vertical, in_fragment ? std::optional<Bytes>(state_.secret) : std::nullopt);
-  if (!url) return MakeError(Errc::kProtocolViolation, "urlLink cannot make a Share URL: " + url.error().detail);
+  auto url = BuildShareUrl(*link, params.vertical,
+                           in_fragment ? std::optional<Bytes>(state_.secret) : std::nullopt);
+  if (!url)
+    return MakeError(Errc::kProtocolViolation,
+                     "urlLink cannot make a Share URL: " + url.error().detail);
   ShareResult result;
   result.share_url = *url;
   if (!in_fragment) result.secret = state_.secret;
@@ -285,7 +311,9 @@ Result<ShareResult> Device::Share(const ShareParams& params) {
 Result<AcceptResult> Device::Accept(const AcceptParams& params) {
   TIGRESS_ASSIGN_OR_RETURN(ShareUrl parsed, ParseShareUrl(params.share_url));
   std::optional<Bytes> secret = params.secret ? params.secret : parsed.secret;
-  if (!secret) return MakeError(Errc::kUrlBadSecret, "no Secret: the Share URL has no fragment and none was given");
+  if (!secret)
+    return MakeError(Errc::kUrlBadSecret,
+                     "no Secret: the Share URL has no fragment and none was given");
   TIGRESS_RETURN_IF_ERROR(CipherForKeyLength(secret->size()));
   // RECIP-01 / URL-08: the fragment never leaves the device; the query may.
   TIGRESS_ASSIGN_OR_RETURN(std::string url, StripFragment(params.share_url));
@@ -293,7 +321,8 @@ Result<AcceptResult> Device::Accept(const AcceptParams& params) {
     std::size_t hash = params.share_url.find('#');
     std::string fragment =
         hash != std::string::npos ? params.share_url.substr(hash + 1) : Base64Encode(*secret);
-    url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("fragment=") + PercentEncode(fragment);
+    url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("fragment=") +
+           PercentEncode(fragment);
   }
 
   DeviceState next;
@@ -311,12 +340,14 @@ Result<AcceptResult> Device::Accept(const AcceptParams& params) {
   };
 
   std::string body;
-  if (state_.notification_token) body = ToJson(ReadSecureContentRequest{state_.notification_token}).dump();
+  if (state_.notification_token)
+    body = ToJson(ReadSecureContentRequest{state_.notification_token}).dump();
   auto response = Perform({"POST", state_.mailbox_url, body, "ReadSecureContent"}, nullptr);
   if (!response) return restore_on_error(response.error());
   auto st = CheckSuccessStatus(*response, "ReadSecureContent");
   if (!st) return restore_on_error(st.error());
-  if (*st != 200) return restore_on_error(MakeError(Errc::kProtocolViolation, "ReadSecureContent answered 201"));
+  if (*st != 200)
+    return restore_on_error(MakeError(Errc::kProtocolViolation, "ReadSecureContent answered 201"));
   auto read = ParseReadBody(response->body, true);
   if (!read) return restore_on_error(read.error());
   auto info = Open(read->payload);
@@ -325,12 +356,14 @@ Result<AcceptResult> Device::Accept(const AcceptParams& params) {
   return AcceptResult{*read->display_information, std::move(*info), *read->expiration};
 }
 
-Result<void> Device::Send(const ProvisioningInfo& info, const std::optional<NotificationToken>& notify) {
+Result<void> Device::Send(const ProvisioningInfo& info,
+                          const std::optional<NotificationToken>& notify) {
   TIGRESS_RETURN_IF_ERROR(RequireActive("send"));
   TIGRESS_ASSIGN_OR_RETURN(Payload payload, Seal(ToJson(info).dump()));
   UpdateMailboxRequest update{payload, notify ? TokenFor(notify) : std::nullopt};
-  TIGRESS_ASSIGN_OR_RETURN(HttpResponse response,
-                           Perform({"PUT", state_.mailbox_url, ToJson(update).dump(), "UpdateMailbox"}, nullptr));
+  TIGRESS_ASSIGN_OR_RETURN(
+      HttpResponse response,
+      Perform({"PUT", state_.mailbox_url, ToJson(update).dump(), "UpdateMailbox"}, nullptr));
   TIGRESS_RETURN_IF_ERROR(CheckSuccessStatus(response, "UpdateMailbox"));
   state_.written.push_back(payload.data);
   return {};
@@ -338,9 +371,11 @@ Result<void> Device::Send(const ProvisioningInfo& info, const std::optional<Noti
 
 Result<std::optional<ProvisioningInfo>> Device::ReadOnce() {
   std::string body;
-  if (state_.notification_token) body = ToJson(ReadSecureContentRequest{state_.notification_token}).dump();
-  TIGRESS_ASSIGN_OR_RETURN(HttpResponse response,
-                           Perform({"POST", state_.mailbox_url, body, "ReadSecureContent"}, nullptr));
+  if (state_.notification_token)
+    body = ToJson(ReadSecureContentRequest{state_.notification_token}).dump();
+  TIGRESS_ASSIGN_OR_RETURN(
+      HttpResponse response,
+      Perform({"POST", state_.mailbox_url, body, "ReadSecureContent"}, nullptr));
   TIGRESS_ASSIGN_OR_RETURN(long status, CheckSuccessStatus(response, "ReadSecureContent"));
   if (status != 200) return MakeError(Errc::kProtocolViolation, "ReadSecureContent answered 201");
   TIGRESS_ASSIGN_OR_RETURN(ReadBody read, ParseReadBody(response.body, false));
@@ -360,7 +395,9 @@ Result<ProvisioningInfo> Device::Receive(std::optional<std::chrono::milliseconds
     if (got) return std::move(*got);
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.now());
     if (left.count() <= 0) {
-      return MakeError(Errc::kNoNewMessage, "the mailbox holds no message from the other party that was not returned before");
+      return MakeError(
+          Errc::kNoNewMessage,
+          "the mailbox holds no message from the other party that was not returned before");
     }
     options_.sleep(std::min(left, options_.poll_interval));
   }
@@ -369,7 +406,8 @@ Result<ProvisioningInfo> Device::Receive(std::optional<std::chrono::milliseconds
 Result<void> Device::Close() {
   TIGRESS_RETURN_IF_ERROR(RequireActive("close"));
   bool resent = false;
-  TIGRESS_ASSIGN_OR_RETURN(HttpResponse response, Perform({"DELETE", state_.mailbox_url, "", "DeleteMailbox"}, &resent));
+  TIGRESS_ASSIGN_OR_RETURN(HttpResponse response,
+                           Perform({"DELETE", state_.mailbox_url, "", "DeleteMailbox"}, &resent));
   // A resent DELETE whose first copy was processed finds nothing (REPLAY-05).
   if (!(resent && response.status == 404)) {
     TIGRESS_RETURN_IF_ERROR(CheckSuccessStatus(response, "DeleteMailbox"));
@@ -381,10 +419,12 @@ Result<void> Device::Close() {
 Result<void> Device::Relinquish() {
   TIGRESS_RETURN_IF_ERROR(RequireActive("relinquish"));
   if (state_.role != Role::kRecipient) {
-    return MakeError(Errc::kDeviceNotReady, "relinquish: only a recipient can relinquish a mailbox");
+    return MakeError(Errc::kDeviceNotReady,
+                     "relinquish: only a recipient can relinquish a mailbox");
   }
-  TIGRESS_ASSIGN_OR_RETURN(HttpResponse response,
-                           Perform({"PATCH", state_.mailbox_url, "", "RelinquishMailbox"}, nullptr));
+  TIGRESS_ASSIGN_OR_RETURN(
+      HttpResponse response,
+      Perform({"PATCH", state_.mailbox_url, "", "RelinquishMailbox"}, nullptr));
   TIGRESS_RETURN_IF_ERROR(CheckSuccessStatus(response, "RelinquishMailbox"));
   state_.closed = true;
   return {};
@@ -402,7 +442,8 @@ std::string MakeV1StyleUuid(int counter) {
   unsigned time_hi = static_cast<unsigned>((t >> 48) & 0x0fffULL) | 0x1000U;
   unsigned clock_seq = 0x8000U | (static_cast<unsigned>(counter) & 0x3fffU);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-0242ac130002", time_low, time_mid, time_hi, clock_seq);
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-0242ac130002", time_low, time_mid, time_hi,
+                clock_seq);
   return buf;
 }
 
@@ -411,17 +452,20 @@ ProvisioningInfo UnverifiedOpen(const Payload& payload, ByteView secret) {
   raw.format = "tigress.device.unverified";
   raw.content = Json{{"data", payload.data}};
   auto bytes = Base64DecodeLenient(payload.data);
-  if (!bytes || bytes->size() < kMinDataLength || (secret.size() != 16 && secret.size() != 32)) return raw;
+  if (!bytes || bytes->size() < kMinDataLength || (secret.size() != 16 && secret.size() != 32))
+    return raw;
   // GCM's keystream is AES-CTR starting at counter block IV || 00000002.
   Bytes counter(bytes->begin(), bytes->begin() + kIvLength);
   counter.insert(counter.end(), {0, 0, 0, 2});
   std::size_t n = bytes->size() - kMinDataLength;
   Bytes plain(n + 16);
-  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      &EVP_CIPHER_CTX_free);
   const EVP_CIPHER* ctr = secret.size() == 16 ? EVP_aes_128_ctr() : EVP_aes_256_ctr();
   int len = 0;
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), ctr, nullptr, secret.data(), counter.data()) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), plain.data(), &len, bytes->data() + kIvLength, static_cast<int>(n)) != 1) {
+      EVP_EncryptUpdate(ctx.get(), plain.data(), &len, bytes->data() + kIvLength,
+                        static_cast<int>(n)) != 1) {
     return raw;
   }
   plain.resize(static_cast<std::size_t>(len));

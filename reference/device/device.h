@@ -42,11 +42,11 @@ enum class Role { kNone, kInitiator, kRecipient };
 struct DeviceState {
   Role role = Role::kNone;
   bool closed = false;
-  std::string mailbox_url;             // request URL: urlLink, or the Share URL without fragment
-  std::string claim;                   // this device's Mailbox-Device-Claim
-  Bytes secret;                        // the AEAD key (16 or 32 octets)
-  std::vector<std::string> written;    // payload `data` strings this device wrote
-  std::vector<std::string> returned;   // payload `data` strings already returned to the caller
+  std::string mailbox_url;            // request URL: urlLink, or the Share URL without fragment
+  std::string claim;                  // this device's Mailbox-Device-Claim
+  Bytes secret;                       // the AEAD key (16 or 32 octets)
+  std::vector<std::string> written;   // payload `data` strings this device wrote
+  std::vector<std::string> returned;  // payload `data` strings already returned to the caller
   std::optional<NotificationToken> notification_token;
   friend bool operator==(const DeviceState&, const DeviceState&) = default;
 };
@@ -130,7 +130,8 @@ class Device {
   Result<AcceptResult> Accept(const AcceptParams& params);
 
   // `Send` seals `info` and UpdateMailbox. Errors: kDeviceNotReady, transport/relay/protocol.
-  Result<void> Send(const ProvisioningInfo& info, const std::optional<NotificationToken>& notify = {});
+  Result<void> Send(const ProvisioningInfo& info,
+                    const std::optional<NotificationToken>& notify = {});
 
   // `Receive` reads until a new message from the other party arrives or
   // `timeout` (default: one read) passes, sleeping `poll_interval` between

@@ -1,8 +1,7 @@
 #include "reference/device/exchange.h"
 
-#include <strings.h>
-
 #include <charconv>
+#include <strings.h>
 
 #include "protocol/payload.h"
 #include "protocol/share_url.h"
@@ -19,7 +18,8 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
 }
 
 Error RelayRefusedError(long status, std::string_view what) {
-  return MakeError(Errc::kRelayRefused, "HTTP " + std::to_string(status) + " from " + std::string(what));
+  return MakeError(Errc::kRelayRefused,
+                   "HTTP " + std::to_string(status) + " from " + std::string(what));
 }
 
 std::optional<long> RelayStatus(const Error& e) {
@@ -82,9 +82,10 @@ int RpcCodeFor(const Error& e) {
 Result<void> CheckRequestIdEcho(const HttpResponse& response, std::string_view sent) {
   std::optional<std::string> echo = response.Header(kHeaderRequestId);
   if (!echo) {
-    return MakeError(Errc::kProtocolViolation, "the " + std::to_string(response.status) +
-                                                   " response has no Mailbox-Request-ID echo (sent " +
-                                                   std::string(sent) + ")");
+    return MakeError(Errc::kProtocolViolation,
+                     "the " + std::to_string(response.status) +
+                         " response has no Mailbox-Request-ID echo (sent " + std::string(sent) +
+                         ")");
   }
   if (*echo != sent) {
     return MakeError(Errc::kProtocolViolation, "the " + std::to_string(response.status) +
@@ -96,9 +97,10 @@ Result<void> CheckRequestIdEcho(const HttpResponse& response, std::string_view s
 
 Result<long> CheckSuccessStatus(const HttpResponse& response, std::string_view what) {
   if (response.status == 200 || response.status == 201) return response.status;
-  if (response.status >= 400 && response.status <= 599) return RelayRefusedError(response.status, what);
-  return MakeError(Errc::kProtocolViolation,
-                   std::string(what) + " answered the undefined status " + std::to_string(response.status));
+  if (response.status >= 400 && response.status <= 599)
+    return RelayRefusedError(response.status, what);
+  return MakeError(Errc::kProtocolViolation, std::string(what) + " answered the undefined status " +
+                                                 std::to_string(response.status));
 }
 
 Result<std::string> UrlLinkFromCreateResponse(const HttpResponse& response) {
@@ -138,7 +140,8 @@ Result<ReadBody> ParseReadBody(std::string_view body, bool need_envelope) {
   if (!p) return MakeError(Errc::kPayloadRejected, p.error().detail);
   out.payload = std::move(*p);
   if (need_envelope) {
-    if (!j.contains("displayInformation")) return violation("displayInformation: required field is missing");
+    if (!j.contains("displayInformation"))
+      return violation("displayInformation: required field is missing");
     auto d = DisplayInformationFromJson(j["displayInformation"]);
     if (!d) return violation(d.error().detail);
     out.display_information = std::move(*d);
@@ -154,7 +157,8 @@ Result<ProvisioningInfo> OpenProvisioningInfo(const Payload& payload, ByteView s
   TIGRESS_ASSIGN_OR_RETURN(Cipher expected, CipherForKeyLength(secret.size()));
   TIGRESS_ASSIGN_OR_RETURN(Cipher cipher, ParseCipher(payload.type));
   if (cipher != expected) {
-    return MakeError(Errc::kPayloadRejected, "payload.type " + payload.type + " does not match the " +
+    return MakeError(Errc::kPayloadRejected, "payload.type " + payload.type +
+                                                 " does not match the " +
                                                  std::to_string(secret.size()) + "-octet Secret");
   }
   TIGRESS_ASSIGN_OR_RETURN(Bytes plaintext, OpenData(cipher, secret, payload.data));

@@ -1,13 +1,13 @@
 #include "reference/device/state_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
+
+#include <sys/stat.h>
 
 namespace tigress::device {
 namespace {
@@ -28,7 +28,8 @@ Result<StateFile> LoadStateFile(const std::filesystem::path& path) {
   auto state = DeviceStateFromJson(j);
   if (!state) return FileError(path, state.error().detail);
   StateFile out{std::move(*state), {}};
-  if (!j.contains("caFile") || !j["caFile"].is_string()) return FileError(path, "caFile: missing or not a string");
+  if (!j.contains("caFile") || !j["caFile"].is_string())
+    return FileError(path, "caFile: missing or not a string");
   out.ca_file = j["caFile"].get<std::string>();
   return out;
 }
@@ -40,7 +41,8 @@ Result<void> SaveStateFile(const std::filesystem::path& path, const StateFile& f
   std::filesystem::path tmp = path;
   tmp += ".tmp";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return FileError(tmp, "cannot be created (" + std::string(std::strerror(errno)) + ")");
+  if (fd < 0)
+    return FileError(tmp, "cannot be created (" + std::string(std::strerror(errno)) + ")");
   // The mode given to open() is masked by the umask and ignored for an
   // existing file; the Secret inside needs 0600 either way.
   bool ok = fchmod(fd, 0600) == 0;

@@ -51,8 +51,8 @@ class Transport {
 };
 
 struct TransportOptions {
-  std::string ca_file;          // PEM file: the only trust anchor
-  bool verify_peer = true;      // false only under the accept-untrusted-cert fault
+  std::string ca_file;      // PEM file: the only trust anchor
+  bool verify_peer = true;  // false only under the accept-untrusted-cert fault
   std::chrono::milliseconds timeout{15000};
   std::chrono::milliseconds connect_timeout{5000};
 };

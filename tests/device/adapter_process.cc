@@ -1,14 +1,14 @@
 #include "tests/device/adapter_process.h"
 
+#include <cstdlib>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <optional>
-#include <thread>
+#include <sys/wait.h>
 
 extern char** environ;
 
@@ -36,7 +36,8 @@ std::optional<int> Reap(pid_t pid, std::chrono::milliseconds timeout) {
 }  // namespace
 
 Result<std::unique_ptr<AdapterProcess>> AdapterProcess::Start(
-    const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env,
+    const std::vector<std::string>& argv,
+    const std::vector<std::pair<std::string, std::string>>& env,
     const std::filesystem::path& stderr_file) {
   if (argv.empty()) return Fail("empty argv");
   int in_pipe[2];
@@ -86,7 +87,8 @@ AdapterProcess::~AdapterProcess() {
   close(out_fd_);
 }
 
-Result<std::string> AdapterProcess::SendRaw(const std::string& line, std::chrono::milliseconds timeout) {
+Result<std::string> AdapterProcess::SendRaw(const std::string& line,
+                                            std::chrono::milliseconds timeout) {
   std::string out = line + "\n";
   std::size_t done = 0;
   while (done < out.size()) {
@@ -102,8 +104,10 @@ Result<std::string> AdapterProcess::SendRaw(const std::string& line, std::chrono
       buffer_.erase(0, nl + 1);
       return got;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return Fail("no response line within " + std::to_string(timeout.count()) + " ms");
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      return Fail("no response line within " + std::to_string(timeout.count()) + " ms");
     pollfd pfd{out_fd_, POLLIN, 0};
     if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
     char buf[4096];
@@ -113,12 +117,14 @@ Result<std::string> AdapterProcess::SendRaw(const std::string& line, std::chrono
   }
 }
 
-Result<Json> AdapterProcess::Call(const std::string& method, const Json& params, std::chrono::milliseconds timeout) {
+Result<Json> AdapterProcess::Call(const std::string& method, const Json& params,
+                                  std::chrono::milliseconds timeout) {
   int id = next_id_++;
   Json request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
   TIGRESS_ASSIGN_OR_RETURN(std::string line, SendRaw(request.dump(), timeout));
   Json response = Json::parse(line, nullptr, false);
-  if (response.is_discarded() || !response.is_object()) return Fail(method + ": response is not a JSON object: " + line);
+  if (response.is_discarded() || !response.is_object())
+    return Fail(method + ": response is not a JSON object: " + line);
   if (response["id"] != id) return Fail(method + ": response has another id: " + line);
   if (response.contains("result") == response.contains("error")) {
     return Fail(method + ": response needs exactly one of result/error: " + line);

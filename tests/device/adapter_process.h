@@ -4,11 +4,10 @@
 // fork/exec with stdin and stdout on pipes and stderr to a file, one JSON-RPC
 // call at a time with a bounded wait for the one response line.
 //
-//   auto dev = AdapterProcess::Start({bin, "adapter"}, {{"TIGRESS_DEVICE_FAULT", "iv-reuse"}}, log).value();
-//   Json r = dev->Call("hello", Json::object()).value();   // the whole response object
+//   auto dev = AdapterProcess::Start({bin, "adapter"}, {{"TIGRESS_DEVICE_FAULT", "iv-reuse"}},
+//   log).value(); Json r = dev->Call("hello", Json::object()).value();   // the whole response
+//   object
 #pragma once
-
-#include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "protocol/messages.h"
+#include <sys/types.h>
 
 namespace tigress::device::testing {
 
@@ -26,7 +26,8 @@ class AdapterProcess {
   // `Start` runs `argv` with the current environment plus `env`. Errors:
   // kTransportFailure when the process cannot be started.
   static Result<std::unique_ptr<AdapterProcess>> Start(
-      const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env,
+      const std::vector<std::string>& argv,
+      const std::vector<std::pair<std::string, std::string>>& env,
       const std::filesystem::path& stderr_file);
 
   ~AdapterProcess();  // closes stdin, waits briefly, then SIGKILL
@@ -40,7 +41,8 @@ class AdapterProcess {
                     std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
   // `SendRaw` writes `line` (plus '\n') and returns the next response line.
-  Result<std::string> SendRaw(const std::string& line, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  Result<std::string> SendRaw(const std::string& line,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
   // `WaitExit` reaps the process within `timeout` and returns its exit code.
   Result<int> WaitExit(std::chrono::milliseconds timeout);

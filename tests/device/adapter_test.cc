@@ -20,14 +20,18 @@ Json Call(AdapterSession& s, const std::string& method, Json params = Json::obje
   return Json::parse(s.HandleLine(Request(7, method, std::move(params)).dump()));
 }
 
-int ErrorCode(const Json& response) { return response.contains("error") ? response["error"]["code"].get<int>() : 0; }
+int ErrorCode(const Json& response) {
+  return response.contains("error") ? response["error"]["code"].get<int>() : 0;
+}
 
 Json ShareParamsJson() {
-  return Json{{"provisioningInfo", {{"format", "digitalwallet.carkey.ccc"}, {"content", {{"step", 1}}}}},
-              {"displayInformation", {{"title", "t"}, {"description", "d"}, {"imageURL", "https://e.test/i.png"}}},
-              {"expiration", "2030-01-01T00:00:00Z"},
-              {"vertical", "c"},
-              {"secretDelivery", "fragment"}};
+  return Json{
+      {"provisioningInfo", {{"format", "digitalwallet.carkey.ccc"}, {"content", {{"step", 1}}}}},
+      {"displayInformation",
+       {{"title", "t"}, {"description", "d"}, {"imageURL", "https://e.test/i.png"}}},
+      {"expiration", "2030-01-01T00:00:00Z"},
+      {"vertical", "c"},
+      {"secretDelivery", "fragment"}};
 }
 
 class AdapterTest : public ::testing::Test {
@@ -39,7 +43,9 @@ class AdapterTest : public ::testing::Test {
     return AdapterSession(FakeFactory(relay_, seen_), o);
   }
   void Configure(AdapterSession& s) {
-    ASSERT_EQ(Call(s, "configure", {{"caFile", "/ca.pem"}, {"relayBaseUrl", relay_.base()}})["result"], Json::object());
+    ASSERT_EQ(
+        Call(s, "configure", {{"caFile", "/ca.pem"}, {"relayBaseUrl", relay_.base()}})["result"],
+        Json::object());
   }
   FakeRelay relay_;
   std::shared_ptr<TransportOptions> seen_ = std::make_shared<TransportOptions>();
@@ -51,7 +57,8 @@ TEST_F(AdapterTest, HelloNamesTheDeviceAndOnlyWorkingFeatures) {
   EXPECT_EQ(r["jsonrpc"], "2.0");
   EXPECT_EQ(r["id"], 7);
   EXPECT_EQ(r["result"]["name"], "tigress-device");
-  EXPECT_EQ(r["result"]["features"], Json({"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate"}));
+  EXPECT_EQ(r["result"]["features"],
+            Json({"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate"}));
 }
 
 TEST_F(AdapterTest, AnswersContractErrorsForBadLines) {
@@ -60,13 +67,16 @@ TEST_F(AdapterTest, AnswersContractErrorsForBadLines) {
   EXPECT_EQ(ErrorCode(parse), kRpcParseError);
   EXPECT_TRUE(parse["id"].is_null());
   EXPECT_EQ(ErrorCode(Call(s, "tigress.probe.unknownMethod")), kRpcMethodNotFound);
-  EXPECT_EQ(ErrorCode(Json::parse(s.HandleLine(R"({"id":3,"method":"hello"})"))), kRpcInvalidRequest);
-  EXPECT_EQ(ErrorCode(Json::parse(s.HandleLine(R"({"jsonrpc":"2.0","id":3,"method":"hello","params":[1]})"))),
+  EXPECT_EQ(ErrorCode(Json::parse(s.HandleLine(R"({"id":3,"method":"hello"})"))),
+            kRpcInvalidRequest);
+  EXPECT_EQ(ErrorCode(Json::parse(
+                s.HandleLine(R"({"jsonrpc":"2.0","id":3,"method":"hello","params":[1]})"))),
             kRpcInvalidParams);
   EXPECT_EQ(ErrorCode(Call(s, "configure", {{"caFile", 5}})), kRpcInvalidParams);
   EXPECT_EQ(ErrorCode(Call(s, "send", {{"provisioningInfo", {{"format", "f"}, {"content", {}}}}})),
             kRpcInvalidParams);  // before configure and share
-  EXPECT_EQ(Json::parse(s.HandleLine(R"({"jsonrpc":"2.0","id":"abc","method":"hello"})"))["id"], "abc");
+  EXPECT_EQ(Json::parse(s.HandleLine(R"({"jsonrpc":"2.0","id":"abc","method":"hello"})"))["id"],
+            "abc");
 }
 
 TEST_F(AdapterTest, RunsAShareBetweenTwoSessions) {
@@ -105,8 +115,10 @@ TEST_F(AdapterTest, SeparateDeliveryReturnsTheSecretAndAcceptTakesIt) {
   Json share = Call(init, "initiator.share", p)["result"];
   ASSERT_TRUE(share.contains("secret"));
   EXPECT_EQ(Base64Decode(share["secret"].get<std::string>()).value().size(), 16u);
-  EXPECT_EQ(ErrorCode(Call(recip, "recipient.accept", {{"shareUrl", share["shareUrl"]}})), kRpcInvalidParams);
-  Json ok = Call(recip, "recipient.accept", {{"shareUrl", share["shareUrl"]}, {"secret", share["secret"]}});
+  EXPECT_EQ(ErrorCode(Call(recip, "recipient.accept", {{"shareUrl", share["shareUrl"]}})),
+            kRpcInvalidParams);
+  Json ok = Call(recip, "recipient.accept",
+                 {{"shareUrl", share["shareUrl"]}, {"secret", share["secret"]}});
   EXPECT_TRUE(ok.contains("result")) << ok.dump();
   EXPECT_EQ(Call(recip, "recipient.relinquish")["result"], Json::object());
 }
@@ -123,36 +135,51 @@ TEST_F(AdapterTest, TransportFailuresAnswer1003WithDetail) {
 TEST_F(AdapterTest, KnownAnswerMethodsSealOpenParseAndBuild) {
   AdapterSession s = MakeSession();
   Bytes key(32, 1), iv(12, 2);
-  Json sealed = Call(s, "payload.seal", {{"cipher", "AEAD_AES_256_GCM"}, {"key", Base64Encode(key)},
-                                         {"iv", Base64Encode(iv)}, {"plaintext", Base64Encode(ToBytes("hi"))}});
+  Json sealed = Call(s, "payload.seal",
+                     {{"cipher", "AEAD_AES_256_GCM"},
+                      {"key", Base64Encode(key)},
+                      {"iv", Base64Encode(iv)},
+                      {"plaintext", Base64Encode(ToBytes("hi"))}});
   std::string data = sealed["result"]["data"];
   EXPECT_EQ(data, SealData(Cipher::kAes256Gcm, key, iv, ToBytes("hi")).value());
-  Json opened = Call(s, "payload.open", {{"cipher", "AEAD_AES_256_GCM"}, {"key", Base64Encode(key)}, {"data", data}});
+  Json opened = Call(s, "payload.open",
+                     {{"cipher", "AEAD_AES_256_GCM"}, {"key", Base64Encode(key)}, {"data", data}});
   EXPECT_EQ(opened["result"]["plaintext"], Base64Encode(ToBytes("hi")));
   Bytes raw = Base64Decode(data).value();
   raw.back() ^= 1;
-  EXPECT_EQ(ErrorCode(Call(s, "payload.open", {{"cipher", "AEAD_AES_256_GCM"}, {"key", Base64Encode(key)},
-                                               {"data", Base64Encode(raw)}})),
+  EXPECT_EQ(ErrorCode(Call(s, "payload.open",
+                           {{"cipher", "AEAD_AES_256_GCM"},
+                            {"key", Base64Encode(key)},
+                            {"data", Base64Encode(raw)}})),
             kRpcIntegrity);
-  EXPECT_EQ(ErrorCode(Call(s, "payload.open", {{"cipher", "AEAD_AES_128_GCM"}, {"key", Base64Encode(key)},
-                                               {"data", data}})),
-            kRpcIntegrity);
-  EXPECT_EQ(ErrorCode(Call(s, "payload.seal", {{"cipher", "AES128"}, {"key", Base64Encode(key)},
-                                               {"iv", Base64Encode(iv)}, {"plaintext", ""}})),
+  EXPECT_EQ(
+      ErrorCode(Call(s, "payload.open",
+                     {{"cipher", "AEAD_AES_128_GCM"}, {"key", Base64Encode(key)}, {"data", data}})),
+      kRpcIntegrity);
+  EXPECT_EQ(ErrorCode(Call(s, "payload.seal",
+                           {{"cipher", "AES128"},
+                            {"key", Base64Encode(key)},
+                            {"iv", Base64Encode(iv)},
+                            {"plaintext", ""}})),
             kRpcInvalidParams);
   Json parsed = Call(s, "shareUrl.parse",
-                     {{"url", "https://relay.example.com:8443/v1/m/2bba630e-519b-11ec-bf63-0242ac130002?v=c#hXlr6aRC7KgJpOLTNZaLsw=="}});
-  EXPECT_EQ(parsed["result"],
-            Json({{"relayHost", "relay.example.com:8443"}, {"apiVersion", "v1"},
-                  {"mailboxId", "2bba630e-519b-11ec-bf63-0242ac130002"}, {"vertical", "c"},
-                  {"secret", "hXlr6aRC7KgJpOLTNZaLsw=="}}));
+                     {{"url",
+                       "https://relay.example.com:8443/v1/m/"
+                       "2bba630e-519b-11ec-bf63-0242ac130002?v=c#hXlr6aRC7KgJpOLTNZaLsw=="}});
+  EXPECT_EQ(parsed["result"], Json({{"relayHost", "relay.example.com:8443"},
+                                    {"apiVersion", "v1"},
+                                    {"mailboxId", "2bba630e-519b-11ec-bf63-0242ac130002"},
+                                    {"vertical", "c"},
+                                    {"secret", "hXlr6aRC7KgJpOLTNZaLsw=="}}));
   EXPECT_EQ(ErrorCode(Call(s, "shareUrl.parse", {{"url", "http://x/v1/m/1"}})), kRpcInvalidParams);
-  Json built = Call(s, "shareUrl.build", {{"relayBaseUrl", "https://relay.example.com"},
-                                          {"mailboxId", "2bba630e-519b-11ec-bf63-0242ac130002"},
-                                          {"vertical", "h"},
-                                          {"secret", "hXlr6aRC7KgJpOLTNZaLsw=="}});
+  Json built = Call(s, "shareUrl.build",
+                    {{"relayBaseUrl", "https://relay.example.com"},
+                     {"mailboxId", "2bba630e-519b-11ec-bf63-0242ac130002"},
+                     {"vertical", "h"},
+                     {"secret", "hXlr6aRC7KgJpOLTNZaLsw=="}});
   EXPECT_EQ(built["result"]["url"],
-            "https://relay.example.com/v1/m/2bba630e-519b-11ec-bf63-0242ac130002?v=h#hXlr6aRC7KgJpOLTNZaLsw==");
+            "https://relay.example.com/v1/m/"
+            "2bba630e-519b-11ec-bf63-0242ac130002?v=h#hXlr6aRC7KgJpOLTNZaLsw==");
 }
 
 TEST_F(AdapterTest, AcceptUntrustedCertFaultSwitchesVerificationOff) {
@@ -166,7 +193,8 @@ TEST_F(AdapterTest, AcceptUntrustedCertFaultSwitchesVerificationOff) {
   AdapterSession by_param = MakeSession();
   Call(by_param, "configure", {{"caFile", "/ca.pem"}, {"fault", "accept-untrusted-cert"}});
   EXPECT_FALSE(seen_->verify_peer);
-  EXPECT_EQ(ErrorCode(Call(by_param, "configure", {{"caFile", "/ca.pem"}, {"fault", "bogus"}})), kRpcInvalidParams);
+  EXPECT_EQ(ErrorCode(Call(by_param, "configure", {{"caFile", "/ca.pem"}, {"fault", "bogus"}})),
+            kRpcInvalidParams);
 }
 
 TEST_F(AdapterTest, ErrorsNeverCarryTheSecret) {

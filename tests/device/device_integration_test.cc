@@ -1,18 +1,18 @@
 // Two real `tigress-device adapter` processes against the real
 // `tigress-relay` over TLS on loopback, with a per-test CA from pki.
-#include <arpa/inet.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include "protocol/encoding.h"
 #include "reference/relay/testing/relay_process.h"
 #include "tests/device/adapter_process.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
 namespace tigress::device {
 namespace {
@@ -42,16 +42,21 @@ int FreeLoopbackPort() {
   return port;
 }
 
-Json Info(int step) { return Json{{"format", "digitalwallet.carkey.ccc"}, {"content", {{"step", step}}}}; }
+Json Info(int step) {
+  return Json{{"format", "digitalwallet.carkey.ccc"}, {"content", {{"step", step}}}};
+}
 
-Json ShareParams(const std::string& delivery = "fragment", const std::string& cipher = "AEAD_AES_256_GCM") {
-  return Json{{"provisioningInfo", Info(1)},
-              {"displayInformation", {{"title", "Car key"}, {"description", "Blue car"}, {"imageURL", "https://e.test/c.png"}}},
-              {"expiration", "2030-01-01T00:00:00Z"},
-              {"vertical", "c"},
-              {"accessRights", "RWD"},
-              {"cipher", cipher},
-              {"secretDelivery", delivery}};
+Json ShareParams(const std::string& delivery = "fragment",
+                 const std::string& cipher = "AEAD_AES_256_GCM") {
+  return Json{
+      {"provisioningInfo", Info(1)},
+      {"displayInformation",
+       {{"title", "Car key"}, {"description", "Blue car"}, {"imageURL", "https://e.test/c.png"}}},
+      {"expiration", "2030-01-01T00:00:00Z"},
+      {"vertical", "c"},
+      {"accessRights", "RWD"},
+      {"cipher", cipher},
+      {"secretDelivery", delivery}};
 }
 
 int ErrorCode(const Json& r) { return r.contains("error") ? r["error"]["code"].get<int>() : 0; }
@@ -72,16 +77,17 @@ class DeviceIntegrationTest : public ::testing::Test {
       base_url_ = "https://localhost:" + std::to_string(port);
       fs::create_directories(dir_.path() / "relay-data");
       auto started = ChildProcess::StartAndWaitReady(
-          {kRelayBin, "--listen", "127.0.0.1:" + std::to_string(port), "--tls-cert", pki_.cert, "--tls-key", pki_.key,
-           "--data-dir", (dir_.path() / "relay-data").string(), "--public-url", base_url_, "--store", "memory"},
+          {kRelayBin, "--listen", "127.0.0.1:" + std::to_string(port), "--tls-cert", pki_.cert,
+           "--tls-key", pki_.key, "--data-dir", (dir_.path() / "relay-data").string(),
+           "--public-url", base_url_, "--store", "memory"},
           dir_.path() / "relay.log");
       if (started) relay_ = std::move(*started);
     }
     ASSERT_TRUE(relay_) << "the relay did not start; see " << (dir_.path() / "relay.log");
   }
 
-  std::unique_ptr<AdapterProcess> StartDevice(const std::string& name,
-                                              std::vector<std::pair<std::string, std::string>> env = {}) {
+  std::unique_ptr<AdapterProcess> StartDevice(
+      const std::string& name, std::vector<std::pair<std::string, std::string>> env = {}) {
     auto p = AdapterProcess::Start({kDeviceBin, "adapter"}, env, dir_.path() / (name + ".log"));
     EXPECT_TRUE(p) << p.error().Message();
     if (!p) return nullptr;
@@ -170,21 +176,27 @@ TEST_F(DeviceIntegrationTest, SeparateSecretDeliveryAndRelinquishLetASecondRecip
   Configure(*init, pki_.ca);
   Configure(*first, pki_.ca);
   Configure(*second, pki_.ca);
-  Json share = init->Call("initiator.share", ShareParams("separate", "AEAD_AES_128_GCM")).value()["result"];
+  Json share =
+      init->Call("initiator.share", ShareParams("separate", "AEAD_AES_128_GCM")).value()["result"];
   std::string url = share["shareUrl"];
   EXPECT_EQ(url.find('#'), std::string::npos);
   ASSERT_TRUE(share.contains("secret"));
   EXPECT_EQ(Base64Decode(share["secret"].get<std::string>()).value().size(), 16u);
-  Json accepted = first->Call("recipient.accept", {{"shareUrl", url}, {"secret", share["secret"]}}).value();
+  Json accepted =
+      first->Call("recipient.accept", {{"shareUrl", url}, {"secret", share["secret"]}}).value();
   ASSERT_TRUE(accepted.contains("result")) << accepted.dump();
-  Json blocked = second->Call("recipient.accept", {{"shareUrl", url}, {"secret", share["secret"]}}).value();
+  Json blocked =
+      second->Call("recipient.accept", {{"shareUrl", url}, {"secret", share["secret"]}}).value();
   EXPECT_EQ(ErrorCode(blocked), 1002);
   EXPECT_EQ(blocked["error"]["data"]["status"], 401);
   EXPECT_EQ(first->Call("recipient.relinquish", Json::object()).value()["result"], Json::object());
-  Json taken = second->Call("recipient.accept", {{"shareUrl", url}, {"secret", share["secret"]}}).value();
+  Json taken =
+      second->Call("recipient.accept", {{"shareUrl", url}, {"secret", share["secret"]}}).value();
   ASSERT_TRUE(taken.contains("result")) << taken.dump();
-  EXPECT_EQ(second->Call("send", {{"provisioningInfo", Info(2)}}).value()["result"], Json::object());
-  EXPECT_EQ(init->Call("receive", {{"timeoutMs", 3000}}).value()["result"]["provisioningInfo"], Info(2));
+  EXPECT_EQ(second->Call("send", {{"provisioningInfo", Info(2)}}).value()["result"],
+            Json::object());
+  EXPECT_EQ(init->Call("receive", {{"timeoutMs", 3000}}).value()["result"]["provisioningInfo"],
+            Info(2));
   EXPECT_EQ(init->Call("close", Json::object()).value()["result"], Json::object());
 }
 
@@ -229,15 +241,17 @@ TEST_F(DeviceIntegrationTest, AdapterAnswersContractErrorsOnItsStdio) {
 
 TEST_F(DeviceIntegrationTest, CliWalksAShareAcrossInvocationsWithA0600StateFile) {
   fs::path dir = dir_.path();
-  for (int step : {1, 2, 3}) std::ofstream(dir / ("m" + std::to_string(step) + ".json")) << Info(step).dump();
+  for (int step : {1, 2, 3})
+    std::ofstream(dir / ("m" + std::to_string(step) + ".json")) << Info(step).dump();
   std::string istate = (dir / "initiator.json").string();
   std::string rstate = (dir / "recipient.json").string();
   auto run = [](std::vector<std::string> argv) {
     argv.insert(argv.begin(), kDeviceBin);
     return ChildProcess::Run(argv, std::chrono::seconds(20)).value();
   };
-  auto [rc, out] = run({"share", "--relay", base_url_, "--ca", pki_.ca, "--info", (dir / "m1.json").string(),
-                        "--vertical", "c", "--secret-delivery", "separate", "--state", istate});
+  auto [rc, out] =
+      run({"share", "--relay", base_url_, "--ca", pki_.ca, "--info", (dir / "m1.json").string(),
+           "--vertical", "c", "--secret-delivery", "separate", "--state", istate});
   ASSERT_EQ(rc, 0) << out;
   std::istringstream lines(out);
   std::string url, secret;

@@ -1,8 +1,8 @@
 #include "reference/device/device.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "protocol/payload.h"
 #include "protocol/uuid.h"
@@ -34,7 +34,8 @@ AcceptParams Url(const std::string& url, std::optional<Bytes> secret = std::null
 ShareParams DefaultShare() {
   ShareParams p;
   p.info = Info("message 1");
-  p.display = DisplayInformation{"Car key", "A key for the blue car", "https://example.com/car.png"};
+  p.display =
+      DisplayInformation{"Car key", "A key for the blue car", "https://example.com/car.png"};
   p.vertical = "c";
   p.expiration = "2030-01-01T00:00:00Z";
   return p;
@@ -47,7 +48,9 @@ std::optional<std::string> HeaderOf(const HttpRequest& r, std::string_view name)
   return std::nullopt;
 }
 
-std::string PayloadDataOf(const HttpRequest& r) { return Json::parse(r.body)["payload"]["data"].get<std::string>(); }
+std::string PayloadDataOf(const HttpRequest& r) {
+  return Json::parse(r.body)["payload"]["data"].get<std::string>();
+}
 
 // Two devices, each with its own transport and fault memory, on one fake relay.
 class DeviceTest : public ::testing::Test {
@@ -171,7 +174,8 @@ TEST_F(DeviceTest, RecipientNeverSendsTheFragmentAndKeepsTheQuery) {
     EXPECT_EQ(r.url.find('#'), std::string::npos);
     EXPECT_EQ(r.url.find(fragment.substr(0, 10)), std::string::npos);
     EXPECT_NE(r.url.find("?v=c"), std::string::npos);
-    for (const auto& [k, v] : r.headers) EXPECT_EQ(v.find(fragment.substr(0, 10)), std::string::npos) << k;
+    for (const auto& [k, v] : r.headers)
+      EXPECT_EQ(v.find(fragment.substr(0, 10)), std::string::npos) << k;
   }
 }
 
@@ -189,13 +193,15 @@ TEST_F(DeviceTest, ResendsWithTheSameRequestIdAndTreats201AsDone) {
   relay_.drop_next_responses = 1;  // the create is processed but its answer is lost
   ShareResult s = init.Share(DefaultShare()).value();
   ASSERT_EQ(relay_.requests.size(), 2u);
-  EXPECT_EQ(HeaderOf(relay_.requests[0], kHeaderRequestId), HeaderOf(relay_.requests[1], kHeaderRequestId));
+  EXPECT_EQ(HeaderOf(relay_.requests[0], kHeaderRequestId),
+            HeaderOf(relay_.requests[1], kHeaderRequestId));
   EXPECT_EQ(relay_.requests[0].body, relay_.requests[1].body);
   EXPECT_EQ(relay_.mailboxes.size(), 1u);
   EXPECT_NE(s.share_url.find(relay_.mailboxes.begin()->first), std::string::npos);
   relay_.drop_next_responses = 1;
   ASSERT_TRUE(init.Send(Info("again")));
-  EXPECT_EQ(HeaderOf(relay_.requests[2], kHeaderRequestId), HeaderOf(relay_.requests[3], kHeaderRequestId));
+  EXPECT_EQ(HeaderOf(relay_.requests[2], kHeaderRequestId),
+            HeaderOf(relay_.requests[3], kHeaderRequestId));
 }
 
 TEST_F(DeviceTest, RefusesA201CreateWithoutUrlLink) {
@@ -221,14 +227,18 @@ TEST_F(DeviceTest, RefusesAMismatchedOrMissingRequestIdEcho) {
   ASSERT_TRUE(init.Share(DefaultShare()));
   relay_.mutate_response = [](HttpResponse& r) { r.headers.clear(); };
   EXPECT_EQ(RpcCodeFor(init.Send(Info("x")).error()), kRpcProtocol);
-  relay_.mutate_response = [](HttpResponse& r) { r.headers = {{std::string(kHeaderRequestId), NewUuidV4()}}; };
+  relay_.mutate_response = [](HttpResponse& r) {
+    r.headers = {{std::string(kHeaderRequestId), NewUuidV4()}};
+  };
   EXPECT_EQ(RpcCodeFor(init.Send(Info("x")).error()), kRpcProtocol);
   EXPECT_EQ(RpcCodeFor(init.Receive().error()), kRpcProtocol);
 }
 
 TEST_F(DeviceTest, IgnoreRequestIdEchoFaultAcceptsAMismatchedEcho) {
   Device& init = Initiator(Fault::kIgnoreRequestIdEcho);
-  relay_.mutate_response = [](HttpResponse& r) { r.headers = {{std::string(kHeaderRequestId), NewUuidV4()}}; };
+  relay_.mutate_response = [](HttpResponse& r) {
+    r.headers = {{std::string(kHeaderRequestId), NewUuidV4()}};
+  };
   ASSERT_TRUE(init.Share(DefaultShare()));
   EXPECT_TRUE(init.Send(Info("x")));
 }
@@ -261,7 +271,8 @@ TEST_F(DeviceTest, RefusesTamperedTruncatedAndWrongTypePayloadsWith1001) {
   Bytes raw = Base64Decode(data).value();
   raw[raw.size() / 2] ^= 0x01;
   EXPECT_EQ(RpcCodeFor(serve("AEAD_AES_256_GCM", Base64Encode(raw)).error()), kRpcIntegrity);
-  EXPECT_EQ(RpcCodeFor(serve("AEAD_AES_256_GCM", Base64Encode(Bytes(20, 1))).error()), kRpcIntegrity);
+  EXPECT_EQ(RpcCodeFor(serve("AEAD_AES_256_GCM", Base64Encode(Bytes(20, 1))).error()),
+            kRpcIntegrity);
   EXPECT_EQ(RpcCodeFor(serve("AEAD_AES_256_GCM", "***not base64***").error()), kRpcIntegrity);
   EXPECT_EQ(RpcCodeFor(serve("AEAD_AES_128_GCM", data).error()), kRpcIntegrity);
   EXPECT_EQ(RpcCodeFor(serve("AES256", data).error()), kRpcIntegrity);
@@ -315,7 +326,8 @@ TEST_F(DeviceTest, FaultIvReuseSealsEveryMessageWithOneIv) {
   ASSERT_TRUE(init.Share(DefaultShare()));
   std::set<std::string> ivs;
   for (const HttpRequest& r : relay_.requests) {
-    if (r.method == "POST" || r.method == "PUT") ivs.insert(HexEncode(ByteView(Base64Decode(PayloadDataOf(r)).value()).first(12)));
+    if (r.method == "POST" || r.method == "PUT")
+      ivs.insert(HexEncode(ByteView(Base64Decode(PayloadDataOf(r)).value()).first(12)));
   }
   EXPECT_EQ(ivs.size(), 1u);
 }
@@ -323,7 +335,8 @@ TEST_F(DeviceTest, FaultIvReuseSealsEveryMessageWithOneIv) {
 TEST_F(DeviceTest, FaultSecretToRelaySendsTheSecretInAHeader) {
   Device& init = Initiator(Fault::kSecretToRelay);
   ShareResult s = init.Share(DefaultShare()).value();
-  EXPECT_EQ(HeaderOf(relay_.requests[0], "X-Tigress-Debug-Secret"), Base64Encode(init.state().secret));
+  EXPECT_EQ(HeaderOf(relay_.requests[0], "X-Tigress-Debug-Secret"),
+            Base64Encode(init.state().secret));
   Device& clean = Initiator();
   ASSERT_TRUE(clean.Share(DefaultShare()));
   EXPECT_FALSE(HeaderOf(relay_.requests.back(), "X-Tigress-Debug-Secret"));
@@ -353,7 +366,8 @@ TEST_F(DeviceTest, FaultTokenReuseSendsOneTokenForEveryShare) {
   ASSERT_TRUE(init.Share(p));
   p.notify = NotificationToken{"webhook", "https://hook.test/two"};
   ASSERT_TRUE(init.Share(p));
-  EXPECT_EQ(Json::parse(relay_.requests.back().body)["notificationToken"]["tokenData"], "https://hook.test/one");
+  EXPECT_EQ(Json::parse(relay_.requests.back().body)["notificationToken"]["tokenData"],
+            "https://hook.test/one");
 }
 
 TEST_F(DeviceTest, FaultClaimNotV4UsesVersionOneClaims) {
@@ -371,7 +385,8 @@ TEST_F(DeviceTest, FaultClaimSameAsInitiatorReusesTheInitiatorClaim) {
   Device& recip = Recipient(Fault::kClaimSameAsInitiator);
   ASSERT_TRUE(recip.Accept(Url(s.share_url, std::nullopt, init.state().claim)));
   EXPECT_EQ(recip.state().claim, init.state().claim);
-  EXPECT_EQ(Initiator(Fault::kClaimSameAsInitiator).Share(DefaultShare()).value().share_url.empty(), false);
+  EXPECT_EQ(Initiator(Fault::kClaimSameAsInitiator).Share(DefaultShare()).value().share_url.empty(),
+            false);
   EXPECT_EQ(initiator_->state().claim, kSharedFaultClaim);
 }
 
@@ -427,7 +442,8 @@ TEST_F(DeviceTest, FaultExpirationNotUtcAndNoWriteRightChangeTheConfiguration) {
   EXPECT_EQ(clean["expiration"], "2030-01-01T00:00:00Z");
   EXPECT_EQ(clean["accessRights"], "RWD");
   ASSERT_TRUE(Initiator(Fault::kExpirationNotUtc).Share(DefaultShare()));
-  EXPECT_EQ(Json::parse(relay_.requests.back().body)["mailboxConfiguration"]["expiration"], "2030-01-01T00:00:00+00:00");
+  EXPECT_EQ(Json::parse(relay_.requests.back().body)["mailboxConfiguration"]["expiration"],
+            "2030-01-01T00:00:00+00:00");
   ASSERT_TRUE(Initiator(Fault::kNoWriteRight).Share(DefaultShare()));
   EXPECT_EQ(Json::parse(relay_.requests.back().body)["mailboxConfiguration"]["accessRights"], "RD");
 }

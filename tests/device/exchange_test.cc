@@ -55,17 +55,24 @@ TEST(UrlLinkFromCreateResponse, NeedsAUrlLinkEvenOnA201) {
   HttpResponse r;
   r.status = 201;
   EXPECT_TRUE(UrlLinkFromCreateResponse(r).error().Is(Errc::kProtocolViolation));
-  r.body = R"({"urlLink":"https://relay.test/v1/m/2bba630e-519b-41ec-bf63-0242ac130002","isPushNotificationSupported":false})";
-  EXPECT_EQ(UrlLinkFromCreateResponse(r).value(), "https://relay.test/v1/m/2bba630e-519b-41ec-bf63-0242ac130002");
-  r.body = R"({"urlLink":"http://relay.test/v1/m/2bba630e-519b-41ec-bf63-0242ac130002","isPushNotificationSupported":false})";
+  r.body =
+      R"({"urlLink":"https://relay.test/v1/m/2bba630e-519b-41ec-bf63-0242ac130002","isPushNotificationSupported":false})";
+  EXPECT_EQ(UrlLinkFromCreateResponse(r).value(),
+            "https://relay.test/v1/m/2bba630e-519b-41ec-bf63-0242ac130002");
+  r.body =
+      R"({"urlLink":"http://relay.test/v1/m/2bba630e-519b-41ec-bf63-0242ac130002","isPushNotificationSupported":false})";
   EXPECT_TRUE(UrlLinkFromCreateResponse(r).error().Is(Errc::kProtocolViolation));
 }
 
 TEST(ParseReadBody, TellsABrokenPayloadFromABrokenEnvelope) {
   EXPECT_TRUE(ParseReadBody("not json", false).error().Is(Errc::kProtocolViolation));
   EXPECT_TRUE(ParseReadBody(R"({"x":1})", false).error().Is(Errc::kProtocolViolation));
-  EXPECT_TRUE(ParseReadBody(R"({"payload":{"type":"AEAD_AES_128_GCM"}})", false).error().Is(Errc::kPayloadRejected));
-  EXPECT_TRUE(ParseReadBody(R"({"payload":{"type":"t","data":"d"}})", true).error().Is(Errc::kProtocolViolation));
+  EXPECT_TRUE(ParseReadBody(R"({"payload":{"type":"AEAD_AES_128_GCM"}})", false)
+                  .error()
+                  .Is(Errc::kPayloadRejected));
+  EXPECT_TRUE(ParseReadBody(R"({"payload":{"type":"t","data":"d"}})", true)
+                  .error()
+                  .Is(Errc::kProtocolViolation));
   // C-12: a JSON string holding the payload object is tolerated.
   ReadBody b = ParseReadBody(R"({"payload":"{\"type\":\"t\",\"data\":\"d\"}"})", false).value();
   EXPECT_EQ(b.payload.data, "d");
@@ -73,7 +80,8 @@ TEST(ParseReadBody, TellsABrokenPayloadFromABrokenEnvelope) {
 
 TEST(OpenProvisioningInfo, RequiresTheTypeOfTheSecretsLength) {
   Bytes key(16, 7);
-  Payload p = SealPayload(Cipher::kAes128Gcm, key, ToBytes(R"({"format":"f","content":{}})")).value();
+  Payload p =
+      SealPayload(Cipher::kAes128Gcm, key, ToBytes(R"({"format":"f","content":{}})")).value();
   EXPECT_EQ(OpenProvisioningInfo(p, key).value().format, "f");
   p.type = "AEAD_AES_256_GCM";
   EXPECT_EQ(RpcCodeFor(OpenProvisioningInfo(p, key).error()), kRpcIntegrity);

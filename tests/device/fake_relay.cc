@@ -25,7 +25,8 @@ Result<HttpResponse> FakeRelay::Handle(const HttpRequest& request) {
   if (mutate_response) mutate_response(response);
   if (drop_next_responses > 0) {
     --drop_next_responses;
-    return MakeError(Errc::kTransportFailure, request.method + " " + request.url + ": connection dropped (fake)");
+    return MakeError(Errc::kTransportFailure,
+                     request.method + " " + request.url + ": connection dropped (fake)");
   }
   return response;
 }
@@ -51,7 +52,9 @@ HttpResponse FakeRelay::Process(const HttpRequest& request) {
     m.expiration = create->mailbox_configuration && create->mailbox_configuration->expiration
                        ? *create->mailbox_configuration->expiration
                        : "2030-01-01T00:00:00Z";
-    m.rights = create->mailbox_configuration ? create->mailbox_configuration->access_rights.value_or("RD") : "RD";
+    m.rights = create->mailbox_configuration
+                   ? create->mailbox_configuration->access_rights.value_or("RD")
+                   : "RD";
     m.initiator = claim;
     // A duplicate create by the same claim and Request-ID answers 201.
     for (auto& [other_id, other] : mailboxes) {
@@ -59,7 +62,8 @@ HttpResponse FakeRelay::Process(const HttpRequest& request) {
         return Status(201, create_201_without_body ? "" : other.last_body[claim]);
       }
     }
-    std::string body = Json{{"urlLink", base_ + "/v1/m/" + id}, {"isPushNotificationSupported", false}}.dump();
+    std::string body =
+        Json{{"urlLink", base_ + "/v1/m/" + id}, {"isPushNotificationSupported", false}}.dump();
     m.last_request_id[claim] = request_id;
     m.last_body[claim] = body;
     mailboxes[id] = m;

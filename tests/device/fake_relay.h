@@ -29,7 +29,7 @@ class FakeRelay {
     std::string initiator;
     std::optional<std::string> recipient;
     std::map<std::string, std::string> last_request_id;  // per claim
-    std::map<std::string, std::string> last_body;        // body of the last success, per claim (for 201s)
+    std::map<std::string, std::string> last_body;  // body of the last success, per claim (for 201s)
   };
 
   explicit FakeRelay(std::string base = "https://relay.test:8443") : base_(std::move(base)) {}

@@ -1,11 +1,11 @@
 #include "reference/device/state_file.h"
 
-#include <gtest/gtest.h>
-#include <sys/stat.h>
-
 #include <fstream>
 
+#include <gtest/gtest.h>
+
 #include "reference/relay/testing/relay_process.h"
+#include <sys/stat.h>
 
 namespace tigress::device {
 namespace {
