@@ -145,7 +145,10 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
   auto req_link = [&](const std::string& id) {
     auto it = req_anchor.find(id);
     if (it == req_anchor.end()) return H(id);
-    return "<a href=\"#" + it->second + "\">" + H(id) + "</a>";
+    const Requirement* req = catalog != nullptr ? catalog->Find(id) : nullptr;
+    const std::string title =
+        req == nullptr ? std::string() : " title=\"" + H(req->level + ": " + req->statement) + "\"";
+    return "<a href=\"#" + it->second + "\"" + title + ">" + H(id) + "</a>";
   };
   auto case_link = [&](std::size_t i) {
     return "<a href=\"#case-" + std::to_string(i) + "\">" + H(run.cases[i].case_id) + "</a>";

@@ -1,4 +1,5 @@
 // summary.md: short enough for a PR comment or a CI job summary.
+#include <algorithm>
 #include <sstream>
 
 #include "reports/escape.h"
@@ -6,6 +7,13 @@
 #include "reports/writers.h"
 
 namespace tigress::reports {
+namespace {
+
+// GitHub rejects PR comments and job summaries above 64 KiB; a capped table
+// keeps summary.md postable however badly a run goes.
+constexpr std::size_t kMaxCaseRows = 100;
+
+}  // namespace
 
 std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* catalog,
                                   const RedactionGuard* guard) {
@@ -49,7 +57,13 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
   } else {
     out << "| Verdict | Case | Requirements | Reason | Rerun |\n";
     out << "|---|---|---|---|---|\n";
+    // Unexpected results first, so the cap below never hides one behind
+    // known failures; otherwise run order.
+    std::stable_partition(notable.begin(), notable.end(),
+                          [](const CaseResult* c) { return c->Unexpected(); });
+    std::size_t shown = 0;
     for (const CaseResult* c : notable) {
+      if (shown++ == kMaxCaseRows) break;
       std::string verdict(VerdictName(c->verdict));
       if (c->stale_expectation) {
         verdict += " (stale expectation)";
@@ -75,6 +89,9 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
           << " | " << (c->rerun_command.empty() ? "" : MarkdownCode(c->rerun_command)) << " |\n";
     }
     out << "\n";
+    if (notable.size() > kMaxCaseRows) {
+      out << "… and " << notable.size() - kMaxCaseRows << " more; see report.html.\n\n";
+    }
   }
 
   const std::vector<CoverageEntry> coverage = ComputeCoverage(run, catalog);
