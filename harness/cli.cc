@@ -139,7 +139,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::string expectations_file, run_id;
   int jobs = 1, repeat = 1;
   std::optional<std::uint64_t> seed;
-  long long call_timeout_ms = 15000, http_timeout_ms = 10000;
+  long long call_timeout_ms = 15000, http_timeout_ms = 10000, start_timeout_ms = 10000;
   run->add_option("--impl", impls, "Implementation manifest (YAML); repeatable")->required();
   run->add_option("--relay", relay_name, "Manifest name that plays the relay (default: the first with a relay)");
   run->add_option("--initiator", initiator_name, "Manifest name that plays the initiator (default: the first with a device)");
@@ -160,6 +160,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
                   "Per-implementation expectations file (known_failures / disabled case-id globs)");
   run->add_option("--call-timeout-ms", call_timeout_ms, "Timeout of one adapter call (default 15000)");
   run->add_option("--http-timeout-ms", http_timeout_ms, "Timeout of one probe HTTP exchange (default 10000)");
+  run->add_option("--start-timeout-ms", start_timeout_ms,
+                  "Timeout of an adapter's hello, contract probe and configure (default 10000)");
 
   // list
   auto* list = app.add_subcommand("list", "List the cases with their requirement IDs");
@@ -183,6 +185,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::IsMember({"device"}));
   vectors->add_flag("-v,--verbose", verbose, "Show details of passing vectors");
 
+  // --scenarios/--catalog/--bindir may also follow the subcommand.
+  for (auto* sub : {run, list, explain, vectors}) sub->fallthrough();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -366,6 +370,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   o.harness_exe = ExecutableDir() / "tigress-harness";
   o.call_timeout = std::chrono::milliseconds(call_timeout_ms);
   o.http_timeout = std::chrono::milliseconds(http_timeout_ms);
+  o.start_timeout = std::chrono::milliseconds(start_timeout_ms);
   o.command_line = JoinArgs(argc, argv);
   o.live_progress = reports::IsTerminal(stdout);
   Runner runner(std::move(o), loaded.catalog, loaded.scenarios);

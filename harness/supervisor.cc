@@ -349,6 +349,11 @@ bool Process::Running() { return !impl_->Reap(false); }
 
 bool Process::WaitExit(std::chrono::milliseconds timeout) { return impl_->WaitExit(timeout); }
 
+std::optional<int> Process::ExitStatus() {
+  if (!impl_->Reap(false) || !WIFEXITED(impl_->wait_status)) return std::nullopt;
+  return WEXITSTATUS(impl_->wait_status);
+}
+
 std::string Process::ExitDescription() {
   if (!impl_->Reap(false)) return "running";
   int st = impl_->wait_status;

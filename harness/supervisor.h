@@ -69,6 +69,10 @@ class Process {
   // `WaitExit` waits up to `timeout` for the child to exit; true when it has.
   bool WaitExit(std::chrono::milliseconds timeout);
 
+  // `ExitStatus` is the exit status once the child exited normally; nullopt
+  // while it runs or when a signal killed it.
+  std::optional<int> ExitStatus();
+
   // `ExitDescription` is "exited with status 3" / "killed by signal 11", or
   // "running".
   std::string ExitDescription();

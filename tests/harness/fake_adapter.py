@@ -7,15 +7,28 @@ Usage: fake_adapter.py MODE
   hang       never answers `slow` (the harness must time out and go on)
   garbage    writes a non-JSON line to stdout in answer to `noise`
   crash      exits with status 3 when asked `die`
+  mute       reads requests and never answers (not even hello)
+  babble     answers hello with a line that is not JSON
+
+Every mode writes its pid to ./adapter.pid first, so tests can check that the
+harness left no process behind.
 """
 import json
+import os
 import sys
 
 mode = sys.argv[1] if len(sys.argv) > 1 else "good"
+with open("adapter.pid", "w") as f:
+    f.write(str(os.getpid()))
 for line in sys.stdin:
     req = json.loads(line)
     method, rid = req.get("method"), req.get("id")
     print(f"fake adapter ({mode}) got {method}", file=sys.stderr, flush=True)
+    if mode == "mute":
+        continue
+    if mode == "babble":
+        print("Starting device adapter v1.0 ...", flush=True)
+        continue
     if method == "hello":
         resp = {"result": {"name": "fake", "version": "0", "features": ["x"]}}
     elif method == "echo":

@@ -1,0 +1,232 @@
+// End-to-end: the real tigress-harness binary against the reference relay and
+// device (TIGRESS_BIN_DIR), against deliberately faulty variants, and against
+// fake adapters that hang, babble or never become ready.
+#include <signal.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "harness/supervisor.h"
+
+namespace tigress::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const std::string kRelayCommand = std::string("[\"") + TIGRESS_BIN_DIR +
+                                  "/tigress-relay\", \"--listen\", \"127.0.0.1:{port}\", \"--tls-cert\", \"{cert}\", "
+                                  "\"--tls-key\", \"{key}\", \"--data-dir\", \"{workdir}\", \"--public-url\", "
+                                  "\"{public_url}\", \"--store\", \"memory\"";
+
+class HarnessRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tigress-e2e-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  fs::path WriteFile(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  // A manifest with the reference relay (plus `relay_extra` arguments) and
+  // `device` as the device command.
+  fs::path Manifest(const std::string& name, const std::string& relay_extra, const std::string& device) {
+    return WriteFile(name + ".yaml", "name: " + name + "\nrelay:\n  command: " + kRelayCommand + relay_extra +
+                                         "]\n  ready: {stdout: READY, timeout: 10s}\ndevice:\n  command: " + device +
+                                         "\nfeatures: [relinquish]\n");
+  }
+
+  std::string ReferenceDevice() { return std::string("[\"") + TIGRESS_BIN_DIR + "/tigress-device\", \"adapter\"]"; }
+  std::string FakeDevice(const std::string& mode) {
+    return std::string("[\"/usr/bin/python3\", \"") + TIGRESS_SOURCE_DIR + "/tests/harness/fake_adapter.py\", \"" +
+           mode + "\"]";
+  }
+
+  // Starts tigress-harness with `args` (plus scenario/catalogue/report dirs).
+  std::unique_ptr<Process> Start(std::vector<std::string> args) {
+    ProcessSpec spec;
+    spec.name = "tigress-harness";
+    spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness"};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    if (args.front() == "run") {
+      spec.argv.insert(spec.argv.end(), {"--scenarios", std::string(TIGRESS_SOURCE_DIR) + "/scenarios", "--catalog",
+                                         std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json",
+                                         "--report-dir", (dir_ / "reports").string(), "--run-id", "run", "--seed",
+                                         "7"});
+    }
+    spec.workdir = dir_;
+    spec.stderr_path = dir_ / "harness.stderr";
+    spec.stdout_path = dir_ / "harness.stdout";
+    spec.grace = 5s;
+    auto p = Process::Start(spec);
+    EXPECT_TRUE(p) << p.error().Message();
+    return p ? std::move(*p) : nullptr;
+  }
+
+  int Run(std::vector<std::string> args) {
+    auto p = Start(std::move(args));
+    if (!p) return -1;
+    EXPECT_TRUE(p->WaitExit(120s)) << "tigress-harness did not finish";
+    p->Stop();
+    return p->ExitStatus().value_or(-1);
+  }
+
+  nlohmann::json Report() { return nlohmann::json::parse(ReadFile(dir_ / "reports" / "run" / "report.json")); }
+  std::string Stdout() { return ReadFile(dir_ / "harness.stdout"); }
+
+  // Every adapter.pid / relay.pid a fake process wrote must name a dead process.
+  void ExpectNoProcessLeft() {
+    int checked = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir_)) {
+      const auto name = e.path().filename().string();
+      if (name != "adapter.pid" && name != "relay.pid") continue;
+      pid_t pid = std::stoi(ReadFile(e.path()));
+      ++checked;
+      bool gone = false;
+      for (int i = 0; i < 100 && !gone; ++i) {
+        gone = ::kill(pid, 0) != 0 || ReadFile("/proc/" + std::to_string(pid) + "/stat").find(" Z ") != std::string::npos;
+        if (!gone) std::this_thread::sleep_for(20ms);
+      }
+      EXPECT_TRUE(gone) << "process " << pid << " from " << e.path() << " outlived the run";
+    }
+    EXPECT_GT(checked, 0) << "no pid file was written; the check proved nothing";
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(HarnessRun, RunsAReferenceSubsetAndWritesEveryReport) {
+  int rc = Run({"run", "--impl", std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml", "-j", "2",
+                "--filter", "relay/create-basic,relay/race-single-binding,interop/share-fragment-aes128"});
+  EXPECT_EQ(rc, 0) << Stdout();
+  for (const char* f : {"report.json", "junit.xml", "report.html", "summary.md"}) {
+    EXPECT_TRUE(fs::exists(dir_ / "reports" / "run" / f)) << f;
+  }
+  auto report = Report();
+  ASSERT_EQ(report["cases"].size(), 3u);
+  for (const auto& c : report["cases"]) {
+    EXPECT_EQ(c["verdict"], "PASS") << c["id"];
+    EXPECT_TRUE(fs::exists(dir_ / "reports" / "run" / c["case_dir"].get<std::string>() / "repro.sh"));
+  }
+  EXPECT_TRUE(fs::exists(dir_ / "reports" / "run" / "cases" / "interop_share-fragment-aes128" / "initiator.stderr.log"));
+}
+
+TEST_F(HarnessRun, CatchesAFaultyRelayAndPrintsTheRerunCommand) {
+  auto m = Manifest("faulty", ", \"--fault\", \"bind-any-claim\"", ReferenceDevice());
+  int rc = Run({"run", "--impl", m.string(), "--filter", "relay/second-recipient-refused"});
+  EXPECT_EQ(rc, 1) << Stdout();
+  EXPECT_THAT(Stdout(), HasSubstr("--filter relay/second-recipient-refused --seed 7"));
+  auto c = Report()["cases"][0];
+  EXPECT_EQ(c["verdict"], "FAIL");
+  EXPECT_TRUE(c["is_unexpected"].get<bool>());
+}
+
+TEST_F(HarnessRun, KnownFailuresKeepTheRunGreenAndTurnStaleWhenFixed) {
+  auto exp = WriteFile("exp.yaml", "known_failures:\n  \"relay/second-*\": \"BUG-1: binds any claim\"\n");
+  auto faulty = Manifest("faulty", ", \"--fault\", \"bind-any-claim\"", ReferenceDevice());
+  EXPECT_EQ(Run({"run", "--impl", faulty.string(), "--filter", "relay/second-recipient-refused", "--expectations",
+                 exp.string()}),
+            0)
+      << Stdout();
+  fs::remove_all(dir_ / "reports");
+  auto clean = Manifest("clean", "", ReferenceDevice());
+  EXPECT_EQ(Run({"run", "--impl", clean.string(), "--filter", "relay/second-recipient-refused", "--expectations",
+                 exp.string()}),
+            1)
+      << "a known failure that passes is stale";
+  EXPECT_TRUE(Report()["cases"][0]["stale_expectation"].get<bool>());
+}
+
+TEST_F(HarnessRun, AMuteAdapterTimesOutAndIsKilled) {
+  auto m = Manifest("mute", "", FakeDevice("mute"));
+  int rc = Run({"run", "--impl", m.string(), "--filter", "device/nothing-new", "--start-timeout-ms", "500"});
+  EXPECT_EQ(rc, 1);
+  auto c = Report()["cases"][0];
+  EXPECT_EQ(c["verdict"], "TIMEOUT");
+  EXPECT_THAT(c["error_detail"].get<std::string>(), HasSubstr("no answer to hello"));
+  ExpectNoProcessLeft();
+}
+
+TEST_F(HarnessRun, AnAdapterPrintingGarbageIsAnError) {
+  auto m = Manifest("babble", "", FakeDevice("babble"));
+  EXPECT_EQ(Run({"run", "--impl", m.string(), "--filter", "device/nothing-new"}), 1);
+  auto c = Report()["cases"][0];
+  EXPECT_EQ(c["verdict"], "ERROR");
+  EXPECT_THAT(c["error_detail"].get<std::string>(), HasSubstr("not a JSON object"));
+  ExpectNoProcessLeft();
+}
+
+TEST_F(HarnessRun, AnAdapterFailingTheContractProbeIsAnError) {
+  auto m = Manifest("noprobe", "", FakeDevice("noprobe"));
+  EXPECT_EQ(Run({"run", "--impl", m.string(), "--filter", "device/nothing-new"}), 1);
+  auto c = Report()["cases"][0];
+  EXPECT_EQ(c["verdict"], "ERROR");
+  EXPECT_THAT(c["error_detail"].get<std::string>(), HasSubstr("-32601"));
+}
+
+TEST_F(HarnessRun, ARelayThatNeverBecomesReadyTimesOutAndIsKilled) {
+  auto m = WriteFile("sleepy.yaml",
+                     "name: sleepy\nrelay:\n  command: [\"/bin/sh\", \"-c\", \"echo $$ > relay.pid; exec sleep 60\"]\n"
+                     "  ready: {stdout: READY, timeout: 500ms}\n");
+  EXPECT_EQ(Run({"run", "--impl", m.string(), "--filter", "relay/create-basic"}), 1);
+  auto c = Report()["cases"][0];
+  EXPECT_EQ(c["verdict"], "TIMEOUT");
+  EXPECT_THAT(c["error_detail"].get<std::string>(), HasSubstr("READY"));
+  ExpectNoProcessLeft();
+}
+
+TEST_F(HarnessRun, ABadManifestIsAConfigurationErrorNamingTheLine) {
+  auto m = WriteFile("bad.yaml", "name: bad\nrelay:\n  command: [x]\n  comand: [y]\n");
+  EXPECT_EQ(Run({"run", "--impl", m.string()}), 2);
+  EXPECT_THAT(ReadFile(dir_ / "harness.stderr"), HasSubstr("bad.yaml:4: unknown key 'comand'"));
+}
+
+TEST_F(HarnessRun, InterruptKillsEveryChildAndExits130) {
+  auto m = Manifest("mute", "", FakeDevice("mute"));
+  auto p = Start({"run", "--impl", m.string(), "--filter", "device/nothing-new", "--start-timeout-ms", "60000"});
+  ASSERT_TRUE(p);
+  // Wait (bounded) until the adapter is up, then press Ctrl-C.
+  fs::path pid_file = dir_ / "reports" / "run" / "cases" / "device_nothing-new" / "initiator.work" / "adapter.pid";
+  for (int i = 0; i < 500 && !fs::exists(pid_file); ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(fs::exists(pid_file)) << "the adapter never started";
+  std::this_thread::sleep_for(100ms);  // let it finish writing the pid
+  ::kill(p->pid(), SIGINT);
+  ASSERT_TRUE(p->WaitExit(10s));
+  EXPECT_EQ(p->ExitStatus(), 130);
+  ExpectNoProcessLeft();
+}
+
+TEST_F(HarnessRun, ListAndExplainNameRequirementsAndCases) {
+  EXPECT_EQ(Run({"list", "--scenarios", std::string(TIGRESS_SOURCE_DIR) + "/scenarios"}), 0);
+  EXPECT_THAT(Stdout(), HasSubstr("relay/second-recipient-refused"));
+  EXPECT_THAT(Stdout(), HasSubstr("RELAY-31"));
+  EXPECT_EQ(Run({"explain", "RELAY-31"}), 0);
+  EXPECT_THAT(Stdout(), HasSubstr("relay/race-single-binding"));
+  EXPECT_EQ(Run({"explain", "NOPE-1"}), 2);
+}
+
+}  // namespace
+}  // namespace tigress::harness
