@@ -10,6 +10,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -266,6 +267,37 @@ TEST_F(RelayIntegrationTest, ListensOnIpv6Loopback) {
   auto created = client.Send("POST", base + "/v1/m", Auth(NewUuidV4()), CreateBody()).value();
   EXPECT_EQ(created.status, 200);
   EXPECT_EQ(client.Send("GET", base + PathOf(created.body), {}).value().status, 200);
+}
+
+// Tries one GET over TLS 1.1 at most (client security level lowered so the
+// client itself does not refuse); returns whether a response came back.
+bool Tls11Works(const std::string& url, const std::string& ca_pem) {
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  curl_blob blob{const_cast<char*>(ca_pem.data()), ca_pem.size(), CURL_BLOB_COPY};
+  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl.get(), CURLOPT_CAINFO_BLOB, &blob);
+  curl_easy_setopt(
+      curl.get(), CURLOPT_SSLVERSION,
+      static_cast<long>(CURL_SSLVERSION_TLSv1_1) | static_cast<long>(CURL_SSLVERSION_MAX_TLSv1_1));
+  curl_easy_setopt(curl.get(), CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0");
+  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 10000L);
+  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(
+      curl.get(), CURLOPT_WRITEFUNCTION,
+      +[](char*, std::size_t s, std::size_t n, void*) { return s * n; });
+  return curl_easy_perform(curl.get()) == CURLE_OK;
+}
+
+TEST_F(RelayIntegrationTest, TlsBelow12IsRefused) {
+  auto relay = StartRelay();
+  ASSERT_TRUE(relay);
+  std::string url = relay->BaseUrl() + "/v1/m/" + NewUuidV4();
+  EXPECT_FALSE(Tls11Works(url, pki_.pki.ca_cert_pem));
+  // The same client gets through to a relay with the allow-tls10 fault, so the
+  // check above fails on a relay that accepts old TLS.
+  auto weak = StartRelay({"--fault", "allow-tls10"});
+  ASSERT_TRUE(weak);
+  EXPECT_TRUE(Tls11Works(weak->BaseUrl() + "/v1/m/" + NewUuidV4(), pki_.pki.ca_cert_pem));
 }
 
 TEST_F(RelayIntegrationTest, OversizedBodyGets413AndTheConnectionStaysUsableForANewOne) {
