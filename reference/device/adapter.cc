@@ -1,5 +1,7 @@
 #include "reference/device/adapter.h"
 
+#include <cstdint>
+
 #include "protocol/payload.h"
 #include "protocol/share_url.h"
 #include "reference/device/exchange.h"
@@ -37,17 +39,17 @@ Result<Bytes> ReqBase64(const Json& p, const char* key) {
   return std::move(*bytes);
 }
 
-Result<std::optional<long long>> OptInteger(const Json& p, const char* key, long long min,
-                                            long long max) {
+Result<std::optional<std::int64_t>> OptInteger(const Json& p, const char* key, std::int64_t min,
+                                               std::int64_t max) {
   TIGRESS_ASSIGN_OR_RETURN(const Json* v, Member(p, key, false));
-  if (v == nullptr) return std::optional<long long>();
+  if (v == nullptr) return std::optional<std::int64_t>();
   if (!v->is_number_integer()) return Usage(std::string("params.") + key + ": expected an integer");
-  long long n = v->get<long long>();
+  std::int64_t n = v->get<std::int64_t>();
   if (n < min || n > max) {
     return Usage(std::string("params.") + key + ": must be between " + std::to_string(min) +
                  " and " + std::to_string(max));
   }
-  return std::optional<long long>(n);
+  return std::optional<std::int64_t>(n);
 }
 
 Result<ProvisioningInfo> InfoParam(const Json& p) {
@@ -173,7 +175,7 @@ Result<Json> AdapterSession::Dispatch(const std::string& method, const Json& par
   }
   if (method == "receive") {
     TIGRESS_ASSIGN_OR_RETURN(Device * d, RequireDevice(method));
-    TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> timeout,
+    TIGRESS_ASSIGN_OR_RETURN(std::optional<std::int64_t> timeout,
                              OptInteger(params, "timeoutMs", 0, 600000));
     std::optional<std::chrono::milliseconds> t;
     if (timeout) t = std::chrono::milliseconds(*timeout);
@@ -258,10 +260,11 @@ Result<Json> AdapterSession::Configure(const Json& params) {
   TIGRESS_ASSIGN_OR_RETURN(std::string ca_file, ReqString(params, "caFile"));
   TIGRESS_ASSIGN_OR_RETURN(std::optional<std::string> base, OptString(params, "relayBaseUrl"));
   TIGRESS_ASSIGN_OR_RETURN(std::optional<std::string> fault_name, OptString(params, "fault"));
-  TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> retries, OptInteger(params, "retries", 0, 5));
-  TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> timeout,
+  TIGRESS_ASSIGN_OR_RETURN(std::optional<std::int64_t> retries,
+                           OptInteger(params, "retries", 0, 5));
+  TIGRESS_ASSIGN_OR_RETURN(std::optional<std::int64_t> timeout,
                            OptInteger(params, "requestTimeoutMs", 100, 120000));
-  TIGRESS_ASSIGN_OR_RETURN(std::optional<long long> poll,
+  TIGRESS_ASSIGN_OR_RETURN(std::optional<std::int64_t> poll,
                            OptInteger(params, "pollIntervalMs", 1, 10000));
   if (fault_name) {
     TIGRESS_ASSIGN_OR_RETURN(options_.fault, ParseFault(*fault_name));

@@ -1,6 +1,7 @@
 #include "reference/device/cli.h"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -45,7 +46,10 @@ void LogToStderr(const std::string& line) { std::cerr << line << "\n"; }
 int RunAdapter(Fault fault) {
   AdapterOptions options;
   options.fault = fault;
-  if (const char* c = std::getenv("TIGRESS_DEVICE_INITIATOR_CLAIM"); c != nullptr && *c != '\0') {
+  // Read once at start-up, before any thread exists.
+  if (const char* c = std::getenv(  // NOLINT(concurrency-mt-unsafe)
+          "TIGRESS_DEVICE_INITIATOR_CLAIM");
+      c != nullptr && *c != '\0') {
     options.initiator_claim = c;
   }
   options.log = LogToStderr;
@@ -102,12 +106,21 @@ int RunDeviceCli(int argc, char** argv) {
                "print the deliberate faults and the requirements they violate");
   app.add_flag("-v,--verbose", verbose, "log one redacted line per HTTP exchange on stderr");
 
-  std::string relay, ca, info_file, state_file,
-      title = "Shared credential", description = "A digital credential shared with you",
-      image_url = "https://example.com/credential.png", vertical, rights = "RWD",
-      cipher_name = "AEAD_AES_256_GCM", delivery = "fragment", share_url, secret_b64;
-  long long expires_in = 48 * 3600;
-  long long timeout_ms = 0;
+  std::string relay;
+  std::string ca;
+  std::string info_file;
+  std::string state_file;
+  std::string title = "Shared credential";
+  std::string description = "A digital credential shared with you";
+  std::string image_url = "https://example.com/credential.png";
+  std::string vertical;
+  std::string rights = "RWD";
+  std::string cipher_name = "AEAD_AES_256_GCM";
+  std::string delivery = "fragment";
+  std::string share_url;
+  std::string secret_b64;
+  std::int64_t expires_in = std::int64_t{48} * 3600;
+  std::int64_t timeout_ms = 0;
 
   CLI::App* share =
       app.add_subcommand("share",
@@ -125,7 +138,7 @@ int RunDeviceCli(int argc, char** argv) {
   share->add_option("--vertical", vertical, "credential vertical: a (general), h (home), c (car)")
       ->check(CLI::IsMember({"a", "h", "c"}));
   share->add_option("--expires-in", expires_in, "mailbox lifetime in seconds")
-      ->check(CLI::Range(60LL, 30LL * 24 * 3600))
+      ->check(CLI::Range(std::int64_t{60}, std::int64_t{30} * 24 * 3600))
       ->capture_default_str();
   share->add_option("--access-rights", rights, "mailboxConfiguration.accessRights (R, W, D)")
       ->capture_default_str();
@@ -159,7 +172,7 @@ int RunDeviceCli(int argc, char** argv) {
   CLI::App* receive =
       app.add_subcommand("receive", "print the other party's newest unseen message as JSON");
   receive->add_option("--timeout-ms", timeout_ms, "keep polling this long for a new message")
-      ->check(CLI::Range(0LL, 600000LL))
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{600000}))
       ->capture_default_str();
   receive->add_option("--state", state_file, "state file of the share")->required();
 
@@ -187,7 +200,9 @@ int RunDeviceCli(int argc, char** argv) {
   }
   bool adapter = app.got_subcommand("adapter");
   if (fault_name.empty() && adapter) {
-    if (const char* env = std::getenv("TIGRESS_DEVICE_FAULT"); env != nullptr) fault_name = env;
+    // Read once at start-up, before any thread exists.
+    const char* env = std::getenv("TIGRESS_DEVICE_FAULT");  // NOLINT(concurrency-mt-unsafe)
+    if (env != nullptr) fault_name = env;
   }
   auto fault = ParseFault(fault_name);
   if (!fault) return Fail(fault.error());

@@ -1,5 +1,6 @@
 #include "reference/device/curl_client.h"
 
+#include <array>
 #include <cctype>
 #include <fstream>
 #include <mutex>
@@ -85,7 +86,10 @@ class CurlTransport final : public Transport {
     bool has_type = false;
     for (const auto& [name, value] : request.headers) {
       if (strcasecmp(name.c_str(), "Content-Type") == 0) has_type = true;
-      ok = ok && append(name + ": " + value);
+      std::string line = name;
+      line += ": ";
+      line += value;
+      ok = ok && append(line);
     }
     if (!has_type) ok = ok && append("Content-Type:");
     if (!ok) return MakeError(Errc::kTransportFailure, what() + "out of memory building headers");
@@ -94,16 +98,18 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
-    char error_buffer[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+    std::array<char, CURL_ERROR_SIZE> error_buffer{};
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer.data());
     CURLcode rc = curl_easy_perform(h);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     if (rc != CURLE_OK) {
-      std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
+      std::string detail = error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(rc);
       return MakeError(Errc::kTransportFailure, what() + detail);
     }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+    long status = 0;  // NOLINT(google-runtime-int): curl's getinfo wants a long
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
     return response;
   }
 

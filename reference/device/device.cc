@@ -1,6 +1,7 @@
 #include "reference/device/device.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -48,9 +49,9 @@ std::string PercentEncode(std::string_view s) {
     if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
     } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
+      std::array<char, 4> buf{};
+      std::snprintf(buf.data(), buf.size(), "%%%02X", c);
+      out += buf.data();
     }
   }
   return out;
@@ -376,7 +377,7 @@ Result<std::optional<ProvisioningInfo>> Device::ReadOnce() {
   TIGRESS_ASSIGN_OR_RETURN(
       HttpResponse response,
       Perform({"POST", state_.mailbox_url, body, "ReadSecureContent"}, nullptr));
-  TIGRESS_ASSIGN_OR_RETURN(long status, CheckSuccessStatus(response, "ReadSecureContent"));
+  TIGRESS_ASSIGN_OR_RETURN(int status, CheckSuccessStatus(response, "ReadSecureContent"));
   if (status != 200) return MakeError(Errc::kProtocolViolation, "ReadSecureContent answered 201");
   TIGRESS_ASSIGN_OR_RETURN(ReadBody read, ParseReadBody(response.body, false));
   if (Contains(state_.written, read.payload.data) || Contains(state_.returned, read.payload.data)) {
@@ -437,14 +438,14 @@ std::string MakeV1StyleUuid(int counter) {
       std::chrono::system_clock::now().time_since_epoch());
   std::uint64_t t = static_cast<std::uint64_t>(since_unix.count() / 100) + kGregorianOffset +
                     static_cast<std::uint64_t>(counter);
-  unsigned time_low = static_cast<unsigned>(t & 0xffffffffULL);
-  unsigned time_mid = static_cast<unsigned>((t >> 32) & 0xffffULL);
-  unsigned time_hi = static_cast<unsigned>((t >> 48) & 0x0fffULL) | 0x1000U;
+  auto time_low = static_cast<unsigned>(t & 0xffffffffULL);
+  auto time_mid = static_cast<unsigned>((t >> 32) & 0xffffULL);
+  auto time_hi = static_cast<unsigned>((t >> 48) & 0x0fffULL) | 0x1000U;
   unsigned clock_seq = 0x8000U | (static_cast<unsigned>(counter) & 0x3fffU);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-0242ac130002", time_low, time_mid, time_hi,
-                clock_seq);
-  return buf;
+  std::array<char, 40> buf{};
+  std::snprintf(buf.data(), buf.size(), "%08x-%04x-%04x-%04x-0242ac130002", time_low, time_mid,
+                time_hi, clock_seq);
+  return buf.data();
 }
 
 ProvisioningInfo UnverifiedOpen(const Payload& payload, ByteView secret) {

@@ -17,17 +17,17 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
   return std::nullopt;
 }
 
-Error RelayRefusedError(long status, std::string_view what) {
+Error RelayRefusedError(int status, std::string_view what) {
   return MakeError(Errc::kRelayRefused,
                    "HTTP " + std::to_string(status) + " from " + std::string(what));
 }
 
-std::optional<long> RelayStatus(const Error& e) {
+std::optional<int> RelayStatus(const Error& e) {
   if (!e.Is(Errc::kRelayRefused)) return std::nullopt;
   std::string_view d = e.detail;
   if (d.rfind("HTTP ", 0) != 0) return std::nullopt;
   d.remove_prefix(5);
-  long status = 0;
+  int status = 0;
   auto [end, ec] = std::from_chars(d.data(), d.data() + d.size(), status);
   if (ec != std::errc() || end == d.data()) return std::nullopt;
   return status;
@@ -95,7 +95,7 @@ Result<void> CheckRequestIdEcho(const HttpResponse& response, std::string_view s
   return {};
 }
 
-Result<long> CheckSuccessStatus(const HttpResponse& response, std::string_view what) {
+Result<int> CheckSuccessStatus(const HttpResponse& response, std::string_view what) {
   if (response.status == 200 || response.status == 201) return response.status;
   if (response.status >= 400 && response.status <= 599)
     return RelayRefusedError(response.status, what);

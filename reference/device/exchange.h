@@ -32,9 +32,9 @@ inline constexpr int kRpcInternal = -32603;
 
 // `RelayRefusedError` is a kRelayRefused error whose detail starts with
 // "HTTP <status>" (read back by `RelayStatus`).
-Error RelayRefusedError(long status, std::string_view what);
+Error RelayRefusedError(int status, std::string_view what);
 // `RelayStatus` is the HTTP status of a kRelayRefused error, nullopt otherwise.
-std::optional<long> RelayStatus(const Error& e);
+std::optional<int> RelayStatus(const Error& e);
 
 // `RpcCodeFor` classifies an error the way every adapter must: payload
 // authentication, base64, length, type/key-length and cipher errors → 1001;
@@ -52,7 +52,7 @@ Result<void> CheckRequestIdEcho(const HttpResponse& response, std::string_view s
 // `CheckSuccessStatus` accepts 200 and 201 (201 = the relay already processed
 // this Request-ID, REPLAY-09). Errors: kRelayRefused for 4xx/5xx,
 // kProtocolViolation for any other status. `what` names the call.
-Result<long> CheckSuccessStatus(const HttpResponse& response, std::string_view what);
+Result<int> CheckSuccessStatus(const HttpResponse& response, std::string_view what);
 
 // `UrlLinkFromCreateResponse` reads `urlLink` from a 200 or 201 CreateMailbox
 // body and checks it is a Share URL without fragment. Errors:

@@ -1,10 +1,10 @@
 #include "reference/device/state_file.h"
 
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <unistd.h>
 
 #include <sys/stat.h>
@@ -20,7 +20,8 @@ Error FileError(const std::filesystem::path& path, const std::string& what) {
 
 Result<StateFile> LoadStateFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return FileError(path, "cannot be read (" + std::string(std::strerror(errno)) + ")");
+  if (!in)
+    return FileError(path, "cannot be read (" + std::generic_category().message(errno) + ")");
   std::stringstream text;
   text << in.rdbuf();
   Json j = Json::parse(text.str(), nullptr, false);
@@ -42,7 +43,7 @@ Result<void> SaveStateFile(const std::filesystem::path& path, const StateFile& f
   tmp += ".tmp";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
-    return FileError(tmp, "cannot be created (" + std::string(std::strerror(errno)) + ")");
+    return FileError(tmp, "cannot be created (" + std::generic_category().message(errno) + ")");
   // The mode given to open() is masked by the umask and ignored for an
   // existing file; the Secret inside needs 0600 either way.
   bool ok = fchmod(fd, 0600) == 0;
@@ -58,12 +59,12 @@ Result<void> SaveStateFile(const std::filesystem::path& path, const StateFile& f
   close(fd);
   if (!ok) {
     unlink(tmp.c_str());
-    return FileError(tmp, "cannot be written (" + std::string(std::strerror(saved)) + ")");
+    return FileError(tmp, "cannot be written (" + std::generic_category().message(saved) + ")");
   }
   if (rename(tmp.c_str(), path.c_str()) != 0) {
     saved = errno;
     unlink(tmp.c_str());
-    return FileError(path, "cannot be replaced (" + std::string(std::strerror(saved)) + ")");
+    return FileError(path, "cannot be replaced (" + std::generic_category().message(saved) + ")");
   }
   return {};
 }

@@ -33,7 +33,7 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  long status = 0;
+  int status = 0;
   HeaderList headers;  // names as received
   std::string body;
 
@@ -46,7 +46,12 @@ struct HttpResponse {
 // connection refused, TLS failure, timeout, connection dropped.
 class Transport {
  public:
+  Transport() = default;
   virtual ~Transport() = default;
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+  Transport(Transport&&) = delete;
+  Transport& operator=(Transport&&) = delete;
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 

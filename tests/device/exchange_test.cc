@@ -7,7 +7,7 @@
 namespace tigress::device {
 namespace {
 
-HttpResponse WithEcho(long status, std::string echo) {
+HttpResponse WithEcho(int status, std::string echo) {
   HttpResponse r;
   r.status = status;
   r.headers.emplace_back("mailbox-request-id", std::move(echo));

@@ -7,7 +7,7 @@
 namespace tigress::device::testing {
 namespace {
 
-HttpResponse Status(long status, std::string body = {}) {
+HttpResponse Status(int status, std::string body = {}) {
   HttpResponse r;
   r.status = status;
   r.body = std::move(body);
