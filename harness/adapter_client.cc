@@ -1,11 +1,10 @@
 #include "harness/adapter_client.h"
 
+#include <cerrno>
+#include <cstring>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "protocol/encoding.h"
 
@@ -24,8 +23,10 @@ void RedactValue(Json& j) {
   if (j.is_object()) {
     for (auto& [k, v] : j.items()) {
       if (k == "secret" || k == "key" || k == "plaintext" || k == "content") {
-        if (v.is_string()) v = Redact(v.get<std::string>());
-        else v = "[redacted]";
+        if (v.is_string())
+          v = Redact(v.get<std::string>());
+        else
+          v = "[redacted]";
       } else if ((k == "shareUrl" || k == "url") && v.is_string()) {
         std::string s = v.get<std::string>();
         auto hash = s.find('#');
@@ -60,7 +61,10 @@ Json RpcOutcome::Document() const {
 
 AdapterClient::AdapterClient(int stdin_fd, int stdout_fd, std::string name,
                              std::function<std::string()> describe_exit)
-    : in_fd_(stdin_fd), out_fd_(stdout_fd), name_(std::move(name)), describe_exit_(std::move(describe_exit)) {
+    : in_fd_(stdin_fd),
+      out_fd_(stdout_fd),
+      name_(std::move(name)),
+      describe_exit_(std::move(describe_exit)) {
   // A dead adapter must show up as EPIPE, not kill the harness.
   ::signal(SIGPIPE, SIG_IGN);
 }
@@ -74,7 +78,8 @@ RpcOutcome AdapterClient::Broken(std::string detail, Clock::time_point start) {
   return out;
 }
 
-RpcOutcome AdapterClient::Call(const std::string& method, const Json& params, std::chrono::milliseconds timeout) {
+RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
+                               std::chrono::milliseconds timeout) {
   const auto start = Clock::now();
   if (broken()) return Broken("unusable after an earlier failure (" + broken_reason_ + ")", start);
   const long long id = next_id_++;
@@ -109,7 +114,8 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params, st
                       start);
       }
       if (!j.contains("id") || j["id"] != Json(id)) {
-        return Broken("answered with id " + (j.contains("id") ? j["id"].dump() : std::string("(none)")) +
+        return Broken("answered with id " +
+                          (j.contains("id") ? j["id"].dump() : std::string("(none)")) +
                           " to request id " + std::to_string(id),
                       start);
       }
@@ -135,7 +141,8 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params, st
     if (left.count() <= 0) {
       RpcOutcome out;
       out.kind = RpcOutcome::Kind::kTimeout;
-      out.detail = name_ + ": no answer to " + method + " within " + std::to_string(timeout.count()) + " ms";
+      out.detail =
+          name_ + ": no answer to " + method + " within " + std::to_string(timeout.count()) + " ms";
       out.elapsed_ms = MsSince(start);
       broken_reason_ = out.detail;
       return out;
@@ -153,7 +160,8 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params, st
       return Broken(why, start);
     }
     buffer_.append(buf, static_cast<std::size_t>(n));
-    if (buffer_.size() > (64u << 20)) return Broken("wrote more than 64 MiB without a newline", start);
+    if (buffer_.size() > (64u << 20))
+      return Broken("wrote more than 64 MiB without a newline", start);
   }
 }
 
@@ -167,16 +175,19 @@ Result<HelloInfo> ContractProbe(AdapterClient& client, std::chrono::milliseconds
     return fail(hello, "hello");
   }
   if (hello.kind == RpcOutcome::Kind::kError) {
-    return MakeError(Errc::kContractProbeFailed,
-                     client.name() + ": hello answered error " + std::to_string(hello.code) + " " + hello.message);
+    return MakeError(Errc::kContractProbeFailed, client.name() + ": hello answered error " +
+                                                     std::to_string(hello.code) + " " +
+                                                     hello.message);
   }
   HelloInfo info;
   const Json& r = hello.result;
   if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) {
-    return MakeError(Errc::kContractProbeFailed, client.name() + ": hello result lacks a string 'name': " + r.dump());
+    return MakeError(Errc::kContractProbeFailed,
+                     client.name() + ": hello result lacks a string 'name': " + r.dump());
   }
   info.name = r["name"].get<std::string>();
-  if (r.contains("version") && r["version"].is_string()) info.version = r["version"].get<std::string>();
+  if (r.contains("version") && r["version"].is_string())
+    info.version = r["version"].get<std::string>();
   if (r.contains("features") && r["features"].is_array()) {
     for (const auto& f : r["features"]) {
       if (f.is_string()) info.features.push_back(f.get<std::string>());
@@ -188,10 +199,12 @@ Result<HelloInfo> ContractProbe(AdapterClient& client, std::chrono::milliseconds
   }
   if (probe.kind != RpcOutcome::Kind::kError || probe.code != -32601) {
     return MakeError(Errc::kContractProbeFailed,
-                     client.name() + ": the unknown method tigress.probe.unknownMethod must be answered with "
-                                     "error -32601, got " +
-                         (probe.kind == RpcOutcome::Kind::kResult ? "a result " + probe.result.dump().substr(0, 120)
-                                                                  : "error " + std::to_string(probe.code)));
+                     client.name() +
+                         ": the unknown method tigress.probe.unknownMethod must be answered with "
+                         "error -32601, got " +
+                         (probe.kind == RpcOutcome::Kind::kResult
+                              ? "a result " + probe.result.dump().substr(0, 120)
+                              : "error " + std::to_string(probe.code)));
   }
   return info;
 }

@@ -5,11 +5,12 @@ namespace tigress::harness {
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
 
-Result<std::unique_ptr<AdapterKatBackend>> AdapterKatBackend::Start(const Manifest& manifest,
-                                                                    const std::filesystem::path& bindir,
-                                                                    const std::filesystem::path& workdir) {
+Result<std::unique_ptr<AdapterKatBackend>> AdapterKatBackend::Start(
+    const Manifest& manifest, const std::filesystem::path& bindir,
+    const std::filesystem::path& workdir) {
   if (!manifest.device) {
-    return MakeError(Errc::kManifestInvalid, manifest.path.string() + ": the manifest provides no device");
+    return MakeError(Errc::kManifestInvalid,
+                     manifest.path.string() + ": the manifest provides no device");
   }
   std::unique_ptr<AdapterKatBackend> b(new AdapterKatBackend());
   b->name_ = manifest.name;
@@ -27,10 +28,11 @@ Result<std::unique_ptr<AdapterKatBackend>> AdapterKatBackend::Start(const Manife
   ps.pipe_stdio = true;
   TIGRESS_ASSIGN_OR_RETURN(b->process_, Process::Start(ps));
   Process* proc = b->process_.get();
-  b->client_ = std::make_unique<AdapterClient>(proc->stdin_fd(), proc->stdout_fd(), "device", [proc] {
-    proc->WaitExit(1s);
-    return proc->ExitDescription() + "; stderr tail: " + proc->StderrTail(400);
-  });
+  b->client_ =
+      std::make_unique<AdapterClient>(proc->stdin_fd(), proc->stdout_fd(), "device", [proc] {
+        proc->WaitExit(1s);
+        return proc->ExitDescription() + "; stderr tail: " + proc->StderrTail(400);
+      });
   TIGRESS_RETURN_IF_ERROR(ContractProbe(*b->client_, 10s));
   return b;
 }
@@ -58,9 +60,11 @@ kat::BackendResult<Json> AdapterKatBackend::Call(const std::string& method, cons
 
 namespace {
 
-kat::BackendResult<std::string> StringField(const Json& j, const char* name, const std::string& method) {
+kat::BackendResult<std::string> StringField(const Json& j, const char* name,
+                                            const std::string& method) {
   if (!j.is_object() || !j.contains(name) || !j[name].is_string()) {
-    return kat::Broken(method + ": the result has no string '" + name + "': " + j.dump().substr(0, 200));
+    return kat::Broken(method + ": the result has no string '" + name +
+                       "': " + j.dump().substr(0, 200));
   }
   return j[name].get<std::string>();
 }
@@ -77,12 +81,14 @@ kat::BackendResult<std::string> AdapterKatBackend::PayloadSeal(const kat::SealRe
 }
 
 kat::BackendResult<Bytes> AdapterKatBackend::PayloadOpen(const kat::OpenRequest& req) {
-  auto r = Call("payload.open", Json{{"cipher", req.cipher}, {"key", Base64Encode(req.key)}, {"data", req.data}});
+  auto r = Call("payload.open",
+                Json{{"cipher", req.cipher}, {"key", Base64Encode(req.key)}, {"data", req.data}});
   if (!r) return r.error();
   auto text = StringField(*r, "plaintext", "payload.open");
   if (!text) return text.error();
   auto bytes = Base64Decode(*text);
-  if (!bytes) return kat::Broken("payload.open: plaintext is not base64: " + bytes.error().Message());
+  if (!bytes)
+    return kat::Broken("payload.open: plaintext is not base64: " + bytes.error().Message());
   return *bytes;
 }
 
@@ -108,7 +114,8 @@ kat::BackendResult<kat::ShareUrlFields> AdapterKatBackend::ShareUrlParse(std::st
   return f;
 }
 
-kat::BackendResult<std::string> AdapterKatBackend::ShareUrlBuild(const kat::ShareUrlBuildRequest& req) {
+kat::BackendResult<std::string> AdapterKatBackend::ShareUrlBuild(
+    const kat::ShareUrlBuildRequest& req) {
   Json params{{"relayBaseUrl", req.relay_base_url}, {"mailboxId", req.mailbox_id}};
   if (req.vertical) params["vertical"] = *req.vertical;
   if (req.secret) params["secret"] = Base64Encode(*req.secret);

@@ -1,13 +1,13 @@
 #include "harness/cli.h"
 
-#include <unistd.h>
-
-#include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <iomanip>
 #include <random>
 #include <set>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
 
 #include "harness/adapter_kat_backend.h"
 #include "harness/kat/core_backend.h"
@@ -28,9 +28,11 @@ fs::path ExecutableDir() {
 std::optional<fs::path> FindSourceRoot(const fs::path& exe_dir) {
   auto looks_right = [](const fs::path& p) {
     std::error_code ec;
-    return fs::is_directory(p / "scenarios", ec) && fs::is_regular_file(p / "vectors" / "requirements.json", ec);
+    return fs::is_directory(p / "scenarios", ec) &&
+           fs::is_regular_file(p / "vectors" / "requirements.json", ec);
   };
-  if (const char* env = std::getenv("TIGRESS_SOURCE_DIR"); env && *env && looks_right(env)) return fs::path(env);
+  if (const char* env = std::getenv("TIGRESS_SOURCE_DIR"); env && *env && looks_right(env))
+    return fs::path(env);
   for (fs::path start : {exe_dir, fs::current_path()}) {
     for (fs::path p = start; !p.empty(); p = p.parent_path()) {
       if (looks_right(p)) return p;
@@ -58,18 +60,26 @@ struct Paths {
 bool ResolvePaths(const Common& c, Paths& p, std::ostream& err) {
   auto root = FindSourceRoot(ExecutableDir());
   if (root) p.source_root = *root;
-  if (!c.scenarios_dir.empty()) p.scenarios = c.scenarios_dir;
-  else if (root) p.scenarios = *root / "scenarios";
-  if (!c.catalog_file.empty()) p.catalog = c.catalog_file;
-  else if (root) p.catalog = *root / "vectors" / "requirements.json";
+  if (!c.scenarios_dir.empty())
+    p.scenarios = c.scenarios_dir;
+  else if (root)
+    p.scenarios = *root / "scenarios";
+  if (!c.catalog_file.empty())
+    p.catalog = c.catalog_file;
+  else if (root)
+    p.catalog = *root / "vectors" / "requirements.json";
   if (p.scenarios.empty() || p.catalog.empty()) {
-    err << "tigress-harness: cannot find the scenarios/ and vectors/requirements.json of the source tree; "
+    err << "tigress-harness: cannot find the scenarios/ and vectors/requirements.json of the "
+           "source tree; "
            "pass --scenarios and --catalog, or set TIGRESS_SOURCE_DIR\n";
     return false;
   }
-  if (!c.bindir.empty()) p.bindir = c.bindir;
-  else if (const char* env = std::getenv("TIGRESS_BINDIR"); env && *env) p.bindir = env;
-  else p.bindir = ExecutableDir();
+  if (!c.bindir.empty())
+    p.bindir = c.bindir;
+  else if (const char* env = std::getenv("TIGRESS_BINDIR"); env && *env)
+    p.bindir = env;
+  else
+    p.bindir = ExecutableDir();
   p.bindir = fs::absolute(p.bindir).lexically_normal();
   return true;
 }
@@ -87,7 +97,8 @@ bool LoadAll(const Paths& p, Loaded& l, std::ostream& err) {
   }
   l.catalog = std::move(*cat);
   const reports::Catalog* catalog = &l.catalog;
-  auto set = LoadScenarioDir(p.scenarios, [catalog](const std::string& id) { return catalog->Find(id) != nullptr; });
+  auto set = LoadScenarioDir(
+      p.scenarios, [catalog](const std::string& id) { return catalog->Find(id) != nullptr; });
   if (!set) {
     err << "tigress-harness: " << set.error().Message() << "\n";
     return false;
@@ -102,7 +113,8 @@ std::vector<std::string> SplitComma(const std::vector<std::string>& in) {
     std::size_t start = 0;
     while (start <= s.size()) {
       auto comma = s.find(',', start);
-      std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string part =
+          s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!part.empty()) out.push_back(part);
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -120,46 +132,65 @@ std::string JoinArgs(int argc, char** argv) {
 }  // namespace
 
 int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"tigress-harness: conformance and interop test harness for TIGRESS relays and devices"};
+  CLI::App app{
+      "tigress-harness: conformance and interop test harness for TIGRESS relays and devices"};
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 nothing unexpected, 1 an unexpected FAIL/ERROR/TIMEOUT or stale expectation, "
-      "2 usage or configuration error.\nDocs: docs/harness.md, docs/scenario-format.md, docs/adapter-contract.md");
+      "2 usage or configuration error.\nDocs: docs/harness.md, docs/scenario-format.md, "
+      "docs/adapter-contract.md");
   Common common;
-  app.add_option("--scenarios", common.scenarios_dir, "Scenario directory (default: <source>/scenarios)");
+  app.add_option("--scenarios", common.scenarios_dir,
+                 "Scenario directory (default: <source>/scenarios)");
   app.add_option("--catalog", common.catalog_file,
                  "Requirement catalogue (default: <source>/vectors/requirements.json)");
   app.add_option("--bindir", common.bindir,
-                 "Value of the {bindir} manifest placeholder (default: $TIGRESS_BINDIR or the harness's directory)");
+                 "Value of the {bindir} manifest placeholder (default: $TIGRESS_BINDIR or the "
+                 "harness's directory)");
 
   // run
-  auto* run = app.add_subcommand("run", "Run scenarios against implementations and write reports/<run-id>/");
+  auto* run = app.add_subcommand(
+      "run", "Run scenarios against implementations and write reports/<run-id>/");
   std::vector<std::string> impls, filters, skips, keywords;
-  std::string relay_name, initiator_name, recipient_name, profile = "strict", shard, report_dir = "reports";
+  std::string relay_name, initiator_name, recipient_name, profile = "strict", shard,
+                                                          report_dir = "reports";
   std::string expectations_file, run_id;
   int jobs = 1, repeat = 1;
   std::optional<std::uint64_t> seed;
   long long call_timeout_ms = 15000, http_timeout_ms = 10000, start_timeout_ms = 10000;
   run->add_option("--impl", impls, "Implementation manifest (YAML); repeatable")->required();
-  run->add_option("--relay", relay_name, "Manifest name that plays the relay (default: the first with a relay)");
-  run->add_option("--initiator", initiator_name, "Manifest name that plays the initiator (default: the first with a device)");
-  run->add_option("--recipient", recipient_name, "Manifest name that plays the recipient (default: the initiator's)");
-  run->add_option("--filter", filters, "Only cases whose id matches this glob; repeatable or comma-separated");
-  run->add_option("--skip", skips, "Skip cases whose id matches this glob; repeatable or comma-separated");
+  run->add_option("--relay", relay_name,
+                  "Manifest name that plays the relay (default: the first with a relay)");
+  run->add_option("--initiator", initiator_name,
+                  "Manifest name that plays the initiator (default: the first with a device)");
+  run->add_option("--recipient", recipient_name,
+                  "Manifest name that plays the recipient (default: the initiator's)");
+  run->add_option("--filter", filters,
+                  "Only cases whose id matches this glob; repeatable or comma-separated");
+  run->add_option("--skip", skips,
+                  "Skip cases whose id matches this glob; repeatable or comma-separated");
   run->add_option("--keywords", keywords, "Only cases with one of these keywords; comma-separated");
-  run->add_option("-j,--jobs", jobs, "Cases run in parallel (each with its own processes, ports and dirs)")
+  run->add_option("-j,--jobs", jobs,
+                  "Cases run in parallel (each with its own processes, ports and dirs)")
       ->check(CLI::Range(1, 64));
-  run->add_option("--seed", seed, "Seed of all generated claims, request IDs and payloads (default: random)");
-  run->add_option("--repeat", repeat, "Run every selected case N times")->check(CLI::Range(1, 1000));
-  run->add_option("--shard", shard, "Run shard I of N (1-based, I/N), split by a stable hash of the case id");
-  run->add_option("--profile", profile, "strict (interpretation failures FAIL) or lenient (they WARN)")
+  run->add_option("--seed", seed,
+                  "Seed of all generated claims, request IDs and payloads (default: random)");
+  run->add_option("--repeat", repeat, "Run every selected case N times")
+      ->check(CLI::Range(1, 1000));
+  run->add_option("--shard", shard,
+                  "Run shard I of N (1-based, I/N), split by a stable hash of the case id");
+  run->add_option("--profile", profile,
+                  "strict (interpretation failures FAIL) or lenient (they WARN)")
       ->check(CLI::IsMember({"strict", "lenient"}));
-  run->add_option("--report-dir", report_dir, "Where the run directory is created (default: reports/)");
+  run->add_option("--report-dir", report_dir,
+                  "Where the run directory is created (default: reports/)");
   run->add_option("--run-id", run_id, "Name of the run directory (default: UTC time and a suffix)");
   run->add_option("--expectations", expectations_file,
                   "Per-implementation expectations file (known_failures / disabled case-id globs)");
-  run->add_option("--call-timeout-ms", call_timeout_ms, "Timeout of one adapter call (default 15000)");
-  run->add_option("--http-timeout-ms", http_timeout_ms, "Timeout of one probe HTTP exchange (default 10000)");
+  run->add_option("--call-timeout-ms", call_timeout_ms,
+                  "Timeout of one adapter call (default 15000)");
+  run->add_option("--http-timeout-ms", http_timeout_ms,
+                  "Timeout of one probe HTTP exchange (default 10000)");
   run->add_option("--start-timeout-ms", start_timeout_ms,
                   "Timeout of an adapter's hello, contract probe and configure (default 10000)");
 
@@ -167,20 +198,27 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* list = app.add_subcommand("list", "List the cases with their requirement IDs");
   std::vector<std::string> list_filters, list_keywords;
   list->add_option("--filter", list_filters, "Only ids matching this glob");
-  list->add_option("--keywords", list_keywords, "Only cases with one of these keywords; comma-separated");
+  list->add_option("--keywords", list_keywords,
+                   "Only cases with one of these keywords; comma-separated");
 
   // explain
-  auto* explain = app.add_subcommand("explain", "Show a requirement (or a case) and the cases that check it");
+  auto* explain =
+      app.add_subcommand("explain", "Show a requirement (or a case) and the cases that check it");
   std::string explain_id;
-  explain->add_option("ID", explain_id, "Requirement ID (RELAY-31), interpretation (C-11) or case id")->required();
+  explain
+      ->add_option("ID", explain_id, "Requirement ID (RELAY-31), interpretation (C-11) or case id")
+      ->required();
 
   // vectors
-  auto* vectors = app.add_subcommand("vectors", "Run known-answer vectors against the protocol core or an adapter");
+  auto* vectors = app.add_subcommand(
+      "vectors", "Run known-answer vectors against the protocol core or an adapter");
   std::vector<std::string> vector_files;
   std::string vec_impl, vec_role = "device";
   bool verbose = false;
-  vectors->add_option("FILES", vector_files, "Vector files (default: vectors/*.json except requirements*)");
-  vectors->add_option("--impl", vec_impl, "Run through this manifest's device adapter instead of the core");
+  vectors->add_option("FILES", vector_files,
+                      "Vector files (default: vectors/*.json except requirements*)");
+  vectors->add_option("--impl", vec_impl,
+                      "Run through this manifest's device adapter instead of the core");
   vectors->add_option("--role", vec_role, "Role of --impl (only 'device' has the offline methods)")
       ->check(CLI::IsMember({"device"}));
   vectors->add_flag("-v,--verbose", verbose, "Show details of passing vectors");
@@ -256,7 +294,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       for (const auto& r : s.requirements) reqs += (reqs.empty() ? "" : ",") + r;
       std::string roles;
       for (const auto& r : s.roles) roles += (roles.empty() ? "" : ",") + r;
-      out << std::left << std::setw(44) << s.id << " " << std::setw(26) << roles << " " << reqs << "\n";
+      out << std::left << std::setw(44) << s.id << " " << std::setw(26) << roles << " " << reqs
+          << "\n";
       out << "    " << s.title << "\n";
     }
     return 0;
@@ -267,19 +306,25 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     if (const auto* r = cat.Find(explain_id)) {
       out << r->id << " (" << r->level_text << "; a violation is "
           << reports::VerdictName(reports::SeverityVerdict(r->severity)) << ")\n";
-      out << "Source: " << r->source << "\n\n" << r->statement << "\n\nBlack-box test: " << r->test << "\n";
+      out << "Source: " << r->source << "\n\n"
+          << r->statement << "\n\nBlack-box test: " << r->test << "\n";
       if (r->interpretation || !r->related_interpretations.empty()) {
         out << "\nInterpretation:";
         for (const auto& c : r->related_interpretations) out << " " << c;
-        out << (r->interpretation ? " (the verdict rests on it; lenient profile turns FAIL into WARN)" : "") << "\n";
+        out << (r->interpretation
+                    ? " (the verdict rests on it; lenient profile turns FAIL into WARN)"
+                    : "")
+            << "\n";
         for (const auto& c : r->related_interpretations) {
-          if (const auto* i = cat.FindInterpretation(c)) out << "  " << i->id << ": " << i->interpretation << "\n";
+          if (const auto* i = cat.FindInterpretation(c))
+            out << "  " << i->id << ": " << i->interpretation << "\n";
         }
       }
       out << "\nChecked by:\n";
       int n = 0;
       for (const auto& s : loaded.scenarios.scenarios) {
-        if (std::find(s.requirements.begin(), s.requirements.end(), r->id) != s.requirements.end()) {
+        if (std::find(s.requirements.begin(), s.requirements.end(), r->id) !=
+            s.requirements.end()) {
           out << "  " << s.id << "  (" << s.file.string() << ")\n";
           ++n;
         }
@@ -288,7 +333,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       return 0;
     }
     if (const auto* i = cat.FindInterpretation(explain_id)) {
-      out << i->id << ": " << i->issue << "\n\nHarness interpretation: " << i->interpretation << "\n\nRequirements:";
+      out << i->id << ": " << i->issue << "\n\nHarness interpretation: " << i->interpretation
+          << "\n\nRequirements:";
       for (const auto& r : cat.requirements()) {
         if (std::find(r.related_interpretations.begin(), r.related_interpretations.end(), i->id) !=
             r.related_interpretations.end()) {
@@ -303,11 +349,13 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!s->description.empty()) out << "\n" << s->description << "\n";
       out << "\nRequirements:\n";
       for (const auto& id : s->requirements) {
-        if (const auto* r = cat.Find(id)) out << "  " << id << " (" << r->level << "): " << r->statement << "\n";
+        if (const auto* r = cat.Find(id))
+          out << "  " << id << " (" << r->level << "): " << r->statement << "\n";
       }
       return 0;
     }
-    err << "tigress-harness: '" << explain_id << "' is neither a requirement, an interpretation nor a case id\n";
+    err << "tigress-harness: '" << explain_id
+        << "' is neither a requirement, an interpretation nor a case id\n";
     return 2;
   }
 

@@ -37,7 +37,8 @@ struct ExpectationsFile {
 // `LoadExpectations` reads the file. Errors (kExpectationsInvalid) name
 // file:line: unknown keys, non-string reasons, empty globs.
 Result<ExpectationsFile> LoadExpectations(const std::filesystem::path& path);
-Result<ExpectationsFile> LoadExpectationsString(std::string text, const std::filesystem::path& path);
+Result<ExpectationsFile> LoadExpectationsString(std::string text,
+                                                const std::filesystem::path& path);
 
 // `GlobMatch` is fnmatch(3) without flags.
 bool GlobMatch(const std::string& pattern, const std::string& text);

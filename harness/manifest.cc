@@ -51,7 +51,8 @@ Result<ReadySpec> LoadReady(const YamlDoc& doc, const YAML::Node& node) {
     TIGRESS_ASSIGN_OR_RETURN(std::string t, doc.String(node["timeout"], "ready.timeout"));
     auto ms = ParseDurationMs(t);
     if (!ms || *ms <= 0) {
-      return doc.Fail(node["timeout"], "ready.timeout '" + t + "' is not a duration like 10s or 500ms");
+      return doc.Fail(node["timeout"],
+                      "ready.timeout '" + t + "' is not a duration like 10s or 500ms");
     }
     r.timeout = std::chrono::milliseconds(*ms);
   }
@@ -70,11 +71,13 @@ Result<RoleSpec> LoadRole(const YamlDoc& doc, const YAML::Node& node, std::strin
   if (!node["command"].IsSequence()) {
     return doc.Fail(node["command"], std::string(role) + ".command must be a list of arguments");
   }
-  TIGRESS_ASSIGN_OR_RETURN(spec.command, doc.StringList(node["command"], std::string(role) + ".command"));
+  TIGRESS_ASSIGN_OR_RETURN(spec.command,
+                           doc.StringList(node["command"], std::string(role) + ".command"));
   if (spec.command.empty() || spec.command.front().empty()) {
     return doc.Fail(node["command"], std::string(role) + ".command must not be empty");
   }
-  for (const auto& arg : node["command"]) TIGRESS_RETURN_IF_ERROR(CheckPlaceholders(doc, arg, arg.Scalar()));
+  for (const auto& arg : node["command"])
+    TIGRESS_RETURN_IF_ERROR(CheckPlaceholders(doc, arg, arg.Scalar()));
   if (node["ready"]) {
     TIGRESS_ASSIGN_OR_RETURN(spec.ready, LoadReady(doc, node["ready"]));
   } else if (is_relay) {
@@ -97,7 +100,8 @@ Result<RoleSpec> LoadRole(const YamlDoc& doc, const YAML::Node& node, std::strin
 }  // namespace
 
 Result<Manifest> LoadManifestString(std::string text, const std::filesystem::path& path) {
-  TIGRESS_ASSIGN_OR_RETURN(YamlDoc doc, LoadYamlString(std::move(text), path.string(), Errc::kManifestInvalid));
+  TIGRESS_ASSIGN_OR_RETURN(YamlDoc doc,
+                           LoadYamlString(std::move(text), path.string(), Errc::kManifestInvalid));
   const YAML::Node& root = doc.root;
   TIGRESS_RETURN_IF_ERROR(
       doc.CheckKeys(root, {"name", "version", "relay", "device", "features", "env"}, "manifest"));
@@ -131,7 +135,8 @@ Result<Manifest> LoadManifestString(std::string text, const std::filesystem::pat
     static const std::regex kEnvName("[A-Za-z_][A-Za-z0-9_]*");
     for (const auto& kv : env) {
       std::string key = kv.first.as<std::string>();
-      if (!std::regex_match(key, kEnvName)) return doc.Fail(kv.first, "env name '" + key + "' is invalid");
+      if (!std::regex_match(key, kEnvName))
+        return doc.Fail(kv.first, "env name '" + key + "' is invalid");
       TIGRESS_ASSIGN_OR_RETURN(std::string value, doc.String(kv.second, "env." + key));
       TIGRESS_RETURN_IF_ERROR(CheckPlaceholders(doc, kv.second, value));
       m.env.emplace_back(std::move(key), std::move(value));
@@ -146,10 +151,14 @@ Result<Manifest> LoadManifest(const std::filesystem::path& path) {
 }
 
 std::string Expand(std::string_view text, const Placeholders& ph) {
-  const std::pair<std::string_view, const std::string*> table[] = {
-      {"{root}", &ph.root}, {"{port}", &ph.port},         {"{cert}", &ph.cert},
-      {"{key}", &ph.key},   {"{ca}", &ph.ca},             {"{workdir}", &ph.workdir},
-      {"{public_url}", &ph.public_url}, {"{bindir}", &ph.bindir}};
+  const std::pair<std::string_view, const std::string*> table[] = {{"{root}", &ph.root},
+                                                                   {"{port}", &ph.port},
+                                                                   {"{cert}", &ph.cert},
+                                                                   {"{key}", &ph.key},
+                                                                   {"{ca}", &ph.ca},
+                                                                   {"{workdir}", &ph.workdir},
+                                                                   {"{public_url}", &ph.public_url},
+                                                                   {"{bindir}", &ph.bindir}};
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -170,7 +179,8 @@ std::string Expand(std::string_view text, const Placeholders& ph) {
   return out;
 }
 
-std::vector<std::string> ExpandCommand(const std::vector<std::string>& command, const Placeholders& ph) {
+std::vector<std::string> ExpandCommand(const std::vector<std::string>& command,
+                                       const Placeholders& ph) {
   std::vector<std::string> out;
   out.reserve(command.size());
   for (const auto& arg : command) out.push_back(Expand(arg, ph));

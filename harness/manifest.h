@@ -35,8 +35,8 @@ struct ReadySpec {
     kStdout,  // a stdout line starts with `token`
   };
   Kind kind = Kind::kNone;
-  std::string token;                              // for kStdout
-  std::chrono::milliseconds timeout{10'000};      // bound of the wait
+  std::string token;                          // for kStdout
+  std::chrono::milliseconds timeout{10'000};  // bound of the wait
 };
 
 // `RoleSpec` is one process kind of an implementation (relay or device).
@@ -48,14 +48,14 @@ struct RoleSpec {
 
 // `Manifest` is one implementation under test.
 struct Manifest {
-  std::string name;     // [a-z0-9-]+, unique in a run
+  std::string name;  // [a-z0-9-]+, unique in a run
   std::string version;
   std::optional<RoleSpec> relay;
   std::optional<RoleSpec> device;
   std::vector<std::string> features;
   std::vector<std::pair<std::string, std::string>> env;  // values with placeholders
-  std::filesystem::path path;  // the manifest file (absolute)
-  std::filesystem::path root;  // its directory; the {root} placeholder
+  std::filesystem::path path;                            // the manifest file (absolute)
+  std::filesystem::path root;                            // its directory; the {root} placeholder
 
   bool HasFeature(std::string_view f) const;
 };
@@ -73,8 +73,8 @@ struct Placeholders {
 };
 
 // `kPlaceholderNames` lists every placeholder the harness substitutes.
-inline constexpr std::string_view kPlaceholderNames[] = {
-    "root", "port", "cert", "key", "ca", "workdir", "public_url", "bindir"};
+inline constexpr std::string_view kPlaceholderNames[] = {"root", "port",    "cert",       "key",
+                                                         "ca",   "workdir", "public_url", "bindir"};
 
 // `LoadManifest` reads and validates a manifest. Errors (kManifestInvalid)
 // name file:line: syntax, unknown key, missing `name`/`command`, bad name,

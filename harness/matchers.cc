@@ -1,11 +1,11 @@
 #include "harness/matchers.h"
 
-#include "harness/vars.h"
-
 #include <algorithm>
-#include <map>
 #include <cctype>
+#include <map>
 #include <regex>
+
+#include "harness/vars.h"
 
 namespace tigress::harness {
 
@@ -15,7 +15,8 @@ using Json = nlohmann::json;
 
 bool IEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -61,7 +62,8 @@ std::string CodesText(const std::vector<int>& codes) {
 
 }  // namespace
 
-MatchResult MatchValue(const Expectation& e, const std::optional<Json>& actual, const Json& operand) {
+MatchResult MatchValue(const Expectation& e, const std::optional<Json>& actual,
+                       const Json& operand) {
   MatchResult r;
   r.actual = Show(actual);
   switch (e.op) {
@@ -87,7 +89,8 @@ MatchResult MatchValue(const Expectation& e, const std::optional<Json>& actual, 
       r.expected = "matches /" + re + "/";
       if (!actual) return r;
       std::string err;
-      r.ok = RegexSearch(re, actual->is_string() ? actual->get<std::string>() : actual->dump(), &err);
+      r.ok =
+          RegexSearch(re, actual->is_string() ? actual->get<std::string>() : actual->dump(), &err);
       if (!err.empty()) r.actual = err;
       return r;
     }
@@ -120,8 +123,8 @@ MatchResult MatchValue(const Expectation& e, const std::optional<Json>& actual, 
   }
 }
 
-std::vector<std::string> HeaderValues(const std::vector<std::pair<std::string, std::string>>& headers,
-                                      std::string_view name) {
+std::vector<std::string> HeaderValues(
+    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
   std::vector<std::string> out;
   for (const auto& [k, v] : headers) {
     if (IEquals(k, name)) out.push_back(v);
@@ -138,7 +141,8 @@ MatchResult MatchHttp(const Expectation& e, const HttpView& v, const Json& opera
       r.ok = std::find(e.codes.begin(), e.codes.end(), v.status) != e.codes.end();
       return r;
     case Expectation::Subject::kHeader: {
-      std::vector<std::string> values = v.headers ? HeaderValues(*v.headers, e.target) : std::vector<std::string>{};
+      std::vector<std::string> values =
+          v.headers ? HeaderValues(*v.headers, e.target) : std::vector<std::string>{};
       if (values.empty()) {
         r = MatchValue(e, std::nullopt, operand);
       } else {
@@ -178,7 +182,8 @@ MatchResult MatchCall(const Expectation& e, const Json& doc, const Json& operand
   auto describe = [&]() -> std::string {
     if (!err) return "success";
     std::string s = "error " + (err->contains("code") ? (*err)["code"].dump() : std::string("?"));
-    if (err->contains("message") && (*err)["message"].is_string()) s += " (" + Short((*err)["message"].get<std::string>(), 160) + ")";
+    if (err->contains("message") && (*err)["message"].is_string())
+      s += " (" + Short((*err)["message"].get<std::string>(), 160) + ")";
     if (err->contains("data")) s += " data " + Short((*err)["data"].dump(), 160);
     return s;
   };
@@ -219,7 +224,8 @@ MatchResult MatchCount(const Expectation& e, const std::vector<int>& statuses) {
   for (int s : statuses) ++histogram[s];
   std::string hist;
   for (const auto& [s, c] : histogram) {
-    hist += (hist.empty() ? "" : ", ") + std::to_string(c) + "x " + (s == 0 ? std::string("no response") : std::to_string(s));
+    hist += (hist.empty() ? "" : ", ") + std::to_string(c) + "x " +
+            (s == 0 ? std::string("no response") : std::to_string(s));
   }
   r.actual = std::to_string(n) + " (" + hist + ")";
   r.ok = (!e.min || n >= *e.min) && (!e.max || n <= *e.max);

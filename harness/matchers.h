@@ -45,14 +45,15 @@ MatchResult MatchHttp(const Expectation& e, const HttpView& v, const nlohmann::j
 
 // `MatchCall` checks an ok/error/json expectation on an adapter call whose
 // document is {"result": ...} or {"error": {"code", "message", "data"}}.
-MatchResult MatchCall(const Expectation& e, const nlohmann::json& doc, const nlohmann::json& operand);
+MatchResult MatchCall(const Expectation& e, const nlohmann::json& doc,
+                      const nlohmann::json& operand);
 
 // `MatchCount` checks a count expectation on the statuses of a parallel group
 // (0 for a request that got no response).
 MatchResult MatchCount(const Expectation& e, const std::vector<int>& statuses);
 
 // `HeaderValues` returns every value of header `name` (case-insensitive).
-std::vector<std::string> HeaderValues(const std::vector<std::pair<std::string, std::string>>& headers,
-                                      std::string_view name);
+std::vector<std::string> HeaderValues(
+    const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name);
 
 }  // namespace tigress::harness

@@ -1,12 +1,11 @@
 #include "harness/probe_client.h"
 
-#include <curl/curl.h>
-
-#include <strings.h>
-
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <strings.h>
+
+#include <curl/curl.h>
 
 namespace tigress::harness {
 
@@ -60,11 +59,13 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
     // "Name;" is curl's way to send a header with an empty value.
     std::string line = value.empty() ? name + ";" : name + ": " + value;
     raw_headers = curl_slist_append(raw_headers, line.c_str());
-    if (name.size() == 12 && strncasecmp(name.c_str(), "Content-Type", 12) == 0) has_content_type = true;
+    if (name.size() == 12 && strncasecmp(name.c_str(), "Content-Type", 12) == 0)
+      has_content_type = true;
   }
   raw_headers = curl_slist_append(raw_headers, "Expect:");
   if (!has_content_type) raw_headers = curl_slist_append(raw_headers, "Content-Type:");
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(raw_headers, &curl_slist_free_all);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(raw_headers,
+                                                                      &curl_slist_free_all);
 
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
@@ -88,7 +89,8 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(request.timeout.count(), 5000)));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<long long>(request.timeout.count(), 5000)));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -101,8 +103,9 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &total);
   resp.elapsed_ms = total * 1000.0;
   if (rc != CURLE_OK) {
-    return MakeError(Errc::kHttpTransport, request.method + " " + url + ": " + curl_easy_strerror(rc) +
-                                               (errbuf[0] ? std::string(" (") + errbuf + ")" : std::string()));
+    return MakeError(Errc::kHttpTransport,
+                     request.method + " " + url + ": " + curl_easy_strerror(rc) +
+                         (errbuf[0] ? std::string(" (") + errbuf + ")" : std::string()));
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

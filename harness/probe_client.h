@@ -34,7 +34,7 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 0;
-  std::string http_version;  // "HTTP/1.1"
+  std::string http_version;                                  // "HTTP/1.1"
   std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
   std::string body;
   double elapsed_ms = 0;

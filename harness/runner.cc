@@ -44,7 +44,8 @@ std::uint64_t Fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL
 }
 
 bool AnyGlob(const std::vector<std::string>& globs, const std::string& id) {
-  return std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return GlobMatch(g, id); });
+  return std::any_of(globs.begin(), globs.end(),
+                     [&](const std::string& g) { return GlobMatch(g, id); });
 }
 
 }  // namespace
@@ -66,8 +67,9 @@ std::vector<CaseSpec> SelectCases(const ScenarioSet& set, const RunOptions& opt)
       });
       if (!hit) continue;
     }
-    if (opt.shard_count > 1 && static_cast<int>(Fnv1a(s.id) % static_cast<std::uint64_t>(opt.shard_count)) !=
-                                   opt.shard_index) {
+    if (opt.shard_count > 1 &&
+        static_cast<int>(Fnv1a(s.id) % static_cast<std::uint64_t>(opt.shard_count)) !=
+            opt.shard_index) {
       continue;
     }
     for (int r = 0; r < std::max(1, opt.repeat); ++r) {
@@ -83,14 +85,17 @@ std::vector<CaseSpec> SelectCases(const ScenarioSet& set, const RunOptions& opt)
 }
 
 std::string ShellQuote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                            "@%_-+=:,./") == std::string::npos) {
+  if (!arg.empty() &&
+      arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "@%_-+=:,./") == std::string::npos) {
     return arg;
   }
   std::string out = "'";
   for (char c : arg) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -104,7 +109,8 @@ std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {
   if (!opt.relay_impl.empty()) args.insert(args.end(), {"--relay", opt.relay_impl});
   if (!opt.initiator_impl.empty()) args.insert(args.end(), {"--initiator", opt.initiator_impl});
   if (!opt.recipient_impl.empty()) args.insert(args.end(), {"--recipient", opt.recipient_impl});
-  args.insert(args.end(), {"--scenarios", fs::absolute(opt.scenarios_dir).lexically_normal().string()});
+  args.insert(args.end(),
+              {"--scenarios", fs::absolute(opt.scenarios_dir).lexically_normal().string()});
   args.insert(args.end(), {"--filter", c.scenario->id, "--seed", std::to_string(opt.seed)});
   if (c.repetition > 0) args.insert(args.end(), {"--repeat", std::to_string(c.repetition + 1)});
   args.insert(args.end(), {"--profile", std::string(reports::ProfileName(opt.profile))});
@@ -146,7 +152,9 @@ std::string SafeDirName(const std::string& id) {
 }
 
 std::string Truncate(const std::string& s, std::size_t max = 2048) {
-  return s.size() <= max ? s : s.substr(0, max) + "\n...(" + std::to_string(s.size()) + " bytes in all)";
+  return s.size() <= max
+             ? s
+             : s.substr(0, max) + "\n...(" + std::to_string(s.size()) + " bytes in all)";
 }
 
 bool IsSensitiveHeader(const std::string& name) {
@@ -180,6 +188,7 @@ struct StepResult {
   std::vector<Assertion> extra;  // implicit checks and harness errors
   bool stop = false;
   int status = 0;  // http steps: the status (0: no response)
+  bool http = false;
 };
 
 class CaseRun {
@@ -198,12 +207,14 @@ class CaseRun {
 
   Assertion Judge(const std::string& req, bool ok, std::string message, std::string expected,
                   std::string actual, const std::vector<std::string>& extra_refs) const {
-    Assertion a = sh_.catalog.Judge(req, ok, std::move(message), std::move(expected), std::move(actual));
+    Assertion a =
+        sh_.catalog.Judge(req, ok, std::move(message), std::move(expected), std::move(actual));
     std::vector<std::string> refs = extra_refs;
     refs.insert(refs.end(), sc_.interpretation_refs.begin(), sc_.interpretation_refs.end());
     for (const auto& r : refs) {
       a.interpretation = true;
-      if (std::find(a.interpretation_refs.begin(), a.interpretation_refs.end(), r) == a.interpretation_refs.end()) {
+      if (std::find(a.interpretation_refs.begin(), a.interpretation_refs.end(), r) ==
+          a.interpretation_refs.end()) {
         a.interpretation_refs.push_back(r);
       }
     }
@@ -282,12 +293,16 @@ Result<void> CaseRun::StartRelay() {
   TIGRESS_RETURN_IF_ERROR(relay_->WaitReady());
   std::string host = relay_url_.substr(relay_url_.find("://") + 3);
   host = host.substr(0, host.find('/'));
-  ctx_.Set("relay", Json{{"base_url", relay_url_}, {"public_url", public_url_}, {"host", host},
-                         {"port", port}, {"name", m.name}});
+  ctx_.Set("relay", Json{{"base_url", relay_url_},
+                         {"public_url", public_url_},
+                         {"host", host},
+                         {"port", port},
+                         {"name", m.name}});
   return {};
 }
 
-Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m, Verdict* verdict_on_error) {
+Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m,
+                                  Verdict* verdict_on_error) {
   auto a = std::make_unique<Adapter>();
   a->role = role;
   a->manifest = m;
@@ -362,9 +377,10 @@ void CaseRun::Save(const Step& st, const Json& doc, VarContext& ctx, StepResult&
   for (const auto& [var, path] : st.save) {
     auto v = JsonPathGet(doc, path);
     if (!v) {
-      r.extra.push_back(Judge(DefaultReq(st), false,
-                              st.where + ": cannot save '" + var + "': the step's outcome has no '" + path + "'",
-                              path + " present", "absent", {}));
+      r.extra.push_back(
+          Judge(DefaultReq(st), false,
+                st.where + ": cannot save '" + var + "': the step's outcome has no '" + path + "'",
+                path + " present", "absent", {}));
       r.stop = true;
       return;
     }
@@ -374,6 +390,7 @@ void CaseRun::Save(const Step& st, const Json& doc, VarContext& ctx, StepResult&
 
 StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string& where) {
   StepResult r;
+  r.http = true;
   auto fail_resolve = [&](const Error& e) {
     r.extra.push_back(Broke(Verdict::kError, DefaultReq(st), where + ": " + e.Message()));
     r.stop = true;
@@ -394,9 +411,10 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   for (const auto& [k, v] : st.headers) {
     auto val = InterpolateString(v, ctx);
     if (!val) return fail_resolve(val.error());
-    has_ct = has_ct || (k.size() == 12 && std::equal(k.begin(), k.end(), "content-type", [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) == b;
-             }));
+    has_ct = has_ct ||
+             (k.size() == 12 && std::equal(k.begin(), k.end(), "content-type", [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == b;
+              }));
     req.headers.emplace_back(k, *val);
   }
   if (st.body) {
@@ -406,7 +424,8 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
       req.body = b->is_string() ? b->get<std::string>() : b->dump();
     } else {
       req.body = b->dump();
-      if (!has_ct && st.as == "device") req.headers.emplace_back("Content-Type", "application/json");
+      if (!has_ct && st.as == "device")
+        req.headers.emplace_back("Content-Type", "application/json");
     }
   }
   req.timeout = st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.http_timeout;
@@ -416,7 +435,8 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
     path_only = slash == std::string::npos ? "/" : path_only.substr(slash);
   }
   {
-    Json resolved{{"step", where}, {"http", {{"as", st.as}, {"method", req.method}, {"url", req.url}}}};
+    Json resolved{{"step", where},
+                  {"http", {{"as", st.as}, {"method", req.method}, {"url", req.url}}}};
     Json hdrs = Json::object();
     for (const auto& [k, v] : RedactHeaders(req.headers)) hdrs[k] = v;
     resolved["http"]["headers"] = hdrs;
@@ -441,7 +461,8 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
     Log(log.str());
     std::string msg = where + ": " + resp.error().Message();
     if (relay_ && !relay_->Running()) {
-      msg += "; the relay " + relay_->ExitDescription() + "; stderr tail: " + relay_->StderrTail(400);
+      msg +=
+          "; the relay " + relay_->ExitDescription() + "; stderr tail: " + relay_->StderrTail(400);
     }
     Assertion a = Broke(Verdict::kError, DefaultReq(st), msg);
     a.evidence.http.push_back(ex);
@@ -449,7 +470,8 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
     r.stop = true;
     return r;
   }
-  log << "< " << resp->http_version << " " << resp->status << " (" << static_cast<long>(resp->elapsed_ms) << " ms)\n";
+  log << "< " << resp->http_version << " " << resp->status << " ("
+      << static_cast<long>(resp->elapsed_ms) << " ms)\n";
   for (const auto& [k, v] : resp->headers) log << "< " << k << ": " << v << "\n";
   log << "<\n" << Truncate(resp->body, 4096) << "\n\n";
   Log(log.str());
@@ -464,11 +486,13 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   for (const Expectation& e : st.expect) {
     auto operand = Interpolate(e.operand, ctx);
     if (!operand) {
-      r.checks.emplace_back(&e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
+      r.checks.emplace_back(
+          &e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
       continue;
     }
     MatchResult m = MatchHttp(e, view, *operand);
-    std::string msg = ExpectationToString(e) + (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
+    std::string msg =
+        ExpectationToString(e) + (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
     Assertion a = Judge(e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
     a.evidence.http.push_back(ex);
     r.checks.emplace_back(&e, std::move(a));
@@ -479,7 +503,9 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
     for (char c : k) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     headers_obj[lower] = v;
   }
-  Json doc{{"status", resp->status}, {"headers", headers_obj}, {"body", resp->body},
+  Json doc{{"status", resp->status},
+           {"headers", headers_obj},
+           {"body", resp->body},
            {"json", is_json ? body_json : Json(nullptr)}};
   doc["response"] = doc;
   Save(st, doc, ctx, r);
@@ -490,25 +516,30 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
   StepResult r;
   auto it = adapters_.find(st.role);
   if (it == adapters_.end()) {
-    r.extra.push_back(Broke(Verdict::kError, DefaultReq(st), where + ": no " + st.role + " adapter is running"));
+    r.extra.push_back(
+        Broke(Verdict::kError, DefaultReq(st), where + ": no " + st.role + " adapter is running"));
     r.stop = true;
     return r;
   }
   Adapter& ad = *it->second;
   auto params = Interpolate(st.params, ctx);
   if (!params) {
-    r.extra.push_back(Broke(Verdict::kError, DefaultReq(st), where + ": " + params.error().Message()));
+    r.extra.push_back(
+        Broke(Verdict::kError, DefaultReq(st), where + ": " + params.error().Message()));
     r.stop = true;
     return r;
   }
   {
     std::lock_guard<std::mutex> lock(resolved_mu_);
-    resolved_steps_.push_back(Json{{"step", where},
-                                   {"call", {{"role", st.role},
-                                             {"method", st.method},
-                                             {"params", Json::parse(RedactRpcLine(params->dump()), nullptr, false)}}}});
+    resolved_steps_.push_back(
+        Json{{"step", where},
+             {"call",
+              {{"role", st.role},
+               {"method", st.method},
+               {"params", Json::parse(RedactRpcLine(params->dump()), nullptr, false)}}}});
   }
-  const auto timeout = st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.call_timeout;
+  const auto timeout =
+      st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.call_timeout;
   RpcOutcome out;
   {
     std::lock_guard<std::mutex> lock(ad.mu);
@@ -519,34 +550,39 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
   ev.fields.emplace_back("call", st.role + " " + st.method);
   ev.fields.emplace_back("params", Truncate(RedactRpcLine(params->dump()), 1024));
   const Json doc = out.Document();
-  ev.fields.emplace_back("outcome", out.kind == RpcOutcome::Kind::kTimeout  ? out.detail
-                                    : out.kind == RpcOutcome::Kind::kBroken ? out.detail
-                                                                            : Truncate(RedactRpcLine(doc.dump()), 1024));
+  ev.fields.emplace_back("outcome", out.kind == RpcOutcome::Kind::kTimeout ? out.detail
+                                    : out.kind == RpcOutcome::Kind::kBroken
+                                        ? out.detail
+                                        : Truncate(RedactRpcLine(doc.dump()), 1024));
   ev.fields.emplace_back("elapsed_ms", std::to_string(static_cast<long>(out.elapsed_ms)));
 
   if (out.kind == RpcOutcome::Kind::kTimeout || out.kind == RpcOutcome::Kind::kBroken) {
-    Assertion a = Broke(out.kind == RpcOutcome::Kind::kTimeout ? Verdict::kTimeout : Verdict::kError, DefaultReq(st),
-                        where + ": " + st.role + " " + st.method + ": " + out.detail);
+    Assertion a =
+        Broke(out.kind == RpcOutcome::Kind::kTimeout ? Verdict::kTimeout : Verdict::kError,
+              DefaultReq(st), where + ": " + st.role + " " + st.method + ": " + out.detail);
     a.evidence = ev;
     r.extra.push_back(std::move(a));
     r.stop = true;
     return r;
   }
-  const bool error_expected = std::any_of(st.expect.begin(), st.expect.end(), [](const Expectation& e) {
-    return e.subject == Expectation::Subject::kError ||
-           (e.subject == Expectation::Subject::kJson && e.target.rfind("error", 0) == 0);
-  });
+  const bool error_expected =
+      std::any_of(st.expect.begin(), st.expect.end(), [](const Expectation& e) {
+        return e.subject == Expectation::Subject::kError ||
+               (e.subject == Expectation::Subject::kJson && e.target.rfind("error", 0) == 0);
+      });
   if (out.kind == RpcOutcome::Kind::kError && out.code == -32601 && !error_expected) {
     // The implementation says it does not offer this: not a failure.
     for (const Expectation& e : st.expect) {
-      Assertion a = Broke(Verdict::kUnsupported, e.req,
-                          where + ": " + st.role + " does not implement " + st.method + " (-32601)");
+      Assertion a =
+          Broke(Verdict::kUnsupported, e.req,
+                where + ": " + st.role + " does not implement " + st.method + " (-32601)");
       a.evidence = ev;
       r.checks.emplace_back(&e, std::move(a));
     }
     if (st.expect.empty()) {
-      r.extra.push_back(Broke(Verdict::kUnsupported, DefaultReq(st),
-                              where + ": " + st.role + " does not implement " + st.method + " (-32601)"));
+      r.extra.push_back(
+          Broke(Verdict::kUnsupported, DefaultReq(st),
+                where + ": " + st.role + " does not implement " + st.method + " (-32601)"));
     }
     r.stop = true;
     return r;
@@ -563,8 +599,8 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
   if (out.kind == RpcOutcome::Kind::kError && !error_expected) {
     std::string actual = "error " + std::to_string(out.code) + " " + out.message;
     if (!out.data.is_null()) actual += " " + out.data.dump();
-    Assertion a = Judge(DefaultReq(st), false, where + ": " + st.role + " " + st.method + " failed", "success",
-                        actual, {});
+    Assertion a = Judge(DefaultReq(st), false, where + ": " + st.role + " " + st.method + " failed",
+                        "success", actual, {});
     a.evidence = ev;
     r.extra.push_back(std::move(a));
     r.stop = true;
@@ -573,7 +609,8 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
   for (const Expectation& e : st.expect) {
     auto operand = Interpolate(e.operand, ctx);
     if (!operand) {
-      r.checks.emplace_back(&e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
+      r.checks.emplace_back(
+          &e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
       continue;
     }
     MatchResult m = MatchCall(e, doc, *operand);
@@ -655,7 +692,7 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
       for (auto& a : sr.extra) {
         if (r.extra.size() < 3) r.extra.push_back(std::move(a));
       }
-      if (sr.status != 0 || !sr.checks.empty()) statuses.push_back(sr.status);
+      if (sr.http) statuses.push_back(sr.status);
       r.stop = r.stop || sr.stop;
     }
   }
@@ -669,14 +706,15 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
     }
     Assertion merged = *worst;
     merged.message = (bad == 0 ? "all " + std::to_string(list.size()) + " lanes: "
-                               : std::to_string(bad) + " of " + std::to_string(list.size()) + " lanes failed: ") +
-                      worst->message;
+                               : std::to_string(bad) + " of " + std::to_string(list.size()) +
+                                     " lanes failed: ") +
+                     worst->message;
     r.checks.emplace_back(e, std::move(merged));
   }
   for (const Expectation& e : st.expect) {
     MatchResult m = MatchCount(e, statuses);
-    r.checks.emplace_back(&e, Judge(e.req, m.ok, ExpectationToString(e) + " [" + st.where + "]", m.expected,
-                                    m.actual, e.interpretation_refs));
+    r.checks.emplace_back(&e, Judge(e.req, m.ok, ExpectationToString(e) + " [" + st.where + "]",
+                                    m.expected, m.actual, e.interpretation_refs));
   }
   // A parallel group's lanes do not stop the case unless the harness broke.
   r.stop = std::any_of(r.extra.begin(), r.extra.end(), [](const Assertion& a) {
@@ -687,9 +725,12 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
 
 StepResult CaseRun::ExecStep(const Step& st, VarContext& ctx, const std::string& where) {
   switch (st.kind) {
-    case Step::Kind::kHttp: return ExecHttp(st, ctx, where);
-    case Step::Kind::kCall: return ExecCall(st, ctx, where);
-    case Step::Kind::kParallel: return ExecParallel(st, ctx);
+    case Step::Kind::kHttp:
+      return ExecHttp(st, ctx, where);
+    case Step::Kind::kCall:
+      return ExecCall(st, ctx, where);
+    case Step::Kind::kParallel:
+      return ExecParallel(st, ctx);
     case Step::Kind::kWait: {
       std::this_thread::sleep_for(std::chrono::milliseconds(st.wait_ms));
       return {};
@@ -711,14 +752,15 @@ bool CaseRun::RunSteps(const std::vector<Step>& steps) {
 void CaseRun::CheckProcessesAlive() {
   if (relay_ && !relay_->Running()) {
     assertions_.push_back(Broke(Verdict::kError, "",
-                                "the relay " + relay_->ExitDescription() + " during the case; stderr tail: " +
-                                    relay_->StderrTail(600)));
+                                "the relay " + relay_->ExitDescription() +
+                                    " during the case; stderr tail: " + relay_->StderrTail(600)));
   }
   for (auto& [role, ad] : adapters_) {
     if (ad->process && !ad->process->Running()) {
-      assertions_.push_back(Broke(Verdict::kError, "",
-                                  "the " + role + " adapter " + ad->process->ExitDescription() +
-                                      " during the case; stderr tail: " + ad->process->StderrTail(600)));
+      assertions_.push_back(
+          Broke(Verdict::kError, "",
+                "the " + role + " adapter " + ad->process->ExitDescription() +
+                    " during the case; stderr tail: " + ad->process->StderrTail(600)));
     }
   }
 }
@@ -748,20 +790,23 @@ void CaseRun::WriteFiles(reports::CaseResult& /*c*/) {
   write("scenario.yaml", sc_.text, "scenario as written", "application/yaml");
   Json resolved{{"case", spec_.case_id}, {"seed", spec_.seed}, {"scenario", sc_.file.string()}};
   Json vars = Json::object();
-  for (const auto& [k, v] : ctx_.values()) vars[k] = Json::parse(RedactRpcLine(Json{{k, v}}.dump()), nullptr, false)[k];
+  for (const auto& [k, v] : ctx_.values())
+    vars[k] = Json::parse(RedactRpcLine(Json{{k, v}}.dump()), nullptr, false)[k];
   resolved["variables"] = vars;
   resolved["steps"] = resolved_steps_;
   write("resolved.yaml", JsonToYaml(resolved), "resolved scenario", "application/yaml");
   if (!http_log_.empty()) write("http.log", http_log_, "probe HTTP exchanges", "text/plain");
   for (auto& [role, ad] : adapters_) {
     std::string t;
-    for (const auto& line : ad->client ? ad->client->Transcript() : std::vector<std::string>{}) t += line + "\n";
+    for (const auto& line : ad->client ? ad->client->Transcript() : std::vector<std::string>{})
+      t += line + "\n";
     write(role + ".jsonrpc.log", t, role + " JSON-RPC transcript", "text/plain");
   }
   std::string repro = "#!/bin/sh\n# Reruns case " + spec_.case_id + " with the same seed.\nexec " +
                       RerunCommand(sh_.opt, spec_) + " \"$@\"\n";
   write("repro.sh", repro, "rerun command", "text/x-shellscript");
-  fs::permissions(case_dir_ / "repro.sh", fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+  fs::permissions(case_dir_ / "repro.sh",
+                  fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                   fs::perm_options::add);
   for (const auto& entry : fs::directory_iterator(case_dir_)) {
     const std::string name = entry.path().filename().string();
@@ -810,7 +855,8 @@ reports::CaseResult CaseRun::Execute() {
       }
     }
     for (const auto& a : c.assertions) {
-      if ((a.verdict == Verdict::kError || a.verdict == Verdict::kTimeout) && c.error_detail.empty()) {
+      if ((a.verdict == Verdict::kError || a.verdict == Verdict::kTimeout) &&
+          c.error_detail.empty()) {
         c.error_detail = a.message;
       }
     }
@@ -823,9 +869,12 @@ reports::CaseResult CaseRun::Execute() {
   };
 
   // Roles the scenario needs must be provided by the selected implementations.
-  if (sc_.HasRole("relay") && !sh_.relay) return setup_failed(Verdict::kError, "no implementation provides a relay");
-  if (sc_.HasRole("initiator") && !init) return setup_failed(Verdict::kError, "no implementation provides an initiator");
-  if (sc_.HasRole("recipient") && !recip) return setup_failed(Verdict::kError, "no implementation provides a recipient");
+  if (sc_.HasRole("relay") && !sh_.relay)
+    return setup_failed(Verdict::kError, "no implementation provides a relay");
+  if (sc_.HasRole("initiator") && !init)
+    return setup_failed(Verdict::kError, "no implementation provides an initiator");
+  if (sc_.HasRole("recipient") && !recip)
+    return setup_failed(Verdict::kError, "no implementation provides a recipient");
   for (const auto& f : sc_.features) {
     std::vector<const Manifest*> parties;
     if (sc_.HasRole("relay")) parties.push_back(sh_.relay);
@@ -834,8 +883,9 @@ reports::CaseResult CaseRun::Execute() {
     for (const Manifest* m : parties) {
       if (!m->HasFeature(f)) {
         for (const auto& req : sc_.requirements) {
-          assertions_.push_back(Broke(Verdict::kUnsupported, req,
-                                      m->name + " does not declare the optional feature '" + f + "'"));
+          assertions_.push_back(
+              Broke(Verdict::kUnsupported, req,
+                    m->name + " does not declare the optional feature '" + f + "'"));
         }
         return finish();
       }
@@ -844,11 +894,13 @@ reports::CaseResult CaseRun::Execute() {
   if (sc_.HasRole("relay")) {
     auto r = StartRelay();
     if (!r) {
-      return setup_failed(r.error().Is(Errc::kProcessNotReady) ? Verdict::kTimeout : Verdict::kError,
-                          "relay did not start: " + r.error().Message());
+      return setup_failed(
+          r.error().Is(Errc::kProcessNotReady) ? Verdict::kTimeout : Verdict::kError,
+          "relay did not start: " + r.error().Message());
     }
   }
-  for (auto [role, m] : {std::pair<std::string, const Manifest*>("initiator", init), {"recipient", recip}}) {
+  for (auto [role, m] :
+       {std::pair<std::string, const Manifest*>("initiator", init), {"recipient", recip}}) {
     if (!m) continue;
     Verdict v = Verdict::kError;
     auto r = StartDevice(role, m, &v);
@@ -906,8 +958,9 @@ int Runner::Run(std::ostream& out) {
     out << "tigress-harness: " << error << "\n";
     return 2;
   }
-  sh.recipient = PickManifest(opt_.manifests, opt_.recipient_impl.empty() ? opt_.initiator_impl : opt_.recipient_impl,
-                              false, &error);
+  sh.recipient = PickManifest(
+      opt_.manifests, opt_.recipient_impl.empty() ? opt_.initiator_impl : opt_.recipient_impl,
+      false, &error);
   if (!error.empty()) {
     out << "tigress-harness: " << error << "\n";
     return 2;
@@ -918,8 +971,10 @@ int Runner::Run(std::ostream& out) {
   if (opt_.expectations) {
     std::vector<CaseSpec> kept;
     for (auto& c : cases) {
-      if (auto why = opt_.expectations->Disabled(c.case_id)) disabled.emplace_back(c.case_id, *why);
-      else kept.push_back(std::move(c));
+      if (auto why = opt_.expectations->Disabled(c.case_id))
+        disabled.emplace_back(c.case_id, *why);
+      else
+        kept.push_back(std::move(c));
     }
     cases = std::move(kept);
   }
@@ -936,8 +991,9 @@ int Runner::Run(std::ostream& out) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
     char suffix[16];
-    std::snprintf(suffix, sizeof suffix, "-%04x", static_cast<unsigned>(Fnv1a(std::to_string(opt_.seed) +
-                                                                              std::to_string(::getpid())) & 0xFFFF));
+    std::snprintf(suffix, sizeof suffix, "-%04x",
+                  static_cast<unsigned>(
+                      Fnv1a(std::to_string(opt_.seed) + std::to_string(::getpid())) & 0xFFFF));
     run_.run_id = std::string(buf) + suffix;
   }
   auto dir = reports::RunDirectory(opt_.report_dir, run_.run_id);
@@ -969,7 +1025,8 @@ int Runner::Run(std::ostream& out) {
       return 2;
     }
   }
-  fs::permissions(sh.key_file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+  fs::permissions(sh.key_file, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace, ec);
 
   run_.started = NowUtc();
   run_.harness_version = "0.1.0";
@@ -988,9 +1045,9 @@ int Runner::Run(std::ostream& out) {
     run_.implementations.push_back(std::move(info));
   }
 
-  out << "tigress-harness: " << cases.size() << " case(s), " << std::max(1, opt_.jobs) << " job(s), seed "
-      << opt_.seed << ", profile " << reports::ProfileName(opt_.profile) << "; run directory " << run_dir_.string()
-      << "\n";
+  out << "tigress-harness: " << cases.size() << " case(s), " << std::max(1, opt_.jobs)
+      << " job(s), seed " << opt_.seed << ", profile " << reports::ProfileName(opt_.profile)
+      << "; run directory " << run_dir_.string() << "\n";
   for (const auto& [id, why] : disabled) out << "  disabled " << id << ": " << why << "\n";
 
   reports::ProgressPrinter progress(out, cases.size(), opt_.live_progress, &sh.guard);
@@ -1041,7 +1098,8 @@ int Runner::Run(std::ostream& out) {
     out << "  " << c.rerun_command << "\n";
   }
   out << "\nReports: " << (run_dir_ / "report.html").string() << "\n         "
-      << (run_dir_ / "report.json").string() << "\n         " << (run_dir_ / "junit.xml").string() << "\n";
+      << (run_dir_ / "report.json").string() << "\n         " << (run_dir_ / "junit.xml").string()
+      << "\n";
   return run_.ExitCode();
 }
 

@@ -33,10 +33,10 @@
 namespace tigress::harness {
 
 struct RunOptions {
-  std::vector<Manifest> manifests;  // --impl, in order
-  std::string relay_impl;           // --relay NAME (default: first manifest with a relay)
-  std::string initiator_impl;       // --initiator NAME (default: first with a device)
-  std::string recipient_impl;       // --recipient NAME (default: the initiator's)
+  std::vector<Manifest> manifests;    // --impl, in order
+  std::string relay_impl;             // --relay NAME (default: first manifest with a relay)
+  std::string initiator_impl;         // --initiator NAME (default: first with a device)
+  std::string recipient_impl;         // --recipient NAME (default: the initiator's)
   std::vector<std::string> filters;   // case-id globs; empty = all
   std::vector<std::string> skips;     // case-id globs
   std::vector<std::string> keywords;  // a case needs at least one of them; empty = all

@@ -38,10 +38,11 @@ class Loader {
 
   Result<Scenario> Load() {
     const YAML::Node& root = doc_.root;
-    TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(root,
-                                           {"id", "title", "description", "requirements", "keywords",
-                                            "roles", "features", "interpretation", "steps"},
-                                           "scenario"));
+    TIGRESS_RETURN_IF_ERROR(
+        doc_.CheckKeys(root,
+                       {"id", "title", "description", "requirements", "keywords", "roles",
+                        "features", "interpretation", "steps"},
+                       "scenario"));
     Scenario s;
     s.file = doc_.path;
     s.text = doc_.text;
@@ -49,7 +50,8 @@ class Loader {
     TIGRESS_ASSIGN_OR_RETURN(s.id, doc_.String(root["id"], "id"));
     static const std::regex kId("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)+");
     if (!std::regex_match(s.id, kId)) {
-      return doc_.Fail(root["id"], "id '" + s.id + "' must look like area/name ([a-z0-9._-], '/'-separated)");
+      return doc_.Fail(root["id"],
+                       "id '" + s.id + "' must look like area/name ([a-z0-9._-], '/'-separated)");
     }
     if (!root["title"]) return doc_.Fail(root, "missing key 'title'");
     TIGRESS_ASSIGN_OR_RETURN(s.title, doc_.String(root["title"], "title"));
@@ -59,9 +61,9 @@ class Loader {
     if (!root["requirements"]) return doc_.Fail(root, "missing key 'requirements'");
     TIGRESS_ASSIGN_OR_RETURN(s.requirements, doc_.StringList(root["requirements"], "requirements"));
     for (std::size_t i = 0; i < s.requirements.size(); ++i) {
-      TIGRESS_RETURN_IF_ERROR(CheckReq(root["requirements"].IsSequence() ? root["requirements"][i]
-                                                                          : root["requirements"],
-                                       s.requirements[i]));
+      TIGRESS_RETURN_IF_ERROR(CheckReq(
+          root["requirements"].IsSequence() ? root["requirements"][i] : root["requirements"],
+          s.requirements[i]));
     }
     if (root["keywords"]) {
       TIGRESS_ASSIGN_OR_RETURN(s.keywords, doc_.StringList(root["keywords"], "keywords"));
@@ -77,8 +79,10 @@ class Loader {
       TIGRESS_ASSIGN_OR_RETURN(s.features, doc_.StringList(root["features"], "features"));
     }
     if (root["interpretation"]) {
-      TIGRESS_ASSIGN_OR_RETURN(s.interpretation_refs, doc_.StringList(root["interpretation"], "interpretation"));
-      TIGRESS_RETURN_IF_ERROR(CheckInterpretationRefs(root["interpretation"], s.interpretation_refs));
+      TIGRESS_ASSIGN_OR_RETURN(s.interpretation_refs,
+                               doc_.StringList(root["interpretation"], "interpretation"));
+      TIGRESS_RETURN_IF_ERROR(
+          CheckInterpretationRefs(root["interpretation"], s.interpretation_refs));
     }
     scenario_ = &s;
     if (!root["steps"] || !root["steps"].IsSequence() || root["steps"].size() == 0) {
@@ -94,14 +98,17 @@ class Loader {
 
  private:
   Result<void> CheckReq(const YAML::Node& node, const std::string& id) {
-    if (!known_(id)) return doc_.Fail(node, "unknown requirement ID '" + id + "' (not in the catalogue)");
+    if (!known_(id))
+      return doc_.Fail(node, "unknown requirement ID '" + id + "' (not in the catalogue)");
     return {};
   }
 
-  Result<void> CheckInterpretationRefs(const YAML::Node& node, const std::vector<std::string>& refs) {
+  Result<void> CheckInterpretationRefs(const YAML::Node& node,
+                                       const std::vector<std::string>& refs) {
     static const std::regex kRef("C-[0-9]{2}");
     for (const auto& r : refs) {
-      if (!std::regex_match(r, kRef)) return doc_.Fail(node, "interpretation '" + r + "' must look like C-11");
+      if (!std::regex_match(r, kRef))
+        return doc_.Fail(node, "interpretation '" + r + "' must look like C-11");
     }
     return {};
   }
@@ -117,7 +124,8 @@ class Loader {
   }
 
   // Every `${...}` in `value` must be a generator or a defined variable.
-  Result<void> CheckVars(const YAML::Node& node, const Json& value, const std::set<std::string>& defined) {
+  Result<void> CheckVars(const YAML::Node& node, const Json& value,
+                         const std::set<std::string>& defined) {
     if (value.is_string()) {
       for (const auto& expr : FindVarRefs(value.get_ref<const std::string&>())) {
         if (IsGenerator(expr)) continue;
@@ -134,7 +142,8 @@ class Loader {
     return {};
   }
 
-  Result<std::vector<Step>> LoadSteps(const YAML::Node& list, std::set<std::string>& defined, bool in_parallel) {
+  Result<std::vector<Step>> LoadSteps(const YAML::Node& list, std::set<std::string>& defined,
+                                      bool in_parallel) {
     std::vector<Step> steps;
     for (const auto& node : list) {
       TIGRESS_ASSIGN_OR_RETURN(Step st, LoadStep(node, defined, in_parallel));
@@ -146,22 +155,25 @@ class Loader {
   Result<long long> Duration(const YAML::Node& node, std::string_view what) {
     TIGRESS_ASSIGN_OR_RETURN(std::string t, doc_.String(node, what));
     // A bare number in a scenario is milliseconds (waits are short).
-    if (!t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!t.empty() &&
+        std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return std::stoll(t);
     }
     auto ms = ParseDurationMs(t);
-    if (!ms) return doc_.Fail(node, std::string(what) + " '" + t + "' is not a duration (250, 250ms, 2s)");
+    if (!ms)
+      return doc_.Fail(node, std::string(what) + " '" + t + "' is not a duration (250, 250ms, 2s)");
     return *ms;
   }
 
   Result<Step> LoadStep(const YAML::Node& node, std::set<std::string>& defined, bool in_parallel) {
-    TIGRESS_RETURN_IF_ERROR(
-        doc_.CheckKeys(node, {"call", "http", "wait", "parallel", "name", "req", "save", "expect"}, "step"));
+    TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(
+        node, {"call", "http", "wait", "parallel", "name", "req", "save", "expect"}, "step"));
     Step st;
     st.where = doc_.Where(node);
     int actions = 0;
     for (const char* k : {"call", "http", "wait", "parallel"}) actions += node[k] ? 1 : 0;
-    if (actions != 1) return doc_.Fail(node, "a step needs exactly one of call, http, wait, parallel");
+    if (actions != 1)
+      return doc_.Fail(node, "a step needs exactly one of call, http, wait, parallel");
     if (node["name"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.name, doc_.String(node["name"], "name"));
     }
@@ -190,16 +202,19 @@ class Loader {
       }
     }
     if (node["save"]) {
-      if (in_parallel) return doc_.Fail(node["save"], "save is not allowed inside a parallel group");
+      if (in_parallel)
+        return doc_.Fail(node["save"], "save is not allowed inside a parallel group");
       if (st.kind == Step::Kind::kWait || st.kind == Step::Kind::kParallel) {
         return doc_.Fail(node["save"], "only call and http steps can save values");
       }
       const YAML::Node& sv = node["save"];
-      if (!sv.IsMap()) return doc_.Fail(sv, "save must be a mapping of variable: path (e.g. share: result)");
+      if (!sv.IsMap())
+        return doc_.Fail(sv, "save must be a mapping of variable: path (e.g. share: result)");
       static const std::regex kVar("[A-Za-z_][A-Za-z0-9_]*");
       for (const auto& kv : sv) {
         std::string var = kv.first.as<std::string>();
-        if (!std::regex_match(var, kVar)) return doc_.Fail(kv.first, "bad variable name '" + var + "'");
+        if (!std::regex_match(var, kVar))
+          return doc_.Fail(kv.first, "bad variable name '" + var + "'");
         if (kBuiltinRoots.count(var) || var == "i" || var == "uuid") {
           return doc_.Fail(kv.first, "'" + var + "' is a builtin variable and cannot be saved");
         }
@@ -210,9 +225,10 @@ class Loader {
                             : (head == "response" || head == "status" || head == "headers" ||
                                head == "body" || head == "json");
         if (!ok) {
-          return doc_.Fail(kv.second, st.kind == Step::Kind::kCall
-                                          ? "a call step saves result[.path] or error[.path]"
-                                          : "an http step saves response, status, headers, body or json[.path]");
+          return doc_.Fail(
+              kv.second, st.kind == Step::Kind::kCall
+                             ? "a call step saves result[.path] or error[.path]"
+                             : "an http step saves response, status, headers, body or json[.path]");
         }
         st.save.emplace_back(var, path);
         defined.insert(var);
@@ -251,7 +267,8 @@ class Loader {
     if (!scenario_->HasRole("relay")) return doc_.Fail(n, "an http step needs the relay role");
     if (n["as"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.as, doc_.String(n["as"], "http.as"));
-      if (st.as != "device" && st.as != "attacker") return doc_.Fail(n["as"], "http.as must be device or attacker");
+      if (st.as != "device" && st.as != "attacker")
+        return doc_.Fail(n["as"], "http.as must be device or attacker");
     }
     if (!n["method"]) return doc_.Fail(n, "http needs a method");
     TIGRESS_ASSIGN_OR_RETURN(st.http_method, doc_.String(n["method"], "http.method"));
@@ -259,7 +276,8 @@ class Loader {
       return doc_.Fail(n["method"], "http.method must be a single token");
     }
     if (n["path"] && n["url"]) return doc_.Fail(n, "give either http.path or http.url");
-    if (!n["path"] && !n["url"]) return doc_.Fail(n, "http needs a path (relative to the relay) or a url");
+    if (!n["path"] && !n["url"])
+      return doc_.Fail(n, "http needs a path (relative to the relay) or a url");
     if (n["path"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.path, doc_.String(n["path"], "http.path"));
       TIGRESS_RETURN_IF_ERROR(CheckVars(n["path"], st.path, defined));
@@ -273,7 +291,8 @@ class Loader {
       for (const auto& kv : h) {
         std::string name = kv.first.as<std::string>();
         std::string value = kv.second.IsNull() ? "" : kv.second.Scalar();
-        if (!kv.second.IsScalar() && !kv.second.IsNull()) return doc_.Fail(kv.second, "header values must be strings");
+        if (!kv.second.IsScalar() && !kv.second.IsNull())
+          return doc_.Fail(kv.second, "header values must be strings");
         TIGRESS_RETURN_IF_ERROR(CheckVars(kv.second, value, defined));
         st.headers.emplace_back(std::move(name), std::move(value));
       }
@@ -305,7 +324,8 @@ class Loader {
       if (!n["steps"]) return doc_.Fail(n, "parallel needs steps");
       list = n["steps"];
     }
-    if (!list.IsSequence() || list.size() == 0) return doc_.Fail(n, "parallel steps must be a non-empty list");
+    if (!list.IsSequence() || list.size() == 0)
+      return doc_.Fail(n, "parallel steps must be a non-empty list");
     TIGRESS_ASSIGN_OR_RETURN(st.steps, LoadSteps(list, inner, /*in_parallel=*/true));
     return {};
   }
@@ -326,38 +346,45 @@ class Loader {
     return codes;
   }
 
-  Result<Expectation> LoadExpectation(const YAML::Node& n, Step::Kind kind, const std::set<std::string>& defined) {
-    TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(
-        n,
-        {"req", "interpretation", "note", "status", "header", "json", "body", "error", "ok", "count", "equals",
-         "matches", "present", "absent", "one_of", "contains", "not_contains", "type", "min", "max"},
-        "expectation"));
+  Result<Expectation> LoadExpectation(const YAML::Node& n, Step::Kind kind,
+                                      const std::set<std::string>& defined) {
+    TIGRESS_RETURN_IF_ERROR(
+        doc_.CheckKeys(n, {"req",      "interpretation", "note",    "status", "header",
+                           "json",     "body",           "error",   "ok",     "count",
+                           "equals",   "matches",        "present", "absent", "one_of",
+                           "contains", "not_contains",   "type",    "min",    "max"},
+                       "expectation"));
     Expectation e;
     e.where = doc_.Where(n);
     if (!n["req"]) return doc_.Fail(n, "every expectation must cite a requirement: add req: <ID>");
     TIGRESS_ASSIGN_OR_RETURN(e.req, doc_.String(n["req"], "req"));
     TIGRESS_RETURN_IF_ERROR(CheckReq(n["req"], e.req));
     if (n["interpretation"]) {
-      TIGRESS_ASSIGN_OR_RETURN(e.interpretation_refs, doc_.StringList(n["interpretation"], "interpretation"));
+      TIGRESS_ASSIGN_OR_RETURN(e.interpretation_refs,
+                               doc_.StringList(n["interpretation"], "interpretation"));
       TIGRESS_RETURN_IF_ERROR(CheckInterpretationRefs(n["interpretation"], e.interpretation_refs));
     }
     if (n["note"]) {
       TIGRESS_ASSIGN_OR_RETURN(e.note, doc_.String(n["note"], "note"));
     }
     int subjects = 0;
-    for (const char* k : {"status", "header", "json", "body", "error", "ok", "count"}) subjects += n[k] ? 1 : 0;
+    for (const char* k : {"status", "header", "json", "body", "error", "ok", "count"})
+      subjects += n[k] ? 1 : 0;
     if (subjects != 1) {
-      return doc_.Fail(n, "an expectation needs exactly one of status, header, json, body, error, ok, count");
+      return doc_.Fail(
+          n, "an expectation needs exactly one of status, header, json, body, error, ok, count");
     }
     int ops = 0;
     const char* op_key = nullptr;
-    for (const char* k : {"equals", "matches", "present", "absent", "one_of", "contains", "not_contains", "type"}) {
+    for (const char* k :
+         {"equals", "matches", "present", "absent", "one_of", "contains", "not_contains", "type"}) {
       if (n[k]) {
         ++ops;
         op_key = k;
       }
     }
-    auto need_op = [&](std::initializer_list<std::string_view> allowed, std::string_view subject) -> Result<void> {
+    auto need_op = [&](std::initializer_list<std::string_view> allowed,
+                       std::string_view subject) -> Result<void> {
       if (ops != 1) return doc_.Fail(n, std::string(subject) + " needs exactly one operator");
       if (std::find(allowed.begin(), allowed.end(), std::string_view(op_key)) == allowed.end()) {
         return doc_.Fail(n, std::string(subject) + " does not support '" + op_key + "'");
@@ -365,7 +392,8 @@ class Loader {
       return {};
     };
     auto no_op = [&](std::string_view subject) -> Result<void> {
-      if (ops != 0 || n["min"] || n["max"]) return doc_.Fail(n, std::string(subject) + " takes no operator");
+      if (ops != 0 || n["min"] || n["max"])
+        return doc_.Fail(n, std::string(subject) + " takes no operator");
       return {};
     };
     const bool http = kind == Step::Kind::kHttp;
@@ -390,18 +418,21 @@ class Loader {
       if (!http) return doc_.Fail(n, "header applies to http steps");
       e.subject = Expectation::Subject::kHeader;
       TIGRESS_ASSIGN_OR_RETURN(e.target, doc_.String(n["header"], "header"));
-      TIGRESS_RETURN_IF_ERROR(need_op({"equals", "matches", "present", "absent", "contains", "not_contains"}, "header"));
+      TIGRESS_RETURN_IF_ERROR(need_op(
+          {"equals", "matches", "present", "absent", "contains", "not_contains"}, "header"));
     } else if (n["json"]) {
       if (!http && !call) return doc_.Fail(n, "json applies to http and call steps");
       e.subject = Expectation::Subject::kJson;
       TIGRESS_ASSIGN_OR_RETURN(e.target, doc_.String(n["json"], "json"));
-      TIGRESS_RETURN_IF_ERROR(
-          need_op({"equals", "matches", "present", "absent", "one_of", "contains", "not_contains", "type"}, "json"));
+      TIGRESS_RETURN_IF_ERROR(need_op(
+          {"equals", "matches", "present", "absent", "one_of", "contains", "not_contains", "type"},
+          "json"));
     } else if (n["body"]) {
       if (!http) return doc_.Fail(n, "body applies to http steps");
       e.subject = Expectation::Subject::kBody;
       TIGRESS_ASSIGN_OR_RETURN(std::string b, doc_.String(n["body"], "body"));
-      if (b != "text") return doc_.Fail(n["body"], "write `body: text` and an operator (contains, matches...)");
+      if (b != "text")
+        return doc_.Fail(n["body"], "write `body: text` and an operator (contains, matches...)");
       TIGRESS_RETURN_IF_ERROR(need_op({"equals", "matches", "contains", "not_contains"}, "body"));
     } else {
       if (kind != Step::Kind::kParallel) return doc_.Fail(n, "count applies to parallel steps");
@@ -450,7 +481,8 @@ class Loader {
         TIGRESS_ASSIGN_OR_RETURN(bool b, doc_.Bool(v, k));
         e.op = (b == (k == "present")) ? Expectation::Op::kPresent : Expectation::Op::kAbsent;
       } else if (k == "one_of") {
-        if (!v.IsSequence() || v.size() == 0) return doc_.Fail(v, "one_of must be a non-empty list");
+        if (!v.IsSequence() || v.size() == 0)
+          return doc_.Fail(v, "one_of must be a non-empty list");
         e.op = Expectation::Op::kOneOf;
         e.operand = YamlToJson(v);
       } else if (k == "contains" || k == "not_contains") {
@@ -459,8 +491,11 @@ class Loader {
         e.operand = text;
       } else if (k == "type") {
         TIGRESS_ASSIGN_OR_RETURN(std::string t, doc_.String(v, "type"));
-        static const std::set<std::string> kTypes = {"string", "number", "integer", "boolean", "object", "array", "null"};
-        if (!kTypes.count(t)) return doc_.Fail(v, "type must be string, number, integer, boolean, object, array or null");
+        static const std::set<std::string> kTypes = {"string", "number", "integer", "boolean",
+                                                     "object", "array",  "null"};
+        if (!kTypes.count(t))
+          return doc_.Fail(v,
+                           "type must be string, number, integer, boolean, object, array or null");
         e.op = Expectation::Op::kType;
         e.operand = t;
       }
@@ -478,17 +513,20 @@ class Loader {
 
 Result<Scenario> LoadScenarioString(std::string text, const std::filesystem::path& file,
                                     const KnownRequirement& known) {
-  TIGRESS_ASSIGN_OR_RETURN(YamlDoc doc, LoadYamlString(std::move(text), file.string(), Errc::kScenarioInvalid));
+  TIGRESS_ASSIGN_OR_RETURN(YamlDoc doc,
+                           LoadYamlString(std::move(text), file.string(), Errc::kScenarioInvalid));
   Loader loader(doc, known);
   return loader.Load();
 }
 
-Result<Scenario> LoadScenarioFile(const std::filesystem::path& file, const KnownRequirement& known) {
+Result<Scenario> LoadScenarioFile(const std::filesystem::path& file,
+                                  const KnownRequirement& known) {
   TIGRESS_ASSIGN_OR_RETURN(YamlDoc doc, LoadYamlFile(file, Errc::kScenarioInvalid));
   return LoadScenarioString(std::move(doc.text), file, known);
 }
 
-Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir, const KnownRequirement& known) {
+Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir,
+                                    const KnownRequirement& known) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     return MakeError(Errc::kScenarioInvalid, dir.string() + ": not a directory of scenarios");
@@ -496,7 +534,8 @@ Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir, const Know
   std::vector<std::filesystem::path> files;
   for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file() && (it->path().extension() == ".yaml" || it->path().extension() == ".yml")) {
+    if (it->is_regular_file() &&
+        (it->path().extension() == ".yaml" || it->path().extension() == ".yml")) {
       files.push_back(it->path());
     }
   }
@@ -516,8 +555,9 @@ Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir, const Know
       std::size_t line = 1;
       auto pos = s.text.find("id:");
       for (std::size_t i = 0; i < pos && i < s.text.size(); ++i) line += s.text[i] == '\n' ? 1 : 0;
-      return MakeError(Errc::kScenarioInvalid, shown.string() + ":" + std::to_string(line) + ": duplicate scenario id '" +
-                                                   s.id + "' (also in " + it->second + ")");
+      return MakeError(Errc::kScenarioInvalid, shown.string() + ":" + std::to_string(line) +
+                                                   ": duplicate scenario id '" + s.id +
+                                                   "' (also in " + it->second + ")");
     }
     set.scenarios.push_back(std::move(s));
   }
@@ -534,30 +574,47 @@ std::string ExpectationToString(const Expectation& e) {
   };
   auto op = [&]() -> std::string {
     switch (e.op) {
-      case Expectation::Op::kEquals: return "equals " + e.operand.dump();
-      case Expectation::Op::kMatches: return "matches /" + e.operand.get<std::string>() + "/";
-      case Expectation::Op::kPresent: return "is present";
-      case Expectation::Op::kAbsent: return "is absent";
-      case Expectation::Op::kOneOf: return "is one of " + e.operand.dump();
-      case Expectation::Op::kContains: return "contains " + e.operand.dump();
-      case Expectation::Op::kNotContains: return "does not contain " + e.operand.dump();
-      case Expectation::Op::kType: return "is a " + e.operand.get<std::string>();
-      default: return "";
+      case Expectation::Op::kEquals:
+        return "equals " + e.operand.dump();
+      case Expectation::Op::kMatches:
+        return "matches /" + e.operand.get<std::string>() + "/";
+      case Expectation::Op::kPresent:
+        return "is present";
+      case Expectation::Op::kAbsent:
+        return "is absent";
+      case Expectation::Op::kOneOf:
+        return "is one of " + e.operand.dump();
+      case Expectation::Op::kContains:
+        return "contains " + e.operand.dump();
+      case Expectation::Op::kNotContains:
+        return "does not contain " + e.operand.dump();
+      case Expectation::Op::kType:
+        return "is a " + e.operand.get<std::string>();
+      default:
+        return "";
     }
   };
   switch (e.subject) {
-    case Expectation::Subject::kStatus: return "status " + codes();
-    case Expectation::Subject::kError: return "adapter error " + codes();
-    case Expectation::Subject::kOk: return "adapter call succeeds";
-    case Expectation::Subject::kHeader: return "header " + e.target + " " + op();
-    case Expectation::Subject::kJson: return "json " + (e.target.empty() ? std::string("$") : e.target) + " " + op();
-    case Expectation::Subject::kBody: return "body " + op();
+    case Expectation::Subject::kStatus:
+      return "status " + codes();
+    case Expectation::Subject::kError:
+      return "adapter error " + codes();
+    case Expectation::Subject::kOk:
+      return "adapter call succeeds";
+    case Expectation::Subject::kHeader:
+      return "header " + e.target + " " + op();
+    case Expectation::Subject::kJson:
+      return "json " + (e.target.empty() ? std::string("$") : e.target) + " " + op();
+    case Expectation::Subject::kBody:
+      return "body " + op();
     case Expectation::Subject::kCount: {
       std::string range;
-      if (e.min && e.max && *e.min == *e.max) range = "exactly " + std::to_string(*e.min);
+      if (e.min && e.max && *e.min == *e.max)
+        range = "exactly " + std::to_string(*e.min);
       else {
         if (e.min) range += "at least " + std::to_string(*e.min);
-        if (e.max) range += std::string(range.empty() ? "" : " and ") + "at most " + std::to_string(*e.max);
+        if (e.max)
+          range += std::string(range.empty() ? "" : " and ") + "at most " + std::to_string(*e.max);
       }
       return range + " responses with status " + codes();
     }

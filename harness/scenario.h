@@ -38,18 +38,29 @@ struct Expectation {
     kOk,      // the adapter call succeeded
     kCount,   // parallel group: number of responses whose status is in `codes`
   };
-  enum class Op { kNone, kEquals, kMatches, kPresent, kAbsent, kOneOf, kContains, kNotContains, kType, kRange };
+  enum class Op {
+    kNone,
+    kEquals,
+    kMatches,
+    kPresent,
+    kAbsent,
+    kOneOf,
+    kContains,
+    kNotContains,
+    kType,
+    kRange
+  };
 
-  std::string req;                             // requirement ID (checked against the catalogue)
+  std::string req;                               // requirement ID (checked against the catalogue)
   std::vector<std::string> interpretation_refs;  // `interpretation: C-11` on the expectation
-  std::string note;                            // optional human text
+  std::string note;                              // optional human text
   Subject subject = Subject::kStatus;
-  std::vector<int> codes;   // kStatus / kError / kCount
-  std::string target;       // header name or JSON path
+  std::vector<int> codes;  // kStatus / kError / kCount
+  std::string target;      // header name or JSON path
   Op op = Op::kNone;
-  nlohmann::json operand;   // template (may contain ${...}); for kType the type name
+  nlohmann::json operand;             // template (may contain ${...}); for kType the type name
   std::optional<long long> min, max;  // kCount (equals sets both)
-  std::string where;        // file:line
+  std::string where;                  // file:line
 };
 
 // `Step` is one action of a scenario.
@@ -71,8 +82,8 @@ struct Step {
   std::string path;  // relative to ${relay.base_url}
   std::string url;   // or a full URL (its fragment is never sent)
   std::vector<std::pair<std::string, std::string>> headers;  // templates
-  std::optional<nlohmann::json> body;  // string: raw; object/array: JSON
-  long long timeout_ms = 0;            // 0: the runner's default
+  std::optional<nlohmann::json> body;                        // string: raw; object/array: JSON
+  long long timeout_ms = 0;                                  // 0: the runner's default
 
   // kWait
   long long wait_ms = 0;
@@ -90,10 +101,10 @@ struct Scenario {
   std::string id;
   std::string title;
   std::string description;
-  std::vector<std::string> requirements;   // declared plus every expectation's req
+  std::vector<std::string> requirements;  // declared plus every expectation's req
   std::vector<std::string> keywords;
-  std::vector<std::string> roles;          // subset of relay, initiator, recipient
-  std::vector<std::string> features;       // optional features every implementation must declare
+  std::vector<std::string> roles;     // subset of relay, initiator, recipient
+  std::vector<std::string> features;  // optional features every implementation must declare
   std::vector<std::string> interpretation_refs;  // part C items the scenario rests on
   std::vector<Step> steps;
   std::filesystem::path file;
@@ -122,7 +133,8 @@ Result<Scenario> LoadScenarioFile(const std::filesystem::path& file, const Known
 
 // `LoadScenarioDir` loads every *.yaml under `dir` (recursively), refusing
 // duplicate ids (the error names both files and lines).
-Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir, const KnownRequirement& known);
+Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir,
+                                    const KnownRequirement& known);
 
 // `ExpectationToString` describes an expectation for reports ("status in [200]").
 std::string ExpectationToString(const Expectation& e);

@@ -3,32 +3,33 @@
 
 #include "harness/supervisor.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
 #include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <mutex>
+#include <poll.h>
+#include <set>
+#include <signal.h>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/optional.hpp>  // Process v2 in 1.81 needs it even with std::filesystem
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
-#include <cerrno>
-#include <condition_variable>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <mutex>
-#include <set>
-#include <sstream>
-#include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 extern char** environ;
 
@@ -243,7 +244,8 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
   }
   std::error_code fs_ec;
   std::filesystem::create_directories(spec.workdir, fs_ec);
-  if (fs_ec) return MakeError(Errc::kProcessStartFailed, what + ": cannot create " + spec.workdir.string());
+  if (fs_ec)
+    return MakeError(Errc::kProcessStartFailed, what + ": cannot create " + spec.workdir.string());
 
   // Environment: the harness's own, overridden by the spec's entries.
   std::vector<std::string> env_strings;
@@ -261,8 +263,9 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
 
   Fd err_fd(::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (err_fd.fd < 0) {
-    return MakeError(Errc::kProcessStartFailed,
-                     what + ": cannot open " + spec.stderr_path.string() + ": " + std::strerror(errno));
+    return MakeError(
+        Errc::kProcessStartFailed,
+        what + ": cannot open " + spec.stderr_path.string() + ": " + std::strerror(errno));
   }
   Fd in_r, in_w, out_r, out_w;
   if (spec.pipe_stdio) {
@@ -276,10 +279,9 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
   boost::asio::io_context ctx;
   bp::error_code ec;
   bp::posix::default_launcher launcher;
-  bp::process proc = launcher(ctx, ec, *exe, args,
-                              bp::process_stdio{in_r.fd, out_w.fd, err_fd.fd},
-                              bp::process_start_dir{spec.workdir},
-                              ChildEnvironment{envp.data()}, NewProcessGroup{});
+  bp::process proc = launcher(ctx, ec, *exe, args, bp::process_stdio{in_r.fd, out_w.fd, err_fd.fd},
+                              bp::process_start_dir{spec.workdir}, ChildEnvironment{envp.data()},
+                              NewProcessGroup{});
   if (ec) {
     return MakeError(Errc::kProcessStartFailed, what + ": cannot start: " + ec.message());
   }
@@ -359,7 +361,8 @@ std::string Process::ExitDescription() {
   int st = impl_->wait_status;
   if (WIFEXITED(st)) return "exited with status " + std::to_string(WEXITSTATUS(st));
   if (WIFSIGNALED(st)) {
-    return "was killed by signal " + std::to_string(WTERMSIG(st)) + " (" + strsignal(WTERMSIG(st)) + ")";
+    return "was killed by signal " + std::to_string(WTERMSIG(st)) + " (" + strsignal(WTERMSIG(st)) +
+           ")";
   }
   return "exited";
 }
@@ -422,7 +425,7 @@ Result<int> FreeLoopbackPort() {
 }
 
 void InstallInterruptHandler() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = KillAllAndExit;
   sigemptyset(&sa.sa_mask);
   ::sigaction(SIGINT, &sa, nullptr);

@@ -32,18 +32,18 @@ namespace tigress::harness {
 
 // `ProcessSpec` describes one process to start.
 struct ProcessSpec {
-  std::string name;                // "relay", "initiator", ... (used in messages)
-  std::vector<std::string> argv;   // argv[0] is a path or a name looked up in PATH
+  std::string name;               // "relay", "initiator", ... (used in messages)
+  std::vector<std::string> argv;  // argv[0] is a path or a name looked up in PATH
   std::vector<std::pair<std::string, std::string>> env;  // added to / overriding the harness's
-  std::filesystem::path workdir;   // the process's cwd (created if missing)
-  std::filesystem::path stderr_path;  // everything it writes to stderr goes here
+  std::filesystem::path workdir;                         // the process's cwd (created if missing)
+  std::filesystem::path stderr_path;                     // everything it writes to stderr goes here
   // With `pipe_stdio` the harness keeps the child's stdin and stdout (an
   // adapter); otherwise stdin is /dev/null and stdout lines are copied to
   // `stdout_path` (and watched for a ready token).
   bool pipe_stdio = false;
   std::filesystem::path stdout_path;
   ReadySpec ready;
-  int port = 0;  // for ReadySpec::kTcp
+  int port = 0;                           // for ReadySpec::kTcp
   std::chrono::milliseconds grace{2000};  // between SIGTERM and SIGKILL
 };
 

@@ -67,7 +67,9 @@ std::vector<std::string> FindVarRefs(std::string_view text) {
 
 VarContext::VarContext(std::uint64_t seed) : rng_(seed) {}
 
-void VarContext::Set(const std::string& name, nlohmann::json value) { values_[name] = std::move(value); }
+void VarContext::Set(const std::string& name, nlohmann::json value) {
+  values_[name] = std::move(value);
+}
 
 bool VarContext::Has(const std::string& name) const { return values_.count(name) != 0; }
 
@@ -77,9 +79,9 @@ std::string VarContext::NewUuid() {
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
-                static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48),
                 static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return buf;
 }
@@ -124,7 +126,8 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
     }
     auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
     if (ec != std::errc() || p != digits.data() + digits.size() || n > (1u << 24)) {
-      return MakeError(Errc::kVariableUndefined, "${" + std::string(expr) + "}: b64:N needs a byte count");
+      return MakeError(Errc::kVariableUndefined,
+                       "${" + std::string(expr) + "}: b64:N needs a byte count");
     }
     Bytes b(n);
     for (auto& octet : b) octet = static_cast<std::uint8_t>(rng_() & 0xFF);
@@ -139,7 +142,8 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
     if (!off.empty() && (off.front() == '+' || off.front() == '-')) off.remove_prefix(1);
     auto [p, ec] = std::from_chars(off.data(), off.data() + off.size(), secs);
     if (ec != std::errc() || p != off.data() + off.size()) {
-      return MakeError(Errc::kVariableUndefined, "${" + std::string(expr) + "}: time:+S needs seconds");
+      return MakeError(Errc::kVariableUndefined,
+                       "${" + std::string(expr) + "}: time:+S needs seconds");
     }
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
@@ -149,13 +153,14 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
   std::string root = VarRoot(expr);
   auto it = values_.find(root);
   if (it == values_.end()) {
-    return MakeError(Errc::kVariableUndefined, "${" + std::string(expr) + "}: no variable '" + root + "'");
+    return MakeError(Errc::kVariableUndefined,
+                     "${" + std::string(expr) + "}: no variable '" + root + "'");
   }
   auto v = JsonPathGet(it->second, expr.substr(root.size()));
   if (!v) {
     return MakeError(Errc::kVariableUndefined,
-                     "${" + std::string(expr) + "}: '" + root + "' has no such field (value: " +
-                         it->second.dump().substr(0, 200) + ")");
+                     "${" + std::string(expr) + "}: '" + root +
+                         "' has no such field (value: " + it->second.dump().substr(0, 200) + ")");
   }
   return *v;
 }
@@ -174,7 +179,8 @@ Result<std::string> InterpolateString(std::string_view templ, VarContext& ctx) {
     if (close == std::string_view::npos) {
       return MakeError(Errc::kVariableUndefined, "unterminated ${ in '" + std::string(templ) + "'");
     }
-    TIGRESS_ASSIGN_OR_RETURN(nlohmann::json v, ctx.Eval(templ.substr(start + 2, close - start - 2)));
+    TIGRESS_ASSIGN_OR_RETURN(nlohmann::json v,
+                             ctx.Eval(templ.substr(start + 2, close - start - 2)));
     out += v.is_string() ? v.get<std::string>() : v.dump();
     pos = close + 1;
   }
@@ -184,8 +190,8 @@ Result<std::string> InterpolateString(std::string_view templ, VarContext& ctx) {
 Result<nlohmann::json> Interpolate(const nlohmann::json& templ, VarContext& ctx) {
   if (templ.is_string()) {
     const std::string& s = templ.get_ref<const std::string&>();
-    if (s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' && s.find("${", 2) == std::string::npos &&
-        s.find('}') == s.size() - 1) {
+    if (s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' &&
+        s.find("${", 2) == std::string::npos && s.find('}') == s.size() - 1) {
       return ctx.Eval(std::string_view(s).substr(2, s.size() - 3));
     }
     TIGRESS_ASSIGN_OR_RETURN(std::string r, InterpolateString(s, ctx));

@@ -29,8 +29,8 @@ Result<void> YamlDoc::CheckKeys(const YAML::Node& node,
         if (!list.empty()) list += ", ";
         list += a;
       }
-      return Fail(kv.first, "unknown key '" + key + "' in " + std::string(what) +
-                                " (allowed: " + list + ")");
+      return Fail(kv.first,
+                  "unknown key '" + key + "' in " + std::string(what) + " (allowed: " + list + ")");
     }
   }
   return {};

@@ -9,8 +9,6 @@
 //   std::string where = doc.Where(doc.root["relay"]);   // "implementations/reference.yaml:3"
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "protocol/result.h"
 

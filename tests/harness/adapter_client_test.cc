@@ -1,9 +1,9 @@
 #include "harness/adapter_client.h"
 
+#include <filesystem>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <filesystem>
 
 #include "harness/supervisor.h"
 
@@ -30,7 +30,8 @@ class AdapterClientTest : public ::testing::Test {
   AdapterClient Start(const std::string& mode) {
     ProcessSpec s;
     s.name = "fake-" + mode;
-    s.argv = {"/usr/bin/python3", std::string(TIGRESS_SOURCE_DIR) + "/tests/harness/fake_adapter.py", mode};
+    s.argv = {"/usr/bin/python3",
+              std::string(TIGRESS_SOURCE_DIR) + "/tests/harness/fake_adapter.py", mode};
     s.workdir = dir_ / "work";
     s.stderr_path = dir_ / "stderr.log";
     s.pipe_stdio = true;
@@ -102,10 +103,12 @@ TEST_F(AdapterClientTest, ReportsACrashWithTheExitStatus) {
 }
 
 TEST(RedactRpcLine, HidesSecretsPlaintextAndFragments) {
-  std::string line = Json{{"params", {{"secret", "hXlr6aRC7KgJpOLTNZaLsw=="},
-                                      {"shareUrl", "https://r/v1/m/x#hXlr6aRC7KgJpOLTNZaLsw=="},
-                                      {"provisioningInfo", {{"format", "f"}, {"content", "PLAINTEXT-CANARY"}}}}}}
-                         .dump();
+  std::string line =
+      Json{{"params",
+            {{"secret", "hXlr6aRC7KgJpOLTNZaLsw=="},
+             {"shareUrl", "https://r/v1/m/x#hXlr6aRC7KgJpOLTNZaLsw=="},
+             {"provisioningInfo", {{"format", "f"}, {"content", "PLAINTEXT-CANARY"}}}}}}
+          .dump();
   std::string red = RedactRpcLine(line);
   EXPECT_THAT(red, ::testing::Not(HasSubstr("hXlr6aRC7KgJpOLTNZaLsw==")));
   EXPECT_THAT(red, ::testing::Not(HasSubstr("PLAINTEXT-CANARY")));

@@ -10,7 +10,8 @@ namespace {
 
 TEST(Expectations, MatchesCaseIdGlobsInOrder) {
   auto e = LoadExpectationsString(
-      "known_failures:\n  \"relay/replay-*\": \"ACME-1: dup answered 200\"\n  \"relay/*\": \"other\"\n"
+      "known_failures:\n  \"relay/replay-*\": \"ACME-1: dup answered 200\"\n  \"relay/*\": "
+      "\"other\"\n"
       "disabled:\n  \"relay/race-*\": \"one core\"\n",
       "acme.yaml");
   ASSERT_TRUE(e) << e.error().Message();
@@ -21,9 +22,11 @@ TEST(Expectations, MatchesCaseIdGlobsInOrder) {
 }
 
 TEST(Expectations, RejectsUnknownKeysAndMissingReasonsWithTheLine) {
-  auto bad = LoadExpectationsString("known_failures:\n  \"a/*\": \"r\"\nknown_flaky: {}\n", "acme.yaml");
+  auto bad =
+      LoadExpectationsString("known_failures:\n  \"a/*\": \"r\"\nknown_flaky: {}\n", "acme.yaml");
   ASSERT_FALSE(bad);
-  EXPECT_THAT(bad.error().Message(), ::testing::HasSubstr("acme.yaml:3: unknown key 'known_flaky'"));
+  EXPECT_THAT(bad.error().Message(),
+              ::testing::HasSubstr("acme.yaml:3: unknown key 'known_flaky'"));
   auto empty = LoadExpectationsString("disabled:\n  \"a/*\": \"\"\n", "acme.yaml");
   ASSERT_FALSE(empty);
   EXPECT_THAT(empty.error().Message(), ::testing::HasSubstr("acme.yaml:2: give a reason"));

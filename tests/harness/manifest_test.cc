@@ -32,21 +32,29 @@ TEST(Manifest, LoadsEveryFieldAndSubstitutesEveryPlaceholder) {
   EXPECT_EQ(m->relay->ready.token, "READY");
   EXPECT_EQ(m->relay->ready.timeout.count(), 3000);
   EXPECT_TRUE(m->HasFeature("relinquish"));
-  Placeholders ph{.root = m->root.string(), .port = "4433", .cert = "/c.pem", .key = "/k.pem",
-                  .ca = "/ca.pem", .workdir = "/w", .public_url = "https://localhost:9999", .bindir = "/bin"};
+  Placeholders ph{.root = m->root.string(),
+                  .port = "4433",
+                  .cert = "/c.pem",
+                  .key = "/k.pem",
+                  .ca = "/ca.pem",
+                  .workdir = "/w",
+                  .public_url = "https://localhost:9999",
+                  .bindir = "/bin"};
   EXPECT_THAT(ExpandCommand(m->relay->command, ph),
-              ::testing::ElementsAre("/bin/relay", "--listen", "127.0.0.1:4433", "--cert", "/c.pem", "--key",
-                                     "/k.pem", "--data", "/w", "--url", "https://localhost:9999",
-                                     "--ca=/ca.pem", "/impls/x"));
+              ::testing::ElementsAre("/bin/relay", "--listen", "127.0.0.1:4433", "--cert", "/c.pem",
+                                     "--key", "/k.pem", "--data", "/w", "--url",
+                                     "https://localhost:9999", "--ca=/ca.pem", "/impls/x"));
   EXPECT_EQ(Expand(m->relay->base_url, ph), "https://localhost:4433");
   EXPECT_EQ(Expand(m->env[0].second, ph), "/w/home");
 }
 
 TEST(Manifest, ExportsPlaceholdersAsTigressEnvironment) {
-  Placeholders ph{.port = "1", .cert = "c", .key = "k", .ca = "a", .workdir = "w", .public_url = "u"};
+  Placeholders ph{
+      .port = "1", .cert = "c", .key = "k", .ca = "a", .workdir = "w", .public_url = "u"};
   auto env = PlaceholderEnv(ph);
   EXPECT_THAT(env, ::testing::Contains(std::pair<std::string, std::string>("TIGRESS_PORT", "1")));
-  EXPECT_THAT(env, ::testing::Contains(std::pair<std::string, std::string>("TIGRESS_PUBLIC_URL", "u")));
+  EXPECT_THAT(env,
+              ::testing::Contains(std::pair<std::string, std::string>("TIGRESS_PUBLIC_URL", "u")));
   EXPECT_THAT(env, ::testing::Contains(std::pair<std::string, std::string>("TIGRESS_CA", "a")));
 }
 
@@ -78,13 +86,18 @@ TEST_P(ManifestErrors, NameFileAndLine) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ManifestErrors,
     ::testing::Values(
-        BadCase{"name: x\nrelay:\n  command: [a]\n  comand: [b]\n", "impl.yaml:4: unknown key 'comand'"},
-        BadCase{"name: x\nrelay:\n  command: [\"{prot}\"]\n", "impl.yaml:3: unknown placeholder {prot}"},
+        BadCase{"name: x\nrelay:\n  command: [a]\n  comand: [b]\n",
+                "impl.yaml:4: unknown key 'comand'"},
+        BadCase{"name: x\nrelay:\n  command: [\"{prot}\"]\n",
+                "impl.yaml:3: unknown placeholder {prot}"},
         BadCase{"name: Bad_Name\ndevice:\n  command: [a]\n", "impl.yaml:1: name 'Bad_Name'"},
-        BadCase{"name: x\ndevice:\n  command: []\n", "impl.yaml:3: device.command must not be empty"},
-        BadCase{"name: x\nrelay:\n  command: [a]\n  ready: {tcp: true, timeout: soon}\n", "impl.yaml:4:"},
+        BadCase{"name: x\ndevice:\n  command: []\n",
+                "impl.yaml:3: device.command must not be empty"},
+        BadCase{"name: x\nrelay:\n  command: [a]\n  ready: {tcp: true, timeout: soon}\n",
+                "impl.yaml:4:"},
         BadCase{"name: x\n", "a manifest must provide relay, device or both"},
-        BadCase{"name: x\nrelay: {command: [a], base_url: \"http://x\"}\n", "must start with https://"},
+        BadCase{"name: x\nrelay: {command: [a], base_url: \"http://x\"}\n",
+                "must start with https://"},
         BadCase{"name: [x\n", "impl.yaml:2:1: YAML syntax error"},
         BadCase{"version: 1\ndevice: {command: [a]}\n", "missing key 'name'"}));
 

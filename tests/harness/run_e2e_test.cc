@@ -1,17 +1,16 @@
 // End-to-end: the real tigress-harness binary against the reference relay and
 // device (TIGRESS_BIN_DIR), against deliberately faulty variants, and against
 // fake adapters that hang, babble or never become ready.
+#include <filesystem>
+#include <fstream>
 #include <signal.h>
+#include <sstream>
+#include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
 
 #include "harness/supervisor.h"
 
@@ -29,16 +28,18 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-const std::string kRelayCommand = std::string("[\"") + TIGRESS_BIN_DIR +
-                                  "/tigress-relay\", \"--listen\", \"127.0.0.1:{port}\", \"--tls-cert\", \"{cert}\", "
-                                  "\"--tls-key\", \"{key}\", \"--data-dir\", \"{workdir}\", \"--public-url\", "
-                                  "\"{public_url}\", \"--store\", \"memory\"";
+const std::string kRelayCommand =
+    std::string("[\"") + TIGRESS_BIN_DIR +
+    "/tigress-relay\", \"--listen\", \"127.0.0.1:{port}\", \"--tls-cert\", \"{cert}\", "
+    "\"--tls-key\", \"{key}\", \"--data-dir\", \"{workdir}\", \"--public-url\", "
+    "\"{public_url}\", \"--store\", \"memory\"";
 
 class HarnessRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tigress-e2e-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("tigress-e2e-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -53,16 +54,20 @@ class HarnessRun : public ::testing::Test {
 
   // A manifest with the reference relay (plus `relay_extra` arguments) and
   // `device` as the device command.
-  fs::path Manifest(const std::string& name, const std::string& relay_extra, const std::string& device) {
-    return WriteFile(name + ".yaml", "name: " + name + "\nrelay:\n  command: " + kRelayCommand + relay_extra +
-                                         "]\n  ready: {stdout: READY, timeout: 10s}\ndevice:\n  command: " + device +
-                                         "\nfeatures: [relinquish]\n");
+  fs::path Manifest(const std::string& name, const std::string& relay_extra,
+                    const std::string& device) {
+    return WriteFile(name + ".yaml",
+                     "name: " + name + "\nrelay:\n  command: " + kRelayCommand + relay_extra +
+                         "]\n  ready: {stdout: READY, timeout: 10s}\ndevice:\n  command: " +
+                         device + "\nfeatures: [relinquish]\n");
   }
 
-  std::string ReferenceDevice() { return std::string("[\"") + TIGRESS_BIN_DIR + "/tigress-device\", \"adapter\"]"; }
+  std::string ReferenceDevice() {
+    return std::string("[\"") + TIGRESS_BIN_DIR + "/tigress-device\", \"adapter\"]";
+  }
   std::string FakeDevice(const std::string& mode) {
-    return std::string("[\"/usr/bin/python3\", \"") + TIGRESS_SOURCE_DIR + "/tests/harness/fake_adapter.py\", \"" +
-           mode + "\"]";
+    return std::string("[\"/usr/bin/python3\", \"") + TIGRESS_SOURCE_DIR +
+           "/tests/harness/fake_adapter.py\", \"" + mode + "\"]";
   }
 
   // Starts tigress-harness with `args` (plus scenario/catalogue/report dirs).
@@ -72,10 +77,11 @@ class HarnessRun : public ::testing::Test {
     spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness"};
     spec.argv.insert(spec.argv.end(), args.begin(), args.end());
     if (args.front() == "run") {
-      spec.argv.insert(spec.argv.end(), {"--scenarios", std::string(TIGRESS_SOURCE_DIR) + "/scenarios", "--catalog",
-                                         std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json",
-                                         "--report-dir", (dir_ / "reports").string(), "--run-id", "run", "--seed",
-                                         "7"});
+      spec.argv.insert(
+          spec.argv.end(),
+          {"--scenarios", std::string(TIGRESS_SOURCE_DIR) + "/scenarios", "--catalog",
+           std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json", "--report-dir",
+           (dir_ / "reports").string(), "--run-id", "run", "--seed", "7"});
     }
     spec.workdir = dir_;
     spec.stderr_path = dir_ / "harness.stderr";
@@ -94,7 +100,9 @@ class HarnessRun : public ::testing::Test {
     return p->ExitStatus().value_or(-1);
   }
 
-  nlohmann::json Report() { return nlohmann::json::parse(ReadFile(dir_ / "reports" / "run" / "report.json")); }
+  nlohmann::json Report() {
+    return nlohmann::json::parse(ReadFile(dir_ / "reports" / "run" / "report.json"));
+  }
   std::string Stdout() { return ReadFile(dir_ / "harness.stdout"); }
 
   // Every adapter.pid / relay.pid a fake process wrote must name a dead process.
@@ -107,7 +115,8 @@ class HarnessRun : public ::testing::Test {
       ++checked;
       bool gone = false;
       for (int i = 0; i < 100 && !gone; ++i) {
-        gone = ::kill(pid, 0) != 0 || ReadFile("/proc/" + std::to_string(pid) + "/stat").find(" Z ") != std::string::npos;
+        gone = ::kill(pid, 0) != 0 ||
+               ReadFile("/proc/" + std::to_string(pid) + "/stat").find(" Z ") != std::string::npos;
         if (!gone) std::this_thread::sleep_for(20ms);
       }
       EXPECT_TRUE(gone) << "process " << pid << " from " << e.path() << " outlived the run";
@@ -119,8 +128,10 @@ class HarnessRun : public ::testing::Test {
 };
 
 TEST_F(HarnessRun, RunsAReferenceSubsetAndWritesEveryReport) {
-  int rc = Run({"run", "--impl", std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml", "-j", "2",
-                "--filter", "relay/create-basic,relay/race-single-binding,interop/share-fragment-aes128"});
+  int rc =
+      Run({"run", "--impl", std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml",
+           "-j", "2", "--filter",
+           "relay/create-basic,relay/race-single-binding,interop/share-fragment-aes128"});
   EXPECT_EQ(rc, 0) << Stdout();
   for (const char* f : {"report.json", "junit.xml", "report.html", "summary.md"}) {
     EXPECT_TRUE(fs::exists(dir_ / "reports" / "run" / f)) << f;
@@ -129,9 +140,11 @@ TEST_F(HarnessRun, RunsAReferenceSubsetAndWritesEveryReport) {
   ASSERT_EQ(report["cases"].size(), 3u);
   for (const auto& c : report["cases"]) {
     EXPECT_EQ(c["verdict"], "PASS") << c["id"];
-    EXPECT_TRUE(fs::exists(dir_ / "reports" / "run" / c["case_dir"].get<std::string>() / "repro.sh"));
+    EXPECT_TRUE(
+        fs::exists(dir_ / "reports" / "run" / c["case_dir"].get<std::string>() / "repro.sh"));
   }
-  EXPECT_TRUE(fs::exists(dir_ / "reports" / "run" / "cases" / "interop_share-fragment-aes128" / "initiator.stderr.log"));
+  EXPECT_TRUE(fs::exists(dir_ / "reports" / "run" / "cases" / "interop_share-fragment-aes128" /
+                         "initiator.stderr.log"));
 }
 
 TEST_F(HarnessRun, CatchesAFaultyRelayAndPrintsTheRerunCommand) {
@@ -145,16 +158,17 @@ TEST_F(HarnessRun, CatchesAFaultyRelayAndPrintsTheRerunCommand) {
 }
 
 TEST_F(HarnessRun, KnownFailuresKeepTheRunGreenAndTurnStaleWhenFixed) {
-  auto exp = WriteFile("exp.yaml", "known_failures:\n  \"relay/second-*\": \"BUG-1: binds any claim\"\n");
+  auto exp =
+      WriteFile("exp.yaml", "known_failures:\n  \"relay/second-*\": \"BUG-1: binds any claim\"\n");
   auto faulty = Manifest("faulty", ", \"--fault\", \"bind-any-claim\"", ReferenceDevice());
-  EXPECT_EQ(Run({"run", "--impl", faulty.string(), "--filter", "relay/second-recipient-refused", "--expectations",
-                 exp.string()}),
+  EXPECT_EQ(Run({"run", "--impl", faulty.string(), "--filter", "relay/second-recipient-refused",
+                 "--expectations", exp.string()}),
             0)
       << Stdout();
   fs::remove_all(dir_ / "reports");
   auto clean = Manifest("clean", "", ReferenceDevice());
-  EXPECT_EQ(Run({"run", "--impl", clean.string(), "--filter", "relay/second-recipient-refused", "--expectations",
-                 exp.string()}),
+  EXPECT_EQ(Run({"run", "--impl", clean.string(), "--filter", "relay/second-recipient-refused",
+                 "--expectations", exp.string()}),
             1)
       << "a known failure that passes is stale";
   EXPECT_TRUE(Report()["cases"][0]["stale_expectation"].get<bool>());
@@ -162,7 +176,8 @@ TEST_F(HarnessRun, KnownFailuresKeepTheRunGreenAndTurnStaleWhenFixed) {
 
 TEST_F(HarnessRun, AMuteAdapterTimesOutAndIsKilled) {
   auto m = Manifest("mute", "", FakeDevice("mute"));
-  int rc = Run({"run", "--impl", m.string(), "--filter", "device/nothing-new", "--start-timeout-ms", "500"});
+  int rc = Run(
+      {"run", "--impl", m.string(), "--filter", "device/nothing-new", "--start-timeout-ms", "500"});
   EXPECT_EQ(rc, 1);
   auto c = Report()["cases"][0];
   EXPECT_EQ(c["verdict"], "TIMEOUT");
@@ -189,7 +204,8 @@ TEST_F(HarnessRun, AnAdapterFailingTheContractProbeIsAnError) {
 
 TEST_F(HarnessRun, ARelayThatNeverBecomesReadyTimesOutAndIsKilled) {
   auto m = WriteFile("sleepy.yaml",
-                     "name: sleepy\nrelay:\n  command: [\"/bin/sh\", \"-c\", \"echo $$ > relay.pid; exec sleep 60\"]\n"
+                     "name: sleepy\nrelay:\n  command: [\"/bin/sh\", \"-c\", \"echo $$ > "
+                     "relay.pid; exec sleep 60\"]\n"
                      "  ready: {stdout: READY, timeout: 500ms}\n");
   EXPECT_EQ(Run({"run", "--impl", m.string(), "--filter", "relay/create-basic"}), 1);
   auto c = Report()["cases"][0];
@@ -206,10 +222,12 @@ TEST_F(HarnessRun, ABadManifestIsAConfigurationErrorNamingTheLine) {
 
 TEST_F(HarnessRun, InterruptKillsEveryChildAndExits130) {
   auto m = Manifest("mute", "", FakeDevice("mute"));
-  auto p = Start({"run", "--impl", m.string(), "--filter", "device/nothing-new", "--start-timeout-ms", "60000"});
+  auto p = Start({"run", "--impl", m.string(), "--filter", "device/nothing-new",
+                  "--start-timeout-ms", "60000"});
   ASSERT_TRUE(p);
   // Wait (bounded) until the adapter is up, then press Ctrl-C.
-  fs::path pid_file = dir_ / "reports" / "run" / "cases" / "device_nothing-new" / "initiator.work" / "adapter.pid";
+  fs::path pid_file =
+      dir_ / "reports" / "run" / "cases" / "device_nothing-new" / "initiator.work" / "adapter.pid";
   for (int i = 0; i < 500 && !fs::exists(pid_file); ++i) std::this_thread::sleep_for(20ms);
   ASSERT_TRUE(fs::exists(pid_file)) << "the adapter never started";
   std::this_thread::sleep_for(100ms);  // let it finish writing the pid
@@ -217,6 +235,17 @@ TEST_F(HarnessRun, InterruptKillsEveryChildAndExits130) {
   ASSERT_TRUE(p->WaitExit(10s));
   EXPECT_EQ(p->ExitStatus(), 130);
   ExpectNoProcessLeft();
+}
+
+TEST_F(HarnessRun, VectorsRunThroughTheReferenceAdapter) {
+  EXPECT_EQ(Run({"vectors", "--impl",
+                 std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml"}),
+            0)
+      << Stdout();
+  EXPECT_THAT(Stdout(), HasSubstr("0 failed"));
+  auto babble = Manifest("babble", "", FakeDevice("babble"));
+  EXPECT_EQ(Run({"vectors", "--impl", babble.string()}), 2)
+      << "an adapter failing the probe is a setup error";
 }
 
 TEST_F(HarnessRun, ListAndExplainNameRequirementsAndCases) {

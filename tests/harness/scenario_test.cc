@@ -1,17 +1,19 @@
 #include "harness/scenario.h"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 namespace tigress::harness {
 namespace {
 
 using ::testing::HasSubstr;
 
-bool Known(const std::string& id) { return id == "RELAY-01" || id == "RELAY-31" || id == "REPLAY-01"; }
+bool Known(const std::string& id) {
+  return id == "RELAY-01" || id == "RELAY-31" || id == "REPLAY-01";
+}
 
 constexpr char kGood[] = R"(id: relay/create-basic
 title: Create returns a urlLink
@@ -50,7 +52,8 @@ TEST(ScenarioLoader, LoadsStepsExpectationsAndRequirements) {
   EXPECT_EQ(s->steps[1].repeat, 4);
   EXPECT_EQ(s->steps[1].expect[0].subject, Expectation::Subject::kCount);
   // Requirements cited by expectations join the declared ones.
-  EXPECT_THAT(s->requirements, ::testing::UnorderedElementsAre("RELAY-01", "REPLAY-01", "RELAY-31"));
+  EXPECT_THAT(s->requirements,
+              ::testing::UnorderedElementsAre("RELAY-01", "REPLAY-01", "RELAY-31"));
   EXPECT_EQ(s->steps[0].expect[0].where, "relay/create.yaml:14");
 }
 
@@ -76,7 +79,8 @@ TEST_P(ScenarioErrors, NameFileAndLine) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ScenarioErrors,
     ::testing::Values(
-        BadCase{Replace(kGood, "keywords:", "keywrods:"), "s.yaml:4: unknown key 'keywrods' in scenario"},
+        BadCase{Replace(kGood, "keywords:", "keywrods:"),
+                "s.yaml:4: unknown key 'keywrods' in scenario"},
         BadCase{Replace(kGood, "      method: POST\n      path", "      methd: POST\n      path"),
                 "s.yaml:8: unknown key 'methd' in http"},
         BadCase{Replace(kGood, "{req: RELAY-01, status: 200}", "{req: RELAY-99, status: 200}"),
@@ -87,9 +91,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "s.yaml:20: undefined variable ${creat.urlLink}"},
         BadCase{Replace(kGood, "{req: RELAY-01, status: 200}", "{status: 200}"),
                 "s.yaml:14: every expectation must cite a requirement"},
-        BadCase{Replace(kGood, "matches: \"^https://\"", "matches: \"([\""), "invalid regular expression"},
-        BadCase{Replace(kGood, "roles: [relay]", "roles: [initiator]"), "an http step needs the relay role"},
-        BadCase{Replace(kGood, "{req: RELAY-31, count: {status: 200}, equals: 1}", "{req: RELAY-31, status: 200}"),
+        BadCase{Replace(kGood, "matches: \"^https://\"", "matches: \"([\""),
+                "invalid regular expression"},
+        BadCase{Replace(kGood, "roles: [relay]", "roles: [initiator]"),
+                "an http step needs the relay role"},
+        BadCase{Replace(kGood, "{req: RELAY-31, count: {status: 200}, equals: 1}",
+                        "{req: RELAY-31, status: 200}"),
                 "s.yaml:23: status applies to http steps"},
         BadCase{Replace(kGood, "id: relay/create-basic", "id: Bad Id"), "s.yaml:1: id 'Bad Id'"}));
 
@@ -101,12 +108,14 @@ TEST(ScenarioLoader, RefusesDuplicateIdsAcrossFiles) {
   auto set = LoadScenarioDir(dir, Known);
   std::filesystem::remove_all(dir);
   ASSERT_FALSE(set);
-  EXPECT_THAT(set.error().Message(), HasSubstr("two.yaml:1: duplicate scenario id 'relay/create-basic'"));
+  EXPECT_THAT(set.error().Message(),
+              HasSubstr("two.yaml:1: duplicate scenario id 'relay/create-basic'"));
   EXPECT_THAT(set.error().Message(), HasSubstr("one.yaml"));
 }
 
 TEST(ScenarioLoader, VariablesSavedLaterAreNotVisibleEarlier) {
-  std::string text = Replace(kGood, "Mailbox-Request-ID: \"${fresh_uuid}\"", "Mailbox-Request-ID: \"${create.x}\"");
+  std::string text = Replace(kGood, "Mailbox-Request-ID: \"${fresh_uuid}\"",
+                             "Mailbox-Request-ID: \"${create.x}\"");
   auto s = LoadScenarioString(text, "s.yaml", Known);
   ASSERT_FALSE(s);
   EXPECT_TRUE(s.error().Is(Errc::kVariableUndefined));

@@ -1,15 +1,14 @@
 #include "harness/supervisor.h"
 
+#include <filesystem>
+#include <fstream>
 #include <signal.h>
+#include <sstream>
+#include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <thread>
 
 namespace tigress::harness {
 namespace {
@@ -45,7 +44,8 @@ bool Alive(pid_t pid) { return ::kill(pid, 0) == 0; }
 TEST_F(SupervisorTest, StopKillsTheWholeProcessGroup) {
   // The shell leaves a background grandchild behind; both must go.
   auto spec = Spec({"/bin/sh", "-c", "sleep 30 & echo $! > grandchild.pid; echo READY; wait"});
-  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
+  spec.ready = ReadySpec{
+      .kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
   auto p = Process::Start(spec);
   ASSERT_TRUE(p) << p.error().Message();
   ASSERT_TRUE((*p)->WaitReady()) << "never printed READY";
@@ -66,14 +66,16 @@ TEST_F(SupervisorTest, StopKillsTheWholeProcessGroup) {
     stat >> pid_s >> comm >> state;
     return state == "Z" || state.empty();
   };
-  for (int i = 0; i < 200 && !gone(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && !gone(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_TRUE(gone()) << "grandchild " << grandchild << " survived Stop()";
   EXPECT_EQ(LiveProcessGroups(), live_before - 1);
 }
 
 TEST_F(SupervisorTest, DetectsAChildThatDiesBeforeItIsReady) {
   auto spec = Spec({"/bin/sh", "-c", "echo boom >&2; exit 7"});
-  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
+  spec.ready = ReadySpec{
+      .kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
   auto p = Process::Start(spec);
   ASSERT_TRUE(p) << p.error().Message();
   auto r = (*p)->WaitReady();
@@ -99,7 +101,9 @@ TEST_F(SupervisorTest, DetectsAChildThatDiesMidCase) {
 
 TEST_F(SupervisorTest, ReportsNotReadyWhenTheReadyLineNeverComes) {
   auto spec = Spec({"/bin/sh", "-c", "sleep 30"});
-  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::milliseconds(300)};
+  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kStdout,
+                         .token = "READY",
+                         .timeout = std::chrono::milliseconds(300)};
   auto p = Process::Start(spec);
   ASSERT_TRUE(p);
   auto r = (*p)->WaitReady();
@@ -110,11 +114,13 @@ TEST_F(SupervisorTest, ReportsNotReadyWhenTheReadyLineNeverComes) {
 TEST_F(SupervisorTest, WaitsForATcpListener) {
   auto port = FreeLoopbackPort();
   ASSERT_TRUE(port);
-  auto spec = Spec({"/usr/bin/python3", "-c",
-                    "import socket,sys,time\n"
-                    "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); time.sleep(30)",
-                    std::to_string(*port)});
-  spec.ready = ReadySpec{.kind = ReadySpec::Kind::kTcp, .token = "", .timeout = std::chrono::seconds(10)};
+  auto spec = Spec(
+      {"/usr/bin/python3", "-c",
+       "import socket,sys,time\n"
+       "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); time.sleep(30)",
+       std::to_string(*port)});
+  spec.ready =
+      ReadySpec{.kind = ReadySpec::Kind::kTcp, .token = "", .timeout = std::chrono::seconds(10)};
   spec.port = *port;
   auto p = Process::Start(spec);
   ASSERT_TRUE(p);
