@@ -52,6 +52,13 @@ Result<std::optional<std::int64_t>> OptInteger(const Json& p, const char* key, s
   return std::optional<std::int64_t>(n);
 }
 
+Result<bool> OptBool(const Json& p, const char* key) {
+  TIGRESS_ASSIGN_OR_RETURN(const Json* v, Member(p, key, false));
+  if (v == nullptr) return false;
+  if (!v->is_boolean()) return Usage(std::string("params.") + key + ": expected a boolean");
+  return v->get<bool>();
+}
+
 Result<ProvisioningInfo> InfoParam(const Json& p) {
   TIGRESS_ASSIGN_OR_RETURN(const Json* v, Member(p, "provisioningInfo", true));
   auto info = ProvisioningInfoFromJson(*v);
@@ -170,7 +177,8 @@ Result<Json> AdapterSession::Dispatch(const std::string& method, const Json& par
     TIGRESS_ASSIGN_OR_RETURN(Device * d, RequireDevice(method));
     TIGRESS_ASSIGN_OR_RETURN(ProvisioningInfo info, InfoParam(params));
     TIGRESS_ASSIGN_OR_RETURN(std::optional<NotificationToken> notify, NotifyParam(params));
-    TIGRESS_RETURN_IF_ERROR(d->Send(info, notify));
+    TIGRESS_ASSIGN_OR_RETURN(bool retry, OptBool(params, "requestIdRetry"));
+    TIGRESS_RETURN_IF_ERROR(d->Send(info, notify, retry));
     return Json::object();
   }
   if (method == "receive") {
@@ -315,6 +323,7 @@ Result<Json> AdapterSession::Share(const Json& params) {
   }
   sp.delivery =
       delivery && *delivery == "separate" ? SecretDelivery::kSeparate : SecretDelivery::kFragment;
+  TIGRESS_ASSIGN_OR_RETURN(sp.request_id_retry, OptBool(params, "requestIdRetry"));
   TIGRESS_ASSIGN_OR_RETURN(ShareResult r, d->Share(sp));
   Json out{{"shareUrl", r.share_url}};
   if (r.secret) out["secret"] = Base64Encode(*r.secret);

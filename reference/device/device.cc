@@ -222,6 +222,12 @@ Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
     response = transport_.Send(req);
     if (response || !response.error().Is(Errc::kTransportFailure)) break;
   }
+  if (response && call.resend_after_success) {
+    Log("device: " + call.what + " answered " + std::to_string(response->status) +
+        "; resending it with the same Request-ID (requestIdRetry)");
+    if (resent != nullptr) *resent = true;
+    response = transport_.Send(req);
+  }
   if (!response) {
     Log("device: " + call.what + " " + ShortMailbox(call.url) +
         " failed: " + response.error().Message());
@@ -287,8 +293,9 @@ Result<ShareResult> Device::Share(const ShareParams& params) {
 
   std::string base = *options_.relay_base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  auto response =
-      Perform({"POST", base + "/v1/m", ToJson(create).dump(), "CreateMailbox"}, nullptr);
+  auto response = Perform(
+      {"POST", base + "/v1/m", ToJson(create).dump(), "CreateMailbox", params.request_id_retry},
+      nullptr);
   if (!response) return restore_on_error(response.error());
   if (auto st = CheckSuccessStatus(*response, "CreateMailbox"); !st)
     return restore_on_error(st.error());
@@ -358,13 +365,14 @@ Result<AcceptResult> Device::Accept(const AcceptParams& params) {
 }
 
 Result<void> Device::Send(const ProvisioningInfo& info,
-                          const std::optional<NotificationToken>& notify) {
+                          const std::optional<NotificationToken>& notify, bool request_id_retry) {
   TIGRESS_RETURN_IF_ERROR(RequireActive("send"));
   TIGRESS_ASSIGN_OR_RETURN(Payload payload, Seal(ToJson(info).dump()));
   UpdateMailboxRequest update{payload, notify ? TokenFor(notify) : std::nullopt};
   TIGRESS_ASSIGN_OR_RETURN(
       HttpResponse response,
-      Perform({"PUT", state_.mailbox_url, ToJson(update).dump(), "UpdateMailbox"}, nullptr));
+      Perform({"PUT", state_.mailbox_url, ToJson(update).dump(), "UpdateMailbox", request_id_retry},
+              nullptr));
   TIGRESS_RETURN_IF_ERROR(CheckSuccessStatus(response, "UpdateMailbox"));
   state_.written.push_back(payload.data);
   return {};

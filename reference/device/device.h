@@ -88,6 +88,11 @@ struct ShareParams {
   Cipher cipher = Cipher::kAes256Gcm;
   std::optional<NotificationToken> notify;
   SecretDelivery delivery = SecretDelivery::kFragment;
+  // Extension `requestIdRetry`: after the relay answered, send the identical
+  // request (same Request-ID, same body) once more, as if the answer had been
+  // lost, and continue with the relay's second answer (201 with the original
+  // urlLink, REPLAY-02/09/12).
+  bool request_id_retry = false;
 };
 
 struct ShareResult {
@@ -130,8 +135,10 @@ class Device {
   Result<AcceptResult> Accept(const AcceptParams& params);
 
   // `Send` seals `info` and UpdateMailbox. Errors: kDeviceNotReady, transport/relay/protocol.
+  // `request_id_retry` is the extension described at `ShareParams`.
   Result<void> Send(const ProvisioningInfo& info,
-                    const std::optional<NotificationToken>& notify = {});
+                    const std::optional<NotificationToken>& notify = {},
+                    bool request_id_retry = false);
 
   // `Receive` reads until a new message from the other party arrives or
   // `timeout` (default: one read) passes, sleeping `poll_interval` between
@@ -151,7 +158,8 @@ class Device {
     std::string method;
     std::string url;
     std::string body;
-    std::string what;  // "UpdateMailbox", for errors and logs
+    std::string what;                   // "UpdateMailbox", for errors and logs
+    bool resend_after_success = false;  // the requestIdRetry extension
   };
   Result<HttpResponse> Perform(const Call& call, bool* resent);
   Result<std::optional<ProvisioningInfo>> ReadOnce();

@@ -123,6 +123,18 @@ TEST_F(AdapterTest, SeparateDeliveryReturnsTheSecretAndAcceptTakesIt) {
   EXPECT_EQ(Call(recip, "recipient.relinquish")["result"], Json::object());
 }
 
+TEST_F(AdapterTest, RequestIdRetryExtensionIsAcceptedAndTyped) {
+  AdapterSession s = MakeSession();
+  Configure(s);
+  Json p = ShareParamsJson();
+  p["requestIdRetry"] = "yes";
+  EXPECT_EQ(ErrorCode(Call(s, "initiator.share", p)), kRpcInvalidParams);
+  p["requestIdRetry"] = true;
+  EXPECT_TRUE(Call(s, "initiator.share", p).contains("result"));
+  EXPECT_EQ(relay_.requests.size(),
+            2u);  // the create and its resend; the refused call sent nothing
+}
+
 TEST_F(AdapterTest, TransportFailuresAnswer1003WithDetail) {
   AdapterSession s = MakeSession();
   Configure(s);

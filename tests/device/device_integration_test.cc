@@ -229,6 +229,26 @@ TEST_F(DeviceIntegrationTest, RequestIdReuseFaultMakesTheRealRelayDropUpdates) {
   EXPECT_EQ(ErrorCode(recip->Call("receive", Json::object()).value()), 1004);
 }
 
+TEST_F(DeviceIntegrationTest, RequestIdRetryGetsTheOriginalUrlLinkFromTheRealRelay) {
+  auto init = StartDevice("initiator");
+  auto recip = StartDevice("recipient");
+  ASSERT_TRUE(init && recip);
+  Configure(*init, pki_.ca);
+  Configure(*recip, pki_.ca);
+  Json p = ShareParams();
+  p["requestIdRetry"] = true;
+  Json share = init->Call("initiator.share", p).value();
+  ASSERT_TRUE(share.contains("result")) << share.dump();
+  std::string url = share["result"]["shareUrl"];
+  ASSERT_TRUE(recip->Call("recipient.accept", {{"shareUrl", url}}).value().contains("result"));
+  Json sent =
+      recip->Call("send", {{"provisioningInfo", Info(2)}, {"requestIdRetry", true}}).value();
+  EXPECT_EQ(sent["result"], Json::object()) << sent.dump();
+  EXPECT_EQ(init->Call("receive", {{"timeoutMs", 3000}}).value()["result"]["provisioningInfo"],
+            Info(2));
+  EXPECT_NE(StderrOf("initiator").find("requestIdRetry"), std::string::npos);
+}
+
 TEST_F(DeviceIntegrationTest, AdapterAnswersContractErrorsOnItsStdio) {
   auto d = StartDevice("device");
   ASSERT_TRUE(d);

@@ -204,6 +204,22 @@ TEST_F(DeviceTest, ResendsWithTheSameRequestIdAndTreats201AsDone) {
             HeaderOf(relay_.requests[3], kHeaderRequestId));
 }
 
+TEST_F(DeviceTest, RequestIdRetryResendsAnAnsweredRequestAndContinuesOn201) {
+  Device& init = Initiator();
+  ShareParams p = DefaultShare();
+  p.request_id_retry = true;
+  ShareResult s = init.Share(p).value();
+  ASSERT_EQ(relay_.requests.size(), 2u);
+  EXPECT_EQ(HeaderOf(relay_.requests[0], kHeaderRequestId),
+            HeaderOf(relay_.requests[1], kHeaderRequestId));
+  EXPECT_EQ(relay_.mailboxes.size(), 1u);
+  EXPECT_NE(s.share_url.find(relay_.mailboxes.begin()->first), std::string::npos);
+  ASSERT_TRUE(init.Send(Info("2"), std::nullopt, true));
+  EXPECT_EQ(relay_.requests.size(), 4u);
+  relay_.create_201_without_body = true;
+  EXPECT_EQ(RpcCodeFor(init.Share(p).error()), kRpcProtocol);  // C-05: no urlLink to go on
+}
+
 TEST_F(DeviceTest, RefusesA201CreateWithoutUrlLink) {
   Device& init = Initiator();
   relay_.drop_next_responses = 1;
