@@ -50,7 +50,11 @@ class CurlTransport final : public Transport {
     CURL* h = easy_.get();
     curl_easy_reset(h);
     HttpResponse response;
-    auto what = [&] { return request.method + " " + request.url + ": "; };
+    // Errors name the request without its query: under the fragment-to-relay
+    // fault the query holds the Secret, and logs must not.
+    auto what = [&] {
+      return request.method + " " + request.url.substr(0, request.url.find('?')) + ": ";
+    };
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

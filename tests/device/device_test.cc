@@ -179,6 +179,16 @@ TEST_F(DeviceTest, RecipientNeverSendsTheFragmentAndKeepsTheQuery) {
   }
 }
 
+TEST_F(DeviceTest, RecipientRefusesAnHttpShareUrlBeforeAnyRequest) {
+  ShareResult s = Initiator().Share(DefaultShare()).value();
+  std::string http = "http" + s.share_url.substr(5);
+  std::size_t before = relay_.requests.size();
+  auto r = Recipient().Accept(Url(http));
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kUrlNotHttps));
+  EXPECT_EQ(relay_.requests.size(), before);
+}
+
 TEST_F(DeviceTest, RecipientClaimDiffersFromTheInitiatorClaim) {
   Device& init = Initiator();
   ShareResult s = init.Share(DefaultShare()).value();
