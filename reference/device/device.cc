@@ -39,7 +39,7 @@ std::string_view RoleName(Role r) {
 // to address the mailbox.
 std::string ShortMailbox(std::string_view url) {
   std::size_t m = url.find("/m/");
-  if (m == std::string_view::npos) return "?";
+  if (m == std::string_view::npos) return "(new mailbox)";
   return std::string(url.substr(m + 3, 8));
 }
 
