@@ -374,7 +374,18 @@ TEST_F(DeviceTest, FaultFragmentToRelayPutsTheFragmentInTheQuery) {
   ASSERT_TRUE(Recipient(Fault::kFragmentToRelay).Accept(Url(s.share_url)));
   const std::string& url = relay_.requests.back().url;
   EXPECT_NE(url.find("&fragment="), std::string::npos);
-  EXPECT_NE(url.find(fragment.substr(0, 8)), std::string::npos);
+  // The parameter is the fragment, percent-encoded ('+', '/', '=' become %XX).
+  std::string sent = url.substr(url.find("&fragment=") + 10);
+  std::string decoded;
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (sent[i] == '%' && i + 2 < sent.size()) {
+      decoded += static_cast<char>(std::stoi(sent.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      decoded += sent[i];
+    }
+  }
+  EXPECT_EQ(decoded, fragment);
 }
 
 TEST_F(DeviceTest, FaultClaimReuseUsesOneClaimForEveryShare) {
