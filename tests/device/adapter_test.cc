@@ -135,6 +135,20 @@ TEST_F(AdapterTest, RequestIdRetryExtensionIsAcceptedAndTyped) {
             2u);  // the create and its resend; the refused call sent nothing
 }
 
+TEST_F(AdapterTest, StateAndFaultsExtensionsRedactTheClaim) {
+  AdapterSession s = MakeSession(Fault::kIvReuse);
+  Configure(s);
+  ASSERT_TRUE(Call(s, "initiator.share", ShareParamsJson()).contains("result"));
+  Json st = Call(s, "device.state")["result"];
+  EXPECT_EQ(st["fault"], "iv-reuse");
+  EXPECT_EQ(st["role"], "initiator");
+  EXPECT_EQ(st["written"], 1);
+  EXPECT_LT(st["claim"].get<std::string>().find("(36 chars)"), 10u);
+  Json faults = Call(s, "device.faults")["result"]["faults"];
+  EXPECT_EQ(faults.size(), AllFaults().size());
+  EXPECT_EQ(faults[0]["name"], "iv-reuse");
+}
+
 TEST_F(AdapterTest, TransportFailuresAnswer1003WithDetail) {
   AdapterSession s = MakeSession();
   Configure(s);
