@@ -157,6 +157,59 @@ TEST_F(HarnessRun, CatchesAFaultyRelayAndPrintsTheRerunCommand) {
   EXPECT_TRUE(c["is_unexpected"].get<bool>());
 }
 
+TEST_F(HarnessRun, PassesTheWholeSuiteAgainstTheReference) {
+  int rc = Run({"run", "--impl",
+                std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml", "-j", "2"});
+  EXPECT_EQ(rc, 0) << Stdout();
+  auto report = Report();
+  EXPECT_GE(report["cases"].size(), 25u);
+  for (const auto& c : report["cases"]) EXPECT_EQ(c["verdict"], "PASS") << c["id"];
+}
+
+// Each negative scenario must catch the reference relay's matching deliberate
+// fault (and pass on the clean relay, see the test above).
+struct Mutant {
+  const char* fault;
+  const char* scenario;
+};
+
+class RelayMutant : public HarnessRun, public ::testing::WithParamInterface<Mutant> {};
+
+TEST_P(RelayMutant, IsCaughtByItsScenario) {
+  auto m = Manifest("mutant", std::string(", \"--fault\", \"") + GetParam().fault + "\"",
+                    ReferenceDevice());
+  EXPECT_EQ(Run({"run", "--impl", m.string(), "--filter", GetParam().scenario}), 1) << Stdout();
+  auto c = Report()["cases"][0];
+  EXPECT_EQ(c["verdict"], "FAIL") << GetParam().fault;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, RelayMutant,
+    ::testing::Values(Mutant{"no-request-id-echo", "relay/echo-on-errors"},
+                      Mutant{"duplicate-reprocessed", "relay/duplicate-update"},
+                      Mutant{"duplicate-create-no-body", "relay/duplicate-create"},
+                      Mutant{"bind-any-claim", "relay/race-single-binding"},
+                      Mutant{"not-found-as-401", "relay/unknown-mailbox-404"},
+                      Mutant{"accept-past-expiration", "relay/create-past-expiration"},
+                      Mutant{"ignore-access-rights", "relay/access-rights-default"},
+                      Mutant{"urllink-without-version", "relay/create-basic"},
+                      Mutant{"preview-leaks-payload", "relay/preview-opengraph"},
+                      Mutant{"preview-unescaped", "relay/preview-escapes-html"},
+                      Mutant{"no-expiry", "relay/expiry"}),
+    [](const ::testing::TestParamInfo<Mutant>& param_info) {
+      std::string name;
+      bool upper = true;
+      for (char ch : std::string(param_info.param.fault)) {
+        if (ch == '-') {
+          upper = true;
+          continue;
+        }
+        name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
+        upper = false;
+      }
+      return name;
+    });
+
 TEST_F(HarnessRun, KnownFailuresKeepTheRunGreenAndTurnStaleWhenFixed) {
   auto exp =
       WriteFile("exp.yaml", "known_failures:\n  \"relay/second-*\": \"BUG-1: binds any claim\"\n");
