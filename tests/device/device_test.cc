@@ -305,6 +305,19 @@ TEST_F(DeviceTest, RefusesTamperedTruncatedAndWrongTypePayloadsWith1001) {
   EXPECT_TRUE(serve("AEAD_AES_256_GCM", data));
 }
 
+TEST_F(DeviceTest, RefusesAPayloadReplayedFromAnotherMailboxWith1001) {
+  Device& init = Initiator();
+  ShareResult first = init.Share(DefaultShare()).value();
+  ASSERT_TRUE(init.Share(DefaultShare()));  // a second mailbox, another Secret
+  ASSERT_EQ(relay_.mailboxes.size(), 2u);
+  auto a = relay_.mailboxes.begin();
+  auto b = std::next(a);
+  a->second.payload_json = b->second.payload_json;
+  auto r = Recipient().Accept(Url(first.share_url));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(RpcCodeFor(r.error()), kRpcIntegrity);
+}
+
 TEST_F(DeviceTest, RefusesPlaintextThatIsNotProvisioningInfoWith1005) {
   ShareResult s = Initiator().Share(DefaultShare()).value();
   Bytes key = ParseShareUrl(s.share_url).value().secret.value();
