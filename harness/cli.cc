@@ -138,7 +138,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.footer(
       "Exit codes: 0 nothing unexpected, 1 an unexpected FAIL/ERROR/TIMEOUT or stale expectation, "
       "2 usage or configuration error.\nDocs: docs/harness.md, docs/scenario-format.md, "
-      "docs/adapter-contract.md");
+      "docs/adapter-contract.md\n");
   Common common;
   app.add_option("--scenarios", common.scenarios_dir,
                  "Scenario directory (default: <source>/scenarios)");

@@ -27,6 +27,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -74,9 +75,15 @@ extern "C" void KillAllAndExit(int /*sig*/) {
 // Runs in the child between fork and exec: a process group of its own so
 // that Stop() and the interrupt handler reach grandchildren as well.
 struct NewProcessGroup {
+  pid_t parent = ::getpid();
+
   template <class Launcher>
   bp::error_code on_exec_setup(Launcher&, const std::filesystem::path&, const char* const*&) {
     if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    // If the harness itself is killed outright (SIGKILL, OOM), take the child
+    // down too; the interrupt handler covers everything else.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
     // Undo what the harness may block or ignore, so the child starts clean.
     sigset_t none;
     sigemptyset(&none);

@@ -14,7 +14,9 @@
 // exec). `Stop` signals the whole group, so grandchildren die too. The groups
 // of all live children are registered in a signal-safe table: after
 // `InstallInterruptHandler`, SIGINT/SIGTERM kill every registered group and
-// exit with 130, so no child outlives the harness.
+// exit with 130, so no child outlives the harness. A child also gets SIGKILL
+// when the thread that started it exits (PR_SET_PDEATHSIG, which covers a
+// harness killed outright): start processes from a thread that outlives them.
 #pragma once
 
 #include <chrono>
