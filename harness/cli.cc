@@ -163,6 +163,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
                   "Manifest name that plays the relay (default: the first with a relay)");
   run->add_option("--initiator", initiator_name,
                   "Manifest name that plays the initiator (default: the first with a device)");
+  bool matrix = false;
+  run->add_flag("--matrix", matrix,
+                "Run every combination of the --impl manifests for the roles each scenario uses");
   run->add_option("--recipient", recipient_name,
                   "Manifest name that plays the recipient (default: the initiator's)");
   run->add_option("--filter", filters,
@@ -378,6 +381,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   o.relay_impl = relay_name;
   o.initiator_impl = initiator_name;
   o.recipient_impl = recipient_name;
+  o.matrix = matrix;
   o.filters = SplitComma(filters);
   o.skips = SplitComma(skips);
   o.keywords = SplitComma(keywords);

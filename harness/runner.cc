@@ -106,11 +106,13 @@ std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {
     args.push_back("--impl");
     args.push_back(m.path.string());
   }
-  if (!opt.relay_impl.empty()) args.insert(args.end(), {"--relay", opt.relay_impl});
-  if (!opt.initiator_impl.empty()) args.insert(args.end(), {"--initiator", opt.initiator_impl});
-  if (!opt.recipient_impl.empty()) args.insert(args.end(), {"--recipient", opt.recipient_impl});
-  args.insert(args.end(),
-              {"--scenarios", fs::absolute(opt.scenarios_dir).lexically_normal().string()});
+  if (c.relay) args.insert(args.end(), {"--relay", c.relay->name});
+  if (c.initiator) args.insert(args.end(), {"--initiator", c.initiator->name});
+  if (c.recipient) args.insert(args.end(), {"--recipient", c.recipient->name});
+  if (!opt.scenarios_dir.empty()) {
+    args.insert(args.end(),
+                {"--scenarios", fs::absolute(opt.scenarios_dir).lexically_normal().string()});
+  }
   args.insert(args.end(), {"--filter", c.scenario->id, "--seed", std::to_string(opt.seed)});
   if (c.repetition > 0) args.insert(args.end(), {"--repeat", std::to_string(c.repetition + 1)});
   args.insert(args.end(), {"--profile", std::string(reports::ProfileName(opt.profile))});
@@ -122,6 +124,76 @@ std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {
   return cmd;
 }
 
+namespace {
+
+const Manifest* PickManifest(const std::vector<Manifest>& ms, const std::string& name, bool relay,
+                             std::string* error) {
+  for (const auto& m : ms) {
+    if (!name.empty() && m.name != name) continue;
+    if (relay ? m.relay.has_value() : m.device.has_value()) return &m;
+    if (!name.empty()) {
+      *error = "implementation '" + name + "' provides no " + (relay ? "relay" : "device");
+      return nullptr;
+    }
+  }
+  if (!name.empty()) *error = "no --impl manifest is named '" + name + "'";
+  return nullptr;
+}
+
+}  // namespace
+
+Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
+                                                    const RunOptions& opt) {
+  std::string error;
+  const Manifest* relay = PickManifest(opt.manifests, opt.relay_impl, true, &error);
+  const Manifest* init =
+      error.empty() ? PickManifest(opt.manifests, opt.initiator_impl, false, &error) : nullptr;
+  const Manifest* recip =
+      error.empty()
+          ? PickManifest(opt.manifests,
+                         opt.recipient_impl.empty() ? opt.initiator_impl : opt.recipient_impl,
+                         false, &error)
+          : nullptr;
+  if (!error.empty()) return MakeError(Errc::kConfigInvalid, error);
+  std::vector<CaseSpec> out;
+  for (auto& c : cases) {
+    const Scenario& s = *c.scenario;
+    if (!opt.matrix) {
+      c.relay = s.HasRole("relay") ? relay : nullptr;
+      c.initiator = s.HasRole("initiator") ? init : nullptr;
+      c.recipient = s.HasRole("recipient") ? recip : nullptr;
+      out.push_back(std::move(c));
+      continue;
+    }
+    auto candidates = [&](const char* role, bool is_relay) {
+      std::vector<const Manifest*> v;
+      if (!s.HasRole(role)) return std::vector<const Manifest*>{nullptr};
+      for (const auto& m : opt.manifests) {
+        if (is_relay ? m.relay.has_value() : m.device.has_value()) v.push_back(&m);
+      }
+      if (v.empty()) v.push_back(nullptr);  // the case then reports the missing role
+      return v;
+    };
+    for (const Manifest* r : candidates("relay", true)) {
+      for (const Manifest* i : candidates("initiator", false)) {
+        for (const Manifest* p : candidates("recipient", false)) {
+          CaseSpec cell = c;
+          cell.relay = r;
+          cell.initiator = i;
+          cell.recipient = p;
+          std::string label;
+          for (const Manifest* m : {r, i, p}) {
+            if (m) label += (label.empty() ? "" : "+") + m->name;
+          }
+          if (!label.empty()) cell.case_id += "@" + label;
+          out.push_back(std::move(cell));
+        }
+      }
+    }
+  }
+  return out;
+}
+
 // ---- one case ----
 
 namespace {
@@ -131,9 +203,6 @@ struct RunShared {
   RunShared(const RunOptions& o, const reports::Catalog& c) : opt(o), catalog(c) {}
   const RunOptions& opt;
   const reports::Catalog& catalog;
-  const Manifest* relay = nullptr;
-  const Manifest* initiator = nullptr;
-  const Manifest* recipient = nullptr;
   fs::path run_dir;
   std::string ca_file, cert_file, key_file;
   std::mutex guard_mu;
@@ -265,7 +334,7 @@ class CaseRun {
 };
 
 Result<void> CaseRun::StartRelay() {
-  const Manifest& m = *sh_.relay;
+  const Manifest& m = *spec_.relay;
   TIGRESS_ASSIGN_OR_RETURN(int port, FreeLoopbackPort());
   Placeholders ph;
   ph.root = m.root.string();
@@ -838,9 +907,9 @@ reports::CaseResult CaseRun::Execute() {
   fs::remove_all(case_dir_, ec);
   fs::create_directories(case_dir_, ec);
   ctx_.Set("case", Json{{"id", spec_.case_id}, {"seed", spec_.seed}});
-  const Manifest* init = sc_.HasRole("initiator") ? sh_.initiator : nullptr;
-  const Manifest* recip = sc_.HasRole("recipient") ? sh_.recipient : nullptr;
-  if (sc_.HasRole("relay") && sh_.relay) c.relay = sh_.relay->name;
+  const Manifest* init = sc_.HasRole("initiator") ? spec_.initiator : nullptr;
+  const Manifest* recip = sc_.HasRole("recipient") ? spec_.recipient : nullptr;
+  if (sc_.HasRole("relay") && spec_.relay) c.relay = spec_.relay->name;
   if (init) c.initiator = init->name;
   if (recip) c.recipient = recip->name;
 
@@ -869,7 +938,7 @@ reports::CaseResult CaseRun::Execute() {
   };
 
   // Roles the scenario needs must be provided by the selected implementations.
-  if (sc_.HasRole("relay") && !sh_.relay)
+  if (sc_.HasRole("relay") && !spec_.relay)
     return setup_failed(Verdict::kError, "no implementation provides a relay");
   if (sc_.HasRole("initiator") && !init)
     return setup_failed(Verdict::kError, "no implementation provides an initiator");
@@ -877,7 +946,7 @@ reports::CaseResult CaseRun::Execute() {
     return setup_failed(Verdict::kError, "no implementation provides a recipient");
   for (const auto& f : sc_.features) {
     std::vector<const Manifest*> parties;
-    if (sc_.HasRole("relay")) parties.push_back(sh_.relay);
+    if (sc_.HasRole("relay")) parties.push_back(spec_.relay);
     if (init) parties.push_back(init);
     if (recip) parties.push_back(recip);
     for (const Manifest* m : parties) {
@@ -916,20 +985,6 @@ Runner::Runner(RunOptions options, const reports::Catalog& catalog, const Scenar
 
 namespace {
 
-const Manifest* PickManifest(const std::vector<Manifest>& ms, const std::string& name, bool relay,
-                             std::string* error) {
-  for (const auto& m : ms) {
-    if (!name.empty() && m.name != name) continue;
-    if (relay ? m.relay.has_value() : m.device.has_value()) return &m;
-    if (!name.empty()) {
-      *error = "implementation '" + name + "' provides no " + (relay ? "relay" : "device");
-      return nullptr;
-    }
-  }
-  if (!name.empty()) *error = "no --impl manifest is named '" + name + "'";
-  return nullptr;
-}
-
 std::string NowUtc() {
   return FormatUtcSeconds(std::chrono::duration_cast<std::chrono::seconds>(
                               std::chrono::system_clock::now().time_since_epoch())
@@ -946,26 +1001,7 @@ Result<void> WriteText(const fs::path& p, const std::string& text) {
 }  // namespace
 
 int Runner::Run(std::ostream& out) {
-  std::string error;
   RunShared sh(opt_, catalog_);
-  sh.relay = PickManifest(opt_.manifests, opt_.relay_impl, true, &error);
-  if (!error.empty()) {
-    out << "tigress-harness: " << error << "\n";
-    return 2;
-  }
-  sh.initiator = PickManifest(opt_.manifests, opt_.initiator_impl, false, &error);
-  if (!error.empty()) {
-    out << "tigress-harness: " << error << "\n";
-    return 2;
-  }
-  sh.recipient = PickManifest(
-      opt_.manifests, opt_.recipient_impl.empty() ? opt_.initiator_impl : opt_.recipient_impl,
-      false, &error);
-  if (!error.empty()) {
-    out << "tigress-harness: " << error << "\n";
-    return 2;
-  }
-
   std::vector<CaseSpec> cases = SelectCases(scenarios_, opt_);
   std::vector<std::pair<std::string, std::string>> disabled;
   if (opt_.expectations) {
@@ -982,6 +1018,12 @@ int Runner::Run(std::ostream& out) {
     out << "tigress-harness: no case matches the selection\n";
     return 2;
   }
+  auto assigned = AssignImplementations(std::move(cases), opt_);
+  if (!assigned) {
+    out << "tigress-harness: " << assigned.error().Message() << "\n";
+    return 2;
+  }
+  cases = std::move(*assigned);
 
   run_.run_id = opt_.run_id;
   if (run_.run_id.empty()) {
@@ -1037,9 +1079,15 @@ int Runner::Run(std::ostream& out) {
     reports::ImplementationInfo info;
     info.name = m.name;
     info.version = m.version;
-    if (&m == sh.relay) info.roles.push_back("relay");
-    if (&m == sh.initiator) info.roles.push_back("initiator");
-    if (&m == sh.recipient) info.roles.push_back("recipient");
+    for (std::string_view role : {"relay", "initiator", "recipient"}) {
+      bool plays = std::any_of(cases.begin(), cases.end(), [&](const CaseSpec& c) {
+        const Manifest* who = role == "relay"       ? c.relay
+                              : role == "initiator" ? c.initiator
+                                                    : c.recipient;
+        return who == &m;
+      });
+      if (plays) info.roles.emplace_back(role);
+    }
     info.features = m.features;
     info.manifest_path = m.path.string();
     run_.implementations.push_back(std::move(info));

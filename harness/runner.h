@@ -33,10 +33,13 @@
 namespace tigress::harness {
 
 struct RunOptions {
-  std::vector<Manifest> manifests;    // --impl, in order
-  std::string relay_impl;             // --relay NAME (default: first manifest with a relay)
-  std::string initiator_impl;         // --initiator NAME (default: first with a device)
-  std::string recipient_impl;         // --recipient NAME (default: the initiator's)
+  std::vector<Manifest> manifests;  // --impl, in order
+  std::string relay_impl;           // --relay NAME (default: first manifest with a relay)
+  std::string initiator_impl;       // --initiator NAME (default: first with a device)
+  std::string recipient_impl;       // --recipient NAME (default: the initiator's)
+  // --matrix: every combination of the manifests that provide each role the
+  // scenario uses (relay x initiator x recipient); case ids get "@cell".
+  bool matrix = false;
   std::vector<std::string> filters;   // case-id globs; empty = all
   std::vector<std::string> skips;     // case-id globs
   std::vector<std::string> keywords;  // a case needs at least one of them; empty = all
@@ -66,6 +69,10 @@ struct CaseSpec {
   int repetition = 0;
   std::string case_id;  // scenario id, plus "#<n>" for repetitions after the first
   std::uint64_t seed = 0;
+  // The implementations playing each role the scenario uses (null: unused).
+  const Manifest* relay = nullptr;
+  const Manifest* initiator = nullptr;
+  const Manifest* recipient = nullptr;
 };
 
 // `SelectCases` applies filters, skips, keywords, repeat and sharding (a
@@ -75,6 +82,15 @@ std::vector<CaseSpec> SelectCases(const ScenarioSet& set, const RunOptions& opt)
 // `CaseSeed` derives a case's seed from the run seed, the scenario id and the
 // repetition, so `--filter ID --seed S` replays the same values.
 std::uint64_t CaseSeed(std::uint64_t run_seed, const std::string& scenario_id, int repetition);
+
+// `AssignImplementations` fills the role fields of every case: with
+// `opt.matrix` one case per distinct combination of the manifests providing
+// the roles the scenario uses (ids get "@relay+initiator+recipient"), else the
+// --relay/--initiator/--recipient choice (default: the first manifest with
+// the role; the recipient defaults to the initiator's). Errors:
+// kConfigInvalid for a name that matches no manifest or lacks the role.
+Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
+                                                    const RunOptions& opt);
 
 // `RerunCommand` is the one shell command that reruns exactly `c`.
 std::string RerunCommand(const RunOptions& opt, const CaseSpec& c);

@@ -65,6 +65,45 @@ TEST(CaseSelection, FiltersSkipsKeywordsRepeatAndShards) {
   EXPECT_EQ(total, 4u);
 }
 
+TEST(CaseSelection, TheMatrixCoversEveryCombinationOfTheRolesAScenarioUses) {
+  ScenarioSet set;
+  Scenario relay_only;
+  relay_only.id = "relay/a";
+  relay_only.roles = {"relay"};
+  Scenario full;
+  full.id = "interop/b";
+  full.roles = {"relay", "initiator", "recipient"};
+  set.scenarios = {relay_only, full};
+  RunOptions o;
+  Manifest a;
+  a.name = "a";
+  a.relay = RoleSpec{};
+  a.device = RoleSpec{};
+  Manifest b;
+  b.name = "b";
+  b.device = RoleSpec{};
+  o.manifests = {a, b};
+  auto plain = AssignImplementations(SelectCases(set, o), o);
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->size(), 2u);
+  EXPECT_EQ((*plain)[1].initiator->name, "a");
+  EXPECT_EQ((*plain)[1].recipient->name, "a");
+  o.matrix = true;
+  auto cells = AssignImplementations(SelectCases(set, o), o);
+  ASSERT_TRUE(cells);
+  std::vector<std::string> ids;
+  for (const auto& c : *cells) ids.push_back(c.case_id);
+  EXPECT_THAT(ids, ::testing::ElementsAre("relay/a@a", "interop/b@a+a+a", "interop/b@a+a+b",
+                                          "interop/b@a+b+a", "interop/b@a+b+b"));
+  EXPECT_THAT(RerunCommand(o, (*cells)[3]),
+              ::testing::HasSubstr("--relay a --initiator b --recipient a"));
+  o.matrix = false;
+  o.relay_impl = "b";
+  auto bad = AssignImplementations(SelectCases(set, o), o);
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().Message(), ::testing::HasSubstr("'b' provides no relay"));
+}
+
 TEST(RerunCommand, QuotesArgumentsForTheShell) {
   EXPECT_EQ(ShellQuote("relay/a"), "relay/a");
   EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
