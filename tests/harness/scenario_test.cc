@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "reports/requirements.h"
+
 namespace tigress::harness {
 namespace {
 
@@ -120,6 +122,20 @@ TEST(ScenarioLoader, VariablesSavedLaterAreNotVisibleEarlier) {
   ASSERT_FALSE(s);
   EXPECT_TRUE(s.error().Is(Errc::kVariableUndefined));
   EXPECT_THAT(s.error().Message(), HasSubstr("s.yaml:10"));
+}
+
+TEST(ScenarioLoader, LoadsEveryShippedScenarioAgainstTheCatalogue) {
+  auto catalog =
+      reports::LoadCatalog(std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json");
+  ASSERT_TRUE(catalog) << catalog.error().Message();
+  auto set = LoadScenarioDir(std::string(TIGRESS_SOURCE_DIR) + "/scenarios",
+                             [&](const std::string& id) { return catalog->Find(id) != nullptr; });
+  ASSERT_TRUE(set) << set.error().Message();
+  EXPECT_GE(set->scenarios.size(), 25u);
+  for (const auto& s : set->scenarios) {
+    EXPECT_EQ(s.file.string().rfind("scenarios/" + s.Area() + "/", 0), 0u)
+        << s.id << " lives in " << s.file << ", not under its area";
+  }
 }
 
 }  // namespace
