@@ -23,20 +23,25 @@ void RedactValue(Json& j) {
   if (j.is_object()) {
     for (auto& [k, v] : j.items()) {
       if (k == "secret" || k == "key" || k == "plaintext" || k == "content") {
-        if (v.is_string())
+        if (v.is_string()) {
           v = Redact(v.get<std::string>());
-        else
+        } else {
           v = "[redacted]";
+        }
       } else if ((k == "shareUrl" || k == "url") && v.is_string()) {
         std::string s = v.get<std::string>();
         auto hash = s.find('#');
-        if (hash != std::string::npos) v = s.substr(0, hash + 1) + Redact(s.substr(hash + 1));
+        if (hash != std::string::npos) {
+          v = s.substr(0, hash + 1) + Redact(s.substr(hash + 1));
+        }
       } else {
         RedactValue(v);
       }
     }
   } else if (j.is_array()) {
-    for (auto& v : j) RedactValue(v);
+    for (auto& v : j) {
+      RedactValue(v);
+    }
   }
 }
 
@@ -44,16 +49,22 @@ void RedactValue(Json& j) {
 
 std::string RedactRpcLine(const std::string& line) {
   Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return line.size() > 200 ? line.substr(0, 200) + "..." : line;
+  if (j.is_discarded()) {
+    return line.size() > 200 ? line.substr(0, 200) + "..." : line;
+  }
   RedactValue(j);
   return j.dump();
 }
 
 Json RpcOutcome::Document() const {
-  if (kind == Kind::kResult) return Json{{"result", result}};
+  if (kind == Kind::kResult) {
+    return Json{{"result", result}};
+  }
   if (kind == Kind::kError) {
     Json e{{"code", code}, {"message", message}};
-    if (!data.is_null()) e["data"] = data;
+    if (!data.is_null()) {
+      e["data"] = data;
+    }
     return Json{{"error", e}};
   }
   return Json::object();
@@ -74,14 +85,18 @@ RpcOutcome AdapterClient::Broken(std::string detail, Clock::time_point start) {
   out.kind = RpcOutcome::Kind::kBroken;
   out.detail = name_ + ": " + detail;
   out.elapsed_ms = MsSince(start);
-  if (broken_reason_.empty()) broken_reason_ = out.detail;
+  if (broken_reason_.empty()) {
+    broken_reason_ = out.detail;
+  }
   return out;
 }
 
 RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
                                std::chrono::milliseconds timeout) {
   const auto start = Clock::now();
-  if (broken()) return Broken("unusable after an earlier failure (" + broken_reason_ + ")", start);
+  if (broken()) {
+    return Broken("unusable after an earlier failure (" + broken_reason_ + ")", start);
+  }
   const long long id = next_id_++;
   Json req{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
   std::string line = req.dump() + "\n";
@@ -90,10 +105,14 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
   std::size_t off = 0;
   while (off < line.size()) {
     ssize_t n = ::write(in_fd_, line.data() + off, line.size() - off);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
     if (n <= 0) {
       std::string why = std::string("cannot write the request (") + std::strerror(errno) + ")";
-      if (describe_exit_) why += "; adapter " + describe_exit_();
+      if (describe_exit_) {
+        why += "; adapter " + describe_exit_();
+      }
       return Broken(why, start);
     }
     off += static_cast<std::size_t>(n);
@@ -105,7 +124,9 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
     if (nl != std::string::npos) {
       std::string resp = buffer_.substr(0, nl);
       buffer_.erase(0, nl + 1);
-      if (!resp.empty() && resp.back() == '\r') resp.pop_back();
+      if (!resp.empty() && resp.back() == '\r') {
+        resp.pop_back();
+      }
       transcript_.push_back("<< " + RedactRpcLine(resp));
       Json j = Json::parse(resp, nullptr, false);
       if (j.is_discarded() || !j.is_object()) {
@@ -129,10 +150,14 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
         out.kind = RpcOutcome::Kind::kError;
         out.code = e["code"].get<int>();
         out.message = e.value("message", "");
-        if (e.contains("data")) out.data = e["data"];
+        if (e.contains("data")) {
+          out.data = e["data"];
+        }
         return out;
       }
-      if (!j.contains("result")) return Broken("response has neither result nor error", start);
+      if (!j.contains("result")) {
+        return Broken("response has neither result nor error", start);
+      }
       out.kind = RpcOutcome::Kind::kResult;
       out.result = j["result"];
       return out;
@@ -149,25 +174,36 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
     }
     pollfd p{out_fd_, POLLIN, 0};
     int rc = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc <= 0) continue;
+    if (rc < 0 && errno == EINTR) {
+      continue;
+    }
+    if (rc <= 0) {
+      continue;
+    }
     char buf[8192];
     ssize_t n = ::read(out_fd_, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
     if (n <= 0) {
       std::string why = "closed stdout while " + method + " was pending";
-      if (describe_exit_) why += "; adapter " + describe_exit_();
+      if (describe_exit_) {
+        why += "; adapter " + describe_exit_();
+      }
       return Broken(why, start);
     }
     buffer_.append(buf, static_cast<std::size_t>(n));
-    if (buffer_.size() > (64u << 20))
+    if (buffer_.size() > (64u << 20)) {
       return Broken("wrote more than 64 MiB without a newline", start);
+    }
   }
 }
 
 Result<HelloInfo> ContractProbe(AdapterClient& client, std::chrono::milliseconds timeout) {
   auto fail = [&](const RpcOutcome& out, std::string_view what) -> Error {
-    if (out.kind == RpcOutcome::Kind::kTimeout) return MakeError(Errc::kAdapterTimeout, out.detail);
+    if (out.kind == RpcOutcome::Kind::kTimeout) {
+      return MakeError(Errc::kAdapterTimeout, out.detail);
+    }
     return MakeError(Errc::kAdapterProtocol, std::string(what) + ": " + out.detail);
   };
   RpcOutcome hello = client.Call("hello", Json::object(), timeout);
@@ -186,11 +222,14 @@ Result<HelloInfo> ContractProbe(AdapterClient& client, std::chrono::milliseconds
                      client.name() + ": hello result lacks a string 'name': " + r.dump());
   }
   info.name = r["name"].get<std::string>();
-  if (r.contains("version") && r["version"].is_string())
+  if (r.contains("version") && r["version"].is_string()) {
     info.version = r["version"].get<std::string>();
+  }
   if (r.contains("features") && r["features"].is_array()) {
     for (const auto& f : r["features"]) {
-      if (f.is_string()) info.features.push_back(f.get<std::string>());
+      if (f.is_string()) {
+        info.features.push_back(f.get<std::string>());
+      }
     }
   }
   RpcOutcome probe = client.Call("tigress.probe.unknownMethod", Json::object(), timeout);

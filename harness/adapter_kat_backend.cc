@@ -21,8 +21,12 @@ Result<std::unique_ptr<AdapterKatBackend>> AdapterKatBackend::Start(
   ProcessSpec ps;
   ps.name = "device (" + manifest.name + ")";
   ps.argv = ExpandCommand(manifest.device->command, ph);
-  for (const auto& [k, v] : manifest.env) ps.env.emplace_back(k, Expand(v, ph));
-  for (auto& kv : PlaceholderEnv(ph)) ps.env.push_back(std::move(kv));
+  for (const auto& [k, v] : manifest.env) {
+    ps.env.emplace_back(k, Expand(v, ph));
+  }
+  for (auto& kv : PlaceholderEnv(ph)) {
+    ps.env.push_back(std::move(kv));
+  }
   ps.workdir = ph.workdir;
   ps.stderr_path = workdir / "device.stderr.log";
   ps.pipe_stdio = true;
@@ -38,7 +42,9 @@ Result<std::unique_ptr<AdapterKatBackend>> AdapterKatBackend::Start(
 }
 
 AdapterKatBackend::~AdapterKatBackend() {
-  if (client_ && !client_->broken()) client_->Call("shutdown", Json::object(), 2s);
+  if (client_ && !client_->broken()) {
+    client_->Call("shutdown", Json::object(), 2s);
+  }
   if (process_) {
     process_->WaitExit(1s);
     process_->Stop();
@@ -51,7 +57,9 @@ kat::BackendResult<Json> AdapterKatBackend::Call(const std::string& method, cons
     case RpcOutcome::Kind::kResult:
       return kat::BackendResult<Json>(boost::system::in_place_value, out.result);
     case RpcOutcome::Kind::kError:
-      if (out.code == -32601) return kat::Unsupported(method + " is not implemented (-32601)");
+      if (out.code == -32601) {
+        return kat::Unsupported(method + " is not implemented (-32601)");
+      }
       return kat::Rejected("", method + ": error " + std::to_string(out.code) + " " + out.message);
     default:
       return kat::Broken(out.detail);
@@ -76,30 +84,43 @@ kat::BackendResult<std::string> AdapterKatBackend::PayloadSeal(const kat::SealRe
                                      {"key", Base64Encode(req.key)},
                                      {"iv", Base64Encode(req.iv)},
                                      {"plaintext", Base64Encode(req.plaintext)}});
-  if (!r) return r.error();
+  if (!r) {
+    return r.error();
+  }
   return StringField(*r, "data", "payload.seal");
 }
 
 kat::BackendResult<Bytes> AdapterKatBackend::PayloadOpen(const kat::OpenRequest& req) {
   auto r = Call("payload.open",
                 Json{{"cipher", req.cipher}, {"key", Base64Encode(req.key)}, {"data", req.data}});
-  if (!r) return r.error();
+  if (!r) {
+    return r.error();
+  }
   auto text = StringField(*r, "plaintext", "payload.open");
-  if (!text) return text.error();
+  if (!text) {
+    return text.error();
+  }
   auto bytes = Base64Decode(*text);
-  if (!bytes)
+  if (!bytes) {
     return kat::Broken("payload.open: plaintext is not base64: " + bytes.error().Message());
+  }
   return *bytes;
 }
 
 kat::BackendResult<kat::ShareUrlFields> AdapterKatBackend::ShareUrlParse(std::string_view url) {
   auto r = Call("shareUrl.parse", Json{{"url", std::string(url)}});
-  if (!r) return r.error();
+  if (!r) {
+    return r.error();
+  }
   const Json& j = *r;
-  if (!j.is_object()) return kat::Broken("shareUrl.parse: the result is not an object");
+  if (!j.is_object()) {
+    return kat::Broken("shareUrl.parse: the result is not an object");
+  }
   kat::ShareUrlFields f;
   auto str = [&](const char* k) -> std::optional<std::string> {
-    if (j.contains(k) && j[k].is_string()) return j[k].get<std::string>();
+    if (j.contains(k) && j[k].is_string()) {
+      return j[k].get<std::string>();
+    }
     return std::nullopt;
   };
   f.relay_host = str("relayHost").value_or("");
@@ -108,7 +129,9 @@ kat::BackendResult<kat::ShareUrlFields> AdapterKatBackend::ShareUrlParse(std::st
   f.vertical = str("vertical");
   if (auto s = str("secret")) {
     auto b = Base64Decode(*s);
-    if (!b) return kat::Broken("shareUrl.parse: secret is not standard base64");
+    if (!b) {
+      return kat::Broken("shareUrl.parse: secret is not standard base64");
+    }
     f.secret = *b;
   }
   return f;
@@ -117,10 +140,16 @@ kat::BackendResult<kat::ShareUrlFields> AdapterKatBackend::ShareUrlParse(std::st
 kat::BackendResult<std::string> AdapterKatBackend::ShareUrlBuild(
     const kat::ShareUrlBuildRequest& req) {
   Json params{{"relayBaseUrl", req.relay_base_url}, {"mailboxId", req.mailbox_id}};
-  if (req.vertical) params["vertical"] = *req.vertical;
-  if (req.secret) params["secret"] = Base64Encode(*req.secret);
+  if (req.vertical) {
+    params["vertical"] = *req.vertical;
+  }
+  if (req.secret) {
+    params["secret"] = Base64Encode(*req.secret);
+  }
   auto r = Call("shareUrl.build", params);
-  if (!r) return r.error();
+  if (!r) {
+    return r.error();
+  }
   return StringField(*r, "url", "shareUrl.build");
 }
 

@@ -31,12 +31,18 @@ std::optional<fs::path> FindSourceRoot(const fs::path& exe_dir) {
     return fs::is_directory(p / "scenarios", ec) &&
            fs::is_regular_file(p / "vectors" / "requirements.json", ec);
   };
-  if (const char* env = std::getenv("TIGRESS_SOURCE_DIR"); env && *env && looks_right(env))
+  if (const char* env = std::getenv("TIGRESS_SOURCE_DIR");
+      (env != nullptr) && (*env != 0) && looks_right(env)) {
     return fs::path(env);
+  }
   for (fs::path start : {exe_dir, fs::current_path()}) {
     for (fs::path p = start; !p.empty(); p = p.parent_path()) {
-      if (looks_right(p)) return p;
-      if (p == p.parent_path()) break;
+      if (looks_right(p)) {
+        return p;
+      }
+      if (p == p.parent_path()) {
+        break;
+      }
     }
   }
   return std::nullopt;
@@ -59,27 +65,32 @@ struct Paths {
 
 bool ResolvePaths(const Common& c, Paths& p, std::ostream& err) {
   auto root = FindSourceRoot(ExecutableDir());
-  if (root) p.source_root = *root;
-  if (!c.scenarios_dir.empty())
+  if (root) {
+    p.source_root = *root;
+  }
+  if (!c.scenarios_dir.empty()) {
     p.scenarios = c.scenarios_dir;
-  else if (root)
+  } else if (root) {
     p.scenarios = *root / "scenarios";
-  if (!c.catalog_file.empty())
+  }
+  if (!c.catalog_file.empty()) {
     p.catalog = c.catalog_file;
-  else if (root)
+  } else if (root) {
     p.catalog = *root / "vectors" / "requirements.json";
+  }
   if (p.scenarios.empty() || p.catalog.empty()) {
     err << "tigress-harness: cannot find the scenarios/ and vectors/requirements.json of the "
            "source tree; "
            "pass --scenarios and --catalog, or set TIGRESS_SOURCE_DIR\n";
     return false;
   }
-  if (!c.bindir.empty())
+  if (!c.bindir.empty()) {
     p.bindir = c.bindir;
-  else if (const char* env = std::getenv("TIGRESS_BINDIR"); env && *env)
+  } else if (const char* env = std::getenv("TIGRESS_BINDIR"); (env != nullptr) && (*env != 0)) {
     p.bindir = env;
-  else
+  } else {
     p.bindir = ExecutableDir();
+  }
   p.bindir = fs::absolute(p.bindir).lexically_normal();
   return true;
 }
@@ -115,8 +126,12 @@ std::vector<std::string> SplitComma(const std::vector<std::string>& in) {
       auto comma = s.find(',', start);
       std::string part =
           s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!part.empty()) out.push_back(part);
-      if (comma == std::string::npos) break;
+      if (!part.empty()) {
+        out.push_back(part);
+      }
+      if (comma == std::string::npos) {
+        break;
+      }
       start = comma + 1;
     }
   }
@@ -125,7 +140,9 @@ std::vector<std::string> SplitComma(const std::vector<std::string>& in) {
 
 std::string JoinArgs(int argc, char** argv) {
   std::string s;
-  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + ShellQuote(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    s += (i != 0 ? " " : "") + ShellQuote(argv[i]);
+  }
   return s;
 }
 
@@ -227,7 +244,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   vectors->add_flag("-v,--verbose", verbose, "Show details of passing vectors");
 
   // --scenarios/--catalog/--bindir may also follow the subcommand.
-  for (auto* sub : {run, list, explain, vectors}) sub->fallthrough();
+  for (auto* sub : {run, list, explain, vectors}) {
+    sub->fallthrough();
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -242,7 +261,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       return 0;
     }
     err << "tigress-harness: " << e.what() << "\n";
-    if (!app.get_subcommands().empty()) err << app.get_subcommands().front()->help();
+    if (!app.get_subcommands().empty()) {
+      err << app.get_subcommands().front()->help();
+    }
     return 2;
   }
 
@@ -261,7 +282,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       kat::CoreBackend core;
       return kat::RunVectorsCommand(vector_files, out, core, verbose);
     }
-    if (!ResolvePaths(common, paths, err)) return 2;
+    if (!ResolvePaths(common, paths, err)) {
+      return 2;
+    }
     auto m = LoadManifest(vec_impl);
     if (!m) {
       err << "tigress-harness: " << m.error().Message() << "\n";
@@ -283,9 +306,13 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return rc;
   }
 
-  if (!ResolvePaths(common, paths, err)) return 2;
+  if (!ResolvePaths(common, paths, err)) {
+    return 2;
+  }
   Loaded loaded;
-  if (!LoadAll(paths, loaded, err)) return 2;
+  if (!LoadAll(paths, loaded, err)) {
+    return 2;
+  }
 
   if (*list) {
     RunOptions o;
@@ -294,9 +321,13 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     for (const auto& c : SelectCases(loaded.scenarios, o)) {
       const Scenario& s = *c.scenario;
       std::string reqs;
-      for (const auto& r : s.requirements) reqs += (reqs.empty() ? "" : ",") + r;
+      for (const auto& r : s.requirements) {
+        reqs += (reqs.empty() ? "" : ",") + r;
+      }
       std::string roles;
-      for (const auto& r : s.roles) roles += (roles.empty() ? "" : ",") + r;
+      for (const auto& r : s.roles) {
+        roles += (roles.empty() ? "" : ",") + r;
+      }
       out << std::left << std::setw(44) << s.id << " " << std::setw(26) << roles << " " << reqs
           << "\n";
       out << "    " << s.title << "\n";
@@ -313,14 +344,17 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
           << r->statement << "\n\nBlack-box test: " << r->test << "\n";
       if (r->interpretation || !r->related_interpretations.empty()) {
         out << "\nInterpretation:";
-        for (const auto& c : r->related_interpretations) out << " " << c;
+        for (const auto& c : r->related_interpretations) {
+          out << " " << c;
+        }
         out << (r->interpretation
                     ? " (the verdict rests on it; lenient profile turns FAIL into WARN)"
                     : "")
             << "\n";
         for (const auto& c : r->related_interpretations) {
-          if (const auto* i = cat.FindInterpretation(c))
+          if (const auto* i = cat.FindInterpretation(c)) {
             out << "  " << i->id << ": " << i->interpretation << "\n";
+          }
         }
       }
       out << "\nChecked by:\n";
@@ -332,7 +366,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
           ++n;
         }
       }
-      if (n == 0) out << "  (no scenario yet)\n";
+      if (n == 0) {
+        out << "  (no scenario yet)\n";
+      }
       return 0;
     }
     if (const auto* i = cat.FindInterpretation(explain_id)) {
@@ -349,11 +385,14 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     if (const Scenario* s = loaded.scenarios.Find(explain_id)) {
       out << s->id << ": " << s->title << "\n" << s->file.string() << "\n";
-      if (!s->description.empty()) out << "\n" << s->description << "\n";
+      if (!s->description.empty()) {
+        out << "\n" << s->description << "\n";
+      }
       out << "\nRequirements:\n";
       for (const auto& id : s->requirements) {
-        if (const auto* r = cat.Find(id))
+        if (const auto* r = cat.Find(id)) {
           out << "  " << id << " (" << r->level << "): " << r->statement << "\n";
+        }
       }
       return 0;
     }

@@ -15,7 +15,9 @@ namespace {
 std::optional<std::string> FirstMatch(const std::vector<std::pair<std::string, std::string>>& list,
                                       const std::string& id) {
   for (const auto& [glob, reason] : list) {
-    if (GlobMatch(glob, id)) return reason;
+    if (GlobMatch(glob, id)) {
+      return reason;
+    }
   }
   return std::nullopt;
 }
@@ -35,21 +37,30 @@ Result<ExpectationsFile> LoadExpectationsString(std::string text,
   TIGRESS_ASSIGN_OR_RETURN(
       YamlDoc doc, LoadYamlString(std::move(text), path.string(), Errc::kExpectationsInvalid));
   ExpectationsFile out;
-  if (doc.root.IsNull()) return out;
+  if (doc.root.IsNull()) {
+    return out;
+  }
   TIGRESS_RETURN_IF_ERROR(
       doc.CheckKeys(doc.root, {"known_failures", "disabled"}, "expectations file"));
   for (const char* section : {"known_failures", "disabled"}) {
     const YAML::Node& n = doc.root[section];
-    if (!n) continue;
-    if (!n.IsMap())
+    if (!n) {
+      continue;
+    }
+    if (!n.IsMap()) {
       return doc.Fail(n, std::string(section) + " must be a mapping of \"case-id glob\": reason");
+    }
     auto& list = std::string_view(section) == "known_failures" ? out.known_failures : out.disabled;
     for (const auto& kv : n) {
       std::string glob = kv.first.as<std::string>();
-      if (glob.empty()) return doc.Fail(kv.first, "empty case-id glob");
+      if (glob.empty()) {
+        return doc.Fail(kv.first, "empty case-id glob");
+      }
       TIGRESS_ASSIGN_OR_RETURN(std::string reason,
                                doc.String(kv.second, "reason for '" + glob + "'"));
-      if (reason.empty()) return doc.Fail(kv.second, "give a reason for '" + glob + "'");
+      if (reason.empty()) {
+        return doc.Fail(kv.second, "give a reason for '" + glob + "'");
+      }
       list.emplace_back(std::move(glob), std::move(reason));
     }
   }

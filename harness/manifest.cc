@@ -37,14 +37,20 @@ Result<void> CheckPlaceholders(const YamlDoc& doc, const YAML::Node& node, std::
 Result<ReadySpec> LoadReady(const YamlDoc& doc, const YAML::Node& node) {
   ReadySpec r;
   TIGRESS_RETURN_IF_ERROR(doc.CheckKeys(node, {"tcp", "stdout", "timeout"}, "ready"));
-  if (node["tcp"] && node["stdout"]) return doc.Fail(node, "ready: give either tcp or stdout");
+  if (node["tcp"] && node["stdout"]) {
+    return doc.Fail(node, "ready: give either tcp or stdout");
+  }
   if (node["tcp"]) {
     TIGRESS_ASSIGN_OR_RETURN(bool tcp, doc.Bool(node["tcp"], "ready.tcp"));
-    if (tcp) r.kind = ReadySpec::Kind::kTcp;
+    if (tcp) {
+      r.kind = ReadySpec::Kind::kTcp;
+    }
   }
   if (node["stdout"]) {
     TIGRESS_ASSIGN_OR_RETURN(r.token, doc.String(node["stdout"], "ready.stdout"));
-    if (r.token.empty()) return doc.Fail(node["stdout"], "ready.stdout must not be empty");
+    if (r.token.empty()) {
+      return doc.Fail(node["stdout"], "ready.stdout must not be empty");
+    }
     r.kind = ReadySpec::Kind::kStdout;
   }
   if (node["timeout"]) {
@@ -67,7 +73,9 @@ Result<RoleSpec> LoadRole(const YamlDoc& doc, const YAML::Node& node, std::strin
   } else {
     TIGRESS_RETURN_IF_ERROR(doc.CheckKeys(node, {"command", "ready"}, role));
   }
-  if (!node["command"]) return doc.Fail(node, std::string(role) + ": missing key 'command'");
+  if (!node["command"]) {
+    return doc.Fail(node, std::string(role) + ": missing key 'command'");
+  }
   if (!node["command"].IsSequence()) {
     return doc.Fail(node["command"], std::string(role) + ".command must be a list of arguments");
   }
@@ -76,8 +84,9 @@ Result<RoleSpec> LoadRole(const YamlDoc& doc, const YAML::Node& node, std::strin
   if (spec.command.empty() || spec.command.front().empty()) {
     return doc.Fail(node["command"], std::string(role) + ".command must not be empty");
   }
-  for (const auto& arg : node["command"])
+  for (const auto& arg : node["command"]) {
     TIGRESS_RETURN_IF_ERROR(CheckPlaceholders(doc, arg, arg.Scalar()));
+  }
   if (node["ready"]) {
     TIGRESS_ASSIGN_OR_RETURN(spec.ready, LoadReady(doc, node["ready"]));
   } else if (is_relay) {
@@ -108,7 +117,9 @@ Result<Manifest> LoadManifestString(std::string text, const std::filesystem::pat
   Manifest m;
   m.path = std::filesystem::absolute(path).lexically_normal();
   m.root = m.path.parent_path();
-  if (!root["name"]) return doc.Fail(root, "missing key 'name'");
+  if (!root["name"]) {
+    return doc.Fail(root, "missing key 'name'");
+  }
   TIGRESS_ASSIGN_OR_RETURN(m.name, doc.String(root["name"], "name"));
   static const std::regex kName("[a-z0-9-]+");
   if (!std::regex_match(m.name, kName)) {
@@ -125,18 +136,23 @@ Result<Manifest> LoadManifestString(std::string text, const std::filesystem::pat
     TIGRESS_ASSIGN_OR_RETURN(RoleSpec d, LoadRole(doc, root["device"], "device"));
     m.device = std::move(d);
   }
-  if (!m.relay && !m.device) return doc.Fail(root, "a manifest must provide relay, device or both");
+  if (!m.relay && !m.device) {
+    return doc.Fail(root, "a manifest must provide relay, device or both");
+  }
   if (root["features"]) {
     TIGRESS_ASSIGN_OR_RETURN(m.features, doc.StringList(root["features"], "features"));
   }
   if (root["env"]) {
     const YAML::Node& env = root["env"];
-    if (!env.IsMap()) return doc.Fail(env, "env must be a mapping of NAME: value");
+    if (!env.IsMap()) {
+      return doc.Fail(env, "env must be a mapping of NAME: value");
+    }
     static const std::regex kEnvName("[A-Za-z_][A-Za-z0-9_]*");
     for (const auto& kv : env) {
       std::string key = kv.first.as<std::string>();
-      if (!std::regex_match(key, kEnvName))
+      if (!std::regex_match(key, kEnvName)) {
         return doc.Fail(kv.first, "env name '" + key + "' is invalid");
+      }
       TIGRESS_ASSIGN_OR_RETURN(std::string value, doc.String(kv.second, "env." + key));
       TIGRESS_RETURN_IF_ERROR(CheckPlaceholders(doc, kv.second, value));
       m.env.emplace_back(std::move(key), std::move(value));
@@ -174,7 +190,9 @@ std::string Expand(std::string_view text, const Placeholders& ph) {
         }
       }
     }
-    if (!replaced) out += text[i++];
+    if (!replaced) {
+      out += text[i++];
+    }
   }
   return out;
 }
@@ -183,14 +201,18 @@ std::vector<std::string> ExpandCommand(const std::vector<std::string>& command,
                                        const Placeholders& ph) {
   std::vector<std::string> out;
   out.reserve(command.size());
-  for (const auto& arg : command) out.push_back(Expand(arg, ph));
+  for (const auto& arg : command) {
+    out.push_back(Expand(arg, ph));
+  }
   return out;
 }
 
 std::vector<std::pair<std::string, std::string>> PlaceholderEnv(const Placeholders& ph) {
   std::vector<std::pair<std::string, std::string>> env;
   auto add = [&env](const char* name, const std::string& v) {
-    if (!v.empty()) env.emplace_back(name, v);
+    if (!v.empty()) {
+      env.emplace_back(name, v);
+    }
   };
   add("TIGRESS_PORT", ph.port);
   add("TIGRESS_CERT", ph.cert);

@@ -25,7 +25,9 @@ std::string Short(const std::string& s, std::size_t max = 300) {
 }
 
 std::string Show(const std::optional<Json>& v) {
-  if (!v) return "(absent)";
+  if (!v) {
+    return "(absent)";
+  }
   return Short(v->is_string() ? "\"" + v->get<std::string>() + "\"" : v->dump());
 }
 
@@ -40,23 +42,39 @@ bool RegexSearch(const std::string& re, const std::string& text, std::string* er
 
 // Numbers compare by value (200 == 200.0); everything else structurally.
 bool JsonEquals(const Json& a, const Json& b) {
-  if (a.is_number() && b.is_number()) return a.get<double>() == b.get<double>();
+  if (a.is_number() && b.is_number()) {
+    return a.get<double>() == b.get<double>();
+  }
   return a == b;
 }
 
 std::string TypeName(const Json& v) {
-  if (v.is_string()) return "string";
-  if (v.is_boolean()) return "boolean";
-  if (v.is_number_integer() || v.is_number_unsigned()) return "integer";
-  if (v.is_number()) return "number";
-  if (v.is_object()) return "object";
-  if (v.is_array()) return "array";
+  if (v.is_string()) {
+    return "string";
+  }
+  if (v.is_boolean()) {
+    return "boolean";
+  }
+  if (v.is_number_integer() || v.is_number_unsigned()) {
+    return "integer";
+  }
+  if (v.is_number()) {
+    return "number";
+  }
+  if (v.is_object()) {
+    return "object";
+  }
+  if (v.is_array()) {
+    return "array";
+  }
   return "null";
 }
 
 std::string CodesText(const std::vector<int>& codes) {
   std::string s;
-  for (int c : codes) s += (s.empty() ? "" : ", ") + std::to_string(c);
+  for (int c : codes) {
+    s += (s.empty() ? "" : ", ") + std::to_string(c);
+  }
   return codes.size() == 1 ? s : "one of [" + s + "]";
 }
 
@@ -87,11 +105,15 @@ MatchResult MatchValue(const Expectation& e, const std::optional<Json>& actual,
     case Expectation::Op::kMatches: {
       const std::string re = operand.is_string() ? operand.get<std::string>() : operand.dump();
       r.expected = "matches /" + re + "/";
-      if (!actual) return r;
+      if (!actual) {
+        return r;
+      }
       std::string err;
       r.ok =
           RegexSearch(re, actual->is_string() ? actual->get<std::string>() : actual->dump(), &err);
-      if (!err.empty()) r.actual = err;
+      if (!err.empty()) {
+        r.actual = err;
+      }
       return r;
     }
     case Expectation::Op::kContains:
@@ -105,13 +127,17 @@ MatchResult MatchValue(const Expectation& e, const std::optional<Json>& actual,
       }
       const std::string hay = actual->is_string() ? actual->get<std::string>() : actual->dump();
       r.ok = (hay.find(needle) != std::string::npos) == want;
-      if (!want && !r.ok) r.actual = "the value contains it";
+      if (!want && !r.ok) {
+        r.actual = "the value contains it";
+      }
       return r;
     }
     case Expectation::Op::kType: {
       const std::string t = operand.get<std::string>();
       r.expected = "a JSON " + t;
-      if (!actual) return r;
+      if (!actual) {
+        return r;
+      }
       const std::string at = TypeName(*actual);
       r.actual = at + " " + Show(actual);
       r.ok = at == t || (t == "number" && actual->is_number());
@@ -127,7 +153,9 @@ std::vector<std::string> HeaderValues(
     const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
   std::vector<std::string> out;
   for (const auto& [k, v] : headers) {
-    if (IEquals(k, name)) out.push_back(v);
+    if (IEquals(k, name)) {
+      out.push_back(v);
+    }
   }
   return out;
 }
@@ -142,7 +170,7 @@ MatchResult MatchHttp(const Expectation& e, const HttpView& v, const Json& opera
       return r;
     case Expectation::Subject::kHeader: {
       std::vector<std::string> values =
-          v.headers ? HeaderValues(*v.headers, e.target) : std::vector<std::string>{};
+          v.headers != nullptr ? HeaderValues(*v.headers, e.target) : std::vector<std::string>{};
       if (values.empty()) {
         r = MatchValue(e, std::nullopt, operand);
       } else {
@@ -150,7 +178,9 @@ MatchResult MatchHttp(const Expectation& e, const HttpView& v, const Json& opera
         const bool all = e.op == Expectation::Op::kAbsent || e.op == Expectation::Op::kNotContains;
         for (const auto& value : values) {
           r = MatchValue(e, Json(value), operand);
-          if (r.ok != all) break;
+          if (r.ok != all) {
+            break;
+          }
         }
       }
       r.expected = e.target + ": " + r.expected;
@@ -158,14 +188,19 @@ MatchResult MatchHttp(const Expectation& e, const HttpView& v, const Json& opera
     }
     case Expectation::Subject::kJson: {
       std::optional<Json> actual;
-      if (v.json) actual = JsonPathGet(*v.json, e.target);
+      if (v.json != nullptr) {
+        actual = JsonPathGet(*v.json, e.target);
+      }
       r = MatchValue(e, actual, operand);
-      if (!v.json && e.op != Expectation::Op::kAbsent) r.actual = "the body is not JSON";
+      if ((v.json == nullptr) && e.op != Expectation::Op::kAbsent) {
+        r.actual = "the body is not JSON";
+      }
       r.expected = (e.target.empty() ? std::string("$") : e.target) + " " + r.expected;
       return r;
     }
     case Expectation::Subject::kBody: {
-      r = MatchValue(e, v.body ? std::optional<Json>(Json(*v.body)) : std::nullopt, operand);
+      r = MatchValue(e, v.body != nullptr ? std::optional<Json>(Json(*v.body)) : std::nullopt,
+                     operand);
       r.expected = "body " + r.expected;
       return r;
     }
@@ -180,11 +215,16 @@ MatchResult MatchCall(const Expectation& e, const Json& doc, const Json& operand
   MatchResult r;
   const Json* err = doc.contains("error") ? &doc["error"] : nullptr;
   auto describe = [&]() -> std::string {
-    if (!err) return "success";
+    if (err == nullptr) {
+      return "success";
+    }
     std::string s = "error " + (err->contains("code") ? (*err)["code"].dump() : std::string("?"));
-    if (err->contains("message") && (*err)["message"].is_string())
+    if (err->contains("message") && (*err)["message"].is_string()) {
       s += " (" + Short((*err)["message"].get<std::string>(), 160) + ")";
-    if (err->contains("data")) s += " data " + Short((*err)["data"].dump(), 160);
+    }
+    if (err->contains("data")) {
+      s += " data " + Short((*err)["data"].dump(), 160);
+    }
     return s;
   };
   switch (e.subject) {
@@ -196,7 +236,7 @@ MatchResult MatchCall(const Expectation& e, const Json& doc, const Json& operand
     case Expectation::Subject::kError: {
       r.expected = "error " + CodesText(e.codes);
       r.actual = describe();
-      if (err && err->contains("code") && (*err)["code"].is_number_integer()) {
+      if ((err != nullptr) && err->contains("code") && (*err)["code"].is_number_integer()) {
         int code = (*err)["code"].get<int>();
         r.ok = std::find(e.codes.begin(), e.codes.end(), code) != e.codes.end();
       }
@@ -221,7 +261,9 @@ MatchResult MatchCount(const Expectation& e, const std::vector<int>& statuses) {
   });
   r.expected = ExpectationToString(e);
   std::map<int, int> histogram;
-  for (int s : statuses) ++histogram[s];
+  for (int s : statuses) {
+    ++histogram[s];
+  }
   std::string hist;
   for (const auto& [s, c] : histogram) {
     hist += (hist.empty() ? "" : ", ") + std::to_string(c) + "x " +

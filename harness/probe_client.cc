@@ -21,7 +21,9 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
 std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
   auto* resp = static_cast<HttpResponse*>(user);
   std::string line(data, size * n);
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
+    line.pop_back();
+  }
   if (line.rfind("HTTP/", 0) == 0) {
     // A new response (e.g. after a 100 Continue): start over.
     resp->headers.clear();
@@ -29,7 +31,9 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
     return size * n;
   }
   auto colon = line.find(':');
-  if (colon == std::string::npos) return size * n;
+  if (colon == std::string::npos) {
+    return size * n;
+  }
   std::string name = line.substr(0, colon);
   std::string value = line.substr(colon + 1);
   auto first = value.find_first_not_of(" \t");
@@ -48,7 +52,9 @@ ProbeClient::ProbeClient(std::string ca_file) : ca_file_(std::move(ca_file)) {
 
 Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return MakeError(Errc::kHttpTransport, "curl_easy_init failed");
+  if (!curl) {
+    return MakeError(Errc::kHttpTransport, "curl_easy_init failed");
+  }
   CURL* h = curl.get();
   HttpResponse resp;
   const std::string url = StripFragment(request.url);
@@ -59,17 +65,22 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
     // "Name;" is curl's way to send a header with an empty value.
     std::string line = value.empty() ? name + ";" : name + ": " + value;
     raw_headers = curl_slist_append(raw_headers, line.c_str());
-    if (name.size() == 12 && strncasecmp(name.c_str(), "Content-Type", 12) == 0)
+    if (name.size() == 12 && strncasecmp(name.c_str(), "Content-Type", 12) == 0) {
       has_content_type = true;
+    }
   }
   raw_headers = curl_slist_append(raw_headers, "Expect:");
-  if (!has_content_type) raw_headers = curl_slist_append(raw_headers, "Content-Type:");
+  if (!has_content_type) {
+    raw_headers = curl_slist_append(raw_headers, "Content-Type:");
+  }
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(raw_headers,
                                                                       &curl_slist_free_all);
 
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  if (request.method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  }
   if (request.body) {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body->data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
@@ -105,7 +116,7 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   if (rc != CURLE_OK) {
     return MakeError(Errc::kHttpTransport,
                      request.method + " " + url + ": " + curl_easy_strerror(rc) +
-                         (errbuf[0] ? std::string(" (") + errbuf + ")" : std::string()));
+                         (errbuf[0] != 0 ? std::string(" (") + errbuf + ")" : std::string()));
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -59,13 +59,19 @@ std::uint64_t CaseSeed(std::uint64_t run_seed, const std::string& scenario_id, i
 std::vector<CaseSpec> SelectCases(const ScenarioSet& set, const RunOptions& opt) {
   std::vector<CaseSpec> out;
   for (const Scenario& s : set.scenarios) {
-    if (!opt.filters.empty() && !AnyGlob(opt.filters, s.id)) continue;
-    if (AnyGlob(opt.skips, s.id)) continue;
+    if (!opt.filters.empty() && !AnyGlob(opt.filters, s.id)) {
+      continue;
+    }
+    if (AnyGlob(opt.skips, s.id)) {
+      continue;
+    }
     if (!opt.keywords.empty()) {
       bool hit = std::any_of(opt.keywords.begin(), opt.keywords.end(), [&](const std::string& k) {
         return std::find(s.keywords.begin(), s.keywords.end(), k) != s.keywords.end();
       });
-      if (!hit) continue;
+      if (!hit) {
+        continue;
+      }
     }
     if (opt.shard_count > 1 &&
         static_cast<int>(Fnv1a(s.id) % static_cast<std::uint64_t>(opt.shard_count)) !=
@@ -92,10 +98,11 @@ std::string ShellQuote(const std::string& arg) {
   }
   std::string out = "'";
   for (char c : arg) {
-    if (c == '\'')
+    if (c == '\'') {
       out += "'\\''";
-    else
+    } else {
       out += c;
+    }
   }
   return out + "'";
 }
@@ -106,21 +113,31 @@ std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {
     args.push_back("--impl");
     args.push_back(m.path.string());
   }
-  if (c.relay) args.insert(args.end(), {"--relay", c.relay->name});
-  if (c.initiator) args.insert(args.end(), {"--initiator", c.initiator->name});
-  if (c.recipient) args.insert(args.end(), {"--recipient", c.recipient->name});
+  if (c.relay != nullptr) {
+    args.insert(args.end(), {"--relay", c.relay->name});
+  }
+  if (c.initiator != nullptr) {
+    args.insert(args.end(), {"--initiator", c.initiator->name});
+  }
+  if (c.recipient != nullptr) {
+    args.insert(args.end(), {"--recipient", c.recipient->name});
+  }
   if (!opt.scenarios_dir.empty()) {
     args.insert(args.end(),
                 {"--scenarios", fs::absolute(opt.scenarios_dir).lexically_normal().string()});
   }
   args.insert(args.end(), {"--filter", c.scenario->id, "--seed", std::to_string(opt.seed)});
-  if (c.repetition > 0) args.insert(args.end(), {"--repeat", std::to_string(c.repetition + 1)});
+  if (c.repetition > 0) {
+    args.insert(args.end(), {"--repeat", std::to_string(c.repetition + 1)});
+  }
   args.insert(args.end(), {"--profile", std::string(reports::ProfileName(opt.profile))});
   if (!opt.expectations_path.empty()) {
     args.insert(args.end(), {"--expectations", fs::absolute(opt.expectations_path).string()});
   }
   std::string cmd;
-  for (const auto& a : args) cmd += (cmd.empty() ? "" : " ") + ShellQuote(a);
+  for (const auto& a : args) {
+    cmd += (cmd.empty() ? "" : " ") + ShellQuote(a);
+  }
   return cmd;
 }
 
@@ -129,14 +146,20 @@ namespace {
 const Manifest* PickManifest(const std::vector<Manifest>& ms, const std::string& name, bool relay,
                              std::string* error) {
   for (const auto& m : ms) {
-    if (!name.empty() && m.name != name) continue;
-    if (relay ? m.relay.has_value() : m.device.has_value()) return &m;
+    if (!name.empty() && m.name != name) {
+      continue;
+    }
+    if (relay ? m.relay.has_value() : m.device.has_value()) {
+      return &m;
+    }
     if (!name.empty()) {
       *error = "implementation '" + name + "' provides no " + (relay ? "relay" : "device");
       return nullptr;
     }
   }
-  if (!name.empty()) *error = "no --impl manifest is named '" + name + "'";
+  if (!name.empty()) {
+    *error = "no --impl manifest is named '" + name + "'";
+  }
   return nullptr;
 }
 
@@ -154,7 +177,9 @@ Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
                          opt.recipient_impl.empty() ? opt.initiator_impl : opt.recipient_impl,
                          false, &error)
           : nullptr;
-  if (!error.empty()) return MakeError(Errc::kConfigInvalid, error);
+  if (!error.empty()) {
+    return MakeError(Errc::kConfigInvalid, error);
+  }
   std::vector<CaseSpec> out;
   for (auto& c : cases) {
     const Scenario& s = *c.scenario;
@@ -167,11 +192,17 @@ Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
     }
     auto candidates = [&](const char* role, bool is_relay) {
       std::vector<const Manifest*> v;
-      if (!s.HasRole(role)) return std::vector<const Manifest*>{nullptr};
-      for (const auto& m : opt.manifests) {
-        if (is_relay ? m.relay.has_value() : m.device.has_value()) v.push_back(&m);
+      if (!s.HasRole(role)) {
+        return std::vector<const Manifest*>{nullptr};
       }
-      if (v.empty()) v.push_back(nullptr);  // the case then reports the missing role
+      for (const auto& m : opt.manifests) {
+        if (is_relay ? m.relay.has_value() : m.device.has_value()) {
+          v.push_back(&m);
+        }
+      }
+      if (v.empty()) {
+        v.push_back(nullptr);  // the case then reports the missing role
+      }
       return v;
     };
     for (const Manifest* r : candidates("relay", true)) {
@@ -183,9 +214,13 @@ Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
           cell.recipient = p;
           std::string label;
           for (const Manifest* m : {r, i, p}) {
-            if (m) label += (label.empty() ? "" : "+") + m->name;
+            if (m != nullptr) {
+              label += (label.empty() ? "" : "+") + m->name;
+            }
           }
-          if (!label.empty()) cell.case_id += "@" + label;
+          if (!label.empty()) {
+            cell.case_id += "@" + label;
+          }
           out.push_back(std::move(cell));
         }
       }
@@ -216,7 +251,9 @@ struct RunShared {
 
 std::string SafeDirName(const std::string& id) {
   std::string out;
-  for (char c : id) out += (c == '/' || c == '#' || c == ' ') ? '_' : c;
+  for (char c : id) {
+    out += (c == '/' || c == '#' || c == ' ') ? '_' : c;
+  }
   return out;
 }
 
@@ -228,7 +265,9 @@ std::string Truncate(const std::string& s, std::size_t max = 2048) {
 
 bool IsSensitiveHeader(const std::string& name) {
   std::string lower;
-  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : name) {
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   return lower == "mailbox-device-claim" || lower == "mailbox-device-attestation";
 }
 
@@ -236,7 +275,9 @@ std::vector<std::pair<std::string, std::string>> RedactHeaders(
     const std::vector<std::pair<std::string, std::string>>& headers) {
   auto out = headers;
   for (auto& [k, v] : out) {
-    if (IsSensitiveHeader(k) && !v.empty()) v = Redact(v);
+    if (IsSensitiveHeader(k) && !v.empty()) {
+      v = Redact(v);
+    }
   }
   return out;
 }
@@ -269,8 +310,12 @@ class CaseRun {
 
  private:
   const std::string& DefaultReq(const Step& st) const {
-    if (!st.req.empty()) return st.req;
-    if (!st.expect.empty()) return st.expect.front().req;
+    if (!st.req.empty()) {
+      return st.req;
+    }
+    if (!st.expect.empty()) {
+      return st.expect.front().req;
+    }
     return sc_.requirements.front();
   }
 
@@ -351,8 +396,12 @@ Result<void> CaseRun::StartRelay() {
   ProcessSpec ps;
   ps.name = "relay (" + m.name + ")";
   ps.argv = ExpandCommand(m.relay->command, ph);
-  for (const auto& [k, v] : m.env) ps.env.emplace_back(k, Expand(v, ph));
-  for (auto& kv : PlaceholderEnv(ph)) ps.env.push_back(std::move(kv));
+  for (const auto& [k, v] : m.env) {
+    ps.env.emplace_back(k, Expand(v, ph));
+  }
+  for (auto& kv : PlaceholderEnv(ph)) {
+    ps.env.push_back(std::move(kv));
+  }
   ps.workdir = ph.workdir;
   ps.stderr_path = case_dir_ / "relay.stderr.log";
   ps.stdout_path = case_dir_ / "relay.stdout.log";
@@ -386,8 +435,12 @@ Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m,
   ProcessSpec ps;
   ps.name = role + " (" + m->name + ")";
   ps.argv = ExpandCommand(m->device->command, ph);
-  for (const auto& [k, v] : m->env) ps.env.emplace_back(k, Expand(v, ph));
-  for (auto& kv : PlaceholderEnv(ph)) ps.env.push_back(std::move(kv));
+  for (const auto& [k, v] : m->env) {
+    ps.env.emplace_back(k, Expand(v, ph));
+  }
+  for (auto& kv : PlaceholderEnv(ph)) {
+    ps.env.push_back(std::move(kv));
+  }
   ps.workdir = ph.workdir;
   ps.stderr_path = case_dir_ / (role + ".stderr.log");
   ps.pipe_stdio = true;
@@ -403,12 +456,16 @@ Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m,
   adapters_[role] = std::move(a);
   auto hello = ContractProbe(*raw->client, sh_.opt.start_timeout);
   if (!hello) {
-    if (hello.error().Is(Errc::kAdapterTimeout)) *verdict_on_error = Verdict::kTimeout;
+    if (hello.error().Is(Errc::kAdapterTimeout)) {
+      *verdict_on_error = Verdict::kTimeout;
+    }
     return std::move(hello).error();
   }
   raw->hello = *hello;
   Json params{{"caFile", sh_.ca_file}};
-  if (!public_url_.empty()) params["relayBaseUrl"] = public_url_;
+  if (!public_url_.empty()) {
+    params["relayBaseUrl"] = public_url_;
+  }
   RpcOutcome conf = raw->client->Call("configure", params, sh_.opt.start_timeout);
   if (conf.kind == RpcOutcome::Kind::kTimeout) {
     *verdict_on_error = Verdict::kTimeout;
@@ -425,10 +482,14 @@ Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m,
 }
 
 void CaseRun::NoteSecrets(const Json& result) {
-  if (!result.is_object()) return;
+  if (!result.is_object()) {
+    return;
+  }
   if (result.contains("secret") && result["secret"].is_string()) {
     auto b = Base64DecodeLenient(result["secret"].get<std::string>());
-    if (b) sh_.AddSecret(*b);
+    if (b) {
+      sh_.AddSecret(*b);
+    }
   }
   for (const char* k : {"shareUrl", "url"}) {
     if (result.contains(k) && result[k].is_string()) {
@@ -436,7 +497,9 @@ void CaseRun::NoteSecrets(const Json& result) {
       auto hash = u.find('#');
       if (hash != std::string::npos) {
         auto b = Base64DecodeLenient(u.substr(hash + 1));
-        if (b) sh_.AddSecret(*b);
+        if (b) {
+          sh_.AddSecret(*b);
+        }
       }
     }
   }
@@ -469,17 +532,23 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   req.method = st.http_method;
   if (!st.path.empty()) {
     auto p = InterpolateString(st.path, ctx);
-    if (!p) return fail_resolve(p.error());
+    if (!p) {
+      return fail_resolve(p.error());
+    }
     req.url = relay_url_ + *p;
   } else {
     auto u = InterpolateString(st.url, ctx);
-    if (!u) return fail_resolve(u.error());
+    if (!u) {
+      return fail_resolve(u.error());
+    }
     req.url = StripFragment(*u);
   }
   bool has_ct = false;
   for (const auto& [k, v] : st.headers) {
     auto val = InterpolateString(v, ctx);
-    if (!val) return fail_resolve(val.error());
+    if (!val) {
+      return fail_resolve(val.error());
+    }
     has_ct = has_ct ||
              (k.size() == 12 && std::equal(k.begin(), k.end(), "content-type", [](char a, char b) {
                 return std::tolower(static_cast<unsigned char>(a)) == b;
@@ -488,13 +557,16 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   }
   if (st.body) {
     auto b = Interpolate(*st.body, ctx);
-    if (!b) return fail_resolve(b.error());
+    if (!b) {
+      return fail_resolve(b.error());
+    }
     if (st.body->is_string()) {
       req.body = b->is_string() ? b->get<std::string>() : b->dump();
     } else {
       req.body = b->dump();
-      if (!has_ct && st.as == "device")
+      if (!has_ct && st.as == "device") {
         req.headers.emplace_back("Content-Type", "application/json");
+      }
     }
   }
   req.timeout = st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.http_timeout;
@@ -507,9 +579,13 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
     Json resolved{{"step", where},
                   {"http", {{"as", st.as}, {"method", req.method}, {"url", req.url}}}};
     Json hdrs = Json::object();
-    for (const auto& [k, v] : RedactHeaders(req.headers)) hdrs[k] = v;
+    for (const auto& [k, v] : RedactHeaders(req.headers)) {
+      hdrs[k] = v;
+    }
     resolved["http"]["headers"] = hdrs;
-    if (req.body) resolved["http"]["body"] = Truncate(*req.body, 1024);
+    if (req.body) {
+      resolved["http"]["body"] = Truncate(*req.body, 1024);
+    }
     std::lock_guard<std::mutex> lock(resolved_mu_);
     resolved_steps_.push_back(std::move(resolved));
   }
@@ -518,13 +594,19 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   ex.vantage = "probe (" + st.as + ") -> relay";
   ex.request_line = req.method + " " + path_only + " HTTP/1.1";
   ex.request_headers = RedactHeaders(req.headers);
-  if (req.body) ex.request_body = Truncate(*req.body);
+  if (req.body) {
+    ex.request_body = Truncate(*req.body);
+  }
 
   auto resp = probe_.Send(req);
   std::ostringstream log;
   log << "=== " << where << " (" << st.as << ")\n> " << ex.request_line << "\n";
-  for (const auto& [k, v] : ex.request_headers) log << "> " << k << ": " << v << "\n";
-  if (req.body) log << ">\n" << Truncate(*req.body, 4096) << "\n";
+  for (const auto& [k, v] : ex.request_headers) {
+    log << "> " << k << ": " << v << "\n";
+  }
+  if (req.body) {
+    log << ">\n" << Truncate(*req.body, 4096) << "\n";
+  }
   if (!resp) {
     log << "! " << resp.error().Message() << "\n\n";
     Log(log.str());
@@ -541,7 +623,9 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   }
   log << "< " << resp->http_version << " " << resp->status << " ("
       << static_cast<long>(resp->elapsed_ms) << " ms)\n";
-  for (const auto& [k, v] : resp->headers) log << "< " << k << ": " << v << "\n";
+  for (const auto& [k, v] : resp->headers) {
+    log << "< " << k << ": " << v << "\n";
+  }
   log << "<\n" << Truncate(resp->body, 4096) << "\n\n";
   Log(log.str());
 
@@ -569,7 +653,9 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   Json headers_obj = Json::object();
   for (const auto& [k, v] : resp->headers) {
     std::string lower;
-    for (char c : k) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : k) {
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
     headers_obj[lower] = v;
   }
   Json doc{{"status", resp->status},
@@ -614,7 +700,9 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
     std::lock_guard<std::mutex> lock(ad.mu);
     out = ad.client->Call(st.method, *params, timeout);
   }
-  if (out.kind == RpcOutcome::Kind::kResult) NoteSecrets(out.result);
+  if (out.kind == RpcOutcome::Kind::kResult) {
+    NoteSecrets(out.result);
+  }
   reports::Evidence ev;
   ev.fields.emplace_back("call", st.role + " " + st.method);
   ev.fields.emplace_back("params", Truncate(RedactRpcLine(params->dump()), 1024));
@@ -667,7 +755,9 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
   }
   if (out.kind == RpcOutcome::Kind::kError && !error_expected) {
     std::string actual = "error " + std::to_string(out.code) + " " + out.message;
-    if (!out.data.is_null()) actual += " " + out.data.dump();
+    if (!out.data.is_null()) {
+      actual += " " + out.data.dump();
+    }
     Assertion a = Judge(DefaultReq(st), false, where + ": " + st.role + " " + st.method + " failed",
                         "success", actual, {});
     a.evidence = ev;
@@ -689,7 +779,9 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
     a.evidence = ev;
     r.checks.emplace_back(&e, std::move(a));
   }
-  if (out.kind == RpcOutcome::Kind::kResult || error_expected) Save(st, doc, ctx, r);
+  if (out.kind == RpcOutcome::Kind::kResult || error_expected) {
+    Save(st, doc, ctx, r);
+  }
   return r;
 }
 
@@ -704,7 +796,9 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
   if (st.repeat > 0) {
     for (int i = 0; i < st.repeat; ++i) {
       Lane l;
-      for (const auto& s : st.steps) l.steps.push_back(&s);
+      for (const auto& s : st.steps) {
+        l.steps.push_back(&s);
+      }
       l.ctx = std::make_unique<VarContext>(ctx.Child(i));
       lanes.push_back(std::move(l));
     }
@@ -736,7 +830,9 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
         StepResult sr = ExecStep(*s, *lane.ctx, s->where + " (lane " + std::to_string(li) + ")");
         bool stop = sr.stop;
         lane.results.push_back(std::move(sr));
-        if (stop) break;
+        if (stop) {
+          break;
+        }
       }
     });
   }
@@ -746,7 +842,9 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
     go = true;
     cv.notify_all();
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) {
+    t.join();
+  }
 
   // Merge per expectation: one assertion saying how many lanes met it.
   std::vector<int> statuses;
@@ -755,13 +853,19 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
   for (auto& lane : lanes) {
     for (auto& sr : lane.results) {
       for (auto& [e, a] : sr.checks) {
-        if (!by_exp.count(e)) order.push_back(e);
+        if (by_exp.count(e) == 0u) {
+          order.push_back(e);
+        }
         by_exp[e].push_back(std::move(a));
       }
       for (auto& a : sr.extra) {
-        if (r.extra.size() < 3) r.extra.push_back(std::move(a));
+        if (r.extra.size() < 3) {
+          r.extra.push_back(std::move(a));
+        }
       }
-      if (sr.http) statuses.push_back(sr.status);
+      if (sr.http) {
+        statuses.push_back(sr.status);
+      }
       r.stop = r.stop || sr.stop;
     }
   }
@@ -770,8 +874,12 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
     std::size_t bad = 0;
     const Assertion* worst = &list.front();
     for (const auto& a : list) {
-      if (a.verdict != Verdict::kPass) ++bad;
-      if (reports::VerdictRank(a.verdict) > reports::VerdictRank(worst->verdict)) worst = &a;
+      if (a.verdict != Verdict::kPass) {
+        ++bad;
+      }
+      if (reports::VerdictRank(a.verdict) > reports::VerdictRank(worst->verdict)) {
+        worst = &a;
+      }
     }
     Assertion merged = *worst;
     merged.message = (bad == 0 ? "all " + std::to_string(list.size()) + " lanes: "
@@ -811,9 +919,15 @@ StepResult CaseRun::ExecStep(const Step& st, VarContext& ctx, const std::string&
 bool CaseRun::RunSteps(const std::vector<Step>& steps) {
   for (const Step& st : steps) {
     StepResult r = ExecStep(st, ctx_, st.where);
-    for (auto& [e, a] : r.checks) assertions_.push_back(std::move(a));
-    for (auto& a : r.extra) assertions_.push_back(std::move(a));
-    if (r.stop) return false;
+    for (auto& [e, a] : r.checks) {
+      assertions_.push_back(std::move(a));
+    }
+    for (auto& a : r.extra) {
+      assertions_.push_back(std::move(a));
+    }
+    if (r.stop) {
+      return false;
+    }
   }
   return true;
 }
@@ -840,9 +954,13 @@ void CaseRun::Teardown() {
       ad->client->Call("shutdown", Json::object(), 2s);
       ad->process->WaitExit(1s);
     }
-    if (ad->process) ad->process->Stop();
+    if (ad->process) {
+      ad->process->Stop();
+    }
   }
-  if (relay_) relay_->Stop();
+  if (relay_) {
+    relay_->Stop();
+  }
 }
 
 void CaseRun::WriteFiles(reports::CaseResult& /*c*/) {
@@ -859,16 +977,20 @@ void CaseRun::WriteFiles(reports::CaseResult& /*c*/) {
   write("scenario.yaml", sc_.text, "scenario as written", "application/yaml");
   Json resolved{{"case", spec_.case_id}, {"seed", spec_.seed}, {"scenario", sc_.file.string()}};
   Json vars = Json::object();
-  for (const auto& [k, v] : ctx_.values())
+  for (const auto& [k, v] : ctx_.values()) {
     vars[k] = Json::parse(RedactRpcLine(Json{{k, v}}.dump()), nullptr, false)[k];
+  }
   resolved["variables"] = vars;
   resolved["steps"] = resolved_steps_;
   write("resolved.yaml", JsonToYaml(resolved), "resolved scenario", "application/yaml");
-  if (!http_log_.empty()) write("http.log", http_log_, "probe HTTP exchanges", "text/plain");
+  if (!http_log_.empty()) {
+    write("http.log", http_log_, "probe HTTP exchanges", "text/plain");
+  }
   for (auto& [role, ad] : adapters_) {
     std::string t;
-    for (const auto& line : ad->client ? ad->client->Transcript() : std::vector<std::string>{})
+    for (const auto& line : ad->client ? ad->client->Transcript() : std::vector<std::string>{}) {
       t += line + "\n";
+    }
     write(role + ".jsonrpc.log", t, role + " JSON-RPC transcript", "text/plain");
   }
   std::string repro = "#!/bin/sh\n# Reruns case " + spec_.case_id + " with the same seed.\nexec " +
@@ -909,9 +1031,15 @@ reports::CaseResult CaseRun::Execute() {
   ctx_.Set("case", Json{{"id", spec_.case_id}, {"seed", spec_.seed}});
   const Manifest* init = sc_.HasRole("initiator") ? spec_.initiator : nullptr;
   const Manifest* recip = sc_.HasRole("recipient") ? spec_.recipient : nullptr;
-  if (sc_.HasRole("relay") && spec_.relay) c.relay = spec_.relay->name;
-  if (init) c.initiator = init->name;
-  if (recip) c.recipient = recip->name;
+  if (sc_.HasRole("relay") && (spec_.relay != nullptr)) {
+    c.relay = spec_.relay->name;
+  }
+  if (init != nullptr) {
+    c.initiator = init->name;
+  }
+  if (recip != nullptr) {
+    c.recipient = recip->name;
+  }
 
   auto finish = [&]() -> reports::CaseResult {
     Teardown();
@@ -938,17 +1066,26 @@ reports::CaseResult CaseRun::Execute() {
   };
 
   // Roles the scenario needs must be provided by the selected implementations.
-  if (sc_.HasRole("relay") && !spec_.relay)
+  if (sc_.HasRole("relay") && (spec_.relay == nullptr)) {
     return setup_failed(Verdict::kError, "no implementation provides a relay");
-  if (sc_.HasRole("initiator") && !init)
+  }
+  if (sc_.HasRole("initiator") && (init == nullptr)) {
     return setup_failed(Verdict::kError, "no implementation provides an initiator");
-  if (sc_.HasRole("recipient") && !recip)
+  }
+  if (sc_.HasRole("recipient") && (recip == nullptr)) {
     return setup_failed(Verdict::kError, "no implementation provides a recipient");
+  }
   for (const auto& f : sc_.features) {
     std::vector<const Manifest*> parties;
-    if (sc_.HasRole("relay")) parties.push_back(spec_.relay);
-    if (init) parties.push_back(init);
-    if (recip) parties.push_back(recip);
+    if (sc_.HasRole("relay")) {
+      parties.push_back(spec_.relay);
+    }
+    if (init != nullptr) {
+      parties.push_back(init);
+    }
+    if (recip != nullptr) {
+      parties.push_back(recip);
+    }
     for (const Manifest* m : parties) {
       if (!m->HasFeature(f)) {
         for (const auto& req : sc_.requirements) {
@@ -970,10 +1107,14 @@ reports::CaseResult CaseRun::Execute() {
   }
   for (auto [role, m] :
        {std::pair<std::string, const Manifest*>("initiator", init), {"recipient", recip}}) {
-    if (!m) continue;
+    if (m == nullptr) {
+      continue;
+    }
     Verdict v = Verdict::kError;
     auto r = StartDevice(role, m, &v);
-    if (!r) return setup_failed(v, role + " adapter is unusable: " + r.error().Message());
+    if (!r) {
+      return setup_failed(v, role + " adapter is unusable: " + r.error().Message());
+    }
   }
   RunSteps(sc_.steps);
   CheckProcessesAlive();
@@ -993,7 +1134,9 @@ std::string NowUtc() {
 
 Result<void> WriteText(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  if (!out) return MakeError(Errc::kIoFailure, p.string() + ": cannot write");
+  if (!out) {
+    return MakeError(Errc::kIoFailure, p.string() + ": cannot write");
+  }
   out << text;
   return {};
 }
@@ -1007,10 +1150,11 @@ int Runner::Run(std::ostream& out) {
   if (opt_.expectations) {
     std::vector<CaseSpec> kept;
     for (auto& c : cases) {
-      if (auto why = opt_.expectations->Disabled(c.case_id))
+      if (auto why = opt_.expectations->Disabled(c.case_id)) {
         disabled.emplace_back(c.case_id, *why);
-      else
+      } else {
         kept.push_back(std::move(c));
+      }
     }
     cases = std::move(kept);
   }
@@ -1086,7 +1230,9 @@ int Runner::Run(std::ostream& out) {
                                                     : c.recipient;
         return who == &m;
       });
-      if (plays) info.roles.emplace_back(role);
+      if (plays) {
+        info.roles.emplace_back(role);
+      }
     }
     info.features = m.features;
     info.manifest_path = m.path.string();
@@ -1096,7 +1242,9 @@ int Runner::Run(std::ostream& out) {
   out << "tigress-harness: " << cases.size() << " case(s), " << std::max(1, opt_.jobs)
       << " job(s), seed " << opt_.seed << ", profile " << reports::ProfileName(opt_.profile)
       << "; run directory " << run_dir_.string() << "\n";
-  for (const auto& [id, why] : disabled) out << "  disabled " << id << ": " << why << "\n";
+  for (const auto& [id, why] : disabled) {
+    out << "  disabled " << id << ": " << why << "\n";
+  }
 
   reports::ProgressPrinter progress(out, cases.size(), opt_.live_progress, &sh.guard);
   std::vector<reports::CaseResult> results(cases.size());
@@ -1104,7 +1252,9 @@ int Runner::Run(std::ostream& out) {
   auto worker = [&] {
     for (;;) {
       std::size_t i = next.fetch_add(1);
-      if (i >= cases.size()) return;
+      if (i >= cases.size()) {
+        return;
+      }
       {
         std::lock_guard<std::mutex> lock(sh.guard_mu);
         progress.CaseStarted();
@@ -1127,8 +1277,12 @@ int Runner::Run(std::ostream& out) {
   };
   const int jobs = std::clamp(opt_.jobs, 1, 64);
   std::vector<std::thread> pool;
-  for (int j = 0; j < jobs; ++j) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+  for (int j = 0; j < jobs; ++j) {
+    pool.emplace_back(worker);
+  }
+  for (auto& t : pool) {
+    t.join();
+  }
   progress.Finish();
 
   run_.cases = std::move(results);
@@ -1140,8 +1294,12 @@ int Runner::Run(std::ostream& out) {
   }
   bool any = false;
   for (const auto& c : run_.cases) {
-    if (!c.Unexpected()) continue;
-    if (!any) out << "\nRerun a failing case with:\n";
+    if (!c.Unexpected()) {
+      continue;
+    }
+    if (!any) {
+      out << "\nRerun a failing case with:\n";
+    }
     any = true;
     out << "  " << c.rerun_command << "\n";
   }

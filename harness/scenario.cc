@@ -20,7 +20,9 @@ std::string Scenario::Area() const { return id.substr(0, id.find('/')); }
 
 const Scenario* ScenarioSet::Find(std::string_view id) const {
   for (const auto& s : scenarios) {
-    if (s.id == id) return &s;
+    if (s.id == id) {
+      return &s;
+    }
   }
   return nullptr;
 }
@@ -46,19 +48,25 @@ class Loader {
     Scenario s;
     s.file = doc_.path;
     s.text = doc_.text;
-    if (!root["id"]) return doc_.Fail(root, "missing key 'id'");
+    if (!root["id"]) {
+      return doc_.Fail(root, "missing key 'id'");
+    }
     TIGRESS_ASSIGN_OR_RETURN(s.id, doc_.String(root["id"], "id"));
     static const std::regex kId("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)+");
     if (!std::regex_match(s.id, kId)) {
       return doc_.Fail(root["id"],
                        "id '" + s.id + "' must look like area/name ([a-z0-9._-], '/'-separated)");
     }
-    if (!root["title"]) return doc_.Fail(root, "missing key 'title'");
+    if (!root["title"]) {
+      return doc_.Fail(root, "missing key 'title'");
+    }
     TIGRESS_ASSIGN_OR_RETURN(s.title, doc_.String(root["title"], "title"));
     if (root["description"]) {
       TIGRESS_ASSIGN_OR_RETURN(s.description, doc_.String(root["description"], "description"));
     }
-    if (!root["requirements"]) return doc_.Fail(root, "missing key 'requirements'");
+    if (!root["requirements"]) {
+      return doc_.Fail(root, "missing key 'requirements'");
+    }
     TIGRESS_ASSIGN_OR_RETURN(s.requirements, doc_.StringList(root["requirements"], "requirements"));
     for (std::size_t i = 0; i < s.requirements.size(); ++i) {
       TIGRESS_RETURN_IF_ERROR(CheckReq(
@@ -68,7 +76,9 @@ class Loader {
     if (root["keywords"]) {
       TIGRESS_ASSIGN_OR_RETURN(s.keywords, doc_.StringList(root["keywords"], "keywords"));
     }
-    if (!root["roles"]) return doc_.Fail(root, "missing key 'roles' (relay, initiator, recipient)");
+    if (!root["roles"]) {
+      return doc_.Fail(root, "missing key 'roles' (relay, initiator, recipient)");
+    }
     TIGRESS_ASSIGN_OR_RETURN(s.roles, doc_.StringList(root["roles"], "roles"));
     for (const auto& r : s.roles) {
       if (r != "relay" && r != "initiator" && r != "recipient") {
@@ -92,14 +102,17 @@ class Loader {
     TIGRESS_ASSIGN_OR_RETURN(s.steps, LoadSteps(root["steps"], defined, /*in_parallel=*/false));
     std::size_t expectations = 0;
     CollectReqs(s.steps, s.requirements, expectations);
-    if (expectations == 0) return doc_.Fail(root["steps"], "the scenario has no expectation");
+    if (expectations == 0) {
+      return doc_.Fail(root["steps"], "the scenario has no expectation");
+    }
     return s;
   }
 
  private:
   Result<void> CheckReq(const YAML::Node& node, const std::string& id) {
-    if (!known_(id))
+    if (!known_(id)) {
       return doc_.Fail(node, "unknown requirement ID '" + id + "' (not in the catalogue)");
+    }
     return {};
   }
 
@@ -107,8 +120,9 @@ class Loader {
                                        const std::vector<std::string>& refs) {
     static const std::regex kRef("C-[0-9]{2}");
     for (const auto& r : refs) {
-      if (!std::regex_match(r, kRef))
+      if (!std::regex_match(r, kRef)) {
         return doc_.Fail(node, "interpretation '" + r + "' must look like C-11");
+      }
     }
     return {};
   }
@@ -117,7 +131,9 @@ class Loader {
     for (const auto& st : steps) {
       for (const auto& e : st.expect) {
         ++n;
-        if (std::find(reqs.begin(), reqs.end(), e.req) == reqs.end()) reqs.push_back(e.req);
+        if (std::find(reqs.begin(), reqs.end(), e.req) == reqs.end()) {
+          reqs.push_back(e.req);
+        }
       }
       CollectReqs(st.steps, reqs, n);
     }
@@ -128,16 +144,20 @@ class Loader {
                          const std::set<std::string>& defined) {
     if (value.is_string()) {
       for (const auto& expr : FindVarRefs(value.get_ref<const std::string&>())) {
-        if (IsGenerator(expr)) continue;
+        if (IsGenerator(expr)) {
+          continue;
+        }
         std::string root = VarRoot(expr);
-        if (root.empty() || !defined.count(root)) {
+        if (root.empty() || (defined.count(root) == 0u)) {
           return MakeError(Errc::kVariableUndefined,
                            doc_.Where(node) + ": undefined variable ${" + expr +
                                "} (define it with `save:` in an earlier step)");
         }
       }
     } else if (value.is_structured()) {
-      for (const auto& v : value) TIGRESS_RETURN_IF_ERROR(CheckVars(node, v, defined));
+      for (const auto& v : value) {
+        TIGRESS_RETURN_IF_ERROR(CheckVars(node, v, defined));
+      }
     }
     return {};
   }
@@ -160,8 +180,9 @@ class Loader {
       return std::stoll(t);
     }
     auto ms = ParseDurationMs(t);
-    if (!ms)
+    if (!ms) {
       return doc_.Fail(node, std::string(what) + " '" + t + "' is not a duration (250, 250ms, 2s)");
+    }
     return *ms;
   }
 
@@ -171,9 +192,12 @@ class Loader {
     Step st;
     st.where = doc_.Where(node);
     int actions = 0;
-    for (const char* k : {"call", "http", "wait", "parallel"}) actions += node[k] ? 1 : 0;
-    if (actions != 1)
+    for (const char* k : {"call", "http", "wait", "parallel"}) {
+      actions += node[k] ? 1 : 0;
+    }
+    if (actions != 1) {
       return doc_.Fail(node, "a step needs exactly one of call, http, wait, parallel");
+    }
     if (node["name"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.name, doc_.String(node["name"], "name"));
     }
@@ -188,34 +212,43 @@ class Loader {
     } else if (node["wait"]) {
       st.kind = Step::Kind::kWait;
       TIGRESS_ASSIGN_OR_RETURN(st.wait_ms, Duration(node["wait"], "wait"));
-      if (st.wait_ms > 600'000) return doc_.Fail(node["wait"], "wait is longer than 10 minutes");
+      if (st.wait_ms > 600'000) {
+        return doc_.Fail(node["wait"], "wait is longer than 10 minutes");
+      }
     } else {
-      if (in_parallel) return doc_.Fail(node["parallel"], "parallel groups cannot be nested");
+      if (in_parallel) {
+        return doc_.Fail(node["parallel"], "parallel groups cannot be nested");
+      }
       TIGRESS_RETURN_IF_ERROR(LoadParallel(node["parallel"], st, defined));
     }
     if (node["expect"]) {
       const YAML::Node& ex = node["expect"];
-      if (!ex.IsSequence()) return doc_.Fail(ex, "expect must be a list of expectations");
+      if (!ex.IsSequence()) {
+        return doc_.Fail(ex, "expect must be a list of expectations");
+      }
       for (const auto& e : ex) {
         TIGRESS_ASSIGN_OR_RETURN(Expectation x, LoadExpectation(e, st.kind, defined));
         st.expect.push_back(std::move(x));
       }
     }
     if (node["save"]) {
-      if (in_parallel)
+      if (in_parallel) {
         return doc_.Fail(node["save"], "save is not allowed inside a parallel group");
+      }
       if (st.kind == Step::Kind::kWait || st.kind == Step::Kind::kParallel) {
         return doc_.Fail(node["save"], "only call and http steps can save values");
       }
       const YAML::Node& sv = node["save"];
-      if (!sv.IsMap())
+      if (!sv.IsMap()) {
         return doc_.Fail(sv, "save must be a mapping of variable: path (e.g. share: result)");
+      }
       static const std::regex kVar("[A-Za-z_][A-Za-z0-9_]*");
       for (const auto& kv : sv) {
         std::string var = kv.first.as<std::string>();
-        if (!std::regex_match(var, kVar))
+        if (!std::regex_match(var, kVar)) {
           return doc_.Fail(kv.first, "bad variable name '" + var + "'");
-        if (kBuiltinRoots.count(var) || var == "i" || var == "uuid") {
+        }
+        if ((kBuiltinRoots.count(var) != 0u) || var == "i" || var == "uuid") {
           return doc_.Fail(kv.first, "'" + var + "' is a builtin variable and cannot be saved");
         }
         TIGRESS_ASSIGN_OR_RETURN(std::string path, doc_.String(kv.second, "save." + var));
@@ -240,7 +273,9 @@ class Loader {
   Result<void> LoadCall(const YAML::Node& n, Step& st, const std::set<std::string>& defined) {
     st.kind = Step::Kind::kCall;
     TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(n, {"role", "method", "params", "timeout"}, "call"));
-    if (!n["role"] || !n["method"]) return doc_.Fail(n, "call needs role and method");
+    if (!n["role"] || !n["method"]) {
+      return doc_.Fail(n, "call needs role and method");
+    }
     TIGRESS_ASSIGN_OR_RETURN(st.role, doc_.String(n["role"], "call.role"));
     if (st.role != "initiator" && st.role != "recipient") {
       return doc_.Fail(n["role"], "call.role must be initiator or recipient");
@@ -250,7 +285,9 @@ class Loader {
     }
     TIGRESS_ASSIGN_OR_RETURN(st.method, doc_.String(n["method"], "call.method"));
     if (n["params"]) {
-      if (!n["params"].IsMap()) return doc_.Fail(n["params"], "call.params must be a mapping");
+      if (!n["params"].IsMap()) {
+        return doc_.Fail(n["params"], "call.params must be a mapping");
+      }
       st.params = YamlToJson(n["params"]);
       TIGRESS_RETURN_IF_ERROR(CheckVars(n["params"], st.params, defined));
     }
@@ -264,20 +301,28 @@ class Loader {
     st.kind = Step::Kind::kHttp;
     TIGRESS_RETURN_IF_ERROR(
         doc_.CheckKeys(n, {"as", "method", "path", "url", "headers", "body", "timeout"}, "http"));
-    if (!scenario_->HasRole("relay")) return doc_.Fail(n, "an http step needs the relay role");
+    if (!scenario_->HasRole("relay")) {
+      return doc_.Fail(n, "an http step needs the relay role");
+    }
     if (n["as"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.as, doc_.String(n["as"], "http.as"));
-      if (st.as != "device" && st.as != "attacker")
+      if (st.as != "device" && st.as != "attacker") {
         return doc_.Fail(n["as"], "http.as must be device or attacker");
+      }
     }
-    if (!n["method"]) return doc_.Fail(n, "http needs a method");
+    if (!n["method"]) {
+      return doc_.Fail(n, "http needs a method");
+    }
     TIGRESS_ASSIGN_OR_RETURN(st.http_method, doc_.String(n["method"], "http.method"));
     if (st.http_method.empty() || st.http_method.find_first_of(" \r\n") != std::string::npos) {
       return doc_.Fail(n["method"], "http.method must be a single token");
     }
-    if (n["path"] && n["url"]) return doc_.Fail(n, "give either http.path or http.url");
-    if (!n["path"] && !n["url"])
+    if (n["path"] && n["url"]) {
+      return doc_.Fail(n, "give either http.path or http.url");
+    }
+    if (!n["path"] && !n["url"]) {
       return doc_.Fail(n, "http needs a path (relative to the relay) or a url");
+    }
     if (n["path"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.path, doc_.String(n["path"], "http.path"));
       TIGRESS_RETURN_IF_ERROR(CheckVars(n["path"], st.path, defined));
@@ -287,12 +332,15 @@ class Loader {
     }
     if (n["headers"]) {
       const YAML::Node& h = n["headers"];
-      if (!h.IsMap()) return doc_.Fail(h, "http.headers must be a mapping of Name: value");
+      if (!h.IsMap()) {
+        return doc_.Fail(h, "http.headers must be a mapping of Name: value");
+      }
       for (const auto& kv : h) {
         std::string name = kv.first.as<std::string>();
         std::string value = kv.second.IsNull() ? "" : kv.second.Scalar();
-        if (!kv.second.IsScalar() && !kv.second.IsNull())
+        if (!kv.second.IsScalar() && !kv.second.IsNull()) {
           return doc_.Fail(kv.second, "header values must be strings");
+        }
         TIGRESS_RETURN_IF_ERROR(CheckVars(kv.second, value, defined));
         st.headers.emplace_back(std::move(name), std::move(value));
       }
@@ -316,16 +364,21 @@ class Loader {
       TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(n, {"repeat", "steps"}, "parallel"));
       if (n["repeat"]) {
         TIGRESS_ASSIGN_OR_RETURN(long long r, doc_.Int(n["repeat"], "parallel.repeat"));
-        if (r < 1 || r > 256) return doc_.Fail(n["repeat"], "parallel.repeat must be 1..256");
+        if (r < 1 || r > 256) {
+          return doc_.Fail(n["repeat"], "parallel.repeat must be 1..256");
+        }
         st.repeat = static_cast<int>(r);
         inner.insert("i");
         inner.insert("uuid");
       }
-      if (!n["steps"]) return doc_.Fail(n, "parallel needs steps");
+      if (!n["steps"]) {
+        return doc_.Fail(n, "parallel needs steps");
+      }
       list = n["steps"];
     }
-    if (!list.IsSequence() || list.size() == 0)
+    if (!list.IsSequence() || list.size() == 0) {
       return doc_.Fail(n, "parallel steps must be a non-empty list");
+    }
     TIGRESS_ASSIGN_OR_RETURN(st.steps, LoadSteps(list, inner, /*in_parallel=*/true));
     return {};
   }
@@ -338,11 +391,15 @@ class Loader {
       return {};
     };
     if (n.IsSequence()) {
-      for (const auto& x : n) TIGRESS_RETURN_IF_ERROR(one(x));
+      for (const auto& x : n) {
+        TIGRESS_RETURN_IF_ERROR(one(x));
+      }
     } else {
       TIGRESS_RETURN_IF_ERROR(one(n));
     }
-    if (codes.empty()) return doc_.Fail(n, std::string(what) + " must list at least one code");
+    if (codes.empty()) {
+      return doc_.Fail(n, std::string(what) + " must list at least one code");
+    }
     return codes;
   }
 
@@ -356,7 +413,9 @@ class Loader {
                        "expectation"));
     Expectation e;
     e.where = doc_.Where(n);
-    if (!n["req"]) return doc_.Fail(n, "every expectation must cite a requirement: add req: <ID>");
+    if (!n["req"]) {
+      return doc_.Fail(n, "every expectation must cite a requirement: add req: <ID>");
+    }
     TIGRESS_ASSIGN_OR_RETURN(e.req, doc_.String(n["req"], "req"));
     TIGRESS_RETURN_IF_ERROR(CheckReq(n["req"], e.req));
     if (n["interpretation"]) {
@@ -368,8 +427,9 @@ class Loader {
       TIGRESS_ASSIGN_OR_RETURN(e.note, doc_.String(n["note"], "note"));
     }
     int subjects = 0;
-    for (const char* k : {"status", "header", "json", "body", "error", "ok", "count"})
+    for (const char* k : {"status", "header", "json", "body", "error", "ok", "count"}) {
       subjects += n[k] ? 1 : 0;
+    }
     if (subjects != 1) {
       return doc_.Fail(
           n, "an expectation needs exactly one of status, header, json, body, error, ok, count");
@@ -385,61 +445,83 @@ class Loader {
     }
     auto need_op = [&](std::initializer_list<std::string_view> allowed,
                        std::string_view subject) -> Result<void> {
-      if (ops != 1) return doc_.Fail(n, std::string(subject) + " needs exactly one operator");
+      if (ops != 1) {
+        return doc_.Fail(n, std::string(subject) + " needs exactly one operator");
+      }
       if (std::find(allowed.begin(), allowed.end(), std::string_view(op_key)) == allowed.end()) {
         return doc_.Fail(n, std::string(subject) + " does not support '" + op_key + "'");
       }
       return {};
     };
     auto no_op = [&](std::string_view subject) -> Result<void> {
-      if (ops != 0 || n["min"] || n["max"])
+      if (ops != 0 || n["min"] || n["max"]) {
         return doc_.Fail(n, std::string(subject) + " takes no operator");
+      }
       return {};
     };
     const bool http = kind == Step::Kind::kHttp;
     const bool call = kind == Step::Kind::kCall;
     if (n["status"]) {
-      if (!http) return doc_.Fail(n, "status applies to http steps");
+      if (!http) {
+        return doc_.Fail(n, "status applies to http steps");
+      }
       e.subject = Expectation::Subject::kStatus;
       TIGRESS_ASSIGN_OR_RETURN(e.codes, Codes(n["status"], "status"));
       TIGRESS_RETURN_IF_ERROR(no_op("status"));
     } else if (n["error"]) {
-      if (!call) return doc_.Fail(n, "error applies to call steps");
+      if (!call) {
+        return doc_.Fail(n, "error applies to call steps");
+      }
       e.subject = Expectation::Subject::kError;
       TIGRESS_ASSIGN_OR_RETURN(e.codes, Codes(n["error"], "error"));
       TIGRESS_RETURN_IF_ERROR(no_op("error"));
     } else if (n["ok"]) {
-      if (!call) return doc_.Fail(n, "ok applies to call steps");
+      if (!call) {
+        return doc_.Fail(n, "ok applies to call steps");
+      }
       TIGRESS_ASSIGN_OR_RETURN(bool ok, doc_.Bool(n["ok"], "ok"));
-      if (!ok) return doc_.Fail(n["ok"], "write `error: CODE` to expect a failing call");
+      if (!ok) {
+        return doc_.Fail(n["ok"], "write `error: CODE` to expect a failing call");
+      }
       e.subject = Expectation::Subject::kOk;
       TIGRESS_RETURN_IF_ERROR(no_op("ok"));
     } else if (n["header"]) {
-      if (!http) return doc_.Fail(n, "header applies to http steps");
+      if (!http) {
+        return doc_.Fail(n, "header applies to http steps");
+      }
       e.subject = Expectation::Subject::kHeader;
       TIGRESS_ASSIGN_OR_RETURN(e.target, doc_.String(n["header"], "header"));
       TIGRESS_RETURN_IF_ERROR(need_op(
           {"equals", "matches", "present", "absent", "contains", "not_contains"}, "header"));
     } else if (n["json"]) {
-      if (!http && !call) return doc_.Fail(n, "json applies to http and call steps");
+      if (!http && !call) {
+        return doc_.Fail(n, "json applies to http and call steps");
+      }
       e.subject = Expectation::Subject::kJson;
       TIGRESS_ASSIGN_OR_RETURN(e.target, doc_.String(n["json"], "json"));
       TIGRESS_RETURN_IF_ERROR(need_op(
           {"equals", "matches", "present", "absent", "one_of", "contains", "not_contains", "type"},
           "json"));
     } else if (n["body"]) {
-      if (!http) return doc_.Fail(n, "body applies to http steps");
+      if (!http) {
+        return doc_.Fail(n, "body applies to http steps");
+      }
       e.subject = Expectation::Subject::kBody;
       TIGRESS_ASSIGN_OR_RETURN(std::string b, doc_.String(n["body"], "body"));
-      if (b != "text")
+      if (b != "text") {
         return doc_.Fail(n["body"], "write `body: text` and an operator (contains, matches...)");
+      }
       TIGRESS_RETURN_IF_ERROR(need_op({"equals", "matches", "contains", "not_contains"}, "body"));
     } else {
-      if (kind != Step::Kind::kParallel) return doc_.Fail(n, "count applies to parallel steps");
+      if (kind != Step::Kind::kParallel) {
+        return doc_.Fail(n, "count applies to parallel steps");
+      }
       e.subject = Expectation::Subject::kCount;
       const YAML::Node& c = n["count"];
       TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(c, {"status"}, "count"));
-      if (!c["status"]) return doc_.Fail(c, "count needs status: CODE or a list");
+      if (!c["status"]) {
+        return doc_.Fail(c, "count needs status: CODE or a list");
+      }
       TIGRESS_ASSIGN_OR_RETURN(e.codes, Codes(c["status"], "count.status"));
       if (ops > 1 || (ops == 1 && std::string_view(op_key) != "equals")) {
         return doc_.Fail(n, "count takes equals, min and/or max");
@@ -456,11 +538,13 @@ class Loader {
         TIGRESS_ASSIGN_OR_RETURN(long long v, doc_.Int(n["max"], "max"));
         e.max = v;
       }
-      if (!e.min && !e.max) return doc_.Fail(n, "count needs equals, min or max");
+      if (!e.min && !e.max) {
+        return doc_.Fail(n, "count needs equals, min or max");
+      }
       e.op = Expectation::Op::kRange;
       return e;
     }
-    if (op_key) {
+    if (op_key != nullptr) {
       std::string_view k(op_key);
       const YAML::Node& v = n[op_key];
       if (k == "equals") {
@@ -481,8 +565,9 @@ class Loader {
         TIGRESS_ASSIGN_OR_RETURN(bool b, doc_.Bool(v, k));
         e.op = (b == (k == "present")) ? Expectation::Op::kPresent : Expectation::Op::kAbsent;
       } else if (k == "one_of") {
-        if (!v.IsSequence() || v.size() == 0)
+        if (!v.IsSequence() || v.size() == 0) {
           return doc_.Fail(v, "one_of must be a non-empty list");
+        }
         e.op = Expectation::Op::kOneOf;
         e.operand = YamlToJson(v);
       } else if (k == "contains" || k == "not_contains") {
@@ -493,9 +578,10 @@ class Loader {
         TIGRESS_ASSIGN_OR_RETURN(std::string t, doc_.String(v, "type"));
         static const std::set<std::string> kTypes = {"string", "number", "integer", "boolean",
                                                      "object", "array",  "null"};
-        if (!kTypes.count(t))
+        if (kTypes.count(t) == 0u) {
           return doc_.Fail(v,
                            "type must be string, number, integer, boolean, object, array or null");
+        }
         e.op = Expectation::Op::kType;
         e.operand = t;
       }
@@ -544,7 +630,9 @@ Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir,
   std::map<std::string, std::string> seen;  // id -> file:line
   // Messages name files as "scenarios/relay/x.yaml", whatever path was given.
   fs::path base = fs::absolute(dir).lexically_normal();
-  if (base.filename().empty()) base = base.parent_path();
+  if (base.filename().empty()) {
+    base = base.parent_path();
+  }
   for (const auto& f : files) {
     fs::path shown = base.filename() / fs::absolute(f).lexically_normal().lexically_relative(base);
     TIGRESS_ASSIGN_OR_RETURN(YamlDoc doc, LoadYamlFile(f, Errc::kScenarioInvalid));
@@ -554,7 +642,9 @@ Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir,
       // Point at the id line of the second file.
       std::size_t line = 1;
       auto pos = s.text.find("id:");
-      for (std::size_t i = 0; i < pos && i < s.text.size(); ++i) line += s.text[i] == '\n' ? 1 : 0;
+      for (std::size_t i = 0; i < pos && i < s.text.size(); ++i) {
+        line += s.text[i] == '\n' ? 1 : 0;
+      }
       return MakeError(Errc::kScenarioInvalid, shown.string() + ":" + std::to_string(line) +
                                                    ": duplicate scenario id '" + s.id +
                                                    "' (also in " + it->second + ")");
@@ -569,7 +659,9 @@ Result<ScenarioSet> LoadScenarioDir(const std::filesystem::path& dir,
 std::string ExpectationToString(const Expectation& e) {
   auto codes = [&] {
     std::string s;
-    for (int c : e.codes) s += (s.empty() ? "" : ", ") + std::to_string(c);
+    for (int c : e.codes) {
+      s += (s.empty() ? "" : ", ") + std::to_string(c);
+    }
     return e.codes.size() == 1 ? s : "one of [" + s + "]";
   };
   auto op = [&]() -> std::string {
@@ -609,12 +701,15 @@ std::string ExpectationToString(const Expectation& e) {
       return "body " + op();
     case Expectation::Subject::kCount: {
       std::string range;
-      if (e.min && e.max && *e.min == *e.max)
+      if (e.min && e.max && *e.min == *e.max) {
         range = "exactly " + std::to_string(*e.min);
-      else {
-        if (e.min) range += "at least " + std::to_string(*e.min);
-        if (e.max)
+      } else {
+        if (e.min) {
+          range += "at least " + std::to_string(*e.min);
+        }
+        if (e.max) {
           range += std::string(range.empty() ? "" : " and ") + "at most " + std::to_string(*e.max);
+        }
       }
       return range + " responses with status " + codes();
     }

@@ -48,21 +48,27 @@ std::array<std::atomic<pid_t>, kMaxGroups> g_groups{};
 void RegisterGroup(pid_t pgid) {
   for (auto& slot : g_groups) {
     pid_t expected = 0;
-    if (slot.compare_exchange_strong(expected, pgid)) return;
+    if (slot.compare_exchange_strong(expected, pgid)) {
+      return;
+    }
   }
 }
 
 void UnregisterGroup(pid_t pgid) {
   for (auto& slot : g_groups) {
     pid_t expected = pgid;
-    if (slot.compare_exchange_strong(expected, 0)) return;
+    if (slot.compare_exchange_strong(expected, 0)) {
+      return;
+    }
   }
 }
 
 extern "C" void KillAllAndExit(int /*sig*/) {
   for (auto& slot : g_groups) {
     pid_t g = slot.load();
-    if (g > 0) ::kill(-g, SIGKILL);
+    if (g > 0) {
+      ::kill(-g, SIGKILL);
+    }
   }
   static const char kMsg[] = "\ntigress-harness: interrupted, all child processes killed\n";
   ssize_t ignored = ::write(STDERR_FILENO, kMsg, sizeof(kMsg) - 1);
@@ -79,11 +85,15 @@ struct NewProcessGroup {
 
   template <class Launcher>
   bp::error_code on_exec_setup(Launcher&, const std::filesystem::path&, const char* const*&) {
-    if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+    if (::setpgid(0, 0) != 0) {
+      return bp::error_code(errno, bp::system_category());
+    }
     // If the harness itself is killed outright (SIGKILL, OOM), take the child
     // down too; the interrupt handler covers everything else.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
+    if (::getppid() != parent) {
+      ::_exit(127);
+    }
     // Undo what the harness may block or ignore, so the child starts clean.
     sigset_t none;
     sigemptyset(&none);
@@ -104,14 +114,20 @@ struct ChildEnvironment {
 };
 
 std::optional<std::filesystem::path> FindExecutable(const std::string& name) {
-  if (name.find('/') != std::string::npos) return std::filesystem::absolute(name);
+  if (name.find('/') != std::string::npos) {
+    return std::filesystem::absolute(name);
+  }
   const char* path = std::getenv("PATH");
-  std::stringstream ss(path ? path : "/usr/local/bin:/usr/bin:/bin");
+  std::stringstream ss(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
   std::string dir;
   while (std::getline(ss, dir, ':')) {
-    if (dir.empty()) continue;
+    if (dir.empty()) {
+      continue;
+    }
     std::filesystem::path p = std::filesystem::path(dir) / name;
-    if (::access(p.c_str(), X_OK) == 0) return p;
+    if (::access(p.c_str(), X_OK) == 0) {
+      return p;
+    }
   }
   return std::nullopt;
 }
@@ -130,14 +146,18 @@ struct Fd {
   }
   ~Fd() { Reset(); }
   void Reset() {
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) {
+      ::close(fd);
+    }
     fd = -1;
   }
 };
 
 bool MakePipe(Fd& read_end, Fd& write_end) {
   int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return false;
+  if (::pipe2(p, O_CLOEXEC) != 0) {
+    return false;
+  }
   read_end = Fd(p[0]);
   write_end = Fd(p[1]);
   return true;
@@ -172,8 +192,12 @@ struct Process::Impl {
     char buf[4096];
     for (;;) {
       ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        break;
+      }
       log.write(buf, n);
       log.flush();
       pending.append(buf, static_cast<std::size_t>(n));
@@ -196,7 +220,9 @@ struct Process::Impl {
 
   // Reaps the leader if it has exited; true when it has.
   bool Reap(bool block) {
-    if (reaped) return true;
+    if (reaped) {
+      return true;
+    }
     int status = 0;
     pid_t r;
     do {
@@ -217,12 +243,16 @@ struct Process::Impl {
 
   // Waits for the leader to exit, at most `timeout`.
   bool WaitExit(std::chrono::milliseconds timeout) {
-    if (Reap(false)) return true;
+    if (Reap(false)) {
+      return true;
+    }
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return Reap(false);
+      if (left.count() <= 0) {
+        return Reap(false);
+      }
       if (pidfd.fd >= 0) {
         pollfd p{pidfd.fd, POLLIN, 0};
         ::poll(&p, 1, static_cast<int>(left.count()));
@@ -230,7 +260,9 @@ struct Process::Impl {
         // No pidfd (old kernel): bounded polling is the only option.
         std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(10)));
       }
-      if (Reap(false)) return true;
+      if (Reap(false)) {
+        return true;
+      }
     }
   }
 };
@@ -243,7 +275,9 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
   auto impl = std::make_unique<Impl>();
   impl->spec = spec;
   const std::string what = spec.name + " (" + (spec.argv.empty() ? "" : spec.argv.front()) + ")";
-  if (spec.argv.empty()) return MakeError(Errc::kProcessStartFailed, spec.name + ": empty command");
+  if (spec.argv.empty()) {
+    return MakeError(Errc::kProcessStartFailed, spec.name + ": empty command");
+  }
   auto exe = FindExecutable(spec.argv.front());
   if (!exe || ::access(exe->c_str(), X_OK) != 0) {
     return MakeError(Errc::kProcessStartFailed,
@@ -251,21 +285,30 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
   }
   std::error_code fs_ec;
   std::filesystem::create_directories(spec.workdir, fs_ec);
-  if (fs_ec)
+  if (fs_ec) {
     return MakeError(Errc::kProcessStartFailed, what + ": cannot create " + spec.workdir.string());
+  }
 
   // Environment: the harness's own, overridden by the spec's entries.
   std::vector<std::string> env_strings;
-  for (char** e = environ; e && *e; ++e) {
+  for (char** e = environ; (e != nullptr) && (*e != nullptr); ++e) {
     std::string_view kv(*e);
     std::string_view key = kv.substr(0, kv.find('='));
     bool overridden = false;
-    for (const auto& [k, v] : spec.env) overridden = overridden || k == key;
-    if (!overridden) env_strings.emplace_back(kv);
+    for (const auto& [k, v] : spec.env) {
+      overridden = overridden || k == key;
+    }
+    if (!overridden) {
+      env_strings.emplace_back(kv);
+    }
   }
-  for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
+  for (const auto& [k, v] : spec.env) {
+    env_strings.push_back(k + "=" + v);
+  }
   std::vector<const char*> envp;
-  for (const auto& s : env_strings) envp.push_back(s.c_str());
+  for (const auto& s : env_strings) {
+    envp.push_back(s.c_str());
+  }
   envp.push_back(nullptr);
 
   Fd err_fd(::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
@@ -276,11 +319,15 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
   }
   Fd in_r, in_w, out_r, out_w;
   if (spec.pipe_stdio) {
-    if (!MakePipe(in_r, in_w)) return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");
+    if (!MakePipe(in_r, in_w)) {
+      return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");
+    }
   } else {
     in_r = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   }
-  if (!MakePipe(out_r, out_w)) return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");
+  if (!MakePipe(out_r, out_w)) {
+    return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");
+  }
 
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   boost::asio::io_context ctx;
@@ -319,14 +366,20 @@ Result<void> Process::WaitReady() {
   };
   switch (s.spec.ready.kind) {
     case ReadySpec::Kind::kNone:
-      if (!Running()) return died();
+      if (!Running()) {
+        return died();
+      }
       return {};
     case ReadySpec::Kind::kStdout: {
       std::unique_lock<std::mutex> lock(s.mu);
       s.cv.wait_until(lock, deadline, [&] { return s.token_seen || s.stdout_eof; });
-      if (s.token_seen) return {};
+      if (s.token_seen) {
+        return {};
+      }
       lock.unlock();
-      if (s.stdout_eof || !Running()) return died();
+      if (s.stdout_eof || !Running()) {
+        return died();
+      }
       return MakeError(Errc::kProcessNotReady,
                        s.spec.name + ": no stdout line starting with '" + s.spec.ready.token +
                            "' within " + std::to_string(s.spec.ready.timeout.count()) + " ms");
@@ -341,9 +394,15 @@ Result<void> Process::WaitReady() {
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
         ::close(fd);
-        if (rc == 0) return {};
-        if (!Running()) return died();
-        if (s.WaitExit(std::chrono::milliseconds(20))) return died();
+        if (rc == 0) {
+          return {};
+        }
+        if (!Running()) {
+          return died();
+        }
+        if (s.WaitExit(std::chrono::milliseconds(20))) {
+          return died();
+        }
       }
       return MakeError(Errc::kProcessNotReady,
                        s.spec.name + ": nothing accepted connections on 127.0.0.1:" +
@@ -359,14 +418,20 @@ bool Process::Running() { return !impl_->Reap(false); }
 bool Process::WaitExit(std::chrono::milliseconds timeout) { return impl_->WaitExit(timeout); }
 
 std::optional<int> Process::ExitStatus() {
-  if (!impl_->Reap(false) || !WIFEXITED(impl_->wait_status)) return std::nullopt;
+  if (!impl_->Reap(false) || !WIFEXITED(impl_->wait_status)) {
+    return std::nullopt;
+  }
   return WEXITSTATUS(impl_->wait_status);
 }
 
 std::string Process::ExitDescription() {
-  if (!impl_->Reap(false)) return "running";
+  if (!impl_->Reap(false)) {
+    return "running";
+  }
   int st = impl_->wait_status;
-  if (WIFEXITED(st)) return "exited with status " + std::to_string(WEXITSTATUS(st));
+  if (WIFEXITED(st)) {
+    return "exited with status " + std::to_string(WEXITSTATUS(st));
+  }
   if (WIFSIGNALED(st)) {
     return "was killed by signal " + std::to_string(WTERMSIG(st)) + " (" + strsignal(WTERMSIG(st)) +
            ")";
@@ -376,7 +441,9 @@ std::string Process::ExitDescription() {
 
 void Process::Stop() {
   Impl& s = *impl_;
-  if (s.stopped) return;
+  if (s.stopped) {
+    return;
+  }
   s.stopped = true;
   s.stdin_w.Reset();
   if (!s.Reap(false)) {
@@ -389,7 +456,9 @@ void Process::Stop() {
   // The leader is gone; make sure nothing it left behind in its group lives on.
   ::kill(-s.pid, SIGKILL);
   UnregisterGroup(s.pid);
-  if (s.stdout_thread.joinable()) s.stdout_thread.join();
+  if (s.stdout_thread.joinable()) {
+    s.stdout_thread.join();
+  }
   s.stdout_r.Reset();
 }
 
@@ -398,8 +467,12 @@ std::string Process::StderrTail(std::size_t max_bytes) const {
   std::stringstream ss;
   ss << in.rdbuf();
   std::string all = ss.str();
-  if (all.size() > max_bytes) all = "..." + all.substr(all.size() - max_bytes);
-  while (!all.empty() && (all.back() == '\n' || all.back() == '\r')) all.pop_back();
+  if (all.size() > max_bytes) {
+    all = "..." + all.substr(all.size() - max_bytes);
+  }
+  while (!all.empty() && (all.back() == '\n' || all.back() == '\r')) {
+    all.pop_back();
+  }
   return all.empty() ? "(empty)" : all;
 }
 
@@ -412,7 +485,9 @@ const ProcessSpec& Process::spec() const { return impl_->spec; }
 Result<int> FreeLoopbackPort() {
   for (int attempt = 0; attempt < 64; ++attempt) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) break;
+    if (fd < 0) {
+      break;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = 0;
@@ -424,9 +499,13 @@ Result<int> FreeLoopbackPort() {
       port = ntohs(addr.sin_port);
     }
     ::close(fd);
-    if (port <= 0) break;
+    if (port <= 0) {
+      break;
+    }
     std::lock_guard<std::mutex> lock(g_ports_mu);
-    if (g_ports_given.insert(port).second) return port;
+    if (g_ports_given.insert(port).second) {
+      return port;
+    }
   }
   return MakeError(Errc::kProcessStartFailed, "could not find a free loopback port");
 }
@@ -443,7 +522,9 @@ void InstallInterruptHandler() {
 
 int LiveProcessGroups() {
   int n = 0;
-  for (auto& slot : g_groups) n += slot.load() > 0 ? 1 : 0;
+  for (auto& slot : g_groups) {
+    n += slot.load() > 0 ? 1 : 0;
+  }
   return n;
 }
 

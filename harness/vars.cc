@@ -18,21 +18,33 @@ std::optional<nlohmann::json> JsonPathGet(const nlohmann::json& doc, std::string
     }
     if (path[i] == '[') {
       std::size_t close = path.find(']', i);
-      if (close == std::string_view::npos) return std::nullopt;
+      if (close == std::string_view::npos) {
+        return std::nullopt;
+      }
       std::size_t idx = 0;
       auto [p, ec] = std::from_chars(path.data() + i + 1, path.data() + close, idx);
-      if (ec != std::errc() || p != path.data() + close) return std::nullopt;
-      if (!cur->is_array() || idx >= cur->size()) return std::nullopt;
+      if (ec != std::errc() || p != path.data() + close) {
+        return std::nullopt;
+      }
+      if (!cur->is_array() || idx >= cur->size()) {
+        return std::nullopt;
+      }
       cur = &(*cur)[idx];
       i = close + 1;
       continue;
     }
     std::size_t end = path.find_first_of(".[", i);
-    if (end == std::string_view::npos) end = path.size();
+    if (end == std::string_view::npos) {
+      end = path.size();
+    }
     std::string key(path.substr(i, end - i));
-    if (!cur->is_object()) return std::nullopt;
+    if (!cur->is_object()) {
+      return std::nullopt;
+    }
     auto it = cur->find(key);
-    if (it == cur->end()) return std::nullopt;
+    if (it == cur->end()) {
+      return std::nullopt;
+    }
     cur = &*it;
     i = end;
   }
@@ -45,7 +57,9 @@ bool IsGenerator(std::string_view expr) {
 }
 
 std::string VarRoot(std::string_view expr) {
-  if (IsGenerator(expr)) return {};
+  if (IsGenerator(expr)) {
+    return {};
+  }
   std::size_t end = expr.find_first_of(".[");
   return std::string(expr.substr(0, end));
 }
@@ -106,11 +120,15 @@ std::string FormatUtcSeconds(long long epoch_seconds) {
 }
 
 Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
-  if (expr == "fresh_uuid") return NewUuid();
+  if (expr == "fresh_uuid") {
+    return NewUuid();
+  }
   if (expr.rfind("uuid:", 0) == 0) {
     std::string name(expr.substr(5));
     auto it = named_uuids_.find(name);
-    if (it == named_uuids_.end()) it = named_uuids_.emplace(name, NewUuid()).first;
+    if (it == named_uuids_.end()) {
+      it = named_uuids_.emplace(name, NewUuid()).first;
+    }
     return it->second;
   }
   if (expr.rfind("b64:", 0) == 0) {
@@ -122,7 +140,9 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
       name = std::string(digits.substr(colon + 1));
       digits = digits.substr(0, colon);
       auto it = named_b64_.find(name + ":" + std::string(digits));
-      if (it != named_b64_.end()) return it->second;
+      if (it != named_b64_.end()) {
+        return it->second;
+      }
     }
     auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
     if (ec != std::errc() || p != digits.data() + digits.size() || n > (1u << 24)) {
@@ -130,16 +150,22 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
                        "${" + std::string(expr) + "}: b64:N needs a byte count");
     }
     Bytes b(n);
-    for (auto& octet : b) octet = static_cast<std::uint8_t>(rng_() & 0xFF);
+    for (auto& octet : b) {
+      octet = static_cast<std::uint8_t>(rng_() & 0xFF);
+    }
     std::string text = Base64Encode(b);
-    if (!name.empty()) named_b64_[name + ":" + std::string(digits)] = text;
+    if (!name.empty()) {
+      named_b64_[name + ":" + std::string(digits)] = text;
+    }
     return text;
   }
   if (expr.rfind("time:", 0) == 0) {
     auto off = expr.substr(5);
     long long secs = 0;
     bool neg = !off.empty() && off.front() == '-';
-    if (!off.empty() && (off.front() == '+' || off.front() == '-')) off.remove_prefix(1);
+    if (!off.empty() && (off.front() == '+' || off.front() == '-')) {
+      off.remove_prefix(1);
+    }
     auto [p, ec] = std::from_chars(off.data(), off.data() + off.size(), secs);
     if (ec != std::errc() || p != off.data() + off.size()) {
       return MakeError(Errc::kVariableUndefined,

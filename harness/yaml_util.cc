@@ -7,7 +7,9 @@
 namespace tigress::harness {
 
 std::string YamlDoc::Where(const YAML::Node& node) const {
-  if (!node.IsDefined() || node.Mark().is_null()) return path.string();
+  if (!node.IsDefined() || node.Mark().is_null()) {
+    return path.string();
+  }
   return path.string() + ":" + std::to_string(node.Mark().line + 1);
 }
 
@@ -18,15 +20,21 @@ Error YamlDoc::Fail(const YAML::Node& node, std::string_view message) const {
 Result<void> YamlDoc::CheckKeys(const YAML::Node& node,
                                 std::initializer_list<std::string_view> allowed,
                                 std::string_view what) const {
-  if (!node.IsMap()) return Fail(node, std::string(what) + " must be a mapping");
+  if (!node.IsMap()) {
+    return Fail(node, std::string(what) + " must be a mapping");
+  }
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     bool known = false;
-    for (std::string_view a : allowed) known = known || key == a;
+    for (std::string_view a : allowed) {
+      known = known || key == a;
+    }
     if (!known) {
       std::string list;
       for (std::string_view a : allowed) {
-        if (!list.empty()) list += ", ";
+        if (!list.empty()) {
+          list += ", ";
+        }
         list += a;
       }
       return Fail(kv.first,
@@ -37,12 +45,16 @@ Result<void> YamlDoc::CheckKeys(const YAML::Node& node,
 }
 
 Result<std::string> YamlDoc::String(const YAML::Node& node, std::string_view what) const {
-  if (!node.IsScalar()) return Fail(node, std::string(what) + " must be a string");
+  if (!node.IsScalar()) {
+    return Fail(node, std::string(what) + " must be a string");
+  }
   return node.Scalar();
 }
 
 Result<long long> YamlDoc::Int(const YAML::Node& node, std::string_view what) const {
-  if (!node.IsScalar()) return Fail(node, std::string(what) + " must be an integer");
+  if (!node.IsScalar()) {
+    return Fail(node, std::string(what) + " must be an integer");
+  }
   const std::string& s = node.Scalar();
   long long v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -55,8 +67,12 @@ Result<long long> YamlDoc::Int(const YAML::Node& node, std::string_view what) co
 Result<bool> YamlDoc::Bool(const YAML::Node& node, std::string_view what) const {
   if (node.IsScalar()) {
     const std::string& s = node.Scalar();
-    if (s == "true" || s == "yes") return true;
-    if (s == "false" || s == "no") return false;
+    if (s == "true" || s == "yes") {
+      return true;
+    }
+    if (s == "false" || s == "no") {
+      return false;
+    }
   }
   return Fail(node, std::string(what) + " must be true or false");
 }
@@ -68,9 +84,13 @@ Result<std::vector<std::string>> YamlDoc::StringList(const YAML::Node& node,
     out.push_back(node.Scalar());
     return out;
   }
-  if (!node.IsSequence()) return Fail(node, std::string(what) + " must be a list of strings");
+  if (!node.IsSequence()) {
+    return Fail(node, std::string(what) + " must be a list of strings");
+  }
   for (const auto& item : node) {
-    if (!item.IsScalar()) return Fail(item, std::string(what) + " must contain only strings");
+    if (!item.IsScalar()) {
+      return Fail(item, std::string(what) + " must contain only strings");
+    }
     out.push_back(item.Scalar());
   }
   return out;
@@ -93,7 +113,9 @@ Result<YamlDoc> LoadYamlString(std::string text, std::string name, Errc errc) {
 
 Result<YamlDoc> LoadYamlFile(const std::filesystem::path& path, Errc errc) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(errc, path.string() + ": cannot open file");
+  if (!in) {
+    return MakeError(errc, path.string() + ": cannot open file");
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   return LoadYamlString(ss.str(), path.string(), errc);
@@ -102,12 +124,20 @@ Result<YamlDoc> LoadYamlFile(const std::filesystem::path& path, Errc errc) {
 namespace {
 
 nlohmann::json PlainScalarToJson(const std::string& s) {
-  if (s == "null" || s == "~" || s.empty()) return nullptr;
-  if (s == "true") return true;
-  if (s == "false") return false;
+  if (s == "null" || s == "~" || s.empty()) {
+    return nullptr;
+  }
+  if (s == "true") {
+    return true;
+  }
+  if (s == "false") {
+    return false;
+  }
   long long i = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
-  if (ec == std::errc() && p == s.data() + s.size()) return i;
+  if (ec == std::errc() && p == s.data() + s.size()) {
+    return i;
+  }
   double d = 0;
   auto [pd, ecd] = std::from_chars(s.data(), s.data() + s.size(), d);
   if (ecd == std::errc() && pd == s.data() + s.size() &&
@@ -127,7 +157,9 @@ void EmitJson(YAML::Emitter& out, const nlohmann::json& j) {
     out << YAML::EndMap;
   } else if (j.is_array()) {
     out << YAML::BeginSeq;
-    for (const auto& v : j) EmitJson(out, v);
+    for (const auto& v : j) {
+      EmitJson(out, v);
+    }
     out << YAML::EndSeq;
   } else if (j.is_string()) {
     out << YAML::DoubleQuoted << j.get<std::string>();
@@ -144,17 +176,23 @@ nlohmann::json YamlToJson(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       nlohmann::json obj = nlohmann::json::object();
-      for (const auto& kv : node) obj[kv.first.as<std::string>()] = YamlToJson(kv.second);
+      for (const auto& kv : node) {
+        obj[kv.first.as<std::string>()] = YamlToJson(kv.second);
+      }
       return obj;
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json arr = nlohmann::json::array();
-      for (const auto& item : node) arr.push_back(YamlToJson(item));
+      for (const auto& item : node) {
+        arr.push_back(YamlToJson(item));
+      }
       return arr;
     }
     case YAML::NodeType::Scalar:
       // yaml-cpp tags quoted scalars "!" and plain ones "?".
-      if (node.Tag() == "!") return node.Scalar();
+      if (node.Tag() == "!") {
+        return node.Scalar();
+      }
       return PlainScalarToJson(node.Scalar());
     default:
       return nullptr;
@@ -170,11 +208,19 @@ std::string JsonToYaml(const nlohmann::json& j) {
 std::optional<long long> ParseDurationMs(std::string_view text) {
   long long v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || v < 0) return std::nullopt;
+  if (ec != std::errc() || v < 0) {
+    return std::nullopt;
+  }
   std::string_view unit(p, static_cast<std::size_t>(text.data() + text.size() - p));
-  if (unit == "ms") return v;
-  if (unit == "s" || unit.empty()) return v * 1000;
-  if (unit == "m") return v * 60 * 1000;
+  if (unit == "ms") {
+    return v;
+  }
+  if (unit == "s" || unit.empty()) {
+    return v * 1000;
+  }
+  if (unit == "m") {
+    return v * 60 * 1000;
+  }
   return std::nullopt;
 }
 
