@@ -1,9 +1,9 @@
 #include "harness/adapter_client.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <poll.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "protocol/encoding.h"
@@ -21,7 +21,7 @@ double MsSince(Clock::time_point start) {
 
 void RedactValue(Json& j) {
   if (j.is_object()) {
-    for (auto& [k, v] : j.items()) {
+    for (const auto& [k, v] : j.items()) {
       if (k == "secret" || k == "key" || k == "plaintext" || k == "content") {
         if (v.is_string()) {
           v = Redact(v.get<std::string>());
@@ -80,7 +80,7 @@ AdapterClient::AdapterClient(int stdin_fd, int stdout_fd, std::string name,
   ::signal(SIGPIPE, SIG_IGN);
 }
 
-RpcOutcome AdapterClient::Broken(std::string detail, Clock::time_point start) {
+RpcOutcome AdapterClient::Broken(const std::string& detail, Clock::time_point start) {
   RpcOutcome out;
   out.kind = RpcOutcome::Kind::kBroken;
   out.detail = name_ + ": " + detail;
@@ -193,7 +193,7 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
       return Broken(why, start);
     }
     buffer_.append(buf, static_cast<std::size_t>(n));
-    if (buffer_.size() > (64u << 20)) {
+    if (buffer_.size() > (64U << 20)) {
       return Broken("wrote more than 64 MiB without a newline", start);
     }
   }

@@ -67,7 +67,7 @@ class AdapterClient {
   const std::vector<std::string>& Transcript() const { return transcript_; }
 
  private:
-  RpcOutcome Broken(std::string detail, std::chrono::steady_clock::time_point start);
+  RpcOutcome Broken(const std::string& detail, std::chrono::steady_clock::time_point start);
 
   int in_fd_;
   int out_fd_;

@@ -35,7 +35,7 @@ std::optional<fs::path> FindSourceRoot(const fs::path& exe_dir) {
       (env != nullptr) && (*env != 0) && looks_right(env)) {
     return fs::path(env);
   }
-  for (fs::path start : {exe_dir, fs::current_path()}) {
+  for (const fs::path& start : {exe_dir, fs::current_path()}) {
     for (fs::path p = start; !p.empty(); p = p.parent_path()) {
       if (looks_right(p)) {
         return p;
@@ -168,13 +168,24 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   // run
   auto* run = app.add_subcommand(
       "run", "Run scenarios against implementations and write reports/<run-id>/");
-  std::vector<std::string> impls, filters, skips, keywords;
-  std::string relay_name, initiator_name, recipient_name, profile = "strict", shard,
-                                                          report_dir = "reports";
-  std::string expectations_file, run_id;
-  int jobs = 1, repeat = 1;
+  std::vector<std::string> impls;
+  std::vector<std::string> filters;
+  std::vector<std::string> skips;
+  std::vector<std::string> keywords;
+  std::string relay_name;
+  std::string initiator_name;
+  std::string recipient_name;
+  std::string profile = "strict";
+  std::string shard;
+  std::string report_dir = "reports";
+  std::string expectations_file;
+  std::string run_id;
+  int jobs = 1;
+  int repeat = 1;
   std::optional<std::uint64_t> seed;
-  long long call_timeout_ms = 15000, http_timeout_ms = 10000, start_timeout_ms = 10000;
+  long long call_timeout_ms = 15000;
+  long long http_timeout_ms = 10000;
+  long long start_timeout_ms = 10000;
   run->add_option("--impl", impls, "Implementation manifest (YAML); repeatable")->required();
   run->add_option("--relay", relay_name,
                   "Manifest name that plays the relay (default: the first with a relay)");
@@ -216,7 +227,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   // list
   auto* list = app.add_subcommand("list", "List the cases with their requirement IDs");
-  std::vector<std::string> list_filters, list_keywords;
+  std::vector<std::string> list_filters;
+  std::vector<std::string> list_keywords;
   list->add_option("--filter", list_filters, "Only ids matching this glob");
   list->add_option("--keywords", list_keywords,
                    "Only cases with one of these keywords; comma-separated");
@@ -233,7 +245,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* vectors = app.add_subcommand(
       "vectors", "Run known-answer vectors against the protocol core or an adapter");
   std::vector<std::string> vector_files;
-  std::string vec_impl, vec_role = "device";
+  std::string vec_impl;
+  std::string vec_role = "device";
   bool verbose = false;
   vectors->add_option("FILES", vector_files,
                       "Vector files (default: vectors/*.json except requirements*)");
@@ -428,7 +441,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   o.seed = seed ? *seed : std::random_device{}();
   o.repeat = repeat;
   if (!shard.empty()) {
-    int i = 0, n = 0;
+    int i = 0;
+    int n = 0;
     auto slash = shard.find('/');
     bool ok = slash != std::string::npos;
     if (ok) {

@@ -52,7 +52,7 @@ Result<ExpectationsFile> LoadExpectationsString(std::string text,
     }
     auto& list = std::string_view(section) == "known_failures" ? out.known_failures : out.disabled;
     for (const auto& kv : n) {
-      std::string glob = kv.first.as<std::string>();
+      auto glob = kv.first.as<std::string>();
       if (glob.empty()) {
         return doc.Fail(kv.first, "empty case-id glob");
       }

@@ -149,7 +149,7 @@ Result<Manifest> LoadManifestString(std::string text, const std::filesystem::pat
     }
     static const std::regex kEnvName("[A-Za-z_][A-Za-z0-9_]*");
     for (const auto& kv : env) {
-      std::string key = kv.first.as<std::string>();
+      auto key = kv.first.as<std::string>();
       if (!std::regex_match(key, kEnvName)) {
         return doc.Fail(kv.first, "env name '" + key + "' is invalid");
       }

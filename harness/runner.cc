@@ -110,7 +110,7 @@ std::string ShellQuote(const std::string& arg) {
 std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {
   std::vector<std::string> args = {opt.harness_exe.string(), "run"};
   for (const auto& m : opt.manifests) {
-    args.push_back("--impl");
+    args.emplace_back("--impl");
     args.push_back(m.path.string());
   }
   if (c.relay != nullptr) {
@@ -853,7 +853,7 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
   for (auto& lane : lanes) {
     for (auto& sr : lane.results) {
       for (auto& [e, a] : sr.checks) {
-        if (by_exp.count(e) == 0u) {
+        if (!by_exp.contains(e)) {
           order.push_back(e);
         }
         by_exp[e].push_back(std::move(a));

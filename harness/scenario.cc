@@ -148,7 +148,7 @@ class Loader {
           continue;
         }
         std::string root = VarRoot(expr);
-        if (root.empty() || (defined.count(root) == 0u)) {
+        if (root.empty() || (!defined.contains(root))) {
           return MakeError(Errc::kVariableUndefined,
                            doc_.Where(node) + ": undefined variable ${" + expr +
                                "} (define it with `save:` in an earlier step)");
@@ -244,11 +244,11 @@ class Loader {
       }
       static const std::regex kVar("[A-Za-z_][A-Za-z0-9_]*");
       for (const auto& kv : sv) {
-        std::string var = kv.first.as<std::string>();
+        auto var = kv.first.as<std::string>();
         if (!std::regex_match(var, kVar)) {
           return doc_.Fail(kv.first, "bad variable name '" + var + "'");
         }
-        if ((kBuiltinRoots.count(var) != 0u) || var == "i" || var == "uuid") {
+        if ((kBuiltinRoots.contains(var)) || var == "i" || var == "uuid") {
           return doc_.Fail(kv.first, "'" + var + "' is a builtin variable and cannot be saved");
         }
         TIGRESS_ASSIGN_OR_RETURN(std::string path, doc_.String(kv.second, "save." + var));
@@ -336,7 +336,7 @@ class Loader {
         return doc_.Fail(h, "http.headers must be a mapping of Name: value");
       }
       for (const auto& kv : h) {
-        std::string name = kv.first.as<std::string>();
+        auto name = kv.first.as<std::string>();
         std::string value = kv.second.IsNull() ? "" : kv.second.Scalar();
         if (!kv.second.IsScalar() && !kv.second.IsNull()) {
           return doc_.Fail(kv.second, "header values must be strings");
@@ -578,7 +578,7 @@ class Loader {
         TIGRESS_ASSIGN_OR_RETURN(std::string t, doc_.String(v, "type"));
         static const std::set<std::string> kTypes = {"string", "number", "integer", "boolean",
                                                      "object", "array",  "null"};
-        if (kTypes.count(t) == 0u) {
+        if (!kTypes.contains(t)) {
           return doc_.Fail(v,
                            "type must be string, number, integer, boolean, object, array or null");
         }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -14,7 +15,6 @@
 #include <mutex>
 #include <poll.h>
 #include <set>
-#include <signal.h>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -84,7 +84,8 @@ struct NewProcessGroup {
   pid_t parent = ::getpid();
 
   template <class Launcher>
-  bp::error_code on_exec_setup(Launcher&, const std::filesystem::path&, const char* const*&) {
+  bp::error_code on_exec_setup(Launcher& /*unused*/, const std::filesystem::path& /*unused*/,
+                               const char* const*& /*unused*/) {
     if (::setpgid(0, 0) != 0) {
       return bp::error_code(errno, bp::system_category());
     }
@@ -107,7 +108,8 @@ struct NewProcessGroup {
 struct ChildEnvironment {
   const char* const* envp;
   template <class Launcher>
-  bp::error_code on_setup(Launcher& launcher, const std::filesystem::path&, const char* const*) {
+  bp::error_code on_setup(Launcher& launcher, const std::filesystem::path& /*unused*/,
+                          const char* const* /*unused*/) {
     launcher.env = envp;
     return {};
   }
@@ -201,7 +203,7 @@ struct Process::Impl {
       log.write(buf, n);
       log.flush();
       pending.append(buf, static_cast<std::size_t>(n));
-      std::size_t nl;
+      std::size_t nl = 0;
       while ((nl = pending.find('\n')) != std::string::npos) {
         std::string line = pending.substr(0, nl);
         pending.erase(0, nl + 1);
@@ -224,7 +226,7 @@ struct Process::Impl {
       return true;
     }
     int status = 0;
-    pid_t r;
+    pid_t r = 0;
     do {
       r = ::waitpid(pid, &status, block ? 0 : WNOHANG);
     } while (r < 0 && errno == EINTR);
@@ -317,7 +319,10 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
         Errc::kProcessStartFailed,
         what + ": cannot open " + spec.stderr_path.string() + ": " + std::strerror(errno));
   }
-  Fd in_r, in_w, out_r, out_w;
+  Fd in_r;
+  Fd in_w;
+  Fd out_r;
+  Fd out_w;
   if (spec.pipe_stdio) {
     if (!MakePipe(in_r, in_w)) {
       return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");

@@ -85,7 +85,7 @@ void VarContext::Set(const std::string& name, nlohmann::json value) {
   values_[name] = std::move(value);
 }
 
-bool VarContext::Has(const std::string& name) const { return values_.count(name) != 0; }
+bool VarContext::Has(const std::string& name) const { return values_.contains(name); }
 
 std::string VarContext::NewUuid() {
   std::uint64_t hi = rng_();
@@ -111,7 +111,7 @@ VarContext VarContext::Child(int index) {
 }
 
 std::string FormatUtcSeconds(long long epoch_seconds) {
-  std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  auto t = static_cast<std::time_t>(epoch_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -145,7 +145,7 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
       }
     }
     auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || p != digits.data() + digits.size() || n > (1u << 24)) {
+    if (ec != std::errc() || p != digits.data() + digits.size() || n > (1U << 24)) {
       return MakeError(Errc::kVariableUndefined,
                        "${" + std::string(expr) + "}: b64:N needs a byte count");
     }
@@ -215,7 +215,7 @@ Result<std::string> InterpolateString(std::string_view templ, VarContext& ctx) {
 
 Result<nlohmann::json> Interpolate(const nlohmann::json& templ, VarContext& ctx) {
   if (templ.is_string()) {
-    const std::string& s = templ.get_ref<const std::string&>();
+    const auto& s = templ.get_ref<const std::string&>();
     if (s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' &&
         s.find("${", 2) == std::string::npos && s.find('}') == s.size() - 1) {
       return ctx.Eval(std::string_view(s).substr(2, s.size() - 3));

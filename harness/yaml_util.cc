@@ -24,7 +24,7 @@ Result<void> YamlDoc::CheckKeys(const YAML::Node& node,
     return Fail(node, std::string(what) + " must be a mapping");
   }
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const auto key = kv.first.as<std::string>();
     bool known = false;
     for (std::string_view a : allowed) {
       known = known || key == a;
