@@ -241,6 +241,8 @@ struct RunShared {
   fs::path run_dir;
   std::string ca_file, cert_file, key_file;
   std::mutex guard_mu;
+  // What each implementation's adapter said in `hello` (manifest name -> info).
+  std::map<std::string, HelloInfo> hellos;
   reports::RedactionGuard guard;
 
   void AddSecret(const Bytes& b) {
@@ -462,6 +464,10 @@ Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m,
     return std::move(hello).error();
   }
   raw->hello = *hello;
+  {
+    std::lock_guard<std::mutex> lock(sh_.guard_mu);
+    sh_.hellos.emplace(m->name, *hello);
+  }
   Json params{{"caFile", sh_.ca_file}};
   if (!public_url_.empty()) {
     params["relayBaseUrl"] = public_url_;
@@ -1219,26 +1225,6 @@ int Runner::Run(std::ostream& out) {
   run_.profile = opt_.profile;
   run_.seed = opt_.seed;
   run_.command_line = opt_.command_line;
-  for (const auto& m : opt_.manifests) {
-    reports::ImplementationInfo info;
-    info.name = m.name;
-    info.version = m.version;
-    for (std::string_view role : {"relay", "initiator", "recipient"}) {
-      bool plays = std::any_of(cases.begin(), cases.end(), [&](const CaseSpec& c) {
-        const Manifest* who = role == "relay"       ? c.relay
-                              : role == "initiator" ? c.initiator
-                                                    : c.recipient;
-        return who == &m;
-      });
-      if (plays) {
-        info.roles.emplace_back(role);
-      }
-    }
-    info.features = m.features;
-    info.manifest_path = m.path.string();
-    run_.implementations.push_back(std::move(info));
-  }
-
   out << "tigress-harness: " << cases.size() << " case(s), " << std::max(1, opt_.jobs)
       << " job(s), seed " << opt_.seed << ", profile " << reports::ProfileName(opt_.profile)
       << "; run directory " << run_dir_.string() << "\n";
@@ -1284,6 +1270,37 @@ int Runner::Run(std::ostream& out) {
     t.join();
   }
   progress.Finish();
+
+  for (const auto& m : opt_.manifests) {
+    reports::ImplementationInfo info;
+    info.name = m.name;
+    info.version = m.version;
+    for (std::string_view role : {"relay", "initiator", "recipient"}) {
+      bool plays = std::any_of(cases.begin(), cases.end(), [&](const CaseSpec& c) {
+        const Manifest* who = role == "relay"       ? c.relay
+                              : role == "initiator" ? c.initiator
+                                                    : c.recipient;
+        return who == &m;
+      });
+      if (plays) {
+        info.roles.emplace_back(role);
+      }
+    }
+    info.features = m.features;
+    // The adapter's own word on its version and features, when one ran.
+    if (auto it = sh.hellos.find(m.name); it != sh.hellos.end()) {
+      if (!it->second.version.empty()) {
+        info.version = it->second.version;
+      }
+      for (const auto& f : it->second.features) {
+        if (std::find(info.features.begin(), info.features.end(), f) == info.features.end()) {
+          info.features.push_back(f);
+        }
+      }
+    }
+    info.manifest_path = m.path.string();
+    run_.implementations.push_back(std::move(info));
+  }
 
   run_.cases = std::move(results);
   run_.finished = NowUtc();
