@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <poll.h>
 #include <unistd.h>
@@ -97,7 +98,7 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
   if (broken()) {
     return Broken("unusable after an earlier failure (" + broken_reason_ + ")", start);
   }
-  const long long id = next_id_++;
+  const std::int64_t id = next_id_++;
   Json req{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
   std::string line = req.dump() + "\n";
   transcript_.push_back(">> " + RedactRpcLine(req.dump()));

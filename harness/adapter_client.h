@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -74,7 +75,7 @@ class AdapterClient {
   std::string name_;
   std::function<std::string()> describe_exit_;
   std::string buffer_;
-  long long next_id_ = 1;
+  std::int64_t next_id_ = 1;
   std::string broken_reason_;
   std::vector<std::string> transcript_;
 };

@@ -1,6 +1,7 @@
 #include "harness/cli.h"
 
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <iomanip>
 #include <random>
@@ -183,9 +184,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   int jobs = 1;
   int repeat = 1;
   std::optional<std::uint64_t> seed;
-  long long call_timeout_ms = 15000;
-  long long http_timeout_ms = 10000;
-  long long start_timeout_ms = 10000;
+  std::int64_t call_timeout_ms = 15000;
+  std::int64_t http_timeout_ms = 10000;
+  std::int64_t start_timeout_ms = 10000;
   run->add_option("--impl", impls, "Implementation manifest (YAML); repeatable")->required();
   run->add_option("--relay", relay_name,
                   "Manifest name that plays the relay (default: the first with a relay)");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <regex>
 
@@ -256,7 +257,7 @@ MatchResult MatchCall(const Expectation& e, const Json& doc, const Json& operand
 
 MatchResult MatchCount(const Expectation& e, const std::vector<int>& statuses) {
   MatchResult r;
-  long long n = std::count_if(statuses.begin(), statuses.end(), [&](int s) {
+  std::int64_t n = std::count_if(statuses.begin(), statuses.end(), [&](int s) {
     return std::find(e.codes.begin(), e.codes.end(), s) != e.codes.end();
   });
   r.expected = ExpectationToString(e);

@@ -1,6 +1,7 @@
 #include "harness/probe_client.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <strings.h>
@@ -101,7 +102,7 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min<long long>(request.timeout.count(), 5000)));
+                   static_cast<long>(std::min<std::int64_t>(request.timeout.count(), 5000)));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);

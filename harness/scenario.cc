@@ -1,6 +1,7 @@
 #include "harness/scenario.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <regex>
 #include <set>
@@ -172,7 +173,7 @@ class Loader {
     return steps;
   }
 
-  Result<long long> Duration(const YAML::Node& node, std::string_view what) {
+  Result<std::int64_t> Duration(const YAML::Node& node, std::string_view what) {
     TIGRESS_ASSIGN_OR_RETURN(std::string t, doc_.String(node, what));
     // A bare number in a scenario is milliseconds (waits are short).
     if (!t.empty() &&
@@ -363,7 +364,7 @@ class Loader {
     if (n.IsMap()) {
       TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(n, {"repeat", "steps"}, "parallel"));
       if (n["repeat"]) {
-        TIGRESS_ASSIGN_OR_RETURN(long long r, doc_.Int(n["repeat"], "parallel.repeat"));
+        TIGRESS_ASSIGN_OR_RETURN(std::int64_t r, doc_.Int(n["repeat"], "parallel.repeat"));
         if (r < 1 || r > 256) {
           return doc_.Fail(n["repeat"], "parallel.repeat must be 1..256");
         }
@@ -386,7 +387,7 @@ class Loader {
   Result<std::vector<int>> Codes(const YAML::Node& n, std::string_view what) {
     std::vector<int> codes;
     auto one = [&](const YAML::Node& x) -> Result<void> {
-      TIGRESS_ASSIGN_OR_RETURN(long long v, doc_.Int(x, what));
+      TIGRESS_ASSIGN_OR_RETURN(std::int64_t v, doc_.Int(x, what));
       codes.push_back(static_cast<int>(v));
       return {};
     };
@@ -527,15 +528,15 @@ class Loader {
         return doc_.Fail(n, "count takes equals, min and/or max");
       }
       if (n["equals"]) {
-        TIGRESS_ASSIGN_OR_RETURN(long long v, doc_.Int(n["equals"], "equals"));
+        TIGRESS_ASSIGN_OR_RETURN(std::int64_t v, doc_.Int(n["equals"], "equals"));
         e.min = e.max = v;
       }
       if (n["min"]) {
-        TIGRESS_ASSIGN_OR_RETURN(long long v, doc_.Int(n["min"], "min"));
+        TIGRESS_ASSIGN_OR_RETURN(std::int64_t v, doc_.Int(n["min"], "min"));
         e.min = v;
       }
       if (n["max"]) {
-        TIGRESS_ASSIGN_OR_RETURN(long long v, doc_.Int(n["max"], "max"));
+        TIGRESS_ASSIGN_OR_RETURN(std::int64_t v, doc_.Int(n["max"], "max"));
         e.max = v;
       }
       if (!e.min && !e.max) {

@@ -14,6 +14,7 @@
 // scenario does not declare.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -58,9 +59,9 @@ struct Expectation {
   std::vector<int> codes;  // kStatus / kError / kCount
   std::string target;      // header name or JSON path
   Op op = Op::kNone;
-  nlohmann::json operand;             // template (may contain ${...}); for kType the type name
-  std::optional<long long> min, max;  // kCount (equals sets both)
-  std::string where;                  // file:line
+  nlohmann::json operand;                // template (may contain ${...}); for kType the type name
+  std::optional<std::int64_t> min, max;  // kCount (equals sets both)
+  std::string where;                     // file:line
 };
 
 // `Step` is one action of a scenario.
@@ -83,10 +84,10 @@ struct Step {
   std::string url;   // or a full URL (its fragment is never sent)
   std::vector<std::pair<std::string, std::string>> headers;  // templates
   std::optional<nlohmann::json> body;                        // string: raw; object/array: JSON
-  long long timeout_ms = 0;                                  // 0: the runner's default
+  std::int64_t timeout_ms = 0;                               // 0: the runner's default
 
   // kWait
-  long long wait_ms = 0;
+  std::int64_t wait_ms = 0;
 
   // kParallel
   int repeat = 0;  // > 0: run `steps` that many times concurrently; 0: each step concurrently

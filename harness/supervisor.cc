@@ -108,6 +108,7 @@ struct NewProcessGroup {
 struct ChildEnvironment {
   const char* const* envp;
   template <class Launcher>
+  // NOLINTNEXTLINE(readability-identifier-naming): Boost.Process hook name
   bp::error_code on_setup(Launcher& launcher, const std::filesystem::path& /*unused*/,
                           const char* const* /*unused*/) {
     launcher.env = envp;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 
 #include "protocol/encoding.h"
@@ -92,12 +93,14 @@ std::string VarContext::NewUuid() {
   std::uint64_t lo = rng_();
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return buf;
+  Bytes octets(16);
+  for (int i = 0; i < 8; ++i) {
+    octets[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(hi >> (56 - 8 * i));
+    octets[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(lo >> (56 - 8 * i));
+  }
+  std::string hex = HexEncode(octets);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 VarContext VarContext::Child(int index) {
@@ -110,7 +113,7 @@ VarContext VarContext::Child(int index) {
   return child;
 }
 
-std::string FormatUtcSeconds(long long epoch_seconds) {
+std::string FormatUtcSeconds(std::int64_t epoch_seconds) {
   auto t = static_cast<std::time_t>(epoch_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -161,7 +164,7 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
   }
   if (expr.rfind("time:", 0) == 0) {
     auto off = expr.substr(5);
-    long long secs = 0;
+    std::int64_t secs = 0;
     bool neg = !off.empty() && off.front() == '-';
     if (!off.empty() && (off.front() == '+' || off.front() == '-')) {
       off.remove_prefix(1);

@@ -86,6 +86,6 @@ Result<nlohmann::json> Interpolate(const nlohmann::json& templ, VarContext& ctx)
 Result<std::string> InterpolateString(std::string_view templ, VarContext& ctx);
 
 // `FormatUtcSeconds` formats seconds since the epoch as YYYY-MM-DDThh:mm:ssZ.
-std::string FormatUtcSeconds(long long epoch_seconds);
+std::string FormatUtcSeconds(std::int64_t epoch_seconds);
 
 }  // namespace tigress::harness

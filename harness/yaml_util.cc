@@ -1,6 +1,7 @@
 #include "harness/yaml_util.h"
 
 #include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -51,12 +52,12 @@ Result<std::string> YamlDoc::String(const YAML::Node& node, std::string_view wha
   return node.Scalar();
 }
 
-Result<long long> YamlDoc::Int(const YAML::Node& node, std::string_view what) const {
+Result<std::int64_t> YamlDoc::Int(const YAML::Node& node, std::string_view what) const {
   if (!node.IsScalar()) {
     return Fail(node, std::string(what) + " must be an integer");
   }
   const std::string& s = node.Scalar();
-  long long v = 0;
+  std::int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) {
     return Fail(node, std::string(what) + " must be an integer, got '" + s + "'");
@@ -133,7 +134,7 @@ nlohmann::json PlainScalarToJson(const std::string& s) {
   if (s == "false") {
     return false;
   }
-  long long i = 0;
+  std::int64_t i = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
   if (ec == std::errc() && p == s.data() + s.size()) {
     return i;
@@ -205,8 +206,8 @@ std::string JsonToYaml(const nlohmann::json& j) {
   return std::string(out.c_str()) + "\n";
 }
 
-std::optional<long long> ParseDurationMs(std::string_view text) {
-  long long v = 0;
+std::optional<std::int64_t> ParseDurationMs(std::string_view text) {
+  std::int64_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || v < 0) {
     return std::nullopt;

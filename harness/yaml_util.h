@@ -9,6 +9,7 @@
 //   std::string where = doc.Where(doc.root["relay"]);   // "implementations/reference.yaml:3"
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
@@ -46,7 +47,7 @@ struct YamlDoc {
   // `String` reads a scalar as text; errors name the line and `what`.
   Result<std::string> String(const YAML::Node& node, std::string_view what) const;
   // `Int` reads a scalar as an integer.
-  Result<long long> Int(const YAML::Node& node, std::string_view what) const;
+  Result<std::int64_t> Int(const YAML::Node& node, std::string_view what) const;
   // `Bool` reads a scalar true/false.
   Result<bool> Bool(const YAML::Node& node, std::string_view what) const;
   // `StringList` reads a sequence of scalars (a single scalar is a list of one).
@@ -68,6 +69,6 @@ nlohmann::json YamlToJson(const YAML::Node& node);
 std::string JsonToYaml(const nlohmann::json& j);
 
 // `ParseDurationMs` reads "250ms", "10s", "2m" or a bare number of seconds.
-std::optional<long long> ParseDurationMs(std::string_view text);
+std::optional<std::int64_t> ParseDurationMs(std::string_view text);
 
 }  // namespace tigress::harness
