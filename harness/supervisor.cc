@@ -84,6 +84,7 @@ struct NewProcessGroup {
   pid_t parent = ::getpid();
 
   template <class Launcher>
+  // NOLINTNEXTLINE(readability-identifier-naming): Boost.Process hook name
   bp::error_code on_exec_setup(Launcher& /*unused*/, const std::filesystem::path& /*unused*/,
                                const char* const*& /*unused*/) {
     if (::setpgid(0, 0) != 0) {
