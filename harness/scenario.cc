@@ -712,7 +712,7 @@ std::string ExpectationToString(const Expectation& e) {
           range += std::string(range.empty() ? "" : " and ") + "at most " + std::to_string(*e.max);
         }
       }
-      return range + " responses with status " + codes();
+      return range + " response(s) with status " + codes();
     }
   }
   return "?";

@@ -157,7 +157,7 @@ TEST(CountMatch, CountsStatusesAgainstARange) {
   MatchResult r = MatchCount(e, {200, 200, 401, 0});
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.actual, "2 (1x no response, 2x 200, 1x 401)");
-  EXPECT_EQ(r.expected, "exactly 1 responses with status 200");
+  EXPECT_EQ(r.expected, "exactly 1 response(s) with status 200");
 }
 
 TEST(Vars, InterpolationKeepsTypesAndSplicesText) {
