@@ -173,6 +173,9 @@ struct Mutant {
   const char* scenario;
 };
 
+// Names the parameter in ctest's listing instead of dumping its bytes.
+void PrintTo(const Mutant& m, std::ostream* os) { *os << m.fault << " -> " << m.scenario; }
+
 class RelayMutant : public HarnessRun, public ::testing::WithParamInterface<Mutant> {};
 
 TEST_P(RelayMutant, IsCaughtByItsScenario) {
