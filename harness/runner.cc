@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness/adapter_client.h"
+#include "harness/bundle.h"
 #include "harness/matchers.h"
 #include "harness/probe_client.h"
 #include "harness/supervisor.h"
@@ -1147,6 +1148,53 @@ Result<void> WriteText(const fs::path& p, const std::string& text) {
   return {};
 }
 
+// Writes a failing case's reproduction bundle and lists it in its evidence.
+void AddReproBundle(RunShared& sh, const CaseSpec& spec, reports::CaseResult& c,
+                    std::ostream& out) {
+  CaseBundleInput in;
+  in.result = &c;
+  in.case_dir = sh.run_dir / c.case_dir;
+  in.scenario_id = spec.scenario->id;
+  in.scenario_text = spec.scenario->text;
+  in.repetition = spec.repetition;
+  in.run_seed = sh.opt.seed;
+  in.profile = std::string(reports::ProfileName(sh.opt.profile));
+  in.matrix = sh.opt.matrix;
+  in.relay = c.relay.empty() ? nullptr : spec.relay;
+  in.initiator = c.initiator.empty() ? nullptr : spec.initiator;
+  in.recipient = c.recipient.empty() ? nullptr : spec.recipient;
+  in.hello = [&sh](const std::string& name) {
+    std::lock_guard<std::mutex> lock(sh.guard_mu);
+    auto it = sh.hellos.find(name);
+    return it == sh.hellos.end() ? std::pair<std::string, std::vector<std::string>>{}
+                                 : std::pair<std::string, std::vector<std::string>>{
+                                       it->second.version, it->second.features};
+  };
+  in.expectations_path = sh.opt.expectations_path;
+  in.harness_version = "0.1.0";
+  in.created = NowUtc();
+  in.command = c.rerun_command;
+  in.command_line = sh.opt.command_line;
+  in.redact = [&sh](std::string_view s) {
+    std::lock_guard<std::mutex> lock(sh.guard_mu);
+    return sh.guard.Apply(s);
+  };
+  auto written = WriteCaseBundle(in);
+  if (!written) {
+    std::lock_guard<std::mutex> lock(sh.guard_mu);
+    out << "tigress-harness: no reproduction bundle for " << c.case_id << ": "
+        << written.error().Message() << "\n";
+    return;
+  }
+  const reports::Attachment bundle{"reproduction bundle (tigress-harness repro FILE)",
+                                   written->filename().string(), "application/gzip"};
+  for (std::size_t i = 0; i < c.assertions.size(); ++i) {
+    if (i == 0 || c.assertions[i].verdict != Verdict::kPass) {
+      c.assertions[i].evidence.attachments.push_back(bundle);
+    }
+  }
+}
+
 }  // namespace
 
 int Runner::Run(std::ostream& out) {
@@ -1174,6 +1222,16 @@ int Runner::Run(std::ostream& out) {
     return 2;
   }
   cases = std::move(*assigned);
+  if (!opt_.case_ids.empty()) {
+    std::erase_if(cases, [&](const CaseSpec& c) {
+      return std::find(opt_.case_ids.begin(), opt_.case_ids.end(), c.case_id) ==
+             opt_.case_ids.end();
+    });
+    if (cases.empty()) {
+      out << "tigress-harness: no case matches the selection\n";
+      return 2;
+    }
+  }
 
   run_.run_id = opt_.run_id;
   if (run_.run_id.empty()) {
@@ -1254,6 +1312,9 @@ int Runner::Run(std::ostream& out) {
         }
       }
       reports::FinalizeCase(c, opt_.profile);
+      if (reports::IsFailing(c.verdict)) {
+        AddReproBundle(sh, cases[i], c, out);
+      }
       {
         std::lock_guard<std::mutex> lock(sh.guard_mu);
         progress.CaseFinished(c);

@@ -13,7 +13,9 @@
 // summary.md (reports/ writers), pki/ (the run's test CA and server
 // certificate), cases/<case>/ with each process's stderr, the adapters'
 // JSON-RPC transcripts, http.log (probe exchanges), scenario.yaml (as
-// written), resolved.yaml (every step as executed) and repro.sh.
+// written), resolved.yaml (every step as executed) and repro.sh; a failing
+// case (FAIL/ERROR/TIMEOUT) also gets its reproduction bundle
+// repro-<case dir>.tar.gz (harness/bundle.h).
 #pragma once
 
 #include <chrono>
@@ -41,6 +43,9 @@ struct RunOptions {
   // scenario uses (relay x initiator x recipient); case ids get "@cell".
   bool matrix = false;
   std::vector<std::string> filters;   // case-id globs; empty = all
+  // Exact case ids (with "#n" and "@cell") kept after the implementations are
+  // assigned; empty = all. `repro` uses it to rerun one matrix cell.
+  std::vector<std::string> case_ids;
   std::vector<std::string> skips;     // case-id globs
   std::vector<std::string> keywords;  // a case needs at least one of them; empty = all
   int jobs = 1;
