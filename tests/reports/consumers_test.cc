@@ -1,0 +1,121 @@
+// junit.xml and report.html read by real consumers: Python's junitparser (what
+// CI test-report plugins are built on) and html5lib (the WHATWG parsing
+// algorithm browsers implement), run as subprocesses on the rendered files.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "reports/requirements.h"
+#include "reports/writers.h"
+#include "tests/reports/sample_run.h"
+#include <sys/wait.h>
+
+namespace tigress::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ReportConsumers : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tigress-consumers-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path Write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+
+  // Runs consume_reports.py; returns its exit status (-1 when it did not exit).
+  static int Consume(const std::string& args) {
+    const std::string cmd = std::string(TIGRESS_PYTHON3) + " " + TIGRESS_SOURCE_DIR +
+                            "/tests/reports/consume_reports.py " + args;
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  static const Catalog& TheCatalogue() {
+    static const Catalog cat =
+        LoadCatalog(std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json").value();
+    return cat;
+  }
+
+  fs::path dir_;
+};
+
+struct JunitCounts {
+  int tests = 0;
+  int failures = 0;
+  int errors = 0;
+  int skipped = 0;
+};
+
+// What a JUnit consumer should count, derived from the cases independently
+// of the writer: stale known failures fail, covered failures and UNSUPPORTED
+// are skipped, WARN and INFO pass.
+JunitCounts Expected(const RunResult& run) {
+  JunitCounts n;
+  for (const CaseResult& c : run.cases) {
+    ++n.tests;
+    const bool failing = c.verdict == Verdict::kFail || c.verdict == Verdict::kError ||
+                         c.verdict == Verdict::kTimeout;
+    if (c.stale_expectation) {
+      ++n.failures;
+    } else if ((c.expected_failure && failing) || c.verdict == Verdict::kUnsupported) {
+      ++n.skipped;
+    } else if (c.verdict == Verdict::kFail) {
+      ++n.failures;
+    } else if (failing) {
+      ++n.errors;
+    }
+  }
+  return n;
+}
+
+std::string CountArgs(const JunitCounts& n) {
+  return std::to_string(n.tests) + " " + std::to_string(n.failures) + " " +
+         std::to_string(n.errors) + " " + std::to_string(n.skipped);
+}
+
+TEST_F(ReportConsumers, JunitparserCountsEveryCaseAsTheVerdictsSay) {
+  const RunResult run = testing::SampleRun();
+  const JunitCounts n = Expected(run);
+  ASSERT_GT(n.failures, 0);
+  ASSERT_GT(n.errors, 0);
+  ASSERT_GT(n.skipped, 0);
+  const fs::path p = Write("junit.xml", RenderJunitXml(run));
+  EXPECT_EQ(Consume("junit " + p.string() + " " + CountArgs(n)), 0);
+}
+
+TEST_F(ReportConsumers, JunitparserCatchesAWrongCountAndBrokenXml) {
+  const RunResult run = testing::SampleRun();
+  JunitCounts wrong = Expected(run);
+  ++wrong.failures;
+  const fs::path good = Write("junit.xml", RenderJunitXml(run));
+  EXPECT_EQ(Consume("junit " + good.string() + " " + CountArgs(wrong)), 1);
+  const fs::path broken = Write("broken.xml", "<testsuites><testsuite name=\"a\"><testcase");
+  EXPECT_NE(Consume("junit " + broken.string() + " 0 0 0 0"), 0);
+}
+
+TEST_F(ReportConsumers, Html5libParsesTheReportWithoutASingleError) {
+  const fs::path p = Write("report.html", RenderHtml(testing::SampleRun(), &TheCatalogue()));
+  EXPECT_EQ(Consume("html " + p.string()), 0);
+}
+
+TEST_F(ReportConsumers, Html5libRejectsMalformedOrExternalisedPages) {
+  const fs::path bad = Write("bad.html", "<!DOCTYPE html><title>x</title><p><b>x</p></b>");
+  EXPECT_EQ(Consume("html " + bad.string()), 1);
+  const fs::path external = Write(
+      "ext.html", "<!DOCTYPE html><title>x</title><script src=\"https://cdn/x.js\"></script>");
+  EXPECT_EQ(Consume("html " + external.string()), 1);
+}
+
+}  // namespace
+}  // namespace tigress::reports
