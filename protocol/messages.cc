@@ -99,6 +99,9 @@ Result<Json> ParseBody(std::string_view body) {
     } catch (const Json::parse_error& e) {
       return MakeError(Errc::kJsonInvalid,
                        "body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+    } catch (const Json::exception&) {
+      // Not a syntax error but still unusable, e.g. a number that overflows
+      // a double (out_of_range.406): the caller's 400, not an escaping throw.
     }
     return MakeError(Errc::kJsonInvalid, "body is not valid JSON");
   }

@@ -251,11 +251,18 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
   return r;
 }
 
-// A header that must be a UUID (any version, C-25). Errors: FieldMissing or
-// UuidInvalid naming the header.
+// A header that must be a UUID (any version, C-25) and appear once. Errors:
+// FieldMissing or UuidInvalid naming the header.
 Result<std::string> RequiredUuidHeader(const HttpRequest& request, std::string_view name) {
   std::optional<std::string> v = FindHeader(request.headers, name);
   if (!v) return MakeError(Errc::kFieldMissing, std::string(name) + ": required header is missing");
+  // Two claims (or Request-IDs) are ambiguous: a proxy in front may act on
+  // the other one than we would, so neither is honoured.
+  const auto count = std::count_if(request.headers.begin(), request.headers.end(),
+                                   [&](const auto& h) { return EqualsIgnoreCase(h.first, name); });
+  if (count > 1) {
+    return MakeError(Errc::kUuidInvalid, std::string(name) + ": given more than once");
+  }
   if (!IsUuid(*v)) return MakeError(Errc::kUuidInvalid, std::string(name) + ": not a UUID");
   return *v;
 }

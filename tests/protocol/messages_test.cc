@@ -31,6 +31,14 @@ TEST(Messages, CreateRequestRoundTripsThroughJson) {
   EXPECT_EQ(ToJson(r)["displayInformation"]["imageURL"], "https://example.com/sharingImage");
 }
 
+TEST(Messages, ANumberOutOfDoubleRangeIsInvalidJsonNotAnException) {
+  for (const char* body : {R"({"payload": 1e999999})", R"({"payload": -1e400})"}) {
+    const auto r = ParseCreateMailboxRequest(body);
+    ASSERT_FALSE(r) << body;
+    EXPECT_TRUE(r.error().Is(Errc::kJsonInvalid)) << r.error().Message();
+  }
+}
+
 TEST(Messages, NamesTheMissingFieldByItsPath) {
   Json j = Json::parse(kCreate);
   j["displayInformation"].erase("title");

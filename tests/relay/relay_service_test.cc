@@ -148,6 +148,32 @@ TEST_P(RelayServiceTest, InitiatorReadsInOpenStateWithoutBinding) {
   EXPECT_EQ(Read(path, stranger_).status, 401);
 }
 
+TEST_P(RelayServiceTest, ARepeatedClaimOrRequestIdHeaderIsRefusedWithoutActing) {
+  std::string path = CreateMailbox();
+  ASSERT_EQ(ReadData(path, recipient_), Data(1));
+  // Whichever value comes first, two claims are ambiguous: 400, no binding,
+  // no write, no delete.
+  HeaderList two_claims{{"Mailbox-Device-Claim", recipient_}, {"Mailbox-Device-Claim", stranger_}};
+  EXPECT_EQ(Call("POST", path, two_claims).status, 400);
+  HeaderList two_claims_rid = two_claims;
+  two_claims_rid.emplace_back("Mailbox-Request-ID", NewUuidV4());
+  EXPECT_EQ(Call("PUT", path, two_claims_rid, Json{{"payload", PayloadJson(2)}}.dump()).status,
+            400);
+  EXPECT_EQ(Call("DELETE", path, two_claims_rid).status, 400);
+  HeaderList two_rids = Auth(recipient_);
+  two_rids.emplace_back("mailbox-request-id", NewUuidV4());
+  EXPECT_EQ(Call("PUT", path, two_rids, Json{{"payload", PayloadJson(3)}}.dump()).status, 400);
+  EXPECT_EQ(Call("POST", "/v1/m", two_claims_rid, CreateBody().dump()).status, 400);
+  EXPECT_EQ(ReadData(path, recipient_), Data(1));
+  EXPECT_EQ(Count(), 1u);
+}
+
+TEST_P(RelayServiceTest, ANumberThatOverflowsADoubleIs400Not500) {
+  HttpResponse r = Call("POST", "/v1/m", Auth(initiator_), R"({"payload": 1e999999})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(Count(), 0u);
+}
+
 TEST_P(RelayServiceTest, ReadSecureReturnsPayloadDisplayInformationAndExactExpiration) {
   std::string path = CreateMailbox();
   HttpResponse r = Read(path, initiator_);
