@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/adapter_kat_backend.h"
+#include "harness/coverage.h"
 #include "harness/kat/core_backend.h"
 #include "harness/kat/runner.h"
 #include "harness/runner.h"
@@ -257,8 +258,24 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::IsMember({"device"}));
   vectors->add_flag("-v,--verbose", verbose, "Show details of passing vectors");
 
+  // coverage
+  auto* coverage = app.add_subcommand(
+      "coverage",
+      "Which scenarios and adapter vectors check each requirement, and why the rest are not "
+      "checked (exit 1 when a requirement has neither)");
+  bool coverage_json = false;
+  bool coverage_strict = false;
+  bool coverage_verbose = false;
+  std::string coverage_vectors;
+  coverage->add_flag("--json", coverage_json, "Print the coverage as JSON");
+  coverage->add_flag("--strict", coverage_strict,
+                     "Also fail on stale not_checked reasons (requirements that are checked)");
+  coverage->add_flag("-v,--verbose", coverage_verbose, "List every check, not the first three");
+  coverage->add_option("--vectors", coverage_vectors,
+                       "Vector directory (default: the catalogue's directory)");
+
   // --scenarios/--catalog/--bindir may also follow the subcommand.
-  for (auto* sub : {run, list, explain, vectors}) {
+  for (auto* sub : {run, list, explain, vectors, coverage}) {
     sub->fallthrough();
   }
   try {
@@ -326,6 +343,22 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Loaded loaded;
   if (!LoadAll(paths, loaded, err)) {
     return 2;
+  }
+
+  if (*coverage) {
+    auto refs = LoadVectorRefs(coverage_vectors.empty() ? paths.catalog.parent_path()
+                                                        : fs::path(coverage_vectors));
+    if (!refs) {
+      err << "tigress-harness: " << refs.error().Message() << "\n";
+      return 2;
+    }
+    CoverageReport rep = ComputeCatalogueCoverage(loaded.catalog, loaded.scenarios, *refs);
+    if (coverage_json) {
+      out << CoverageToJson(rep).dump(2) << "\n";
+    } else {
+      out << RenderCoverageText(rep, coverage_verbose);
+    }
+    return rep.Problems(coverage_strict).empty() ? 0 : 1;
   }
 
   if (*list) {

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <strings.h>
+#include <thread>
 
 #include <curl/curl.h>
 
@@ -41,6 +44,36 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
   value = first == std::string::npos ? "" : value.substr(first);
   resp->headers.emplace_back(std::move(name), std::move(value));
   return size * n;
+}
+
+// The upload of a slow or abandoned body.
+struct Upload {
+  const std::string* body = nullptr;
+  std::size_t sent = 0;
+  std::size_t chunk = 0;  // 0: as much as curl asks for
+  std::chrono::milliseconds pause{0};
+  std::optional<std::size_t> abort_after;
+};
+
+std::size_t OnRead(char* buffer, std::size_t size, std::size_t n, void* user) {
+  auto* up = static_cast<Upload*>(user);
+  if (up->abort_after && up->sent >= *up->abort_after) {
+    return CURL_READFUNC_ABORT;
+  }
+  if (up->sent > 0 && up->pause.count() > 0) {
+    std::this_thread::sleep_for(up->pause);
+  }
+  std::size_t want = size * n;
+  if (up->chunk > 0) {
+    want = std::min(want, up->chunk);
+  }
+  if (up->abort_after) {
+    want = std::min(want, *up->abort_after - up->sent);
+  }
+  want = std::min(want, up->body->size() - up->sent);
+  std::memcpy(buffer, up->body->data() + up->sent, want);
+  up->sent += want;
+  return want;
 }
 
 }  // namespace
@@ -82,7 +115,16 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   if (request.method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   }
-  if (request.body) {
+  Upload upload{.body = request.body ? &*request.body : nullptr,
+                .chunk = request.chunk_size,
+                .pause = request.chunk_pause,
+                .abort_after = request.abort_after};
+  if (request.body && (request.chunk_size > 0 || request.abort_after)) {
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
+    curl_easy_setopt(h, CURLOPT_READDATA, &upload);
+  } else if (request.body) {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body->data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
   } else if (request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
@@ -95,7 +137,10 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+  // http only when the scenario's URL says so (the TLS-only checks); dot
+  // segments and encoded slashes go out as written.
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+  curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
@@ -110,7 +155,16 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 
+  if (request.connect_only.count() > 0) {
+    curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+  }
   CURLcode rc = curl_easy_perform(h);
+  if (rc == CURLE_OK && request.connect_only.count() > 0) {
+    std::this_thread::sleep_for(request.connect_only);
+    return MakeError(Errc::kHttpTransport, "connect only: connection opened, idle for " +
+                                               std::to_string(request.connect_only.count()) +
+                                               " ms, closed without a request");
+  }
   double total = 0;
   curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &total);
   resp.elapsed_ms = total * 1000.0;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +31,16 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::string> body;
   std::chrono::milliseconds timeout{10'000};
+  // Slow and abandoned clients (all off by default). With `chunk_size` > 0 the
+  // body is uploaded that many octets at a time, `chunk_pause` apart. With
+  // `abort_after` the upload stops after that many body octets and the
+  // connection is dropped (a transport error). With `connect_only` > 0 the
+  // connection is opened (TCP and TLS), left idle that long, and closed
+  // without a request (a kHttpTransport error "connect only", no response).
+  std::size_t chunk_size = 0;
+  std::chrono::milliseconds chunk_pause{0};
+  std::optional<std::size_t> abort_after;
+  std::chrono::milliseconds connect_only{0};
 };
 
 struct HttpResponse {

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <ctime>
 #include <fstream>
+#include <iomanip>
 #include <map>
 #include <mutex>
 #include <set>
@@ -577,6 +579,10 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
     }
   }
   req.timeout = st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.http_timeout;
+  req.chunk_size = st.slow_chunk;
+  req.chunk_pause = std::chrono::milliseconds(st.slow_pause_ms);
+  req.abort_after = st.abandon_after;
+  req.connect_only = std::chrono::milliseconds(st.connect_only_ms);
   std::string path_only = req.url;
   if (auto s = path_only.find("://"); s != std::string::npos) {
     auto slash = path_only.find('/', s + 3);
@@ -613,6 +619,18 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   }
   if (req.body) {
     log << ">\n" << Truncate(*req.body, 4096) << "\n";
+  }
+  // A step that lists status 0 expects that no response may arrive (a closed
+  // connection is the only sane answer to some hostile requests): the
+  // transport failure becomes status 0 and is judged like any status.
+  const bool no_response_ok =
+      std::any_of(st.expect.begin(), st.expect.end(), [](const Expectation& e) {
+        return e.subject == Expectation::Subject::kStatus &&
+               std::find(e.codes.begin(), e.codes.end(), 0) != e.codes.end();
+      });
+  if (!resp && no_response_ok) {
+    log << "! " << resp.error().Message() << " (no response: status 0)\n";
+    resp = HttpResponse{};
   }
   if (!resp) {
     log << "! " << resp.error().Message() << "\n\n";
@@ -1291,6 +1309,7 @@ int Runner::Run(std::ostream& out) {
   }
 
   reports::ProgressPrinter progress(out, cases.size(), opt_.live_progress, &sh.guard);
+  const auto wall_start = std::chrono::steady_clock::now();
   std::vector<reports::CaseResult> results(cases.size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
@@ -1384,6 +1403,17 @@ int Runner::Run(std::ostream& out) {
   out << "\nReports: " << (run_dir_ / "report.html").string() << "\n         "
       << (run_dir_ / "report.json").string() << "\n         " << (run_dir_ / "junit.xml").string()
       << "\n";
+  // The suite's wall time is what -j buys; the sum of case durations is the
+  // work it overlapped.
+  double case_seconds = 0;
+  for (const auto& c : run_.cases) {
+    case_seconds += c.duration_s;
+  }
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
+  out << "tigress-harness: " << run_.cases.size() << " case(s) in " << std::fixed
+      << std::setprecision(1) << wall.count() << " s wall time with -j " << jobs << " ("
+      << case_seconds << " s of cases)\n"
+      << std::defaultfloat;
   return run_.ExitCode();
 }
 

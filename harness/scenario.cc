@@ -300,8 +300,10 @@ class Loader {
 
   Result<void> LoadHttp(const YAML::Node& n, Step& st, const std::set<std::string>& defined) {
     st.kind = Step::Kind::kHttp;
-    TIGRESS_RETURN_IF_ERROR(
-        doc_.CheckKeys(n, {"as", "method", "path", "url", "headers", "body", "timeout"}, "http"));
+    TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(n,
+                                           {"as", "method", "path", "url", "headers", "body",
+                                            "timeout", "slow", "abandon_after", "connect_only"},
+                                           "http"));
     if (!scenario_->HasRole("relay")) {
       return doc_.Fail(n, "an http step needs the relay role");
     }
@@ -333,18 +335,56 @@ class Loader {
     }
     if (n["headers"]) {
       const YAML::Node& h = n["headers"];
-      if (!h.IsMap()) {
-        return doc_.Fail(h, "http.headers must be a mapping of Name: value");
-      }
-      for (const auto& kv : h) {
-        auto name = kv.first.as<std::string>();
-        std::string value = kv.second.IsNull() ? "" : kv.second.Scalar();
-        if (!kv.second.IsScalar() && !kv.second.IsNull()) {
-          return doc_.Fail(kv.second, "header values must be strings");
+      // A list of one-entry mappings sends repeated headers in that order.
+      std::vector<YAML::Node> maps;
+      if (h.IsMap()) {
+        maps.push_back(h);
+      } else if (h.IsSequence()) {
+        for (const auto& m : h) {
+          if (!m.IsMap() || m.size() != 1) {
+            return doc_.Fail(m, "each item of an http.headers list must be one Name: value");
+          }
+          maps.push_back(m);
         }
-        TIGRESS_RETURN_IF_ERROR(CheckVars(kv.second, value, defined));
-        st.headers.emplace_back(std::move(name), std::move(value));
+      } else {
+        return doc_.Fail(h, "http.headers must be a mapping of Name: value (or a list of them)");
       }
+      for (const auto& m : maps) {
+        for (const auto& kv : m) {
+          auto name = kv.first.as<std::string>();
+          std::string value = kv.second.IsNull() ? "" : kv.second.Scalar();
+          if (!kv.second.IsScalar() && !kv.second.IsNull()) {
+            return doc_.Fail(kv.second, "header values must be strings");
+          }
+          TIGRESS_RETURN_IF_ERROR(CheckVars(kv.second, value, defined));
+          st.headers.emplace_back(std::move(name), std::move(value));
+        }
+      }
+    }
+    if (n["slow"]) {
+      const YAML::Node& sl = n["slow"];
+      TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(sl, {"chunk", "pause"}, "http.slow"));
+      if (!sl["chunk"] || !sl["pause"]) {
+        return doc_.Fail(sl, "http.slow needs chunk (octets) and pause (a duration)");
+      }
+      TIGRESS_ASSIGN_OR_RETURN(std::int64_t chunk, doc_.Int(sl["chunk"], "http.slow.chunk"));
+      if (chunk < 1) {
+        return doc_.Fail(sl["chunk"], "http.slow.chunk must be at least 1");
+      }
+      st.slow_chunk = static_cast<std::size_t>(chunk);
+      TIGRESS_ASSIGN_OR_RETURN(st.slow_pause_ms, Duration(sl["pause"], "http.slow.pause"));
+    }
+    if (n["abandon_after"]) {
+      TIGRESS_ASSIGN_OR_RETURN(std::int64_t after,
+                               doc_.Int(n["abandon_after"], "http.abandon_after"));
+      if (after < 0) {
+        return doc_.Fail(n["abandon_after"], "http.abandon_after must be an octet count");
+      }
+      st.abandon_after = static_cast<std::size_t>(after);
+    }
+    if (n["connect_only"]) {
+      TIGRESS_ASSIGN_OR_RETURN(st.connect_only_ms,
+                               Duration(n["connect_only"], "http.connect_only"));
     }
     if (n["body"]) {
       const YAML::Node& b = n["body"];

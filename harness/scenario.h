@@ -85,6 +85,14 @@ struct Step {
   std::vector<std::pair<std::string, std::string>> headers;  // templates
   std::optional<nlohmann::json> body;                        // string: raw; object/array: JSON
   std::int64_t timeout_ms = 0;                               // 0: the runner's default
+  // Slow and abandoned clients: the body goes out `slow_chunk` octets at a
+  // time with `slow_pause_ms` between chunks; `abandon_after` drops the
+  // connection once that many body octets are sent; `connect_only_ms` opens
+  // the connection (TCP and TLS), sends nothing for that long, and closes it.
+  std::size_t slow_chunk = 0;
+  std::int64_t slow_pause_ms = 0;
+  std::optional<std::size_t> abandon_after;
+  std::int64_t connect_only_ms = 0;
 
   // kWait
   std::int64_t wait_ms = 0;

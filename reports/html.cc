@@ -308,6 +308,14 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
         << "</td><td>";
     for (std::size_t k = 0; k < e.cases.size(); ++k)
       out << (k > 0 ? "<br>" : "") << case_link(e.cases[k]);
+    if (!e.worst && e.requirement != nullptr) {
+      if (e.requirement->not_checked) {
+        out << "<span class=\"muted\">not checked (" << H(e.requirement->not_checked->category)
+            << "): " << H(e.requirement->not_checked->reason) << "</span>";
+      } else {
+        out << "<span class=\"muted\">no case of this run checks it</span>";
+      }
+    }
     out << "</td></tr>\n";
   }
   out << "</tbody></table></section>\n";

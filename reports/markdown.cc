@@ -108,6 +108,44 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
   out << tested << " of " << coverage.size() << " requirements checked";
   if (catalog != nullptr) out << "; " << untested_must << " must-level requirements not tested";
   out << ".\n\n";
+  if (catalog != nullptr) {
+    // Per severity: what the catalogue holds, what this run checked, and how
+    // much of the rest the catalogue itself explains (not_checked).
+    out << "| Severity | In catalogue | Checked | Not checked (reason in catalogue) | Not checked "
+           "(no reason: not selected, or a gap) |\n|---|---:|---:|---:|---:|\n";
+    for (Severity sev : {Severity::kMust, Severity::kShould, Severity::kMay, Severity::kInfo}) {
+      int total = 0;
+      int checked = 0;
+      int explained = 0;
+      for (const CoverageEntry& e : coverage) {
+        if (e.requirement == nullptr || e.requirement->severity != sev) continue;
+        ++total;
+        if (e.worst) {
+          ++checked;
+        } else if (e.requirement->not_checked) {
+          ++explained;
+        }
+      }
+      out << "| " << SeverityName(sev) << " | " << total << " | " << checked << " | " << explained
+          << " | " << total - checked - explained << " |\n";
+    }
+    out << "\n";
+    bool any_untested = false;
+    for (const CoverageEntry& e : coverage) {
+      if (e.worst || e.requirement == nullptr) continue;
+      if (!any_untested) {
+        out << "Not checked by this run:\n\n| Requirement | Level | Why |\n|---|---|---|\n";
+        any_untested = true;
+      }
+      const NotChecked* why = e.requirement->not_checked ? &*e.requirement->not_checked : nullptr;
+      out << "| " << MarkdownCell(e.requirement_id) << " | " << MarkdownCell(e.requirement->level)
+          << " | "
+          << (why != nullptr ? MarkdownCell(why->category + ": " + why->reason)
+                             : std::string("no case of this run checks it"))
+          << " |\n";
+    }
+    if (any_untested) out << "\n";
+  }
   if (tested > 0) {
     out << "| Requirement | Level | Verdict | Cases |\n|---|---|---|---:|\n";
     for (const CoverageEntry& e : coverage) {

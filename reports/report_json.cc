@@ -279,6 +279,7 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
   int tested = 0;
   int untested = 0;
   int untested_must = 0;
+  Json by_severity = Json::object();
   for (const CoverageEntry& e : ComputeCoverage(run, catalog)) {
     Json case_ids = Json::array();
     for (std::size_t i : e.cases) case_ids.push_back(run.cases[i].case_id);
@@ -296,11 +297,26 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
     }
     item["cases"] = std::move(case_ids);
     item["verdict"] = e.worst ? Json(VerdictName(*e.worst)) : Json(nullptr);
+    const NotChecked* why = e.requirement != nullptr && e.requirement->not_checked
+                                ? &*e.requirement->not_checked
+                                : nullptr;
+    item["not_checked"] =
+        why != nullptr ? Json{{"category", why->category}, {"reason", why->reason}} : Json(nullptr);
     if (e.worst) {
       ++tested;
     } else {
       ++untested;
       if (e.requirement != nullptr && e.requirement->severity == Severity::kMust) ++untested_must;
+    }
+    if (e.requirement != nullptr) {
+      Json& tally = by_severity[std::string(SeverityName(e.requirement->severity))];
+      if (tally.is_null()) tally = Json{{"total", 0}, {"tested", 0}, {"not_checked", 0}};
+      tally["total"] = tally["total"].get<int>() + 1;
+      if (e.worst) {
+        tally["tested"] = tally["tested"].get<int>() + 1;
+      } else if (why != nullptr) {
+        tally["not_checked"] = tally["not_checked"].get<int>() + 1;
+      }
     }
     coverage.push_back(std::move(item));
   }
@@ -342,8 +358,10 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
                        {"stale_expectations", s.stale},
                        {"interpretation", s.interpretation},
                        {"exit_code", run.ExitCode()}}},
-      {"coverage_summary",
-       Json{{"tested", tested}, {"untested", untested}, {"untested_must", untested_must}}},
+      {"coverage_summary", Json{{"tested", tested},
+                                {"untested", untested},
+                                {"untested_must", untested_must},
+                                {"by_severity", std::move(by_severity)}}},
       {"cases", std::move(cases)},
       {"coverage", std::move(coverage)},
       {"interpretations", std::move(interpretations)},

@@ -242,6 +242,21 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
         }
       }
     }
+    if (auto nc = q.find("not_checked"); nc != q.end()) {
+      if (!nc->is_object()) return r.Bad(path + ".not_checked", "must be an object");
+      NotChecked why;
+      TIGRESS_ASSIGN_OR_RETURN(why.category,
+                               r.String(*nc, path + ".not_checked", "category", true));
+      TIGRESS_ASSIGN_OR_RETURN(why.reason, r.String(*nc, path + ".not_checked", "reason", true));
+      if (std::find(kNotCheckedCategories.begin(), kNotCheckedCategories.end(), why.category) ==
+          kNotCheckedCategories.end()) {
+        return r.Bad(path + ".not_checked.category",
+                     "unknown category '" + why.category +
+                         "' (not-black-box|out-of-scope|needs-feature|needs-harness)");
+      }
+      if (why.reason.empty()) return r.Bad(path + ".not_checked.reason", "must not be empty");
+      out.not_checked = std::move(why);
+    }
     if (!out.interpretation_refs.empty() && !out.interpretation) {
       return r.Bad(path + ".interpretation", "is false although interpretation_refs is not empty");
     }

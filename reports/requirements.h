@@ -17,7 +17,9 @@
 // assertion so reports label the verdict and the lenient profile can soften it.
 #pragma once
 
+#include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,6 +46,26 @@ enum class Role { kRelay, kInit, kRecip, kAny };
 // `RoleName` is "relay", "init", "recip" or "any".
 std::string_view RoleName(Role r);
 
+// `NotChecked` is why no case checks a requirement: the catalogue's
+// `not_checked` member, kept as data beside the requirement so coverage
+// reports can state the reason and `tigress-harness coverage` can tell a
+// deliberate gap from a lost case.
+struct NotChecked {
+  // One of `kNotCheckedCategories`: "not-black-box" (no observable behaviour
+  // decides it: UI, user intent, internal storage, composite or informative
+  // statements), "out-of-scope" (defined by verticals or provisioning
+  // entities, not by the relay or the transport), "needs-feature" (an
+  // optional capability the reference implementations do not offer) or
+  // "needs-harness" (a harness capability that does not exist yet, e.g. a
+  // push receiver).
+  std::string category;
+  std::string reason;  // one sentence for reports
+};
+
+// The `NotChecked::category` words, in report order.
+inline constexpr std::array<std::string_view, 4> kNotCheckedCategories = {
+    "not-black-box", "out-of-scope", "needs-feature", "needs-harness"};
+
 // `Requirement` is one catalogue entry (part B).
 struct Requirement {
   std::string id;          // "RELAY-31"
@@ -57,6 +79,7 @@ struct Requirement {
   bool interpretation = false;
   std::vector<std::string> interpretation_refs;      // {"C-07"}
   std::vector<std::string> related_interpretations;  // every C-nn the entry mentions
+  std::optional<NotChecked> not_checked;             // why no case checks it, if none does
 };
 
 // `Interpretation` is one part C entry: an ambiguity and how the harness reads it.
