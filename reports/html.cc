@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "reports/escape.h"
+#include "reports/matrix.h"
 #include "reports/render_util.h"
 #include "reports/writers.h"
 
@@ -19,6 +20,8 @@ std::string VerdictClass(Verdict v) {
   for (char ch : VerdictName(v)) c.push_back(static_cast<char>(ch - 'A' + 'a'));
   return c;
 }
+
+std::string CaseHref(std::size_t i) { return "#case-" + std::to_string(i); }
 
 std::string Badge(Verdict v) {
   return "<span class=\"badge " + VerdictClass(v) + "\">" + std::string(VerdictName(v)) + "</span>";
@@ -212,48 +215,9 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
   }
   out << "</section>\n";
 
-  // ---- interop matrix: initiator -> recipient rows, relay columns ----
-  struct Cell {
-    int pass = 0;
-    int total = 0;
-    Verdict worst = Verdict::kInfo;
-  };
-  std::map<std::pair<std::string, std::string>, std::map<std::string, Cell>> matrix;
-  std::set<std::string> relays;
-  for (const CaseResult& c : run.cases) {
-    const std::string relay = c.relay.empty() ? "—" : c.relay;
-    relays.insert(relay);
-    Cell& cell = matrix[{c.initiator.empty() ? "—" : c.initiator,
-                         c.recipient.empty() ? "—" : c.recipient}][relay];
-    cell.worst = cell.total == 0 ? c.verdict : Worst(cell.worst, c.verdict);
-    ++cell.total;
-    if (c.verdict == Verdict::kPass || c.verdict == Verdict::kInfo) ++cell.pass;
-  }
-  out << "<section id=\"matrix\"><h2>Interop matrix</h2>\n";
-  if (matrix.empty()) {
-    out << "<p class=\"muted\">No cases.</p>";
-  } else {
-    out << "<p class=\"muted\">Cells: cases passed / cases run, coloured by the worst verdict. "
-        << "— means the role was not played by an implementation.</p>";
-    out << "<table><thead><tr><th>Initiator</th><th>Recipient</th>";
-    for (const std::string& r : relays) out << "<th>relay: " << H(r) << "</th>";
-    out << "</tr></thead><tbody>";
-    for (const auto& [pair, row] : matrix) {
-      out << "<tr><td>" << H(pair.first) << "</td><td>" << H(pair.second) << "</td>";
-      for (const std::string& r : relays) {
-        auto it = row.find(r);
-        if (it == row.end()) {
-          out << "<td class=\"muted\">n/a</td>";
-        } else {
-          out << "<td><span class=\"badge " << VerdictClass(it->second.worst) << "\">"
-              << it->second.pass << "/" << it->second.total << "</span></td>";
-        }
-      }
-      out << "</tr>";
-    }
-    out << "</tbody></table>";
-  }
-  out << "</section>\n";
+  // ---- interop matrix: a grid per relay ----
+  out << "<section id=\"matrix\"><h2>Interop matrix</h2>\n"
+      << RenderMatrixHtml(ComputeMatrix(run), run, &CaseHref) << "</section>\n";
 
   // ---- needs attention ----
   out << "<section id=\"attention\"><h2>Needs attention</h2>\n";

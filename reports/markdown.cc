@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "reports/escape.h"
+#include "reports/matrix.h"
 #include "reports/render_util.h"
 #include "reports/writers.h"
 
@@ -46,6 +47,10 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
   out << "| " << s.total << " | " << s.pass << " | " << s.fail << " | " << s.warn << " | " << s.info
       << " | " << s.unsupported << " | " << s.error << " | " << s.timeout << " | "
       << s.expected_failures << " | " << s.stale << " |\n\n";
+
+  if (const std::string matrix = RenderMatrixMarkdown(ComputeMatrix(run)); !matrix.empty()) {
+    out << "## Interop matrix\n\n" << matrix;
+  }
 
   std::vector<const CaseResult*> notable;
   for (const CaseResult& c : run.cases) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/escape.h"
+#include "reports/matrix.h"
 #include "reports/render_util.h"
 #include "reports/writers.h"
 
@@ -362,6 +363,7 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
                                 {"untested", untested},
                                 {"untested_must", untested_must},
                                 {"by_severity", std::move(by_severity)}}},
+      {"matrix", MatrixJson(ComputeMatrix(run), run)},
       {"cases", std::move(cases)},
       {"coverage", std::move(coverage)},
       {"interpretations", std::move(interpretations)},
@@ -420,6 +422,8 @@ Result<RunResult> ParseReportJson(std::string_view text) {
       run.implementations.push_back(std::move(info_out));
     }
   }
+  // The matrix is derived from the cases (ComputeMatrix); only its shape is checked.
+  if (auto m = doc.find("matrix"); m != doc.end()) TIGRESS_RETURN_IF_ERROR(CheckMatrixJson(*m));
   auto cases = doc.find("cases");
   if (cases == doc.end() || !cases->is_array()) return r.Bad("cases", "required array is missing");
   for (std::size_t i = 0; i < cases->size(); ++i) {

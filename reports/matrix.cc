@@ -1,0 +1,211 @@
+// The interop matrix: computed from the cases, rendered for every writer.
+#include "reports/matrix.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "reports/escape.h"
+
+namespace tigress::reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string Name(const std::string& s) { return s.empty() ? std::string(kNoImplementation) : s; }
+
+bool Passed(Verdict v) { return v == Verdict::kPass || v == Verdict::kInfo; }
+
+std::string VerdictCss(Verdict v) {
+  std::string c = "v-";
+  for (char ch : VerdictName(v)) c.push_back(static_cast<char>(ch - 'A' + 'a'));
+  return c;
+}
+
+Error Bad(const std::string& path, const std::string& what) {
+  return MakeError(Errc::kConfigInvalid, "report.json: " + path + ": " + what);
+}
+
+}  // namespace
+
+const MatrixCell* InteropMatrix::Find(std::string_view relay, std::string_view initiator,
+                                      std::string_view recipient) const {
+  for (const MatrixCell& c : cells) {
+    if (c.relay == relay && c.initiator == initiator && c.recipient == recipient) return &c;
+  }
+  return nullptr;
+}
+
+InteropMatrix ComputeMatrix(const RunResult& run) {
+  std::map<std::tuple<std::string, std::string, std::string>, MatrixCell> cells;
+  std::set<std::string> relays;
+  std::set<std::string> initiators;
+  std::set<std::string> recipients;
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    const CaseResult& c = run.cases[i];
+    if (c.initiator.empty() || c.recipient.empty()) continue;
+    const std::string relay = Name(c.relay);
+    MatrixCell& cell = cells[{relay, c.initiator, c.recipient}];
+    if (cell.total == 0) {
+      cell.relay = relay;
+      cell.initiator = c.initiator;
+      cell.recipient = c.recipient;
+      cell.worst = c.verdict;
+    }
+    cell.worst = Worst(cell.worst, c.verdict);
+    ++cell.total;
+    cell.cases.push_back(i);
+    if (Passed(c.verdict)) {
+      ++cell.passed;
+    } else {
+      cell.not_passed.push_back(i);
+    }
+    if (c.Unexpected()) ++cell.unexpected;
+    relays.insert(relay);
+    initiators.insert(c.initiator);
+    recipients.insert(c.recipient);
+  }
+  InteropMatrix m;
+  m.relays.assign(relays.begin(), relays.end());
+  m.initiators.assign(initiators.begin(), initiators.end());
+  m.recipients.assign(recipients.begin(), recipients.end());
+  for (auto& [key, cell] : cells) m.cells.push_back(std::move(cell));
+  return m;
+}
+
+Json MatrixJson(const InteropMatrix& m, const RunResult& run) {
+  Json cells = Json::array();
+  for (const MatrixCell& c : m.cells) {
+    Json ids = Json::array();
+    for (std::size_t i : c.cases) ids.push_back(run.cases[i].case_id);
+    Json bad = Json::array();
+    for (std::size_t i : c.not_passed) bad.push_back(run.cases[i].case_id);
+    cells.push_back(Json{{"relay", c.relay},
+                         {"initiator", c.initiator},
+                         {"recipient", c.recipient},
+                         {"total", c.total},
+                         {"passed", c.passed},
+                         {"unexpected", c.unexpected},
+                         {"verdict", VerdictName(c.worst)},
+                         {"cases", std::move(ids)},
+                         {"not_passed", std::move(bad)}});
+  }
+  return Json{{"relays", m.relays},
+              {"initiators", m.initiators},
+              {"recipients", m.recipients},
+              {"cells", std::move(cells)}};
+}
+
+Result<void> CheckMatrixJson(const Json& matrix) {
+  if (!matrix.is_object()) return Bad("matrix", "must be an object");
+  for (const char* key : {"relays", "initiators", "recipients"}) {
+    auto it = matrix.find(key);
+    if (it == matrix.end() || !it->is_array()) {
+      return Bad(std::string("matrix.") + key, "must be an array");
+    }
+    for (const Json& v : *it) {
+      if (!v.is_string()) return Bad(std::string("matrix.") + key, "must hold strings only");
+    }
+  }
+  auto cells = matrix.find("cells");
+  if (cells == matrix.end() || !cells->is_array()) return Bad("matrix.cells", "must be an array");
+  for (std::size_t i = 0; i < cells->size(); ++i) {
+    const std::string p = "matrix.cells[" + std::to_string(i) + "]";
+    const Json& c = (*cells)[i];
+    if (!c.is_object()) return Bad(p, "must be an object");
+    for (const char* key : {"relay", "initiator", "recipient", "verdict"}) {
+      if (!c.contains(key) || !c[key].is_string()) {
+        return Bad(p + "." + key, "required string is missing");
+      }
+    }
+    if (!ParseVerdict(c["verdict"].get<std::string>())) {
+      return Bad(p + ".verdict", "unknown verdict");
+    }
+    for (const char* key : {"total", "passed", "unexpected"}) {
+      if (!c.contains(key) || !c[key].is_number_integer() || c[key].get<long long>() < 0) {
+        return Bad(p + "." + key, "must be a non-negative integer");
+      }
+    }
+    if (c["passed"].get<long long>() > c["total"].get<long long>()) {
+      return Bad(p + ".passed", "exceeds total");
+    }
+    for (const char* key : {"cases", "not_passed"}) {
+      if (!c.contains(key) || !c[key].is_array()) return Bad(p + "." + key, "must be an array");
+      for (const Json& v : c[key]) {
+        if (!v.is_string()) return Bad(p + "." + key, "must hold case ids");
+      }
+    }
+  }
+  return {};
+}
+
+std::string RenderMatrixMarkdown(const InteropMatrix& m) {
+  if (m.empty()) return "";
+  std::ostringstream out;
+  for (const std::string& relay : m.relays) {
+    out << "Relay **" << MarkdownInline(relay) << "** (rows: initiator, columns: recipient)\n\n";
+    out << "| initiator \\ recipient |";
+    for (const std::string& r : m.recipients) out << " " << MarkdownCell(r) << " |";
+    out << "\n|---|";
+    for (std::size_t k = 0; k < m.recipients.size(); ++k) out << "---|";
+    out << "\n";
+    for (const std::string& i : m.initiators) {
+      out << "| " << MarkdownCell(i) << " |";
+      for (const std::string& r : m.recipients) {
+        const MatrixCell* c = m.Find(relay, i, r);
+        if (c == nullptr) {
+          out << " n/a |";
+          continue;
+        }
+        out << " " << c->passed << "/" << c->total << " " << VerdictName(c->worst);
+        out << " |";
+      }
+      out << "\n";
+    }
+    out << "\n";
+  }
+  out << "Cases that did not pass are listed below with their implementations.\n\n";
+  return out.str();
+}
+
+std::string RenderMatrixHtml(const InteropMatrix& m, const RunResult& run,
+                             std::string (*case_href)(std::size_t)) {
+  std::ostringstream out;
+  if (m.empty()) {
+    out << "<p class=\"muted\">No case had both an initiator and a recipient.</p>";
+    return out.str();
+  }
+  out << "<p class=\"muted\">One grid per relay: rows are initiators, columns recipients; a "
+         "cell is cases passed / cases run, coloured by the worst verdict, with links to the "
+         "evidence of every case that did not pass.</p>";
+  for (const std::string& relay : m.relays) {
+    out << "<h3>Relay " << HtmlEscape(relay) << "</h3>\n<table class=\"matrix\"><thead><tr>"
+        << "<th>initiator \\ recipient</th>";
+    for (const std::string& r : m.recipients) out << "<th>" << HtmlEscape(r) << "</th>";
+    out << "</tr></thead><tbody>";
+    for (const std::string& i : m.initiators) {
+      out << "<tr><th>" << HtmlEscape(i) << "</th>";
+      for (const std::string& r : m.recipients) {
+        const MatrixCell* c = m.Find(relay, i, r);
+        if (c == nullptr) {
+          out << "<td class=\"muted\">n/a</td>";
+          continue;
+        }
+        out << "<td><span class=\"badge " << VerdictCss(c->worst) << "\">" << c->passed << "/"
+            << c->total << " " << VerdictName(c->worst) << "</span>";
+        for (std::size_t k : c->not_passed) {
+          out << "<br><a href=\"" << case_href(k) << "\">" << HtmlEscape(run.cases[k].case_id)
+              << "</a> " << VerdictName(run.cases[k].verdict);
+        }
+        out << "</td>";
+      }
+      out << "</tr>";
+    }
+    out << "</tbody></table>\n";
+  }
+  return out.str();
+}
+
+}  // namespace tigress::reports

@@ -1,0 +1,85 @@
+// File: reports/matrix.h
+//
+// The interop matrix of a run: for every relay, a grid of initiator (rows) x
+// recipient (columns) implementations, each cell counting the cases that ran
+// with that combination. Derived from `RunResult::cases` (the roles each case
+// records), so it is the same whether the run came from `run --matrix`,
+// `interop`, or a merge of several runs.
+//
+//   InteropMatrix m = ComputeMatrix(run);
+//   for (const std::string& relay : m.relays)
+//     if (const MatrixCell* c = m.Find(relay, "reference", "acme")) ...
+//
+// Only cases in which both device roles were played (one phone to another)
+// are part of it; an empty relay name (a case without a relay) is shown as
+// "-". The writers render it as report.json `matrix`, a table per relay in
+// summary.md, and a grid per relay in report.html whose cells link to the
+// evidence of their cases that did not pass.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/result.h"
+#include "reports/results.h"
+
+namespace tigress::reports {
+
+// `MatrixCell` is one relay x initiator x recipient combination.
+struct MatrixCell {
+  std::string relay;
+  std::string initiator;
+  std::string recipient;
+  int total = 0;                        // cases run
+  int passed = 0;                       // verdict PASS or INFO
+  int unexpected = 0;                   // cases for which `Unexpected()` holds
+  Verdict worst = Verdict::kPass;       // worst case verdict
+  std::vector<std::size_t> cases;       // indexes into RunResult::cases, run order
+  std::vector<std::size_t> not_passed;  // the subset that is neither PASS nor INFO
+};
+
+// `InteropMatrix` is every cell of a run, sorted by relay, initiator, recipient.
+struct InteropMatrix {
+  std::vector<std::string> relays;  // sorted, unique
+  std::vector<std::string> initiators;
+  std::vector<std::string> recipients;
+  std::vector<MatrixCell> cells;
+
+  bool empty() const { return cells.empty(); }
+  // `Find` is the cell of that combination; null when no case ran with it.
+  const MatrixCell* Find(std::string_view relay, std::string_view initiator,
+                         std::string_view recipient) const;
+};
+
+// Shown instead of an empty role name.
+inline constexpr std::string_view kNoImplementation = "-";
+
+// `ComputeMatrix` builds the matrix of `run` (see the file comment).
+InteropMatrix ComputeMatrix(const RunResult& run);
+
+// `MatrixJson` is report.json's `matrix` member: {relays, initiators,
+// recipients, cells: [{relay, initiator, recipient, total, passed,
+// unexpected, verdict, cases, not_passed}]} with case ids for cases.
+nlohmann::ordered_json MatrixJson(const InteropMatrix& m, const RunResult& run);
+
+// `CheckMatrixJson` validates the shape of a report.json `matrix` member
+// (the reader's check; the matrix itself is recomputed from the cases).
+// Errors: kConfigInvalid naming the JSON path.
+Result<void> CheckMatrixJson(const nlohmann::ordered_json& matrix);
+
+// `RenderMatrixMarkdown` is one GFM table per relay: rows initiators,
+// columns recipients, cells "passed/total VERDICT" (the summary's case table
+// names the cases). Empty string for an empty matrix.
+std::string RenderMatrixMarkdown(const InteropMatrix& m);
+
+// `RenderMatrixHtml` is one <table> per relay; a cell's badge is coloured by
+// its worst verdict and lists links `case_href(i)` to the cases that did not
+// pass. `case_href` must return an already safe href (e.g. "#case-3").
+std::string RenderMatrixHtml(const InteropMatrix& m, const RunResult& run,
+                             std::string (*case_href)(std::size_t));
+
+}  // namespace tigress::reports

@@ -1,0 +1,123 @@
+// The interop matrix: computed from the cases' roles, written by every
+// writer, and checked by the report.json reader.
+#include "reports/matrix.h"
+
+#include <gtest/gtest.h>
+
+#include "reports/writers.h"
+
+namespace tigress::reports {
+namespace {
+
+CaseResult Case(std::string id, std::string relay, std::string init, std::string recip, Verdict v) {
+  CaseResult c;
+  c.case_id = std::move(id);
+  c.relay = std::move(relay);
+  c.initiator = std::move(init);
+  c.recipient = std::move(recip);
+  Assertion a;
+  a.requirement_id = "INIT-08";
+  a.verdict = v;
+  a.message = "checked";
+  c.assertions.push_back(a);
+  FinalizeCase(c, Profile::kStrict);
+  return c;
+}
+
+RunResult TwoByTwo() {
+  RunResult run;
+  run.run_id = "m";
+  run.cases = {Case("interop/a@ref+ref+ref", "ref", "ref", "ref", Verdict::kPass),
+               Case("interop/a@ref+ref+acme", "ref", "ref", "acme", Verdict::kFail),
+               Case("interop/b@ref+ref+acme", "ref", "ref", "acme", Verdict::kPass),
+               Case("interop/a@ref+acme+ref", "ref", "acme", "ref", Verdict::kInfo),
+               Case("interop/a@acme+acme+acme", "acme", "acme", "acme", Verdict::kError),
+               Case("relay/create", "ref", "", "", Verdict::kFail)};
+  return run;
+}
+
+TEST(MatrixTest, CountsEachCombinationAndListsTheCasesThatDidNotPass) {
+  const RunResult run = TwoByTwo();
+  const InteropMatrix m = ComputeMatrix(run);
+  EXPECT_EQ(m.relays, (std::vector<std::string>{"acme", "ref"}));
+  EXPECT_EQ(m.initiators, (std::vector<std::string>{"acme", "ref"}));
+  EXPECT_EQ(m.recipients, (std::vector<std::string>{"acme", "ref"}));
+  ASSERT_EQ(m.cells.size(), 4U);  // the relay-only case is not part of it
+  const MatrixCell* c = m.Find("ref", "ref", "acme");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->total, 2);
+  EXPECT_EQ(c->passed, 1);
+  EXPECT_EQ(c->unexpected, 1);
+  EXPECT_EQ(c->worst, Verdict::kFail);
+  EXPECT_EQ(c->not_passed, (std::vector<std::size_t>{1}));
+  EXPECT_EQ(m.Find("ref", "acme", "ref")->passed, 1);  // INFO counts as passed
+  EXPECT_EQ(m.Find("acme", "acme", "acme")->worst, Verdict::kError);
+  EXPECT_EQ(m.Find("acme", "ref", "ref"), nullptr);
+}
+
+TEST(MatrixTest, ReportJsonCarriesTheMatrixAndTheReaderChecksItsShape) {
+  const RunResult run = TwoByTwo();
+  const std::string text = RenderReportJson(run, nullptr);
+  auto doc = nlohmann::ordered_json::parse(text);
+  ASSERT_TRUE(doc.contains("matrix"));
+  const auto& cells = doc["matrix"]["cells"];
+  ASSERT_EQ(cells.size(), 4U);
+  bool found = false;
+  for (const auto& cell : cells) {
+    if (cell["relay"] == "ref" && cell["initiator"] == "ref" && cell["recipient"] == "acme") {
+      found = true;
+      EXPECT_EQ(cell["verdict"], "FAIL");
+      EXPECT_EQ(cell["total"], 2);
+      EXPECT_EQ(cell["not_passed"], nlohmann::ordered_json::array({"interop/a@ref+ref+acme"}));
+    }
+  }
+  EXPECT_TRUE(found);
+  ASSERT_TRUE(ParseReportJson(text));
+
+  auto broken = doc;
+  broken["matrix"]["cells"][0]["passed"] = 99;
+  auto r = ParseReportJson(broken.dump());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().Message().find("matrix.cells[0].passed"), std::string::npos);
+  broken = doc;
+  broken["matrix"]["cells"][1]["verdict"] = "GREAT";
+  EXPECT_FALSE(ParseReportJson(broken.dump()));
+  broken = doc;
+  broken.erase("matrix");  // reports written before the matrix existed still read
+  EXPECT_TRUE(ParseReportJson(broken.dump()));
+}
+
+TEST(MatrixTest, SummaryShowsAGridPerRelay) {
+  const std::string md = RenderSummaryMarkdown(TwoByTwo(), nullptr);
+  const auto at = md.find("## Interop matrix");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_NE(md.find("Relay **ref**", at), std::string::npos);
+  EXPECT_NE(md.find("Relay **acme**", at), std::string::npos);
+  EXPECT_NE(md.find("| initiator \\ recipient | acme | ref |", at), std::string::npos);
+  EXPECT_NE(md.find("| ref | 1/2 FAIL | 1/1 PASS |", at), std::string::npos);
+  EXPECT_NE(md.find("| acme | 0/1 ERROR | n/a |", at), std::string::npos);
+}
+
+TEST(MatrixTest, SummaryOmitsTheMatrixWhenNoCaseHadBothDeviceRoles) {
+  RunResult run;
+  run.run_id = "r";
+  run.cases = {Case("relay/create", "ref", "", "", Verdict::kPass)};
+  EXPECT_EQ(RenderSummaryMarkdown(run, nullptr).find("Interop matrix"), std::string::npos);
+}
+
+TEST(MatrixTest, HtmlCellsLinkToTheEvidenceOfCasesThatDidNotPass) {
+  const std::string html = RenderHtml(TwoByTwo(), nullptr);
+  const auto at = html.find("<section id=\"matrix\">");
+  ASSERT_NE(at, std::string::npos);
+  const auto end = html.find("</section>", at);
+  const std::string section = html.substr(at, end - at);
+  EXPECT_NE(section.find("<h3>Relay ref</h3>"), std::string::npos);
+  EXPECT_NE(section.find("<a href=\"#case-1\">interop/a@ref+ref+acme</a> FAIL"), std::string::npos);
+  EXPECT_NE(section.find("<a href=\"#case-4\">interop/a@acme+acme+acme</a> ERROR"),
+            std::string::npos);
+  EXPECT_EQ(section.find("#case-0\""), std::string::npos);   // passed: no link
+  EXPECT_NE(html.find("id=\"case-1\""), std::string::npos);  // the anchor exists
+}
+
+}  // namespace
+}  // namespace tigress::reports
