@@ -240,6 +240,10 @@ MatchResult MatchCall(const Expectation& e, const Json& doc, const Json& operand
       if ((err != nullptr) && err->contains("code") && (*err)["code"].is_number_integer()) {
         int code = (*err)["code"].get<int>();
         r.ok = std::find(e.codes.begin(), e.codes.end(), code) != e.codes.end();
+      } else if (err == nullptr) {
+        // 0 stands for success, for steps where either a result or one of
+        // the listed refusals is acceptable.
+        r.ok = std::find(e.codes.begin(), e.codes.end(), 0) != e.codes.end();
       }
       return r;
     }

@@ -149,6 +149,19 @@ TEST(CallMatch, ErrorCodesAndErrorData) {
                   .ok);
 }
 
+TEST(CallMatch, ErrorCodeZeroAcceptsSuccessOnlyWhenListed) {
+  auto e = Exp(Expectation::Subject::kError, Expectation::Op::kNone);
+  const Json ok{{"result", Json::object()}};
+  const Json refused{{"error", {{"code", -32602}, {"message", "bad vertical"}}}};
+  e.codes = {0, -32602};
+  EXPECT_TRUE(MatchCall(e, ok, nullptr).ok);
+  EXPECT_TRUE(MatchCall(e, refused, nullptr).ok);
+  e.codes = {-32602};
+  EXPECT_FALSE(MatchCall(e, ok, nullptr).ok);
+  e.codes = {0, 1005};
+  EXPECT_FALSE(MatchCall(e, refused, nullptr).ok);
+}
+
 TEST(CountMatch, CountsStatusesAgainstARange) {
   auto e = Exp(Expectation::Subject::kCount, Expectation::Op::kRange);
   e.codes = {200};
