@@ -174,6 +174,40 @@ TEST(ReportJson, RoundTripsThroughTheReader) {
   EXPECT_EQ(back->ExitCode(), run.ExitCode());
 }
 
+TEST(Coverage, EveryReportGivesTheCatalogueReasonForAnUncheckedRequirement) {
+  // SEC-13 carries not_checked (out-of-scope) in the catalogue, SEC-01 does
+  // not; the sample run checks neither.
+  const RunResult run = SampleRun();
+  ASSERT_TRUE(TheCatalogue().Find("SEC-13")->not_checked);
+  ASSERT_FALSE(TheCatalogue().Find("SEC-01")->not_checked);
+  const auto doc = nlohmann::json::parse(RenderReportJson(run, &TheCatalogue()));
+  int must_total = 0;
+  for (const auto& e : doc["coverage"]) {
+    if (e["severity"] == "must") ++must_total;
+    if (e["requirement_id"] == "SEC-13") {
+      EXPECT_EQ(e["not_checked"]["category"], "out-of-scope");
+      EXPECT_FALSE(e["not_checked"]["reason"].get<std::string>().empty());
+    }
+    if (e["requirement_id"] == "SEC-01") {
+      EXPECT_TRUE(e["not_checked"].is_null());
+    }
+  }
+  const auto& must = doc["coverage_summary"]["by_severity"]["must"];
+  EXPECT_EQ(must["total"], must_total);
+  EXPECT_GE(must["not_checked"].get<int>(), 1);
+  EXPECT_EQ(must["tested"].get<int>() + doc["coverage_summary"]["untested_must"].get<int>(),
+            must_total);
+
+  const std::string md = RenderSummaryMarkdown(run, &TheCatalogue());
+  EXPECT_NE(md.find("| SEC-13 | SHALL | out-of-scope: "), std::string::npos) << md;
+  EXPECT_NE(md.find("| SEC-01 | SHALL | no case of this run checks it |"), std::string::npos);
+  EXPECT_NE(md.find("| must | " + std::to_string(must_total) + " | "), std::string::npos);
+
+  const std::string html = RenderHtml(run, &TheCatalogue());
+  EXPECT_NE(html.find("not checked (out-of-scope): "), std::string::npos);
+  EXPECT_NE(html.find("no case of this run checks it"), std::string::npos);
+}
+
 TEST(ReportJson, CarriesSummaryCoverageAndInterpretations) {
   const RunResult run = SampleRun();
   const auto doc = nlohmann::json::parse(RenderReportJson(run, &TheCatalogue()));
