@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <random>
 #include <set>
+#include <thread>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -14,7 +15,9 @@
 #include "harness/coverage.h"
 #include "harness/kat/core_backend.h"
 #include "harness/kat/runner.h"
+#include "harness/repro.h"
 #include "harness/runner.h"
+#include "reports/matrix.h"
 #include "reports/progress.h"
 
 namespace tigress::harness {
@@ -156,7 +159,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 nothing unexpected, 1 an unexpected FAIL/ERROR/TIMEOUT or stale expectation, "
-      "2 usage or configuration error.\nDocs: docs/harness.md, docs/scenario-format.md, "
+      "2 usage or configuration error (repro: 0 not reproduced, 1 reproduced, 2 error, 3 fails "
+      "differently).\nDocs: docs/harness.md, docs/scenario-format.md, "
       "docs/adapter-contract.md\n");
   Common common;
   app.add_option("--scenarios", common.scenarios_dir,
@@ -258,6 +262,50 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::IsMember({"device"}));
   vectors->add_flag("-v,--verbose", verbose, "Show details of passing vectors");
 
+  // interop: `run` restricted to scenarios/interop/ with every combination
+  // of the manifests (the --matrix assignment), in parallel.
+  auto* interop = app.add_subcommand(
+      "interop",
+      "Run the interop scenarios for every relay x initiator x recipient combination of the "
+      "--impl manifests and report the matrix");
+  interop->add_option("--impl", impls, "Implementation manifest (YAML); repeatable")->required();
+  interop->add_option("--filter", filters, "Only interop cases whose id matches this glob");
+  interop->add_option("--skip", skips, "Skip interop cases whose id matches this glob");
+  interop->add_option("--keywords", keywords, "Only cases with one of these keywords");
+  interop
+      ->add_option("-j,--jobs", jobs,
+                   "Cases run in parallel (default: the number of CPUs, at most 8)")
+      ->check(CLI::Range(1, 64));
+  interop->add_option("--seed", seed, "Seed of all generated values (default: random)");
+  interop->add_option("--repeat", repeat, "Run every selected case N times")
+      ->check(CLI::Range(1, 1000));
+  interop->add_option("--profile", profile, "strict or lenient")
+      ->check(CLI::IsMember({"strict", "lenient"}));
+  interop->add_option("--report-dir", report_dir, "Where the run directory is created");
+  interop->add_option("--run-id", run_id, "Name of the run directory");
+  interop->add_option("--expectations", expectations_file, "Expectations file");
+  interop->add_option("--call-timeout-ms", call_timeout_ms, "Timeout of one adapter call");
+  interop->add_option("--http-timeout-ms", http_timeout_ms, "Timeout of one probe exchange");
+  interop->add_option("--start-timeout-ms", start_timeout_ms, "Timeout of an adapter's start-up");
+
+  // repro
+  auto* repro = app.add_subcommand(
+      "repro",
+      "Rerun the case of a reproduction bundle (cases/<case>/repro-<case>.tar.gz); exit 0 not "
+      "reproduced, 1 reproduced, 3 fails differently, 2 error");
+  std::string repro_bundle;
+  std::vector<std::string> repro_impls;
+  bool repro_keep = false;
+  repro->add_option("BUNDLE", repro_bundle, "The bundle (.tar.gz)")->required();
+  repro->add_option("--impl", repro_impls,
+                    "Run against these manifests instead of the bundle's own; repeatable");
+  repro->add_option("--report-dir", report_dir, "Where the rerun's run directory is created");
+  repro->add_option("--run-id", run_id, "Name of the rerun's run directory");
+  repro->add_flag("--keep", repro_keep, "Keep the unpacked bundle and print where it is");
+  repro->add_option("--call-timeout-ms", call_timeout_ms, "Timeout of one adapter call");
+  repro->add_option("--http-timeout-ms", http_timeout_ms, "Timeout of one probe exchange");
+  repro->add_option("--start-timeout-ms", start_timeout_ms, "Timeout of an adapter's start-up");
+
   // coverage
   auto* coverage = app.add_subcommand(
       "coverage",
@@ -275,7 +323,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
                        "Vector directory (default: the catalogue's directory)");
 
   // --scenarios/--catalog/--bindir may also follow the subcommand.
-  for (auto* sub : {run, list, explain, vectors, coverage}) {
+  for (auto* sub : {run, interop, repro, list, explain, vectors, coverage}) {
     sub->fallthrough();
   }
   try {
@@ -343,6 +391,29 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Loaded loaded;
   if (!LoadAll(paths, loaded, err)) {
     return 2;
+  }
+
+  if (*repro) {
+    ReproOptions ro;
+    ro.bundle = repro_bundle;
+    for (const auto& f : repro_impls) {
+      auto m = LoadManifest(f);
+      if (!m) {
+        err << "tigress-harness: " << m.error().Message() << "\n";
+        return kReproUsage;
+      }
+      ro.manifests.push_back(std::move(*m));
+    }
+    ro.bindir = paths.bindir;
+    ro.harness_exe = ExecutableDir() / "tigress-harness";
+    ro.report_dir = report_dir;
+    ro.run_id = run_id;
+    ro.keep = repro_keep;
+    ro.call_timeout = std::chrono::milliseconds(call_timeout_ms);
+    ro.http_timeout = std::chrono::milliseconds(http_timeout_ms);
+    ro.start_timeout = std::chrono::milliseconds(start_timeout_ms);
+    ro.command_line = JoinArgs(argc, argv);
+    return RunRepro(ro, loaded.catalog, out, err);
   }
 
   if (*coverage) {
@@ -512,8 +583,27 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   o.start_timeout = std::chrono::milliseconds(start_timeout_ms);
   o.command_line = JoinArgs(argc, argv);
   o.live_progress = reports::IsTerminal(stdout);
-  Runner runner(std::move(o), loaded.catalog, loaded.scenarios);
-  return runner.Run(out);
+  if (!*interop) {
+    Runner runner(std::move(o), loaded.catalog, loaded.scenarios);
+    return runner.Run(out);
+  }
+  o.matrix = true;
+  if (interop->count("--jobs") == 0) {
+    o.jobs = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 8U));
+  }
+  ScenarioSet interop_set;
+  for (const auto& s : loaded.scenarios.scenarios) {
+    if (s.Area() == "interop") {
+      interop_set.scenarios.push_back(s);
+    }
+  }
+  Runner runner(std::move(o), loaded.catalog, interop_set);
+  const int rc = runner.Run(out);
+  if (rc != 2) {
+    out << "\nInterop matrix:\n\n"
+        << reports::RenderMatrixMarkdown(reports::ComputeMatrix(runner.result()));
+  }
+  return rc;
 }
 
 }  // namespace tigress::harness

@@ -143,7 +143,11 @@ int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostr
   const reports::CaseResult& now = runner.result().cases.front();
   const std::string verdict(reports::VerdictName(now.verdict));
   const std::string current = FailureSignature(verdict, FailingFindings(now));
-  out << "\nrepro: recorded " << recorded << "\nrepro: now      "
+  out << "\nrepro: the paths under " << tmp.path().string()
+      << (opt.keep ? " are kept" : " are removed now")
+      << "; rerun with: " << ShellQuote(opt.harness_exe.string()) << " repro "
+      << ShellQuote(fs::absolute(opt.bundle).string()) << "\n";
+  out << "repro: recorded " << recorded << "\nrepro: now      "
       << (reports::IsFailing(now.verdict) ? current : verdict) << "\n";
   if (!reports::IsFailing(now.verdict)) {
     out << "repro: NOT REPRODUCED (the case now ends " << verdict << ")\n";

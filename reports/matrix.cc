@@ -166,7 +166,6 @@ std::string RenderMatrixMarkdown(const InteropMatrix& m) {
     }
     out << "\n";
   }
-  out << "Cases that did not pass are listed below with their implementations.\n\n";
   return out.str();
 }
 
