@@ -186,6 +186,20 @@ TEST_P(RelayMutant, IsCaughtByItsScenario) {
   EXPECT_EQ(c["verdict"], "FAIL") << GetParam().fault;
 }
 
+std::string MutantName(const ::testing::TestParamInfo<Mutant>& param_info) {
+  std::string name;
+  bool upper = true;
+  for (char ch : std::string(param_info.param.fault)) {
+    if (ch == '-') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
+    upper = false;
+  }
+  return name;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Faults, RelayMutant,
     ::testing::Values(Mutant{"no-request-id-echo", "relay/echo-on-errors"},
@@ -198,20 +212,35 @@ INSTANTIATE_TEST_SUITE_P(
                       Mutant{"urllink-without-version", "relay/create-basic"},
                       Mutant{"preview-leaks-payload", "relay/preview-opengraph"},
                       Mutant{"preview-unescaped", "relay/preview-escapes-html"},
-                      Mutant{"no-expiry", "relay/expiry"}),
-    [](const ::testing::TestParamInfo<Mutant>& param_info) {
-      std::string name;
-      bool upper = true;
-      for (char ch : std::string(param_info.param.fault)) {
-        if (ch == '-') {
-          upper = true;
-          continue;
-        }
-        name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
-        upper = false;
-      }
-      return name;
-    });
+                      Mutant{"no-expiry", "relay/expiry"},
+                      Mutant{"bad-json-500", "relay/robust-json"},
+                      Mutant{"no-body-limit", "relay/robust-connections"},
+                      Mutant{"delete-keeps-mailbox", "relay/state-gone"},
+                      Mutant{"expiration-not-strict", "relay/lifetime-long"}),
+    MutantName);
+
+// Each device-side scenario in which the harness plays the other party must
+// catch the reference device's matching deliberate fault.
+class DeviceMutant : public HarnessRun, public ::testing::WithParamInterface<Mutant> {};
+
+TEST_P(DeviceMutant, IsCaughtByItsScenario) {
+  auto m = Manifest("mutant", "",
+                    std::string("[\"") + TIGRESS_BIN_DIR + "/tigress-device\", \"--fault\", \"" +
+                        GetParam().fault + "\", \"adapter\"]");
+  EXPECT_EQ(Run({"run", "--impl", m.string(), "--filter", GetParam().scenario}), 1) << Stdout();
+  auto c = Report()["cases"][0];
+  EXPECT_EQ(c["verdict"], "FAIL") << GetParam().fault;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, DeviceMutant,
+    ::testing::Values(Mutant{"iv-reuse", "device/initiator-payload-on-the-wire"},
+                      Mutant{"plaintext-payload", "device/initiator-payload-on-the-wire"},
+                      Mutant{"no-write-right", "device/initiator-payload-on-the-wire"},
+                      Mutant{"skip-integrity", "device/recipient-known-answer-payloads"},
+                      Mutant{"claim-same-as-initiator", "device/recipient-binds-own-claim"},
+                      Mutant{"secret-reuse", "device/initiator-fresh-secret-per-share"}),
+    MutantName);
 
 TEST_F(HarnessRun, KnownFailuresKeepTheRunGreenAndTurnStaleWhenFixed) {
   auto exp =
