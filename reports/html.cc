@@ -248,8 +248,32 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
   out << "</section>\n";
 
   // ---- coverage ----
-  out << "<section id=\"coverage\"><h2>Requirement coverage</h2>\n"
-      << "<div class=\"filters\" hidden><label>Filter: <input id=\"cov-filter\" type=\"search\">"
+  out << "<section id=\"coverage\"><h2>Requirement coverage</h2>\n";
+  if (catalog != nullptr) {
+    // Per severity: catalogue size, checked by this run, explained by the
+    // catalogue's not_checked reasons, and the rest.
+    out << "<table class=\"tally\"><thead><tr><th>Severity</th><th>In catalogue</th>"
+        << "<th>Checked</th><th>Not checked, reason in catalogue</th><th>Not checked, no "
+        << "reason</th></tr></thead><tbody>";
+    for (Severity sev : {Severity::kMust, Severity::kShould, Severity::kMay, Severity::kInfo}) {
+      int total = 0;
+      int checked = 0;
+      int explained = 0;
+      for (const CoverageEntry& e : coverage) {
+        if (e.requirement == nullptr || e.requirement->severity != sev) continue;
+        ++total;
+        if (e.worst) {
+          ++checked;
+        } else if (e.requirement->not_checked) {
+          ++explained;
+        }
+      }
+      out << "<tr><td>" << SeverityName(sev) << "</td><td>" << total << "</td><td>" << checked
+          << "</td><td>" << explained << "</td><td>" << total - checked - explained << "</td></tr>";
+    }
+    out << "</tbody></table>\n";
+  }
+  out << "<div class=\"filters\" hidden><label>Filter: <input id=\"cov-filter\" type=\"search\">"
       << "</label> <label><input id=\"cov-tested\" type=\"checkbox\"> tested only</label></div>\n"
       << "<table><thead><tr><th>Requirement</th><th>Level</th><th>Role</th><th>Statement</th>"
       << "<th>Verdict</th><th>Cases</th></tr></thead><tbody>";

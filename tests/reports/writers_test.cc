@@ -206,6 +206,8 @@ TEST(Coverage, EveryReportGivesTheCatalogueReasonForAnUncheckedRequirement) {
   const std::string html = RenderHtml(run, &TheCatalogue());
   EXPECT_NE(html.find("not checked (out-of-scope): "), std::string::npos);
   EXPECT_NE(html.find("no case of this run checks it"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>must</td><td>" + std::to_string(must_total) + "</td>"),
+            std::string::npos);
 }
 
 TEST(ReportJson, CarriesSummaryCoverageAndInterpretations) {
