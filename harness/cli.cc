@@ -15,6 +15,7 @@
 #include "harness/coverage.h"
 #include "harness/kat/core_backend.h"
 #include "harness/kat/runner.h"
+#include "harness/replay.h"
 #include "harness/repro.h"
 #include "harness/runner.h"
 #include "reports/matrix.h"
@@ -306,6 +307,20 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   repro->add_option("--http-timeout-ms", http_timeout_ms, "Timeout of one probe exchange");
   repro->add_option("--start-timeout-ms", start_timeout_ms, "Timeout of an adapter's start-up");
 
+  // replay
+  auto* replay = app.add_subcommand(
+      "replay",
+      "Replay a recorded transcript (HAR) against a fresh relay and show where its answers "
+      "differ; exit 0 all same, 1 some differ, 2 error");
+  std::string replay_har;
+  std::string replay_relay;
+  bool replay_keep = false;
+  replay->add_option("TRANSCRIPT", replay_har, "The transcript (cases/<case>/transcript.har)")
+      ->required();
+  replay->add_option("--relay", replay_relay, "Manifest whose relay is started")->required();
+  replay->add_option("--http-timeout-ms", http_timeout_ms, "Timeout of one exchange");
+  replay->add_flag("--keep", replay_keep, "Keep the relay's work directory and logs");
+
   // coverage
   auto* coverage = app.add_subcommand(
       "coverage",
@@ -323,7 +338,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
                        "Vector directory (default: the catalogue's directory)");
 
   // --scenarios/--catalog/--bindir may also follow the subcommand.
-  for (auto* sub : {run, interop, repro, list, explain, vectors, coverage}) {
+  for (auto* sub : {run, interop, repro, replay, list, explain, vectors, coverage}) {
     sub->fallthrough();
   }
   try {
@@ -344,6 +359,20 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       err << app.get_subcommands().front()->help();
     }
     return 2;
+  }
+
+  if (*replay) {
+    ReplayOptions ro;
+    ro.transcript = replay_har;
+    ro.relay_manifest = replay_relay;
+    const char* env = std::getenv("TIGRESS_BINDIR");
+    ro.bindir = !common.bindir.empty()          ? fs::path(common.bindir)
+                : (env != nullptr && *env != 0) ? fs::path(env)
+                                                : ExecutableDir();
+    ro.bindir = fs::absolute(ro.bindir).lexically_normal();
+    ro.http_timeout = std::chrono::milliseconds(http_timeout_ms);
+    ro.keep = replay_keep;
+    return RunReplay(ro, out, err);
   }
 
   Paths paths;

@@ -1,7 +1,7 @@
 // File: harness/cli.h
 //
-// The `tigress-harness` command line (CLI11): run, interop, repro, list,
-// explain, vectors, coverage.
+// The `tigress-harness` command line (CLI11): run, interop, repro, replay,
+// list, explain, vectors, coverage.
 // Exit codes: 0 nothing unexpected, 1 an unexpected FAIL/ERROR/TIMEOUT (or a
 // failing vector), 2 usage or configuration error; `repro` has its own
 // (harness/repro.h: 0 not reproduced, 1 reproduced, 3 fails differently).
