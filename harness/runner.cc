@@ -375,6 +375,7 @@ class CaseRun {
   std::string relay_url_;   // where the relay itself listens (probes go here)
   std::string public_url_;  // where devices reach it (a recording proxy later)
   std::map<std::string, std::unique_ptr<Adapter>> adapters_;
+  std::mutex late_mu_;  // serialises the start of start_late adapters
   std::vector<Assertion> assertions_;
   std::mutex log_mu_;
   std::string http_log_;
@@ -694,14 +695,43 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
 
 StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string& where) {
   StepResult r;
-  auto it = adapters_.find(st.role);
-  if (it == adapters_.end()) {
+  Adapter* found = nullptr;
+  {
+    // With start_late roles the map may grow during the steps: look up under
+    // the lock (parallel lanes), and start the role's device at its first call.
+    std::unique_lock<std::mutex> lock(late_mu_, std::defer_lock);
+    if (!sc_.start_late.empty()) {
+      lock.lock();
+    }
+    auto it = adapters_.find(st.role);
+    if (it == adapters_.end() &&
+        std::find(sc_.start_late.begin(), sc_.start_late.end(), st.role) != sc_.start_late.end()) {
+      const Manifest* m = st.role == "initiator" ? spec_.initiator : spec_.recipient;
+      Verdict v = Verdict::kError;
+      auto started = m == nullptr
+                         ? Result<void>(MakeError(Errc::kConfigInvalid, "no manifest for the role"))
+                         : StartDevice(st.role, m, &v);
+      if (!started) {
+        r.extra.push_back(
+            Broke(v, DefaultReq(st),
+                  where + ": the " + st.role +
+                      " adapter (started late) is unusable: " + started.error().Message()));
+        r.stop = true;
+        return r;
+      }
+      it = adapters_.find(st.role);
+    }
+    if (it != adapters_.end()) {
+      found = it->second.get();
+    }
+  }
+  if (found == nullptr) {
     r.extra.push_back(
         Broke(Verdict::kError, DefaultReq(st), where + ": no " + st.role + " adapter is running"));
     r.stop = true;
     return r;
   }
-  Adapter& ad = *it->second;
+  Adapter& ad = *found;
   auto params = Interpolate(st.params, ctx);
   if (!params) {
     r.extra.push_back(
@@ -1132,7 +1162,8 @@ reports::CaseResult CaseRun::Execute() {
   }
   for (auto [role, m] :
        {std::pair<std::string, const Manifest*>("initiator", init), {"recipient", recip}}) {
-    if (m == nullptr) {
+    if (m == nullptr ||
+        std::find(sc_.start_late.begin(), sc_.start_late.end(), role) != sc_.start_late.end()) {
       continue;
     }
     Verdict v = Verdict::kError;

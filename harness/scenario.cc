@@ -44,7 +44,7 @@ class Loader {
     TIGRESS_RETURN_IF_ERROR(
         doc_.CheckKeys(root,
                        {"id", "title", "description", "requirements", "keywords", "roles",
-                        "features", "interpretation", "steps"},
+                        "features", "interpretation", "start_late", "steps"},
                        "scenario"));
     Scenario s;
     s.file = doc_.path;
@@ -94,6 +94,15 @@ class Loader {
                                doc_.StringList(root["interpretation"], "interpretation"));
       TIGRESS_RETURN_IF_ERROR(
           CheckInterpretationRefs(root["interpretation"], s.interpretation_refs));
+    }
+    if (root["start_late"]) {
+      TIGRESS_ASSIGN_OR_RETURN(s.start_late, doc_.StringList(root["start_late"], "start_late"));
+      for (const auto& r : s.start_late) {
+        if ((r != "initiator" && r != "recipient") || !s.HasRole(r)) {
+          return doc_.Fail(root["start_late"],
+                           "start_late lists '" + r + "', which is not a device role of 'roles'");
+        }
+      }
     }
     scenario_ = &s;
     if (!root["steps"] || !root["steps"].IsSequence() || root["steps"].size() == 0) {

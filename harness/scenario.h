@@ -115,6 +115,9 @@ struct Scenario {
   std::vector<std::string> roles;     // subset of relay, initiator, recipient
   std::vector<std::string> features;  // optional features every implementation must declare
   std::vector<std::string> interpretation_refs;  // part C items the scenario rests on
+  // Device roles whose adapter process starts only at the role's first call
+  // (store-and-forward: a device that did not exist while the other wrote).
+  std::vector<std::string> start_late;
   std::vector<Step> steps;
   std::filesystem::path file;
   std::string text;  // the raw file, kept for the case directory

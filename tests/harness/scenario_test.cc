@@ -138,5 +138,46 @@ TEST(ScenarioLoader, LoadsEveryShippedScenarioAgainstTheCatalogue) {
   }
 }
 
+TEST(ScenarioLoader, ReadsRepeatedHeadersSlowAbandonedIdleAndLateRoles) {
+  constexpr char kText[] = R"(id: relay/odd-clients
+title: t
+requirements: [RELAY-01]
+roles: [relay, recipient]
+start_late: [recipient]
+steps:
+  - http:
+      method: POST
+      path: /v1/m
+      headers: [{Mailbox-Device-Claim: a}, {Mailbox-Device-Claim: b}]
+      body: "{}"
+      slow: {chunk: 8, pause: 50ms}
+      abandon_after: 3
+    expect: [{req: RELAY-01, status: [0, 400]}]
+  - http: {method: GET, path: /v1/m, connect_only: 1s}
+    expect: [{req: RELAY-01, status: 0}]
+)";
+  auto s = LoadScenarioString(kText, "relay/odd-clients.yaml", Known);
+  ASSERT_TRUE(s) << s.error().Message();
+  const Step& first = s->steps[0];
+  ASSERT_EQ(first.headers.size(), 2u);
+  EXPECT_EQ(first.headers[0].second, "a");
+  EXPECT_EQ(first.headers[1].second, "b");
+  EXPECT_EQ(first.slow_chunk, 8u);
+  EXPECT_EQ(first.slow_pause_ms, 50);
+  EXPECT_EQ(first.abandon_after, 3u);
+  EXPECT_EQ(s->steps[1].connect_only_ms, 1000);
+  EXPECT_EQ(s->start_late, std::vector<std::string>{"recipient"});
+
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"start_late: [recipient]", "start_late: [initiator]"},
+           {"slow: {chunk: 8, pause: 50ms}", "slow: {chunk: 0, pause: 50ms}"},
+           {"[{Mailbox-Device-Claim: a}, {Mailbox-Device-Claim: b}]",
+            "[{Mailbox-Device-Claim: a, X: b}]"}}) {
+    std::string bad = kText;
+    bad.replace(bad.find(from), from.size(), to);
+    EXPECT_FALSE(LoadScenarioString(bad, "relay/odd-clients.yaml", Known)) << to;
+  }
+}
+
 }  // namespace
 }  // namespace tigress::harness
