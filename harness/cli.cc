@@ -516,6 +516,10 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (n == 0) {
         out << "  (no scenario yet)\n";
       }
+      if (r->not_checked) {
+        out << "\nNot checked (" << r->not_checked->category << "): " << r->not_checked->reason
+            << "\n";
+      }
       return 0;
     }
     if (const auto* i = cat.FindInterpretation(explain_id)) {
