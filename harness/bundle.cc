@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <archive.h>
 #include <archive_entry.h>
+#include <array>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -33,8 +34,8 @@ class InfoReader {
  public:
   explicit InfoReader(const OJson& doc) : doc_(doc) {}
 
-  Result<std::string> Str(const OJson& o, const std::string& path, const char* key,
-                          bool required) const {
+  static Result<std::string> Str(const OJson& o, const std::string& path, const char* key,
+                                 bool required) {
     auto it = o.find(key);
     if (it == o.end() || it->is_null()) {
       if (required) {
@@ -48,8 +49,8 @@ class InfoReader {
     return it->get<std::string>();
   }
 
-  Result<std::vector<std::string>> Strs(const OJson& o, const std::string& path,
-                                        const char* key) const {
+  static Result<std::vector<std::string>> Strs(const OJson& o, const std::string& path,
+                                               const char* key) {
     std::vector<std::string> out;
     auto it = o.find(key);
     if (it == o.end()) {
@@ -95,6 +96,8 @@ struct WriteArchive {
   WriteArchive() = default;
   WriteArchive(const WriteArchive&) = delete;
   WriteArchive& operator=(const WriteArchive&) = delete;
+  WriteArchive(WriteArchive&&) = delete;
+  WriteArchive& operator=(WriteArchive&&) = delete;
 };
 struct ReadArchive {
   archive* a = archive_read_new();
@@ -102,6 +105,8 @@ struct ReadArchive {
   ReadArchive() = default;
   ReadArchive(const ReadArchive&) = delete;
   ReadArchive& operator=(const ReadArchive&) = delete;
+  ReadArchive(ReadArchive&&) = delete;
+  ReadArchive& operator=(ReadArchive&&) = delete;
 };
 
 std::string ArchiveError(archive* a) {
@@ -220,12 +225,12 @@ Result<BundleInfo> ParseBundleInfo(std::string_view json) {
     TIGRESS_ASSIGN_OR_RETURN(info.recipient, r.Str(*roles, "roles.", "recipient", false));
   }
   TIGRESS_ASSIGN_OR_RETURN(info.verdict, r.Str(doc, "", "verdict", false));
-  if (auto fs_ = doc.find("findings"); fs_ != doc.end()) {
-    if (!fs_->is_array()) {
+  if (auto found = doc.find("findings"); found != doc.end()) {
+    if (!found->is_array()) {
       return Bad("bundle.json: findings must be an array");
     }
-    for (std::size_t i = 0; i < fs_->size(); ++i) {
-      const OJson& x = (*fs_)[i];
+    for (std::size_t i = 0; i < found->size(); ++i) {
+      const OJson& x = (*found)[i];
       const std::string p = "findings[" + std::to_string(i) + "].";
       if (!x.is_object()) {
         return Bad("bundle.json: " + p + " must be an object");
@@ -403,8 +408,10 @@ Result<Bundle> ReadBundle(const fs::path& in) {
     if (top.empty()) {
       top = first;
     } else if (first != top) {
-      return Bad(in.string() + ": member '" + name + "' is outside the top directory '" + top +
-                 "'");
+      std::string what = in.string();
+      what += ": member '" + name;
+      what += "' is outside the top directory '" + top + "'";
+      return Bad(what);
     }
     const auto type = archive_entry_filetype(e);
     if (type == AE_IFDIR) {
@@ -425,16 +432,16 @@ Result<Bundle> ReadBundle(const fs::path& in) {
       return Bad(in.string() + ": member '" + name + "' is too large");
     }
     std::string data;
-    char buf[1U << 15U];
+    std::array<char, 1U << 15U> buf{};
     for (;;) {
-      la_ssize_t n = archive_read_data(r.a, buf, sizeof buf);
+      la_ssize_t n = archive_read_data(r.a, buf.data(), buf.size());
       if (n < 0) {
         return Bad(in.string() + ": member '" + name + "': " + ArchiveError(r.a));
       }
       if (n == 0) {
         break;
       }
-      data.append(buf, static_cast<std::size_t>(n));
+      data.append(buf.data(), static_cast<std::size_t>(n));
       if (data.size() > kMaxBundleMemberBytes) {
         return Bad(in.string() + ": member '" + name + "' is too large");
       }
@@ -558,8 +565,9 @@ Result<fs::path> WriteCaseBundle(const CaseBundleInput& in) {
     if (m == nullptr) {
       continue;
     }
+    const std::string& name = m->name;
     auto it = std::find_if(info.implementations.begin(), info.implementations.end(),
-                           [&](const BundleImplementation& b) { return b.name == m->name; });
+                           [&name](const BundleImplementation& b) { return b.name == name; });
     if (it != info.implementations.end()) {
       it->roles.push_back(role);
       continue;

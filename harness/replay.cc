@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <unistd.h>
 
@@ -23,6 +24,14 @@ namespace {
 
 Error Bad(const std::string& path, const std::string& what) {
   return MakeError(Errc::kTranscriptInvalid, "HAR: " + path + ": " + what);
+}
+
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) {
+    out += p;
+  }
+  return out;
 }
 
 std::string Lower(std::string_view s) {
@@ -113,14 +122,14 @@ void JsonDiff(const Json& a, const Json& b, const std::string& path,
   if (a.is_object() && b.is_object()) {
     for (const auto& [k, v] : a.items()) {
       if (!b.contains(k)) {
-        out.push_back("body " + path + "." + k + ": " + Show(v) + " -> absent");
+        out.push_back(Cat({"body ", path, ".", k, ": ", Show(v), " -> absent"}));
       } else {
-        JsonDiff(v, b[k], path + "." + k, out);
+        JsonDiff(v, b[k], Cat({path, ".", k}), out);
       }
     }
     for (const auto& [k, v] : b.items()) {
       if (!a.contains(k) && out.size() < kMax) {
-        out.push_back("body " + path + "." + k + ": absent -> " + Show(v));
+        out.push_back(Cat({"body ", path, ".", k, ": absent -> ", Show(v)}));
       }
     }
     return;
@@ -257,7 +266,7 @@ std::string IdMap::Apply(std::string_view original) const {
   for (std::size_t i = 0; i < text.size();) {
     if (UuidAt(text, i)) {
       auto it = ids_.find(Lower(text.substr(i, 36)));
-      out += it == ids_.end() ? std::string(text.substr(i, 36)) : it->second;
+      out += it == ids_.end() ? text.substr(i, 36) : it->second;
       i += 36;
     } else {
       out += text[i++];

@@ -74,7 +74,7 @@ class IdMap {
 
   // `Apply` replaces every recorded origin (scheme://host:port of a request
   // mapped so far) with the replay's and every learned recorded UUID.
-  std::string Apply(std::string_view text) const;
+  std::string Apply(std::string_view original) const;
 
   // `Claim` is the value to send for a recorded Mailbox-Device-Claim.
   std::string Claim(const std::string& recorded);

@@ -2,6 +2,7 @@
 #include "reports/matrix.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <sstream>
@@ -124,11 +125,11 @@ Result<void> CheckMatrixJson(const Json& matrix) {
       return Bad(p + ".verdict", "unknown verdict");
     }
     for (const char* key : {"total", "passed", "unexpected"}) {
-      if (!c.contains(key) || !c[key].is_number_integer() || c[key].get<long long>() < 0) {
+      if (!c.contains(key) || !c[key].is_number_integer() || c[key].get<std::int64_t>() < 0) {
         return Bad(p + "." + key, "must be a non-negative integer");
       }
     }
-    if (c["passed"].get<long long>() > c["total"].get<long long>()) {
+    if (c["passed"].get<std::int64_t>() > c["total"].get<std::int64_t>()) {
       return Bad(p + ".passed", "exceeds total");
     }
     for (const char* key : {"cases", "not_passed"}) {
