@@ -155,6 +155,23 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 
+  if (!request.tls_max.empty()) {
+    long version = CURL_SSLVERSION_MAX_DEFAULT;
+    if (request.tls_max == "1.0") {
+      version = CURL_SSLVERSION_MAX_TLSv1_0;
+    } else if (request.tls_max == "1.1") {
+      version = CURL_SSLVERSION_MAX_TLSv1_1;
+    } else if (request.tls_max == "1.2") {
+      version = CURL_SSLVERSION_MAX_TLSv1_2;
+    } else if (request.tls_max == "1.3") {
+      version = CURL_SSLVERSION_MAX_TLSv1_3;
+    }
+    if (request.tls_max == "1.0" || request.tls_max == "1.1") {
+      version |= CURL_SSLVERSION_TLSv1_0;
+      curl_easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0");
+    }
+    curl_easy_setopt(h, CURLOPT_SSLVERSION, version);
+  }
   if (request.connect_only.count() > 0) {
     curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
   }

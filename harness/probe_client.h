@@ -41,6 +41,10 @@ struct HttpRequest {
   std::chrono::milliseconds chunk_pause{0};
   std::optional<std::size_t> abort_after;
   std::chrono::milliseconds connect_only{0};
+  // The highest TLS version offered ("1.0" .. "1.3"; empty: the library's
+  // default). Below 1.2 the probe also offers TLS 1.0 and legacy ciphers, so
+  // it is the server that accepts or refuses them, not the local policy.
+  std::string tls_max;
 };
 
 struct HttpResponse {

@@ -584,6 +584,7 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   req.chunk_pause = std::chrono::milliseconds(st.slow_pause_ms);
   req.abort_after = st.abandon_after;
   req.connect_only = std::chrono::milliseconds(st.connect_only_ms);
+  req.tls_max = st.tls_max;
   std::string path_only = req.url;
   if (auto s = path_only.find("://"); s != std::string::npos) {
     auto slash = path_only.find('/', s + 3);
@@ -1430,6 +1431,11 @@ int Runner::Run(std::ostream& out) {
     }
     any = true;
     out << "  " << c.rerun_command << "\n";
+    const fs::path case_dir = run_dir_ / c.case_dir;
+    if (const fs::path bundle = case_dir / BundleFileName(case_dir); fs::exists(bundle)) {
+      out << "    or: " << ShellQuote(opt_.harness_exe.string()) << " repro "
+          << ShellQuote(bundle.string()) << "\n";
+    }
   }
   out << "\nReports: " << (run_dir_ / "report.html").string() << "\n         "
       << (run_dir_ / "report.json").string() << "\n         " << (run_dir_ / "junit.xml").string()

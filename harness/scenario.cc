@@ -309,10 +309,11 @@ class Loader {
 
   Result<void> LoadHttp(const YAML::Node& n, Step& st, const std::set<std::string>& defined) {
     st.kind = Step::Kind::kHttp;
-    TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(n,
-                                           {"as", "method", "path", "url", "headers", "body",
-                                            "timeout", "slow", "abandon_after", "connect_only"},
-                                           "http"));
+    TIGRESS_RETURN_IF_ERROR(
+        doc_.CheckKeys(n,
+                       {"as", "method", "path", "url", "headers", "body", "timeout", "slow",
+                        "abandon_after", "connect_only", "tls_max"},
+                       "http"));
     if (!scenario_->HasRole("relay")) {
       return doc_.Fail(n, "an http step needs the relay role");
     }
@@ -390,6 +391,13 @@ class Loader {
         return doc_.Fail(n["abandon_after"], "http.abandon_after must be an octet count");
       }
       st.abandon_after = static_cast<std::size_t>(after);
+    }
+    if (n["tls_max"]) {
+      TIGRESS_ASSIGN_OR_RETURN(st.tls_max, doc_.String(n["tls_max"], "http.tls_max"));
+      if (st.tls_max != "1.0" && st.tls_max != "1.1" && st.tls_max != "1.2" &&
+          st.tls_max != "1.3") {
+        return doc_.Fail(n["tls_max"], "http.tls_max must be \"1.0\", \"1.1\", \"1.2\" or \"1.3\"");
+      }
     }
     if (n["connect_only"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.connect_only_ms,

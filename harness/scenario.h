@@ -93,6 +93,7 @@ struct Step {
   std::int64_t slow_pause_ms = 0;
   std::optional<std::size_t> abandon_after;
   std::int64_t connect_only_ms = 0;
+  std::string tls_max;  // "1.0" .. "1.3": the highest TLS version the probe offers; empty: any
 
   // kWait
   std::int64_t wait_ms = 0;

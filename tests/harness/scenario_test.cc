@@ -153,7 +153,7 @@ steps:
       slow: {chunk: 8, pause: 50ms}
       abandon_after: 3
     expect: [{req: RELAY-01, status: [0, 400]}]
-  - http: {method: GET, path: /v1/m, connect_only: 1s}
+  - http: {method: GET, path: /v1/m, connect_only: 1s, tls_max: "1.1"}
     expect: [{req: RELAY-01, status: 0}]
 )";
   auto s = LoadScenarioString(kText, "relay/odd-clients.yaml", Known);
@@ -166,10 +166,12 @@ steps:
   EXPECT_EQ(first.slow_pause_ms, 50);
   EXPECT_EQ(first.abandon_after, 3u);
   EXPECT_EQ(s->steps[1].connect_only_ms, 1000);
+  EXPECT_EQ(s->steps[1].tls_max, "1.1");
   EXPECT_EQ(s->start_late, std::vector<std::string>{"recipient"});
 
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"start_late: [recipient]", "start_late: [initiator]"},
+           {"tls_max: \"1.1\"", "tls_max: \"1.4\""},
            {"slow: {chunk: 8, pause: 50ms}", "slow: {chunk: 0, pause: 50ms}"},
            {"[{Mailbox-Device-Claim: a}, {Mailbox-Device-Claim: b}]",
             "[{Mailbox-Device-Claim: a, X: b}]"}}) {
