@@ -271,6 +271,30 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
       << Out("r3") << Err("r3");
   EXPECT_THAT(Out("r3"), HasSubstr("FAILS DIFFERENTLY"));
 
+  // A known failure still gets its bundle, with the expectations file in it;
+  // repro ignores expectations and still says the failure reproduces.
+  std::ofstream(dir_ / "expect.yaml")
+      << "known_failures:\n  \"relay/echo-on-errors\": \"the fault drops the echo\"\n";
+  ASSERT_EQ(Harness(With({"run", "--impl", faulty.string(), "--filter", "relay/echo-on-errors",
+                          "--seed", "3", "--expectations", (dir_ / "expect.yaml").string()},
+                         ReportDir("known")),
+                    "known"),
+            0)
+      << Out("known") << Err("known");
+  auto known = ReadBundle(dir_ / "reports" / "known" / "cases" / "relay_echo-on-errors" /
+                          "repro-relay_echo-on-errors.tar.gz");
+  ASSERT_TRUE(known) << known.error().Message();
+  EXPECT_TRUE(known->info.expected_failure);
+  ASSERT_NE(known->Find("expectations.yaml"), nullptr);
+  EXPECT_THAT(known->Find("expectations.yaml")->data, HasSubstr("the fault drops the echo"));
+  EXPECT_EQ(Harness(With({"repro", (dir_ / "reports" / "known" / "cases" / "relay_echo-on-errors" /
+                                    "repro-relay_echo-on-errors.tar.gz")
+                                       .string()},
+                         ReportDir("r5")),
+                    "r5"),
+            1)
+      << Out("r5") << Err("r5");
+
   // Not a bundle: a configuration error.
   std::ofstream(dir_ / "junk.tar.gz") << "junk";
   EXPECT_EQ(Harness({"repro", (dir_ / "junk.tar.gz").string()}, "r4"), 2);
