@@ -25,6 +25,20 @@ std::string VerdictCss(Verdict v) {
   return c;
 }
 
+// The case's reproduction bundle (an application/gzip attachment) as a
+// relative href; empty when it has none or the path could leave the run.
+std::string BundleHref(const CaseResult& c) {
+  for (const Assertion& a : c.assertions) {
+    for (const Attachment& at : a.evidence.attachments) {
+      if (at.media_type != "application/gzip") continue;
+      const std::string full = c.case_dir.empty() ? at.path : c.case_dir + "/" + at.path;
+      if (full.empty() || full.front() == '/' || full.front() == '\\') return "";
+      return PercentEncodePath(full);
+    }
+  }
+  return "";
+}
+
 Error Bad(const std::string& path, const std::string& what) {
   return MakeError(Errc::kConfigInvalid, "report.json: " + path + ": " + what);
 }
@@ -198,6 +212,9 @@ std::string RenderMatrixHtml(const InteropMatrix& m, const RunResult& run,
         for (std::size_t k : c->not_passed) {
           out << "<br><a href=\"" << case_href(k) << "\">" << HtmlEscape(run.cases[k].case_id)
               << "</a> " << VerdictName(run.cases[k].verdict);
+          if (const std::string bundle = BundleHref(run.cases[k]); !bundle.empty()) {
+            out << " <a href=\"" << HtmlEscape(bundle) << "\">bundle</a>";
+          }
         }
         out << "</td>";
       }

@@ -78,7 +78,9 @@ std::string RenderMatrixMarkdown(const InteropMatrix& m);
 
 // `RenderMatrixHtml` is one <table> per relay; a cell's badge is coloured by
 // its worst verdict and lists links `case_href(i)` to the cases that did not
-// pass. `case_href` must return an already safe href (e.g. "#case-3").
+// pass, each with a link to its reproduction bundle when the case has one
+// (an application/gzip attachment). `case_href` must return an already safe
+// href (e.g. "#case-3").
 std::string RenderMatrixHtml(const InteropMatrix& m, const RunResult& run,
                              std::string (*case_href)(std::size_t));
 

@@ -33,6 +33,9 @@ RunResult TwoByTwo() {
                Case("interop/a@ref+acme+ref", "ref", "acme", "ref", Verdict::kInfo),
                Case("interop/a@acme+acme+acme", "acme", "acme", "acme", Verdict::kError),
                Case("relay/create", "ref", "", "", Verdict::kFail)};
+  run.cases[1].case_dir = "cases/interop_a@ref+ref+acme";
+  run.cases[1].assertions[0].evidence.attachments.push_back(
+      {"reproduction bundle", "repro-interop_a@ref+ref+acme.tar.gz", "application/gzip"});
   return run;
 }
 
@@ -113,8 +116,11 @@ TEST(MatrixTest, HtmlCellsLinkToTheEvidenceOfCasesThatDidNotPass) {
   const std::string section = html.substr(at, end - at);
   EXPECT_NE(section.find("<h3>Relay ref</h3>"), std::string::npos);
   EXPECT_NE(section.find("<a href=\"#case-1\">interop/a@ref+ref+acme</a> FAIL"), std::string::npos);
-  EXPECT_NE(section.find("<a href=\"#case-4\">interop/a@acme+acme+acme</a> ERROR"),
+  EXPECT_NE(section.find("<a href=\"cases/interop_a%40ref%2Bref%2Bacme/"
+                         "repro-interop_a%40ref%2Bref%2Bacme.tar.gz\">bundle</a>"),
             std::string::npos);
+  EXPECT_NE(section.find("<a href=\"#case-4\">interop/a@acme+acme+acme</a> ERROR<"),
+            std::string::npos);                              // no bundle attached: no bundle link
   EXPECT_EQ(section.find("#case-0\""), std::string::npos);   // passed: no link
   EXPECT_NE(html.find("id=\"case-1\""), std::string::npos);  // the anchor exists
 }
