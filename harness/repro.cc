@@ -143,6 +143,12 @@ int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostr
     return kReproUsage;
   }
   const reports::CaseResult& now = runner.result().cases.front();
+  if (now.seed != info.case_seed) {
+    // Another harness version derives case seeds differently: the generated
+    // values (claims, ids, payloads) are not the recorded ones.
+    out << "repro: note: the case seed is " << now.seed << ", the bundle recorded "
+        << info.case_seed << "\n";
+  }
   const std::string verdict(reports::VerdictName(now.verdict));
   const std::string current = FailureSignature(verdict, FailingFindings(now));
   out << "\nrepro: the paths under " << tmp.path().string()

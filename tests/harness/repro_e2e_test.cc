@@ -251,6 +251,8 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
   EXPECT_THAT(Out("r1"), HasSubstr("FAIL   relay/echo-on-errors"));
   EXPECT_THAT(Out("r1"), HasSubstr("repro: recorded FAIL [REPLAY-01]"));
   EXPECT_THAT(Out("r1"), HasSubstr("repro: REPRODUCED"));
+  EXPECT_THAT(Out("r1"), Not(HasSubstr("the case seed is")));
+  EXPECT_EQ(Report("r1")["cases"][0]["seed"], std::to_string(b->info.case_seed));
 
   // Against a fixed relay (the reference, given with --impl): not reproduced.
   EXPECT_EQ(Harness(With({"repro", bundle.string(), "--impl",
