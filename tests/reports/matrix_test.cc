@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "reports/merge.h"
 #include "reports/writers.h"
 
 namespace tigress::reports {
@@ -123,6 +124,26 @@ TEST(MatrixTest, HtmlCellsLinkToTheEvidenceOfCasesThatDidNotPass) {
             std::string::npos);                              // no bundle attached: no bundle link
   EXPECT_EQ(section.find("#case-0\""), std::string::npos);   // passed: no link
   EXPECT_NE(html.find("id=\"case-1\""), std::string::npos);  // the anchor exists
+}
+
+TEST(MatrixTest, MergedJobsOneRelayEachMakeOneMatrixWithBothRelays) {
+  RunResult a;
+  a.run_id = "job-a";
+  a.cases = {Case("interop/a@ref+ref+ref", "ref", "ref", "ref", Verdict::kPass)};
+  RunResult b;
+  b.run_id = "job-b";
+  b.cases = {Case("interop/a@acme+ref+ref", "acme", "ref", "ref", Verdict::kFail)};
+  // Through report.json and back, as tigress-report merge does.
+  auto ra = ParseReportJson(RenderReportJson(a, nullptr));
+  auto rb = ParseReportJson(RenderReportJson(b, nullptr));
+  ASSERT_TRUE(ra && rb);
+  auto merged = MergeRuns({*ra, *rb}, "ci");
+  ASSERT_TRUE(merged) << merged.error().Message();
+  const InteropMatrix m = ComputeMatrix(*merged);
+  EXPECT_EQ(m.relays, (std::vector<std::string>{"acme", "ref"}));
+  ASSERT_NE(m.Find("acme", "ref", "ref"), nullptr);
+  EXPECT_EQ(m.Find("acme", "ref", "ref")->worst, Verdict::kFail);
+  EXPECT_EQ(m.Find("ref", "ref", "ref")->worst, Verdict::kPass);
 }
 
 }  // namespace
