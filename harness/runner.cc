@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <map>
 #include <mutex>
@@ -15,8 +16,11 @@
 
 #include "harness/adapter_client.h"
 #include "harness/bundle.h"
+#include "harness/har.h"
 #include "harness/matchers.h"
+#include "harness/oracles.h"
 #include "harness/probe_client.h"
+#include "harness/proxy.h"
 #include "harness/supervisor.h"
 #include "harness/vars.h"
 #include "harness/yaml_util.h"
@@ -247,12 +251,29 @@ struct RunShared {
   // What each implementation's adapter said in `hello` (manifest name -> info).
   std::map<std::string, HelloInfo> hellos;
   reports::RedactionGuard guard;
+  std::mutex iv_mu;
+  IvLedger iv_ledger;  // the run-wide (key, IV) oracle
 
   void AddSecret(const Bytes& b) {
     std::lock_guard<std::mutex> lock(guard_mu);
     guard.AddSecret(b);
   }
 };
+
+// A share-URL fragment with its percent-escapes undone (%3D, %2B, %2F...).
+std::string PercentDecodeFragment(const std::string& f) {
+  std::string out;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == '%' && i + 2 < f.size() && std::isxdigit(static_cast<unsigned char>(f[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(f[i + 2]))) {
+      out += static_cast<char>(std::stoi(f.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += f[i];
+    }
+  }
+  return out;
+}
 
 std::string SafeDirName(const std::string& id) {
   std::string out;
@@ -357,6 +378,8 @@ class CaseRun {
   StepResult ExecParallel(const Step& st, VarContext& ctx);
   void Save(const Step& st, const Json& doc, VarContext& ctx, StepResult& r);
   void NoteSecrets(const Json& result);
+  void NoteOracleInputs(const Json& params);
+  void RunOracleChecks();
   void CheckProcessesAlive();
   void Teardown();
   void WriteFiles(reports::CaseResult& c);
@@ -373,7 +396,12 @@ class CaseRun {
   fs::path case_dir_;
   std::unique_ptr<Process> relay_;
   std::string relay_url_;   // where the relay itself listens (probes go here)
-  std::string public_url_;  // where devices reach it (a recording proxy later)
+  std::string public_url_;  // where devices reach it: the recording proxy
+  std::unique_ptr<RecordingProxy> proxy_;
+  std::mutex oracle_mu_;  // the oracle inputs below, noted from parallel lanes
+  std::vector<Bytes> secrets_;
+  std::vector<std::string> fragments_;
+  std::vector<std::string> canaries_;
   std::map<std::string, std::unique_ptr<Adapter>> adapters_;
   std::mutex late_mu_;  // serialises the start of start_late adapters
   std::vector<Assertion> assertions_;
@@ -396,8 +424,16 @@ Result<void> CaseRun::StartRelay() {
   ph.workdir = (case_dir_ / "relay.work").string();
   ph.bindir = sh_.opt.bindir.string();
   relay_url_ = Expand(m.relay->base_url, ph);
-  // Issue 6 puts a recording proxy here; until then devices use the relay itself.
-  public_url_ = relay_url_;
+  // Devices (and the relay's urlLinks) go through the recording proxy; the
+  // proxy reaches the relay lazily, so it can start first.
+  {
+    auto proxy = RecordingProxy::Start({sh_.cert_file, sh_.key_file, sh_.ca_file, relay_url_});
+    if (!proxy) {
+      return std::move(proxy).error();
+    }
+    proxy_ = std::move(*proxy);
+  }
+  public_url_ = proxy_->base_url();
   ph.public_url = public_url_;
   ProcessSpec ps;
   ps.name = "relay (" + m.name + ")";
@@ -495,10 +531,12 @@ void CaseRun::NoteSecrets(const Json& result) {
   if (!result.is_object()) {
     return;
   }
+  std::lock_guard<std::mutex> lock(oracle_mu_);
   if (result.contains("secret") && result["secret"].is_string()) {
     auto b = Base64DecodeLenient(result["secret"].get<std::string>());
     if (b) {
       sh_.AddSecret(*b);
+      secrets_.push_back(*b);
     }
   }
   for (const char* k : {"shareUrl", "url"}) {
@@ -506,12 +544,96 @@ void CaseRun::NoteSecrets(const Json& result) {
       std::string u = result[k].get<std::string>();
       auto hash = u.find('#');
       if (hash != std::string::npos) {
+        fragments_.push_back(u.substr(hash + 1));
         auto b = Base64DecodeLenient(u.substr(hash + 1));
         if (b) {
           sh_.AddSecret(*b);
+          secrets_.push_back(*b);
         }
       }
     }
+  }
+}
+
+// Plaintext planted in provisioningInfo (its string leaves of 8 or more
+// characters, but the format name) and fragments of share URLs the harness
+// hands to a recipient: what the privacy oracles look for on the wire.
+void CaseRun::NoteOracleInputs(const Json& params) {
+  std::function<void(const Json&, bool)> walk = [&](const Json& j, bool in_pi) {
+    if (j.is_object()) {
+      for (const auto& [k, v] : j.items()) {
+        if (in_pi && k == "format") {
+          continue;
+        }
+        if (k == "shareUrl" && v.is_string()) {
+          const std::string u = v.get<std::string>();
+          if (auto hash = u.find('#'); hash != std::string::npos) {
+            std::lock_guard<std::mutex> lock(oracle_mu_);
+            fragments_.push_back(u.substr(hash + 1));
+            if (auto b = Base64DecodeLenient(PercentDecodeFragment(u.substr(hash + 1)))) {
+              secrets_.push_back(*b);
+            }
+          }
+        }
+        walk(v, in_pi || k == "provisioningInfo");
+      }
+    } else if (j.is_array()) {
+      for (const auto& v : j) {
+        walk(v, in_pi);
+      }
+    } else if (in_pi && j.is_string() && j.get<std::string>().size() >= 8) {
+      std::lock_guard<std::mutex> lock(oracle_mu_);
+      canaries_.push_back(j.get<std::string>());
+    }
+  };
+  walk(params, false);
+}
+
+void CaseRun::RunOracleChecks() {
+  if (!proxy_) {
+    return;
+  }
+  proxy_->Stop();
+  har::Transcript t = proxy_->Transcript();
+  if (t.exchanges.empty()) {
+    return;
+  }
+  // The file shows claims shortened (like http.log); Secrets go through the
+  // run's redaction guard when written.
+  har::Transcript shown = t;
+  for (auto& e : shown.exchanges) {
+    e.request_headers = RedactHeaders(e.request_headers);
+  }
+  {
+    std::string text = har::WriteHar(shown);
+    {
+      std::lock_guard<std::mutex> lock(sh_.guard_mu);
+      text = sh_.guard.Apply(text);
+    }
+    std::ofstream(case_dir_ / "transcript.har", std::ios::binary) << text;
+    attachments_.push_back(
+        {"HTTP transcript the relay saw (HAR 1.2)", "transcript.har", "application/json"});
+  }
+  OracleInput in;
+  in.transcript = &t;
+  in.secrets = secrets_;
+  in.fragments = fragments_;
+  in.canaries = canaries_;
+  {
+    std::ifstream err(case_dir_ / "relay.stderr.log", std::ios::binary);
+    std::stringstream ss;
+    ss << err.rdbuf();
+    in.relay_stderr = ss.str();
+  }
+  std::vector<Finding> findings = RunOracles(in);
+  {
+    std::lock_guard<std::mutex> lock(sh_.iv_mu);
+    auto iv = sh_.iv_ledger.Add(spec_.case_id, in);
+    findings.insert(findings.end(), iv.begin(), iv.end());
+  }
+  for (const Finding& f : findings) {
+    assertions_.push_back(Judge(f.requirement, f.ok, "oracle " + f.check + ": " + f.message,
+                                f.expected, f.actual, {}));
   }
 }
 
@@ -552,6 +674,11 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
       return fail_resolve(u.error());
     }
     req.url = StripFragment(*u);
+    // Probe requests are the harness's own, not evidence about a device: a
+    // URL on the recording proxy (a urlLink) goes to the relay directly.
+    if (proxy_ && req.url.rfind(public_url_, 0) == 0) {
+      req.url = relay_url_ + req.url.substr(public_url_.size());
+    }
   }
   bool has_ct = false;
   for (const auto& [k, v] : st.headers) {
@@ -749,6 +876,7 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
                {"method", st.method},
                {"params", Json::parse(RedactRpcLine(params->dump()), nullptr, false)}}}});
   }
+  NoteOracleInputs(*params);
   const auto timeout =
       st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.call_timeout;
   RpcOutcome out;
@@ -1099,6 +1227,7 @@ reports::CaseResult CaseRun::Execute() {
 
   auto finish = [&]() -> reports::CaseResult {
     Teardown();
+    RunOracleChecks();
     WriteFiles(c);
     c.assertions = std::move(assertions_);
     for (std::size_t i = 0; i < c.assertions.size(); ++i) {

@@ -1,0 +1,695 @@
+// File: harness/oracles.cc
+#include "harness/oracles.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <regex>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/payload.h"
+#include "protocol/uuid.h"
+
+namespace tigress::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string Header(const har::Headers& h, std::string_view name) {
+  for (const auto& [k, v] : h) {
+    if (IEquals(k, name)) {
+      return v;
+    }
+  }
+  return {};
+}
+
+// The request target of an absolute URL ("/v1/m/…?v=c").
+std::string Target(std::string_view url) {
+  auto s = url.find("://");
+  std::size_t start = s == std::string_view::npos ? 0 : url.find('/', s + 3);
+  return start == std::string_view::npos ? "/" : std::string(url.substr(start));
+}
+
+std::string PathOnly(std::string_view url) {
+  std::string t = Target(url);
+  return t.substr(0, t.find_first_of("?#"));
+}
+
+std::string LastSegment(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// One place a leak can be seen in: "request line", "header X-Foo", "body
+// payload.data", with its text.
+struct Place {
+  std::string name;
+  std::string text;
+};
+
+void JsonLeaves(const Json& j, const std::string& path, std::vector<Place>& out) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      JsonLeaves(v, path.empty() ? k : path + "." + k, out);
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      JsonLeaves(j[i], path + "[" + std::to_string(i) + "]", out);
+    }
+  } else if (j.is_string()) {
+    out.push_back(
+        {"body " + (path.empty() ? std::string("(string)") : path), j.get<std::string>()});
+  }
+}
+
+// Every place of a request the relay sees; JSON bodies by leaf so a finding
+// names the field (a key itself is checked through the raw body as well).
+std::vector<Place> RequestPlaces(const har::Exchange& e) {
+  std::vector<Place> out;
+  out.push_back({"request line", e.method + " " + Target(e.url) + " " + e.http_version});
+  for (const auto& [k, v] : e.request_headers) {
+    out.push_back({"header " + k, k + ": " + v});
+  }
+  if (!e.request_body.empty()) {
+    Json j = Json::parse(e.request_body, nullptr, false);
+    if (!j.is_discarded()) {
+      JsonLeaves(j, "", out);
+    }
+    out.push_back({"body", e.request_body});
+  }
+  return out;
+}
+
+struct Needle {
+  std::string text;
+  std::string label;  // what replaces it in excerpts
+};
+
+std::string MaskAll(std::string text, const std::vector<Needle>& needles) {
+  // Needles are sorted longest first, so a padded form is masked whole.
+  for (const auto& n : needles) {
+    if (n.text.empty()) {
+      continue;
+    }
+    for (auto pos = text.find(n.text); pos != std::string::npos;
+         pos = text.find(n.text, pos + n.label.size())) {
+      text.replace(pos, n.text.size(), n.label);
+    }
+  }
+  return text;
+}
+
+// An excerpt of `masked` around the first occurrence of `marker`.
+std::string Excerpt(const std::string& masked, const std::string& marker) {
+  auto pos = masked.find(marker);
+  if (pos == std::string::npos) {
+    pos = 0;
+  }
+  const std::size_t from = pos > 40 ? pos - 40 : 0;
+  std::string out = masked.substr(from, marker.size() + 80);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      c = ' ';
+    }
+  }
+  return (from > 0 ? "…" : "") + out + (from + marker.size() + 80 < masked.size() ? "…" : "");
+}
+
+std::string ExchangeName(std::size_t i, const har::Exchange& e) {
+  return "exchange #" + std::to_string(i + 1) + " (" + e.method + " " + PathOnly(e.url) + ")";
+}
+
+class Collector {
+ public:
+  explicit Collector(std::vector<Finding>& out) : out_(out) {}
+
+  void Fail(const std::string& check, const std::string& req, std::string message,
+            std::string expected, std::string actual) {
+    if (++failures_[check] > kMaxFindingsPerCheck) {
+      return;
+    }
+    out_.push_back({check, req, false, std::move(message), std::move(expected), std::move(actual)});
+  }
+  // A passing finding when the check examined something and nothing failed.
+  void PassIfClean(const std::string& check, const std::string& req, bool examined,
+                   std::string message, std::string expected) {
+    if (examined && failures_[check] == 0) {
+      out_.push_back({check, req, true, std::move(message), expected, expected});
+    }
+  }
+  std::size_t failures(const std::string& check) { return failures_[check]; }
+
+ private:
+  std::vector<Finding>& out_;
+  std::map<std::string, std::size_t> failures_;
+};
+
+std::vector<Needle> SecretNeedles(const std::vector<Bytes>& secrets) {
+  std::vector<Needle> out;
+  for (const auto& s : secrets) {
+    for (auto& [name, text] : SecretEncodings(s)) {
+      out.push_back({std::move(text), "[secret:" + name + "]"});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Needle& a, const Needle& b) { return a.text.size() > b.text.size(); });
+  return out;
+}
+
+const char* FirstMarker(const std::string& masked) {
+  static const std::string kPrefix = "[secret:";
+  return masked.find(kPrefix) != std::string::npos ? "[secret:" : nullptr;
+}
+
+// Payload `data` strings written in a request body (create, update).
+std::string PayloadData(const Json& body) {
+  if (body.is_object() && body.contains("payload") && body["payload"].is_object() &&
+      body["payload"].contains("data") && body["payload"]["data"].is_string()) {
+    return body["payload"]["data"].get<std::string>();
+  }
+  return {};
+}
+
+std::string PayloadType(const Json& body) {
+  if (body.is_object() && body.contains("payload") && body["payload"].is_object() &&
+      body["payload"].contains("type") && body["payload"]["type"].is_string()) {
+    return body["payload"]["type"].get<std::string>();
+  }
+  return {};
+}
+
+bool LooksSequential(const std::string& id) {
+  std::string hex;
+  for (char c : id) {
+    if (c != '-') {
+      hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  std::size_t run = 1;
+  for (std::size_t i = 1; i < hex.size(); ++i) {
+    run = hex[i] == hex[i - 1] ? run + 1 : 1;
+    if (run >= 8) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> SecretEncodings(ByteView secret) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::string std64 = Base64Encode(secret);
+  out.emplace_back("base64", std64);
+  std::string unpadded = std64.substr(0, std64.find('='));
+  if (unpadded != std64) {
+    out.emplace_back("base64-unpadded", unpadded);
+  }
+  out.emplace_back("base64url", Base64UrlEncode(secret, true));
+  if (Base64UrlEncode(secret, false) != Base64UrlEncode(secret, true)) {
+    out.emplace_back("base64url-unpadded", Base64UrlEncode(secret, false));
+  }
+  const std::string hex = HexEncode(secret);
+  out.emplace_back("hex", hex);
+  std::string upper = hex;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  out.emplace_back("HEX", upper);
+  for (bool lower : {false, true}) {
+    std::string pct;
+    for (char c : std64) {
+      if (c == '+') {
+        pct += lower ? "%2b" : "%2B";
+      } else if (c == '/') {
+        pct += lower ? "%2f" : "%2F";
+      } else if (c == '=') {
+        pct += lower ? "%3d" : "%3D";
+      } else {
+        pct += c;
+      }
+    }
+    if (pct != std64) {
+      out.emplace_back(lower ? "percent-base64-lower" : "percent-base64", pct);
+    }
+  }
+  // Drop duplicates (a Secret whose base64 has no '+', '/' or '=').
+  std::vector<std::pair<std::string, std::string>> uniq;
+  for (auto& p : out) {
+    if (std::none_of(uniq.begin(), uniq.end(),
+                     [&](const auto& u) { return u.second == p.second; })) {
+      uniq.push_back(std::move(p));
+    }
+  }
+  return uniq;
+}
+
+std::vector<Finding> RunOracles(const OracleInput& in) {
+  std::vector<Finding> out;
+  if (in.transcript == nullptr) {
+    return out;
+  }
+  Collector col(out);
+  const auto& ex = in.transcript->exchanges;
+  const std::vector<Needle> secret_needles = SecretNeedles(in.secrets);
+  std::vector<std::string> fragments;
+  for (const auto& f : in.fragments) {
+    if (f.size() >= 8) {
+      fragments.push_back(PercentDecode(f));
+    }
+  }
+  std::vector<Needle> canary_needles;
+  static const std::regex kDateLike(R"([0-9:TZtz.+ -]*)");
+  for (const auto& c : in.canaries) {
+    // Dates and numbers in Provisioning Information also occur legitimately
+    // elsewhere (an expiration): only distinctive text is a canary.
+    if (c.size() >= 8 && !std::regex_match(c, kDateLike)) {
+      canary_needles.push_back({c, "[canary:" + Redact(c) + "]"});
+    }
+  }
+  std::sort(canary_needles.begin(), canary_needles.end(),
+            [](const Needle& a, const Needle& b) { return a.text.size() > b.text.size(); });
+
+  // secret-never-sent, fragment-never-sent, plaintext-never-sent.
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    const std::string target = Target(e.url);
+    bool fragment_in_target = false;
+    if (target.find('#') != std::string::npos) {
+      fragment_in_target = true;
+      col.Fail("fragment-never-sent", "RECIP-01",
+               ExchangeName(i, e) + ": the request line holds a '#' fragment: " +
+                   Excerpt(MaskAll(target, secret_needles), "#"),
+               "no fragment in the request target", "a '#' in the request target");
+    }
+    const std::string decoded_target = PercentDecode(target);
+    for (const auto& f : fragments) {
+      if (!fragment_in_target && decoded_target.find(f) != std::string::npos) {
+        fragment_in_target = true;
+        col.Fail("fragment-never-sent", "RECIP-01",
+                 ExchangeName(i, e) + ": the share URL's fragment is in the request line: " +
+                     Excerpt(MaskAll(target, secret_needles), "[secret:"),
+                 "the fragment stripped before any relay request",
+                 "the fragment text in the request target");
+      }
+    }
+    std::set<std::string> secret_places;
+    for (const Place& p : RequestPlaces(e)) {
+      const std::string masked = MaskAll(p.text, secret_needles);
+      if (FirstMarker(masked) != nullptr) {
+        const bool attributed = fragment_in_target && p.name == "request line";
+        if (!attributed && p.name != "body" && secret_places.insert(p.name).second) {
+          col.Fail(
+              "secret-never-sent", "PRIV-01",
+              ExchangeName(i, e) + ", " + p.name +
+                  ": the Secret is sent to the relay: " + Excerpt(masked, "[secret:"),
+              "no encoding of the Secret in any request",
+              masked.substr(masked.find("[secret:"), masked.find(']', masked.find("[secret:")) -
+                                                         masked.find("[secret:") + 1));
+        } else if (p.name == "body" && secret_places.empty() && !attributed) {
+          // A body that is not JSON (or a JSON key) holds it.
+          secret_places.insert(p.name);
+          col.Fail("secret-never-sent", "PRIV-01",
+                   ExchangeName(i, e) +
+                       ", body: the Secret is sent to the relay: " + Excerpt(masked, "[secret:"),
+                   "no encoding of the Secret in any request", "the Secret in the body");
+        }
+      }
+      if (p.name == "body") {
+        continue;  // canaries in JSON bodies are reported by field
+      }
+      const std::string cmasked = MaskAll(p.text, canary_needles);
+      if (cmasked.find("[canary:") != std::string::npos) {
+        col.Fail("plaintext-never-sent", "PRIV-02",
+                 ExchangeName(i, e) + ", " + p.name +
+                     ": plaintext Provisioning Information is sent to the relay: " +
+                     Excerpt(MaskAll(cmasked, secret_needles), "[canary:"),
+                 "no plaintext of the Provisioning Information in any request",
+                 "a planted canary in clear");
+      }
+    }
+    Json body = Json::parse(e.request_body, nullptr, false);
+    const std::string data = body.is_discarded() ? "" : PayloadData(body);
+    if (!data.empty()) {
+      auto raw = Base64DecodeLenient(data);
+      if (raw) {
+        Json pt = Json::parse(raw->begin(), raw->end(), nullptr, false);
+        if (!pt.is_discarded() && (pt.is_object() || pt.is_array())) {
+          col.Fail("plaintext-never-sent", "PRIV-02",
+                   ExchangeName(i, e) +
+                       ", body payload.data: the payload is base64 of JSON text, not a "
+                       "ciphertext (" +
+                       std::to_string(raw->size()) + " octets starting '" +
+                       std::string(1, static_cast<char>((*raw)[0])) + "')",
+                   "payload.data is IV || ciphertext || tag",
+                   "decodes to a JSON " + std::string(pt.is_object() ? "object" : "array"));
+        }
+      }
+    }
+  }
+  if (!secret_needles.empty() && !in.relay_stderr.empty()) {
+    const std::string masked = MaskAll(in.relay_stderr, secret_needles);
+    if (masked.find("[secret:") != std::string::npos) {
+      col.Fail(
+          "secret-never-sent", "PRIV-01",
+          "relay stderr: the Secret appears in the relay's log: " + Excerpt(masked, "[secret:"),
+          "no encoding of the Secret in the relay's stderr", "the Secret in stderr");
+    }
+  }
+  if (!canary_needles.empty() && !in.relay_stderr.empty()) {
+    const std::string masked = MaskAll(in.relay_stderr, canary_needles);
+    if (masked.find("[canary:") != std::string::npos) {
+      col.Fail("plaintext-never-sent", "PRIV-02",
+               "relay stderr: plaintext Provisioning Information appears in the relay's log: " +
+                   Excerpt(MaskAll(masked, secret_needles), "[canary:"),
+               "no plaintext in the relay's stderr", "a planted canary in stderr");
+    }
+  }
+  const bool any_request = !ex.empty();
+  col.PassIfClean("secret-never-sent", "PRIV-01", any_request && !secret_needles.empty(),
+                  "no encoding of the case's " + std::to_string(in.secrets.size()) +
+                      " Secret(s) in " + std::to_string(ex.size()) +
+                      " request(s) to the relay or its stderr",
+                  "no encoding of the Secret in any request");
+  col.PassIfClean("fragment-never-sent", "RECIP-01", any_request && !fragments.empty(),
+                  "no request target among " + std::to_string(ex.size()) +
+                      " holds a fragment or the share URL's fragment text",
+                  "the fragment stripped before any relay request");
+  col.PassIfClean("plaintext-never-sent", "PRIV-02", any_request && !canary_needles.empty(),
+                  "none of " + std::to_string(canary_needles.size()) +
+                      " planted canaries in any request or the relay's stderr; no payload is "
+                      "JSON text",
+                  "no plaintext of the Provisioning Information in any request");
+
+  // Claims, mailboxes, tokens.
+  std::map<std::string, std::string> initiator_of;       // mailbox -> claim
+  std::map<std::string, std::set<std::string>> created;  // claim -> mailboxes it created
+  std::vector<std::pair<std::string, std::size_t>> created_ids;
+  std::map<std::string, std::string> create_key;  // mailbox -> claim + Request-ID that made it
+  std::set<std::string> claims;
+  std::map<std::string, std::size_t> first_use;  // claim -> exchange index
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    const std::string claim = Header(e.request_headers, "Mailbox-Device-Claim");
+    if (!claim.empty() && claims.insert(claim).second) {
+      first_use[claim] = i;
+    }
+    if (e.method == "POST" && e.status >= 200 && e.status < 300) {
+      Json rb = Json::parse(e.response_body, nullptr, false);
+      if (!rb.is_discarded() && rb.is_object() && rb.contains("urlLink") &&
+          rb["urlLink"].is_string()) {
+        std::string id = LastSegment(PathOnly(rb["urlLink"].get<std::string>()));
+        std::transform(id.begin(), id.end(), id.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const std::string key = claim + "/" + Header(e.request_headers, "Mailbox-Request-ID");
+        if (auto [it, fresh] = create_key.emplace(id, key); !fresh && it->second == key) {
+          continue;  // a retried create answered with its mailbox (REPLAY-02)
+        }
+        created_ids.emplace_back(id, i);
+        if (!claim.empty()) {
+          initiator_of[id] = claim;
+          created[claim].insert(id);
+        }
+      }
+    }
+  }
+  for (const auto& c : claims) {
+    if (!IsUuidV4(c)) {
+      const std::size_t i = first_use[c];
+      col.Fail("claims-v4", "PRIV-06",
+               ExchangeName(i, ex[i]) + ", header Mailbox-Device-Claim: " + Redact(c) +
+                   " is not a version-4 UUID (version " + std::to_string(UuidVersion(c)) + ")",
+               "a random version-4 UUID", "version " + std::to_string(UuidVersion(c)));
+    }
+  }
+  col.PassIfClean("claims-v4", "PRIV-06", !claims.empty(),
+                  "all " + std::to_string(claims.size()) +
+                      " distinct device claims sent to the relay are version-4 UUIDs",
+                  "random version-4 UUIDs");
+  for (const auto& [claim, boxes] : created) {
+    if (boxes.size() > 1) {
+      col.Fail("initiator-claim-fresh", "INIT-01",
+               "the claim " + Redact(claim) + " created " + std::to_string(boxes.size()) +
+                   " mailboxes (first at " + ExchangeName(first_use[claim], ex[first_use[claim]]) +
+                   ")",
+               "a new claim for every mailbox", "one claim on " + std::to_string(boxes.size()));
+    }
+  }
+  col.PassIfClean("initiator-claim-fresh", "INIT-01", created.size() > 1 || created_ids.size() > 1,
+                  std::to_string(created_ids.size()) + " mailboxes created with " +
+                      std::to_string(created.size()) + " distinct claims",
+                  "a new claim for every mailbox");
+  // Recipient claims: successful requests on a mailbox with another claim
+  // than the one that created it.
+  std::map<std::string, std::set<std::string>> recipient_boxes;  // claim -> mailboxes
+  std::map<std::string, std::size_t> recipient_first;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    const std::string claim = Header(e.request_headers, "Mailbox-Device-Claim");
+    std::string id = LastSegment(PathOnly(e.url));
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto it = initiator_of.find(id);
+    if (claim.empty() || it == initiator_of.end() || it->second == claim || e.status < 200 ||
+        e.status >= 300) {
+      continue;
+    }
+    if (recipient_boxes[claim].insert(id).second && recipient_boxes[claim].size() == 1) {
+      recipient_first[claim] = i;
+    }
+  }
+  for (const auto& [claim, boxes] : recipient_boxes) {
+    const std::size_t i = recipient_first[claim];
+    if (boxes.size() > 1) {
+      col.Fail("recipient-claim-fresh", "RECIP-03",
+               "the recipient claim " + Redact(claim) + " is used on " +
+                   std::to_string(boxes.size()) + " mailboxes (first at " + ExchangeName(i, ex[i]) +
+                   ")",
+               "a new recipient claim per mailbox", "one claim on " + std::to_string(boxes.size()));
+    } else if (created.contains(claim)) {
+      col.Fail("recipient-claim-fresh", "RECIP-03",
+               "the recipient claim " + Redact(claim) + " (" + ExchangeName(i, ex[i]) +
+                   ") also created a mailbox",
+               "the recipient's own claim, new per mailbox", "an initiator's claim reused");
+    }
+  }
+  col.PassIfClean("recipient-claim-fresh", "RECIP-03", !recipient_boxes.empty(),
+                  std::to_string(recipient_boxes.size()) +
+                      " recipient claim(s), each on one mailbox and none an initiator's",
+                  "the recipient's own claim, new per mailbox");
+
+  std::map<std::string, std::set<std::string>> token_boxes;
+  std::map<std::string, std::size_t> token_first;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    Json b = Json::parse(e.request_body, nullptr, false);
+    if (b.is_discarded() || !b.is_object() || !b.contains("notificationToken") ||
+        !b["notificationToken"].is_object()) {
+      continue;
+    }
+    const Json& t = b["notificationToken"];
+    const std::string token = t.contains("tokenData") ? t["tokenData"].dump() : t.dump();
+    std::string id = LastSegment(PathOnly(e.url));
+    if (id == "m" && e.status >= 200 && e.status < 300) {
+      Json rb = Json::parse(e.response_body, nullptr, false);
+      if (!rb.is_discarded() && rb.is_object() && rb.contains("urlLink") &&
+          rb["urlLink"].is_string()) {
+        id = LastSegment(PathOnly(rb["urlLink"].get<std::string>()));
+      }
+    }
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (token_boxes[token].insert(id).second && token_boxes[token].size() == 1) {
+      token_first[token] = i;
+    }
+  }
+  for (const auto& [token, boxes] : token_boxes) {
+    if (boxes.size() > 1) {
+      const std::size_t i = token_first[token];
+      col.Fail("token-fresh", "PRIV-07",
+               "the notification token " + Redact(token) + " is sent for " +
+                   std::to_string(boxes.size()) + " mailboxes (first at " + ExchangeName(i, ex[i]) +
+                   ")",
+               "a new notification token per share",
+               "one token on " + std::to_string(boxes.size()) + " mailboxes");
+    }
+  }
+  col.PassIfClean(
+      "token-fresh", "PRIV-07", !token_boxes.empty(),
+      std::to_string(token_boxes.size()) + " notification token(s), each used for one mailbox",
+      "a new notification token per share");
+
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    if (std::string c = Header(e.request_headers, "Cookie"); !c.empty()) {
+      col.Fail("no-cookies", "PRIV-05",
+               ExchangeName(i, e) + ", header Cookie: a device sends a cookie (" + Redact(c) + ")",
+               "no Cookie header", "Cookie: " + Redact(c));
+    }
+    if (std::string c = Header(e.response_headers, "Set-Cookie"); !c.empty()) {
+      col.Fail("no-cookies", "PRIV-04",
+               ExchangeName(i, e) + ", response header Set-Cookie: the relay sets a cookie (" +
+                   Redact(c) + ")",
+               "no Set-Cookie header", "Set-Cookie: " + Redact(c));
+    }
+  }
+  if (col.failures("no-cookies") == 0 && any_request) {
+    col.PassIfClean("no-cookies", "PRIV-05", true,
+                    "no Cookie in " + std::to_string(ex.size()) + " device requests",
+                    "no Cookie header");
+    col.PassIfClean("no-cookies", "PRIV-04", true,
+                    "no Set-Cookie in " + std::to_string(ex.size()) + " relay responses",
+                    "no Set-Cookie header");
+  }
+
+  static const std::regex kEmail(
+      R"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})");
+  static const std::regex kPhone(R"(\+?[0-9][0-9 ().-]{7,}[0-9])");
+  bool display_seen = false;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    Json b = Json::parse(e.request_body, nullptr, false);
+    if (b.is_discarded() || !b.is_object() || !b.contains("displayInformation")) {
+      continue;
+    }
+    display_seen = true;
+    std::vector<Place> leaves;
+    JsonLeaves(b["displayInformation"], "displayInformation", leaves);
+    for (const Place& p : leaves) {
+      if (p.name == "body displayInformation.imageURL") {
+        continue;  // a URL; its host is not personal data
+      }
+      std::smatch m;
+      std::string what;
+      if (std::regex_search(p.text, m, kEmail)) {
+        what = "an e-mail address";
+      } else if (std::regex_search(p.text, m, kPhone) &&
+                 std::count_if(m.str().begin(), m.str().end(), [](char c) {
+                   return std::isdigit(static_cast<unsigned char>(c));
+                 }) >= 10) {
+        what = "a phone number";
+      } else {
+        for (const auto& pd : in.personal_data) {
+          if (!pd.empty() && p.text.find(pd) != std::string::npos) {
+            what = "declared personal data";
+            break;
+          }
+        }
+      }
+      if (!what.empty()) {
+        col.Fail(
+            "display-not-identifying", "PRIV-09",
+            ExchangeName(i, e) + ", " + p.name + " holds " + what + " (" + Redact(p.text) + ")",
+            "no identifying information in displayInformation", what);
+      }
+    }
+  }
+  col.PassIfClean("display-not-identifying", "PRIV-09", display_seen,
+                  "displayInformation sent to the relay holds no e-mail address, phone number "
+                  "or declared personal data",
+                  "no identifying information in displayInformation");
+
+  std::set<std::string> distinct;
+  for (const auto& [id, i] : created_ids) {
+    if (!IsUuidV4(id) || LooksSequential(id)) {
+      col.Fail("mailbox-ids-random", "RELAY-04",
+               ExchangeName(i, ex[i]) + ", response urlLink: the mailbox id " + id +
+                   (IsUuidV4(id) ? " has a run of 8 or more equal digits (not 122 random bits)"
+                                 : " is not a version-4 UUID"),
+               "a random version-4 UUID", id);
+    } else if (!distinct.insert(id).second) {
+      col.Fail("mailbox-ids-random", "RELAY-04",
+               ExchangeName(i, ex[i]) + ": the mailbox id " + id + " was handed out twice",
+               "distinct mailbox ids", id + " twice");
+    }
+  }
+  col.PassIfClean("mailbox-ids-random", "RELAY-04", !created_ids.empty(),
+                  std::to_string(created_ids.size()) +
+                      " created mailbox id(s): distinct version-4 UUIDs with no long digit runs",
+                  "random version-4 UUIDs");
+  return out;
+}
+
+std::vector<Finding> IvLedger::Add(const std::string& case_id, const OracleInput& in) {
+  std::vector<Finding> out;
+  if (in.transcript == nullptr) {
+    return out;
+  }
+  std::size_t examined = 0;
+  std::size_t reused = 0;
+  const auto& ex = in.transcript->exchanges;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    Json b = Json::parse(e.request_body, nullptr, false);
+    if (b.is_discarded()) {
+      continue;
+    }
+    const std::string data = PayloadData(b);
+    auto raw = Base64DecodeLenient(data);
+    if (data.empty() || !raw || raw->size() < kMinDataLength) {
+      continue;
+    }
+    std::string key;
+    auto cipher = ParseCipher(PayloadType(b));
+    for (const auto& s : in.secrets) {
+      auto c = cipher ? Result<Cipher>(*cipher) : CipherForKeyLength(s.size());
+      if (c && KeyLength(*c) == s.size() && OpenData(*c, s, data)) {
+        key = "secret:" + HexEncode(s);
+        break;
+      }
+    }
+    if (key.empty()) {
+      key = "mailbox:" + case_id + ":" + LastSegment(PathOnly(e.url));
+    }
+    const std::string iv = HexEncode(ByteView(raw->data(), kIvLength));
+    ++examined;
+    auto [it, fresh] = seen_.emplace(key + "/" + iv, Seen{case_id, i, data});
+    if (fresh || it->second.data == data) {
+      continue;  // first use, or the same message sent again
+    }
+    if (++reused > kMaxFindingsPerCheck) {
+      continue;
+    }
+    const std::string earlier = it->second.case_id == case_id
+                                    ? "exchange #" + std::to_string(it->second.exchange + 1)
+                                    : "exchange #" + std::to_string(it->second.exchange + 1) +
+                                          " of case " + it->second.case_id;
+    out.push_back({"iv-unique", "PAYLOAD-04", false,
+                   ExchangeName(i, e) + ", body payload.data: IV " + iv.substr(0, 8) +
+                       "… under the same key was already used by " + earlier,
+                   "a fresh random 96-bit IV for every encryption", "IV reused under one key"});
+  }
+  if (examined > 0 && reused == 0) {
+    out.push_back(
+        {"iv-unique", "PAYLOAD-04", true,
+         std::to_string(examined) + " payload write(s): every (key, IV) pair is new in the run",
+         "a fresh random 96-bit IV for every encryption",
+         "a fresh random 96-bit IV for every encryption"});
+  }
+  return out;
+}
+
+}  // namespace tigress::harness

@@ -1,0 +1,98 @@
+// File: harness/oracles.h
+//
+// Privacy and replay oracles: checks run over a case's recorded transcript
+// (harness/har.h, every exchange the relay saw through the recording proxy)
+// after the case's steps. Pure logic: no I/O. Each check yields `Finding`s
+// that the runner turns into reports::Assertion entries citing the
+// requirement (docs/oracles.md lists every check, its requirement and the
+// deliberate fault that proves it).
+//
+//   OracleInput in;
+//   in.transcript = &proxy->Transcript();
+//   in.secrets = {secret};                 // what the adapters returned
+//   in.canaries = {"m1-3b0c…"};            // plaintext planted in provisioningInfo
+//   for (const Finding& f : RunOracles(in)) { ... catalog.Judge(f.requirement, f.ok, ...) }
+//
+// A check that found nothing to examine (no payloads, no claims) yields no
+// finding; one that examined something and found no violation yields one
+// passing finding; each violation yields a failing one (at most
+// `kMaxFindingsPerCheck` per check) naming the exchange (#n, 1-based, in
+// arrival order), the place (request line, header name, JSON path) and an
+// excerpt with the Secret masked as "[secret:<encoding>]" and claims
+// shortened.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/har.h"
+#include "protocol/encoding.h"
+
+namespace tigress::harness {
+
+inline constexpr std::size_t kMaxFindingsPerCheck = 5;
+
+struct Finding {
+  std::string check;        // the check's name (docs/oracles.md)
+  std::string requirement;  // requirement ID from vectors/requirements.json
+  bool ok = false;
+  std::string message;  // where, with masked excerpt
+  std::string expected;
+  std::string actual;
+};
+
+struct OracleInput {
+  const har::Transcript* transcript = nullptr;
+  std::vector<Bytes> secrets;          // Secrets the adapters returned in the case
+  std::vector<std::string> fragments;  // share-URL fragments as returned (text after '#')
+  std::vector<std::string> canaries;   // plaintext planted in Provisioning Information (>= 8 chars)
+  std::vector<std::string> personal_data;  // identifying strings displayInformation must not hold
+  std::string relay_stderr;                // the relay's stderr during the case
+};
+
+// `SecretEncodings` is every text form a Secret is looked for in, with its
+// name: standard and URL-safe base64 (padded, unpadded), lower/upper hex,
+// percent-encoded standard base64 (upper- and lower-case escapes).
+std::vector<std::pair<std::string, std::string>> SecretEncodings(ByteView secret);
+
+// `RunOracles` runs every per-case check:
+//   secret-never-sent (PRIV-01)   no Secret encoding in a request or the relay's stderr
+//   fragment-never-sent (RECIP-01) no '#' in a request target; no share-URL fragment text
+//                                  in a request target (reported here, not as PRIV-01)
+//   plaintext-never-sent (PRIV-02) no canary in a request or the relay's stderr; no payload
+//                                  `data` that decodes to JSON text
+//   claims-v4 (PRIV-06)            every Mailbox-Device-Claim is a version-4 UUID
+//   initiator-claim-fresh (INIT-01) no claim creates two mailboxes
+//   recipient-claim-fresh (RECIP-03) a recipient's claim is not the mailbox initiator's nor
+//                                  used on another mailbox
+//   token-fresh (PRIV-07)          no notification token on two mailboxes
+//   no-cookies (PRIV-03)           no Cookie request header, no Set-Cookie response header
+//   display-not-identifying (PRIV-09) displayInformation holds no e-mail address, phone
+//                                  number or declared personal data
+//   mailbox-ids-random (RELAY-04)  created mailbox ids are v4 UUIDs that do not look
+//                                  sequential (long runs of one digit) and are distinct
+std::vector<Finding> RunOracles(const OracleInput& in);
+
+// `IvLedger` is the run-wide replay oracle iv-unique (PAYLOAD-04): every
+// (key, IV) pair across all payload writes of a run is unique. The key of a
+// payload is the known Secret that opens it (else the mailbox it was written
+// to); the IV is the first 12 octets of `data`. The same `data` sent again (a
+// retry) is not a reuse. Not thread-safe: callers serialise `Add`.
+class IvLedger {
+ public:
+  // `Add` records the payload writes of one case and returns its findings
+  // (reuses against earlier cases name them).
+  std::vector<Finding> Add(const std::string& case_id, const OracleInput& in);
+
+ private:
+  struct Seen {
+    std::string case_id;
+    std::size_t exchange = 0;
+    std::string data;
+  };
+  std::map<std::string, Seen> seen_;  // key id + IV (hex) -> first use
+};
+
+}  // namespace tigress::harness

@@ -1,0 +1,343 @@
+// File: harness/proxy.cc
+//
+// The one translation unit of the harness that uses Beast: synchronous
+// streams, a thread per downstream connection.
+#include "harness/proxy.h"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <sys/socket.h>
+
+namespace tigress::harness {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace http = boost::beast::http;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint64_t kBodyLimit = 16U * 1024 * 1024;
+
+double Ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+std::int64_t NowEpochMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct RecordingProxy::Impl {
+  asio::io_context io;
+  ssl::context server_ctx{ssl::context::tls_server};
+  ssl::context client_ctx{ssl::context::tls_client};
+  tcp::acceptor acceptor{io};
+  std::string host;  // upstream
+  std::string port;
+  std::string origin;  // "https://host:port" of the relay, for recorded URLs
+  unsigned short listen_port = 0;
+  std::thread accept_thread;
+  std::atomic<bool> stopping{false};
+
+  mutable std::mutex mu;
+  std::vector<har::Exchange> exchanges;
+  std::set<int> open_fds;  // downstream and upstream sockets, shut down by Stop
+  std::vector<std::thread> threads;
+
+  void Track(int fd) {
+    std::lock_guard<std::mutex> lock(mu);
+    open_fds.insert(fd);
+  }
+  void Untrack(int fd) {
+    std::lock_guard<std::mutex> lock(mu);
+    open_fds.erase(fd);
+  }
+
+  void AcceptLoop() {
+    while (!stopping) {
+      beast::error_code ec;
+      tcp::socket sock(io);
+      acceptor.accept(sock, ec);
+      if (ec || stopping) {
+        if (stopping || ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) {
+          return;
+        }
+        continue;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      threads.emplace_back([this, s = std::move(sock)]() mutable { Serve(std::move(s)); });
+    }
+  }
+
+  // One upstream connection per downstream one, opened on first use.
+  struct Upstream {
+    std::unique_ptr<ssl::stream<tcp::socket>> stream;
+    beast::flat_buffer buf;
+  };
+
+  beast::error_code Connect(Upstream& up) {
+    beast::error_code ec;
+    auto s = std::make_unique<ssl::stream<tcp::socket>>(io, client_ctx);
+    tcp::resolver resolver(io);
+    auto results = resolver.resolve(host, port, ec);
+    if (ec) {
+      return ec;
+    }
+    asio::connect(s->next_layer(), results, ec);
+    if (ec) {
+      return ec;
+    }
+    Track(s->next_layer().native_handle());
+    // The macro SSL_set_tlsext_host_name casts old-style; this is its expansion.
+    SSL_ctrl(s->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(host.c_str()));
+    s->set_verify_callback(ssl::host_name_verification(host));
+    s->handshake(ssl::stream_base::client, ec);
+    if (ec) {
+      Untrack(s->next_layer().native_handle());
+      return ec;
+    }
+    up.stream = std::move(s);
+    up.buf.clear();
+    return {};
+  }
+
+  void Close(Upstream& up) {
+    if (up.stream) {
+      beast::error_code ec;
+      Untrack(up.stream->next_layer().native_handle());
+      up.stream->next_layer().close(ec);
+      up.stream.reset();
+    }
+  }
+
+  // Forwards one request; fills the response and the exchange's timings.
+  bool Forward(Upstream& up, http::request<http::string_body>& req,
+               http::response<http::string_body>& res, har::Exchange& ex) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      beast::error_code ec;
+      if (!up.stream) {
+        ec = Connect(up);
+        if (ec) {
+          ex.error = "cannot reach the relay: " + ec.message();
+          return false;
+        }
+      }
+      const auto t0 = Clock::now();
+      http::write(*up.stream, req, ec);
+      if (ec) {
+        Close(up);
+        continue;  // the relay closed an idle connection: reopen once
+      }
+      const auto t1 = Clock::now();
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(kBodyLimit);
+      http::read_header(*up.stream, up.buf, parser, ec);
+      const auto t2 = Clock::now();
+      if (!ec && !parser.is_done()) {
+        http::read(*up.stream, up.buf, parser, ec);
+      }
+      const auto t3 = Clock::now();
+      if (ec) {
+        Close(up);
+        if (attempt == 0 && ec == http::error::end_of_stream) {
+          continue;
+        }
+        ex.error = "the relay did not answer: " + ec.message();
+        return false;
+      }
+      ex.send_ms += Ms(t0, t1);
+      ex.wait_ms = Ms(t1, t2);
+      ex.receive_ms = Ms(t2, t3);
+      res = parser.release();
+      if (!res.keep_alive()) {
+        Close(up);
+      }
+      return true;
+    }
+    ex.error = "the relay closed the connection twice";
+    return false;
+  }
+
+  void Serve(tcp::socket sock) {
+    const int fd = sock.native_handle();
+    Track(fd);
+    if (stopping) {  // Stop's shutdown pass may have run before Track
+      Untrack(fd);
+      return;
+    }
+    ssl::stream<tcp::socket> down(std::move(sock), server_ctx);
+    Upstream up;
+    beast::error_code ec;
+    down.handshake(ssl::stream_base::server, ec);
+    beast::flat_buffer buf;
+    while (!ec && !stopping) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(kBodyLimit);
+      // Timing starts at the request head: the time a kept-alive connection
+      // sat idle before it is not the exchange's.
+      http::read_header(down, buf, parser, ec);
+      const auto r0 = Clock::now();
+      if (!ec && !parser.is_done()) {
+        http::read(down, buf, parser, ec);
+      }
+      if (ec) {
+        break;
+      }
+      http::request<http::string_body> req = parser.release();
+      har::Exchange ex;
+      ex.started_ms = NowEpochMs();
+      ex.send_ms = Ms(r0, Clock::now());
+      ex.method = std::string(req.method_string());
+      ex.url = origin + std::string(req.target());
+      ex.http_version = req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
+      for (const auto& f : req) {
+        ex.request_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+      }
+      ex.request_body = req.body();
+      const bool keep = req.keep_alive();
+      req.set(http::field::host, host + ":" + port);
+      req.prepare_payload();
+      http::response<http::string_body> res;
+      const bool ok = Forward(up, req, res, ex);
+      if (ok) {
+        ex.status = static_cast<int>(res.result_int());
+        ex.status_text = std::string(res.reason());
+        for (const auto& f : res) {
+          ex.response_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        }
+        ex.response_body = res.body();
+      } else {
+        res = http::response<http::string_body>(http::status::bad_gateway, req.version());
+        res.set(http::field::content_type, "text/plain");
+        res.body() = "tigress-harness proxy: " + ex.error + "\n";
+        res.keep_alive(false);
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        exchanges.push_back(std::move(ex));
+      }
+      if (!ok || !keep) {
+        res.keep_alive(false);
+      }
+      res.prepare_payload();
+      http::write(down, res, ec);
+      if (!ok || !keep || !res.keep_alive()) {
+        break;
+      }
+    }
+    Close(up);
+    Untrack(fd);
+    beast::error_code ignore;
+    down.shutdown(ignore);
+    down.next_layer().close(ignore);
+  }
+};
+
+RecordingProxy::RecordingProxy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+RecordingProxy::~RecordingProxy() { Stop(); }
+
+Result<std::unique_ptr<RecordingProxy>> RecordingProxy::Start(const ProxyOptions& o) {
+  auto impl = std::make_unique<Impl>();
+  std::string rest = o.upstream;
+  if (rest.rfind("https://", 0) != 0) {
+    return MakeError(Errc::kProxyFailed, "the upstream relay URL is not https: " + o.upstream);
+  }
+  rest = rest.substr(8);
+  rest = rest.substr(0, rest.find('/'));
+  auto colon = rest.rfind(':');
+  impl->host = colon == std::string::npos ? rest : rest.substr(0, colon);
+  impl->port = colon == std::string::npos ? "443" : rest.substr(colon + 1);
+  impl->origin = "https://" + rest;
+  beast::error_code ec;
+  impl->server_ctx.use_certificate_chain_file(o.cert_file, ec);
+  if (!ec) {
+    impl->server_ctx.use_private_key_file(o.key_file, ssl::context::pem, ec);
+  }
+  if (!ec) {
+    impl->client_ctx.load_verify_file(o.ca_file, ec);
+  }
+  if (ec) {
+    return MakeError(Errc::kProxyFailed, "TLS setup: " + ec.message());
+  }
+  impl->client_ctx.set_verify_mode(ssl::verify_peer);
+  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+  impl->acceptor.open(ep.protocol(), ec);
+  if (!ec) {
+    impl->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    impl->acceptor.bind(ep, ec);
+  }
+  if (!ec) {
+    impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    return MakeError(Errc::kProxyFailed, "cannot listen on 127.0.0.1: " + ec.message());
+  }
+  impl->listen_port = impl->acceptor.local_endpoint().port();
+  Impl* raw = impl.get();
+  impl->accept_thread = std::thread([raw] { raw->AcceptLoop(); });
+  return std::unique_ptr<RecordingProxy>(new RecordingProxy(std::move(impl)));
+}
+
+std::string RecordingProxy::base_url() const {
+  return "https://127.0.0.1:" + std::to_string(impl_->listen_port);
+}
+
+void RecordingProxy::Stop() {
+  if (!impl_ || impl_->stopping.exchange(true)) {
+    return;
+  }
+  // shutdown(2) on the descriptors wakes the blocking reads of every thread;
+  // closing them here would race with their own close.
+  ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);
+  beast::error_code ec;
+  impl_->acceptor.cancel(ec);
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    for (int fd : impl_->open_fds) {
+      ::shutdown(fd, SHUT_RDWR);
+    }
+  }
+  if (impl_->accept_thread.joinable()) {
+    impl_->accept_thread.join();
+  }
+  impl_->acceptor.close(ec);
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    threads.swap(impl_->threads);
+    for (int fd : impl_->open_fds) {
+      ::shutdown(fd, SHUT_RDWR);
+    }
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+}
+
+har::Transcript RecordingProxy::Transcript() const {
+  har::Transcript t;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  t.exchanges = impl_->exchanges;
+  return t;
+}
+
+}  // namespace tigress::harness

@@ -1,0 +1,65 @@
+// File: harness/proxy.h
+//
+// The observer: a TLS-terminating recording proxy the runner puts between the
+// devices and the relay under test. Devices are given its URL as the relay's
+// public URL; it forwards every request to the relay over TLS (verifying the
+// relay's certificate against the run's test CA) and records each exchange,
+// with timings, for cases/<case>/transcript.har and the privacy and replay
+// oracles (harness/oracles.h). Probe steps talk to the relay directly (their
+// requests are the harness's own, not evidence about a device).
+//
+//   ProxyOptions o{.cert_file = cert, .key_file = key, .ca_file = ca,
+//                  .upstream = "https://127.0.0.1:4431"};
+//   auto proxy = RecordingProxy::Start(o).value();
+//   proxy->base_url();              // "https://127.0.0.1:<port>" for the devices
+//   ...
+//   proxy->Stop();                  // closes every connection, joins its threads
+//   har::Transcript t = proxy->Transcript();
+//
+// One thread per device connection (a case has two devices and a handful of
+// connections); each keeps one upstream connection, reopened when the relay
+// closes it. Bodies are recorded whole, up to 16 MiB per message.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/har.h"
+#include "protocol/result.h"
+
+namespace tigress::harness {
+
+struct ProxyOptions {
+  std::string cert_file;  // PEM server certificate the proxy presents (the run's)
+  std::string key_file;
+  std::string ca_file;   // trust anchor for the upstream relay
+  std::string upstream;  // the relay's base URL, "https://host:port" (a path is ignored)
+};
+
+class RecordingProxy {
+ public:
+  // `Start` listens on 127.0.0.1 at an OS-chosen port. Errors: kProxyFailed
+  // (bad upstream URL, unreadable certificate or key, cannot listen).
+  static Result<std::unique_ptr<RecordingProxy>> Start(const ProxyOptions& options);
+
+  ~RecordingProxy();
+  RecordingProxy(const RecordingProxy&) = delete;
+  RecordingProxy& operator=(const RecordingProxy&) = delete;
+
+  // `base_url` is "https://127.0.0.1:<port>".
+  std::string base_url() const;
+
+  // `Stop` stops accepting, closes every open connection and joins the
+  // connection threads. Idempotent; also done by the destructor.
+  void Stop();
+
+  // `Transcript` is a copy of the exchanges recorded so far, in arrival order.
+  har::Transcript Transcript() const;
+
+ private:
+  struct Impl;
+  explicit RecordingProxy(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tigress::harness
