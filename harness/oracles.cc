@@ -202,6 +202,11 @@ std::string PayloadType(const Json& body) {
   return {};
 }
 
+std::size_t CountDigits(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }));
+}
+
 bool LooksSequential(const std::string& id) {
   std::string hex;
   for (char c : id) {
@@ -586,10 +591,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
       std::string what;
       if (std::regex_search(p.text, m, kEmail)) {
         what = "an e-mail address";
-      } else if (std::regex_search(p.text, m, kPhone) &&
-                 std::count_if(m.str().begin(), m.str().end(), [](char c) {
-                   return std::isdigit(static_cast<unsigned char>(c));
-                 }) >= 10) {
+      } else if (std::regex_search(p.text, m, kPhone) && CountDigits(m.str()) >= 10) {
         what = "a phone number";
       } else {
         for (const auto& pd : in.personal_data) {
