@@ -654,6 +654,10 @@ std::vector<Finding> IvLedger::Add(const std::string& case_id, const OracleInput
     if (data.empty() || !raw || raw->size() < kMinDataLength) {
       continue;
     }
+    if (Json pt = Json::parse(raw->begin(), raw->end(), nullptr, false);
+        !pt.is_discarded() && (pt.is_object() || pt.is_array())) {
+      continue;  // not a ciphertext at all: plaintext-never-sent reports it
+    }
     std::string key;
     auto cipher = ParseCipher(PayloadType(b));
     for (const auto& s : in.secrets) {

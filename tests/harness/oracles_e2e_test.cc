@@ -1,0 +1,184 @@
+// End-to-end: the privacy and replay oracles (harness/oracles.h) run over the
+// transcript the recording proxy wrote. Each deliberate device fault (and the
+// relay's sequential-ids) must make exactly the expected requirements FAIL or
+// WARN through an oracle, and the clean reference none.
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/har.h"
+#include "harness/supervisor.h"
+
+namespace tigress::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Three scenarios with two devices: one share and a message back, several
+// messages under one Secret (IV reuse shows), and two shares between the same
+// processes (fresh claims and tokens).
+const char* const kScenarios =
+    "interop/share-fragment-aes256,interop/recipient-consecutive-messages,"
+    "privacy/two-shares-fresh-identifiers";
+
+class OracleRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tigress-oracles-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  // A copy of the reference manifest with a relay fault and a device fault.
+  fs::path Manifest(const std::string& relay_fault, const std::string& device_fault) {
+    const std::string bin = TIGRESS_BIN_DIR;
+    std::string text =
+        "name: ref\nrelay:\n  command: [\"" + bin +
+        "/tigress-relay\", \"--listen\", \"127.0.0.1:{port}\", \"--tls-cert\", \"{cert}\", "
+        "\"--tls-key\", \"{key}\", \"--data-dir\", \"{workdir}\", \"--public-url\", "
+        "\"{public_url}\", \"--store\", \"memory\"" +
+        (relay_fault.empty() ? "" : ", \"--fault\", \"" + relay_fault + "\"") +
+        "]\n  ready: {stdout: READY, timeout: 10s}\n  base_url: \"https://localhost:{port}\"\n"
+        "device:\n  command: [\"" +
+        bin +
+        "/tigress-device\", \"adapter\"]\nfeatures: [aes-128-gcm, aes-256-gcm, relinquish]\n" +
+        (device_fault.empty() ? "env: {}\n"
+                              : "env: {TIGRESS_DEVICE_FAULT: " + device_fault + "}\n");
+    std::ofstream(dir_ / "impl.yaml") << text;
+    return dir_ / "impl.yaml";
+  }
+
+  nlohmann::json Run(const fs::path& manifest) {
+    ProcessSpec spec;
+    spec.name = "tigress-harness";
+    spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness",
+                 "run",
+                 "--impl",
+                 manifest.string(),
+                 "--filter",
+                 kScenarios,
+                 "-j",
+                 "2",
+                 "--scenarios",
+                 std::string(TIGRESS_SOURCE_DIR) + "/scenarios",
+                 "--catalog",
+                 std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json",
+                 "--report-dir",
+                 (dir_ / "reports").string(),
+                 "--run-id",
+                 "run",
+                 "--seed",
+                 "11"};
+    spec.workdir = dir_;
+    spec.stderr_path = dir_ / "harness.stderr";
+    spec.stdout_path = dir_ / "harness.stdout";
+    spec.grace = 5s;
+    auto p = Process::Start(spec);
+    EXPECT_TRUE(p) << p.error().Message();
+    if (!p) return {};
+    EXPECT_TRUE((*p)->WaitExit(120s));
+    (*p)->Stop();
+    return nlohmann::json::parse(ReadFile(dir_ / "reports" / "run" / "report.json"));
+  }
+
+  // Requirement IDs of oracle assertions with the given verdicts.
+  static std::set<std::string> OracleIds(const nlohmann::json& report,
+                                         const std::set<std::string>& verdicts) {
+    std::set<std::string> ids;
+    for (const auto& c : report["cases"]) {
+      for (const auto& a : c["assertions"]) {
+        if (a["message"].get<std::string>().rfind("oracle ", 0) == 0 &&
+            verdicts.contains(a["verdict"].get<std::string>())) {
+          ids.insert(a["requirement_id"].get<std::string>());
+        }
+      }
+    }
+    return ids;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(OracleRun, CleanReferencePassesEveryOracleAndWritesTranscripts) {
+  auto report = Run(Manifest("", ""));
+  ASSERT_EQ(report["cases"].size(), 3u);
+  EXPECT_TRUE(OracleIds(report, {"FAIL", "WARN", "ERROR"}).empty());
+  const std::set<std::string> passed = OracleIds(report, {"PASS"});
+  for (const char* id : {"PRIV-01", "RECIP-01", "PRIV-02", "PRIV-06", "INIT-01", "RECIP-03",
+                         "PRIV-07", "PRIV-05", "PRIV-04", "PRIV-09", "RELAY-04", "PAYLOAD-04"}) {
+    EXPECT_TRUE(passed.contains(id)) << id << " was never examined";
+  }
+  for (const auto& c : report["cases"]) {
+    EXPECT_EQ(c["verdict"], "PASS") << c["id"];
+    const fs::path har =
+        dir_ / "reports" / "run" / c["case_dir"].get<std::string>() / "transcript.har";
+    auto t = har::ReadHar(ReadFile(har));
+    ASSERT_TRUE(t) << har << ": " << t.error().Message();
+    EXPECT_GE(t->exchanges.size(), 4u);
+    for (const auto& e : t->exchanges) EXPECT_GT(e.status, 0) << e.url;
+  }
+}
+
+struct Fault {
+  const char* relay;
+  const char* device;
+  std::set<std::string> caught;  // exactly these oracle requirements FAIL or WARN
+};
+
+void PrintTo(const Fault& f, std::ostream* os) { *os << f.relay << f.device; }
+
+class OracleFault : public OracleRun, public ::testing::WithParamInterface<Fault> {};
+
+TEST_P(OracleFault, IsCaughtByExactlyItsOracle) {
+  auto report = Run(Manifest(GetParam().relay, GetParam().device));
+  ASSERT_EQ(report["cases"].size(), 3u);
+  EXPECT_EQ(OracleIds(report, {"FAIL", "WARN"}), GetParam().caught);
+}
+
+std::string FaultName(const ::testing::TestParamInfo<Fault>& info) {
+  std::string name;
+  bool upper = true;
+  for (char ch : std::string(info.param.relay) + info.param.device) {
+    if (ch == '-') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
+    upper = false;
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(DeviceAndRelayFaults, OracleFault,
+                         ::testing::Values(Fault{"", "secret-to-relay", {"PRIV-01"}},
+                                           Fault{"", "fragment-to-relay", {"RECIP-01"}},
+                                           Fault{"", "iv-reuse", {"PAYLOAD-04"}},
+                                           Fault{"", "claim-not-v4", {"PRIV-06"}},
+                                           Fault{"", "claim-reuse", {"INIT-01", "RECIP-03"}},
+                                           Fault{"", "token-reuse", {"PRIV-07"}},
+                                           Fault{"", "identifying-display-info", {"PRIV-09"}},
+                                           Fault{"", "plaintext-payload", {"PRIV-02"}},
+                                           Fault{"sequential-ids", "", {"RELAY-04"}}),
+                         FaultName);
+
+}  // namespace
+}  // namespace tigress::harness
