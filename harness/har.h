@@ -42,7 +42,7 @@ struct Exchange {
   std::string status_text;
   Headers response_headers;
   std::string response_body;
-  std::string error;  // why no response was recorded (HAR "comment")
+  std::string error;  // HAR "comment": why no response was recorded, or "hostile: MODE"
 };
 
 // `Transcript` is a case's exchanges in the order their requests arrived.

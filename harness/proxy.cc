@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -17,7 +18,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <nlohmann/json.hpp>
 
+#include "protocol/encoding.h"
+#include "protocol/uuid.h"
 #include <sys/socket.h>
 
 namespace tigress::harness {
@@ -58,6 +62,9 @@ struct RecordingProxy::Impl {
 
   mutable std::mutex mu;
   std::vector<har::Exchange> exchanges;
+  std::string hostile = "off";
+  std::map<std::string, std::vector<std::string>> payloads;  // mailbox path -> data seen
+  std::string last_path;   // the mailbox of the latest payload seen
   std::set<int> open_fds;  // downstream and upstream sockets, shut down by Stop
   std::vector<std::thread> threads;
 
@@ -176,6 +183,73 @@ struct RecordingProxy::Impl {
     return false;
   }
 
+  // Applies the hostile mode to a relay answer (and notes the payloads seen,
+  // so later answers can be replayed or swapped).
+  void Misbehave(const std::string& target, http::response<http::string_body>& res,
+                 har::Exchange& ex) {
+    const int status = static_cast<int>(res.result_int());
+    if (status < 200 || status >= 300) {
+      return;
+    }
+    const std::string path = target.substr(0, target.find_first_of("?#"));
+    std::string mode;
+    std::string older;
+    nlohmann::json body = nlohmann::json::parse(res.body(), nullptr, false);
+    const bool has_payload = !body.is_discarded() && body.is_object() && body.contains("payload") &&
+                             body["payload"].is_object() && body["payload"].contains("data") &&
+                             body["payload"]["data"].is_string();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      mode = hostile;
+      if (has_payload) {
+        const std::string data = body["payload"]["data"].get<std::string>();
+        if (mode == "replay-older") {
+          for (const auto& d : payloads[path]) {
+            if (d != data) {
+              older = d;
+              break;
+            }
+          }
+        } else if (mode == "swap-mailbox" && !last_path.empty() && last_path != path) {
+          older = payloads[last_path].back();
+        }
+        auto& seen = payloads[path];
+        if (std::find(seen.begin(), seen.end(), data) == seen.end()) {
+          seen.push_back(data);
+        }
+        last_path = path;
+      }
+    }
+    if (mode == "off") {
+      return;
+    }
+    bool changed = false;
+    if (mode == "request-id-mismatch" && res.count("Mailbox-Request-ID") > 0) {
+      res.set("Mailbox-Request-ID", NewUuidV4());
+      changed = true;
+    } else if (has_payload && (mode == "flip-bit" || mode == "truncate")) {
+      auto raw = Base64Decode(body["payload"]["data"].get<std::string>());
+      if (raw && raw->size() > 12 + 8) {
+        if (mode == "flip-bit") {
+          (*raw)[12] ^= 0x01;
+        } else {
+          raw->resize(raw->size() - 8);
+        }
+        body["payload"]["data"] = Base64Encode(*raw);
+        changed = true;
+      }
+    } else if (has_payload && !older.empty()) {
+      body["payload"]["data"] = older;
+      changed = true;
+    }
+    if (changed) {
+      if (mode != "request-id-mismatch") {
+        res.body() = body.dump();
+      }
+      ex.error = "hostile: " + mode;
+    }
+  }
+
   void Serve(tcp::socket sock) {
     const int fd = sock.native_handle();
     Track(fd);
@@ -218,6 +292,7 @@ struct RecordingProxy::Impl {
       http::response<http::string_body> res;
       const bool ok = Forward(up, req, res, ex);
       if (ok) {
+        Misbehave(std::string(req.target()), res, ex);
         ex.status = static_cast<int>(res.result_int());
         ex.status_text = std::string(res.reason());
         for (const auto& f : res) {
@@ -331,6 +406,11 @@ void RecordingProxy::Stop() {
   for (auto& t : threads) {
     t.join();
   }
+}
+
+void RecordingProxy::SetHostile(const std::string& mode) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->hostile = mode;
 }
 
 har::Transcript RecordingProxy::Transcript() const {

@@ -53,6 +53,20 @@ class RecordingProxy {
   // connection threads. Idempotent; also done by the destructor.
   void Stop();
 
+  // `SetHostile` changes how later answers reach the devices (the exchange
+  // records what the device got, with a "hostile: MODE" comment):
+  //   off                  forward faithfully (the default)
+  //   flip-bit             flip one bit of the first ciphertext octet of a 2xx
+  //                        response's payload.data
+  //   truncate             drop the last 8 octets (half the tag) of payload.data
+  //   replay-older         serve an older payload of the same mailbox again
+  //                        (the oldest seen that differs from the current one)
+  //   swap-mailbox         serve the latest payload seen from another mailbox
+  //   request-id-mismatch  a 2xx response echoes a fresh Mailbox-Request-ID
+  // A mode that has nothing to act on (no payload, no older one) forwards
+  // the answer unchanged.
+  void SetHostile(const std::string& mode);
+
   // `Transcript` is a copy of the exchanges recorded so far, in arrival order.
   har::Transcript Transcript() const;
 

@@ -1095,6 +1095,17 @@ StepResult CaseRun::ExecStep(const Step& st, VarContext& ctx, const std::string&
       return ExecCall(st, ctx, where);
     case Step::Kind::kParallel:
       return ExecParallel(st, ctx);
+    case Step::Kind::kHostile: {
+      StepResult r;
+      if (!proxy_) {
+        r.extra.push_back(Broke(Verdict::kError, DefaultReq(st),
+                                where + ": hostile needs the relay role (the recording proxy)"));
+        r.stop = true;
+      } else {
+        proxy_->SetHostile(st.hostile);
+      }
+      return r;
+    }
     case Step::Kind::kWait: {
       std::this_thread::sleep_for(std::chrono::milliseconds(st.wait_ms));
       return {};

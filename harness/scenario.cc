@@ -198,15 +198,16 @@ class Loader {
 
   Result<Step> LoadStep(const YAML::Node& node, std::set<std::string>& defined, bool in_parallel) {
     TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(
-        node, {"call", "http", "wait", "parallel", "name", "req", "save", "expect"}, "step"));
+        node, {"call", "http", "wait", "parallel", "hostile", "name", "req", "save", "expect"},
+        "step"));
     Step st;
     st.where = doc_.Where(node);
     int actions = 0;
-    for (const char* k : {"call", "http", "wait", "parallel"}) {
+    for (const char* k : {"call", "http", "wait", "parallel", "hostile"}) {
       actions += node[k] ? 1 : 0;
     }
     if (actions != 1) {
-      return doc_.Fail(node, "a step needs exactly one of call, http, wait, parallel");
+      return doc_.Fail(node, "a step needs exactly one of call, http, wait, parallel, hostile");
     }
     if (node["name"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.name, doc_.String(node["name"], "name"));
@@ -219,6 +220,19 @@ class Loader {
       TIGRESS_RETURN_IF_ERROR(LoadCall(node["call"], st, defined));
     } else if (node["http"]) {
       TIGRESS_RETURN_IF_ERROR(LoadHttp(node["http"], st, defined));
+    } else if (node["hostile"]) {
+      st.kind = Step::Kind::kHostile;
+      TIGRESS_ASSIGN_OR_RETURN(st.hostile, doc_.String(node["hostile"], "hostile"));
+      static const std::set<std::string> kModes = {
+          "off", "flip-bit", "truncate", "replay-older", "swap-mailbox", "request-id-mismatch"};
+      if (!kModes.contains(st.hostile)) {
+        return doc_.Fail(node["hostile"],
+                         "hostile is one of off, flip-bit, truncate, replay-older, swap-mailbox, "
+                         "request-id-mismatch");
+      }
+      if (node["expect"] || node["save"]) {
+        return doc_.Fail(node, "a hostile step has no expect or save");
+      }
     } else if (node["wait"]) {
       st.kind = Step::Kind::kWait;
       TIGRESS_ASSIGN_OR_RETURN(st.wait_ms, Duration(node["wait"], "wait"));

@@ -66,7 +66,7 @@ struct Expectation {
 
 // `Step` is one action of a scenario.
 struct Step {
-  enum class Kind { kCall, kHttp, kWait, kParallel };
+  enum class Kind { kCall, kHttp, kWait, kParallel, kHostile };
   Kind kind = Kind::kWait;
   std::string where;  // file:line
   std::string name;   // optional label
@@ -97,6 +97,11 @@ struct Step {
 
   // kWait
   std::int64_t wait_ms = 0;
+
+  // kHostile: how the recording proxy answers devices from now on
+  // (docs/scenario-format.md): off, flip-bit, truncate, replay-older,
+  // swap-mailbox, request-id-mismatch.
+  std::string hostile;
 
   // kParallel
   int repeat = 0;  // > 0: run `steps` that many times concurrently; 0: each step concurrently
