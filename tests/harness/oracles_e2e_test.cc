@@ -67,7 +67,7 @@ class OracleRun : public ::testing::Test {
     return dir_ / "impl.yaml";
   }
 
-  nlohmann::json Run(const fs::path& manifest) {
+  nlohmann::json Run(const fs::path& manifest, const std::string& filter = kScenarios) {
     ProcessSpec spec;
     spec.name = "tigress-harness";
     spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness",
@@ -75,7 +75,7 @@ class OracleRun : public ::testing::Test {
                  "--impl",
                  manifest.string(),
                  "--filter",
-                 kScenarios,
+                 filter,
                  "-j",
                  "2",
                  "--scenarios",
@@ -179,6 +179,36 @@ INSTANTIATE_TEST_SUITE_P(DeviceAndRelayFaults, OracleFault,
                                            Fault{"", "plaintext-payload", {"PRIV-02"}},
                                            Fault{"sequential-ids", "", {"RELAY-04"}}),
                          FaultName);
+
+// The hostile-relay scenarios (scenarios/hostile/): the clean reference
+// refuses every altered answer; a device fault that accepts them fails
+// exactly the requirement its scenario cites.
+std::set<std::string> NonPassing(const nlohmann::json& report) {
+  std::set<std::string> ids;
+  for (const auto& c : report["cases"]) {
+    for (const auto& a : c["assertions"]) {
+      if (a["verdict"] != "PASS") ids.insert(a["requirement_id"].get<std::string>());
+    }
+  }
+  return ids;
+}
+
+TEST_F(OracleRun, CleanReferenceRefusesEveryHostileAnswer) {
+  auto report = Run(Manifest("", ""), "hostile/*");
+  ASSERT_GE(report["cases"].size(), 4u);
+  EXPECT_TRUE(NonPassing(report).empty());
+  for (const auto& c : report["cases"]) EXPECT_EQ(c["verdict"], "PASS") << c["id"];
+}
+
+TEST_F(OracleRun, SkipIntegrityIsCaughtByTheTamperedPayloadScenarios) {
+  auto report = Run(Manifest("", "skip-integrity"), "hostile/*");
+  EXPECT_EQ(NonPassing(report), std::set<std::string>{"RECIP-05"});
+}
+
+TEST_F(OracleRun, IgnoreRequestIdEchoIsCaughtByTheMismatchScenario) {
+  auto report = Run(Manifest("", "ignore-request-id-echo"), "hostile/*");
+  EXPECT_EQ(NonPassing(report), std::set<std::string>{"INIT-06"});
+}
 
 }  // namespace
 }  // namespace tigress::harness
