@@ -20,6 +20,7 @@
 #include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
+#include "pki/test_ca.h"
 #include "protocol/encoding.h"
 #include "protocol/uuid.h"
 #include <sys/socket.h>
@@ -52,6 +53,9 @@ struct RecordingProxy::Impl {
   asio::io_context io;
   ssl::context server_ctx{ssl::context::tls_server};
   ssl::context client_ctx{ssl::context::tls_client};
+  // untrusted-cert: a certificate from a CA no device was given, made on
+  // first use (it costs a key generation).
+  std::unique_ptr<ssl::context> untrusted_ctx;
   tcp::acceptor acceptor{io};
   std::string host;  // upstream
   std::string port;
@@ -257,7 +261,14 @@ struct RecordingProxy::Impl {
       Untrack(fd);
       return;
     }
-    ssl::stream<tcp::socket> down(std::move(sock), server_ctx);
+    ssl::context* ctx = &server_ctx;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (hostile == "untrusted-cert" && untrusted_ctx) {
+        ctx = untrusted_ctx.get();
+      }
+    }
+    ssl::stream<tcp::socket> down(std::move(sock), *ctx);
     Upstream up;
     beast::error_code ec;
     down.handshake(ssl::stream_base::server, ec);
@@ -408,9 +419,24 @@ void RecordingProxy::Stop() {
   }
 }
 
-void RecordingProxy::SetHostile(const std::string& mode) {
+Result<void> RecordingProxy::SetHostile(const std::string& mode) {
+  if (mode == "untrusted-cert" && !impl_->untrusted_ctx) {
+    TIGRESS_ASSIGN_OR_RETURN(pki::TestPki other, pki::MakeTestPki());
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    beast::error_code ec;
+    ctx->use_certificate_chain(asio::buffer(other.server_cert_pem), ec);
+    if (!ec) {
+      ctx->use_private_key(asio::buffer(other.server_key_pem), ssl::context::pem, ec);
+    }
+    if (ec) {
+      return MakeError(Errc::kProxyFailed, "untrusted certificate: " + ec.message());
+    }
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->untrusted_ctx = std::move(ctx);
+  }
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->hostile = mode;
+  return {};
 }
 
 har::Transcript RecordingProxy::Transcript() const {

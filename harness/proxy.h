@@ -63,9 +63,13 @@ class RecordingProxy {
   //                        (the oldest seen that differs from the current one)
   //   swap-mailbox         serve the latest payload seen from another mailbox
   //   request-id-mismatch  a 2xx response echoes a fresh Mailbox-Request-ID
+  //   untrusted-cert       new device connections get a server certificate from a
+  //                        fresh CA the devices do not trust (open connections
+  //                        keep theirs)
   // A mode that has nothing to act on (no payload, no older one) forwards
-  // the answer unchanged.
-  void SetHostile(const std::string& mode);
+  // the answer unchanged. Errors: kProxyFailed (the untrusted certificate
+  // could not be made), kCryptoFailure.
+  Result<void> SetHostile(const std::string& mode);
 
   // `Transcript` is a copy of the exchanges recorded so far, in arrival order.
   har::Transcript Transcript() const;

@@ -1101,8 +1101,10 @@ StepResult CaseRun::ExecStep(const Step& st, VarContext& ctx, const std::string&
         r.extra.push_back(Broke(Verdict::kError, DefaultReq(st),
                                 where + ": hostile needs the relay role (the recording proxy)"));
         r.stop = true;
-      } else {
-        proxy_->SetHostile(st.hostile);
+      } else if (auto set = proxy_->SetHostile(st.hostile); !set) {
+        r.extra.push_back(
+            Broke(Verdict::kError, DefaultReq(st), where + ": " + set.error().Message()));
+        r.stop = true;
       }
       return r;
     }

@@ -223,12 +223,14 @@ class Loader {
     } else if (node["hostile"]) {
       st.kind = Step::Kind::kHostile;
       TIGRESS_ASSIGN_OR_RETURN(st.hostile, doc_.String(node["hostile"], "hostile"));
-      static const std::set<std::string> kModes = {
-          "off", "flip-bit", "truncate", "replay-older", "swap-mailbox", "request-id-mismatch"};
+      static const std::set<std::string> kModes = {"off",           "flip-bit",
+                                                   "truncate",      "replay-older",
+                                                   "swap-mailbox",  "request-id-mismatch",
+                                                   "untrusted-cert"};
       if (!kModes.contains(st.hostile)) {
         return doc_.Fail(node["hostile"],
                          "hostile is one of off, flip-bit, truncate, replay-older, swap-mailbox, "
-                         "request-id-mismatch");
+                         "request-id-mismatch, untrusted-cert");
       }
       if (node["expect"] || node["save"]) {
         return doc_.Fail(node, "a hostile step has no expect or save");

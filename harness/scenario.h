@@ -100,7 +100,7 @@ struct Step {
 
   // kHostile: how the recording proxy answers devices from now on
   // (docs/scenario-format.md): off, flip-bit, truncate, replay-older,
-  // swap-mailbox, request-id-mismatch.
+  // swap-mailbox, request-id-mismatch, untrusted-cert.
   std::string hostile;
 
   // kParallel

@@ -195,7 +195,7 @@ std::set<std::string> NonPassing(const nlohmann::json& report) {
 
 TEST_F(OracleRun, CleanReferenceRefusesEveryHostileAnswer) {
   auto report = Run(Manifest("", ""), "hostile/*");
-  ASSERT_GE(report["cases"].size(), 4u);
+  ASSERT_GE(report["cases"].size(), 5u);
   EXPECT_TRUE(NonPassing(report).empty());
   for (const auto& c : report["cases"]) EXPECT_EQ(c["verdict"], "PASS") << c["id"];
 }
@@ -203,6 +203,11 @@ TEST_F(OracleRun, CleanReferenceRefusesEveryHostileAnswer) {
 TEST_F(OracleRun, SkipIntegrityIsCaughtByTheTamperedPayloadScenarios) {
   auto report = Run(Manifest("", "skip-integrity"), "hostile/*");
   EXPECT_EQ(NonPassing(report), std::set<std::string>{"RECIP-05"});
+}
+
+TEST_F(OracleRun, AcceptUntrustedCertIsCaughtByTheUntrustedCertificateScenario) {
+  auto report = Run(Manifest("", "accept-untrusted-cert"), "hostile/*");
+  EXPECT_EQ(NonPassing(report), std::set<std::string>{"INIT-12"});
 }
 
 TEST_F(OracleRun, IgnoreRequestIdEchoIsCaughtByTheMismatchScenario) {
