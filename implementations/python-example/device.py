@@ -11,10 +11,11 @@ import binascii
 import http.client
 import json
 import os
+import re
 import ssl
 import sys
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -59,43 +60,73 @@ def open_payload(cipher, key, data):
 
 
 # ---- share URL (spec A.9) -----------------------------------------------------------
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
+VERTICALS = ("a", "h", "c")
+
+
+def decode_secret(text):
+    """The Secret as sent: standard base64, but be lenient with URL-safe,
+    unpadded and percent-encoded forms (spec C-27); it must be 16 or 32 octets."""
+    text = unquote(text)
+    if set(text) & set("-_") and set(text) & set("+/"):
+        raise RpcError(-32602, "secret mixes the two base64 alphabets")
+    text = text.replace("-", "+").replace("_", "/")
+    text += "=" * (-len(text) % 4)
+    try:
+        key = b64decode_strict(text)
+    except (binascii.Error, ValueError):
+        raise RpcError(-32602, "secret is not base64")
+    if len(key) not in (16, 32):
+        raise RpcError(-32602, "secret has a wrong length")
+    return key
+
+
+def check_host(parts):
+    try:
+        port = parts.port
+    except ValueError:
+        raise RpcError(-32602, "bad port")
+    if parts.username is not None or not parts.hostname or port == 0:
+        raise RpcError(-32602, "bad host")
+
+
 def parse_share_url(url):
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme != "https" or not parts.netloc:
         raise RpcError(-32602, "not an https share URL")
+    check_host(parts)
     segments = parts.path.split("/")
     if len(segments) != 4 or segments[0] or segments[2] != "m" or not segments[1][1:].isdigit() \
             or segments[1][0] != "v":
         raise RpcError(-32602, "path is not /v<N>/m/<id>")
-    try:
-        mailbox_id = str(uuid.UUID(segments[3]))
-    except ValueError:
-        raise RpcError(-32602, "mailbox id is not a UUID")
-    if len(segments[3]) != 36:
+    if not UUID_RE.match(segments[3]):
         raise RpcError(-32602, "mailbox id is not a UUID")
     result = {"relayHost": parts.netloc, "apiVersion": segments[1], "mailboxId": segments[3]}
     for pair in parts.query.split("&") if parts.query else []:
         name, _, value = pair.partition("=")
         if name == "v":
+            if value not in VERTICALS:
+                raise RpcError(-32602, "unknown vertical")
             result["vertical"] = value
     if parts.fragment:
-        try:
-            key = b64decode_strict(parts.fragment)
-        except (binascii.Error, ValueError):
-            raise RpcError(-32602, "secret is not base64")
-        if len(key) not in (16, 32):
-            raise RpcError(-32602, "secret has a wrong length")
-        result["secret"] = base64.b64encode(key).decode()
-    del mailbox_id
+        result["secret"] = base64.b64encode(decode_secret(parts.fragment)).decode()
     return result
 
 
 def build_share_url(base, mailbox_id, vertical=None, secret=None):
+    parts = urlsplit(base) if isinstance(base, str) else None
+    if parts is None or parts.scheme != "https" or not parts.netloc:
+        raise RpcError(-32602, "relayBaseUrl is not an https URL")
+    check_host(parts)
+    if not isinstance(mailbox_id, str) or not UUID_RE.match(mailbox_id):
+        raise RpcError(-32602, "mailbox id is not a UUID")
     url = "%s/v1/m/%s" % (base.rstrip("/"), mailbox_id)
-    if vertical:
+    if vertical is not None:
+        if vertical not in VERTICALS:
+            raise RpcError(-32602, "unknown vertical")
         url += "?v=" + vertical
-    if secret:
-        url += "#" + secret
+    if secret is not None:
+        url += "#" + base64.b64encode(decode_secret(secret)).decode()
     return url
 
 

@@ -124,6 +124,7 @@ class Handler(BaseHTTPRequestHandler):
     def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
+            self.close_connection = True  # the unread body must not be parsed as a request
             return None, 413
         raw = self.rfile.read(length) if length else b""
         return raw, 200
@@ -294,6 +295,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self):
         self.mutate("relinquish")
+
+    def __getattr__(self, name):
+        # http.server answers 501 to a method without a do_ handler; a relay says 405.
+        if name.startswith("do_"):
+            return self.method_not_allowed
+        raise AttributeError(name)
+
+    def method_not_allowed(self):
+        self.close_connection = True
+        self.reply(405, {"error": "method_not_allowed", "detail": "method"},
+                   extra={"Allow": "GET, POST, PUT, DELETE, PATCH"})
 
 
 def main():
