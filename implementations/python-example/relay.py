@@ -139,15 +139,19 @@ class Handler(BaseHTTPRequestHandler):
         return claim.lower(), request_id, None
 
     def mailbox_id(self):
-        path = self.path.split("?", 1)[0]
+        path = self.raw_path()
         match = MAILBOX_PATH.match(path)
         if not match or not UUID_RE.match(match.group(1)):
             return None
         return match.group(1).lower()
 
     # ---- endpoints ------------------------------------------------------
+    def raw_path(self):
+        # http.server collapses a leading "//" in self.path; judge the path as sent.
+        return self.requestline.split(" ")[1].split("?", 1)[0] if " " in self.requestline else ""
+
     def do_POST(self):
-        path = self.path.split("?", 1)[0]
+        path = self.raw_path()
         if path == "/v1/m":
             return self.create()
         if self.mailbox_id() is None:
@@ -163,7 +167,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, "bad_header", missing)
         try:
             body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deep nesting
             return self.error(400, "bad_json", "body")
         if not isinstance(body, dict) or not valid_payload(body.get("payload")):
             return self.error(400, "bad_field", "payload")
@@ -251,7 +255,7 @@ class Handler(BaseHTTPRequestHandler):
         if op == "update" and not missing:
             try:
                 body = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 body = None
         relay = self.relay
         with relay.lock:
