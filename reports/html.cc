@@ -255,21 +255,10 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
     out << "<table class=\"tally\"><thead><tr><th>Severity</th><th>In catalogue</th>"
         << "<th>Checked</th><th>Not checked, reason in catalogue</th><th>Not checked, no "
         << "reason</th></tr></thead><tbody>";
-    for (Severity sev : {Severity::kMust, Severity::kShould, Severity::kMay, Severity::kInfo}) {
-      int total = 0;
-      int checked = 0;
-      int explained = 0;
-      for (const CoverageEntry& e : coverage) {
-        if (e.requirement == nullptr || e.requirement->severity != sev) continue;
-        ++total;
-        if (e.worst) {
-          ++checked;
-        } else if (e.requirement->not_checked) {
-          ++explained;
-        }
-      }
-      out << "<tr><td>" << SeverityName(sev) << "</td><td>" << total << "</td><td>" << checked
-          << "</td><td>" << explained << "</td><td>" << total - checked - explained << "</td></tr>";
+    for (const internal::SeverityTally& t : internal::TallyBySeverity(coverage)) {
+      out << "<tr><td>" << SeverityName(t.severity) << "</td><td>" << t.total << "</td><td>"
+          << t.checked << "</td><td>" << t.explained << "</td><td>" << t.Unexplained()
+          << "</td></tr>";
     }
     out << "</tbody></table>\n";
   }

@@ -118,21 +118,9 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
     // much of the rest the catalogue itself explains (not_checked).
     out << "| Severity | In catalogue | Checked | Not checked (reason in catalogue) | Not checked "
            "(no reason: not selected, or a gap) |\n|---|---:|---:|---:|---:|\n";
-    for (Severity sev : {Severity::kMust, Severity::kShould, Severity::kMay, Severity::kInfo}) {
-      int total = 0;
-      int checked = 0;
-      int explained = 0;
-      for (const CoverageEntry& e : coverage) {
-        if (e.requirement == nullptr || e.requirement->severity != sev) continue;
-        ++total;
-        if (e.worst) {
-          ++checked;
-        } else if (e.requirement->not_checked) {
-          ++explained;
-        }
-      }
-      out << "| " << SeverityName(sev) << " | " << total << " | " << checked << " | " << explained
-          << " | " << total - checked - explained << " |\n";
+    for (const internal::SeverityTally& t : internal::TallyBySeverity(coverage)) {
+      out << "| " << SeverityName(t.severity) << " | " << t.total << " | " << t.checked << " | "
+          << t.explained << " | " << t.Unexplained() << " |\n";
     }
     out << "\n";
     bool any_untested = false;

@@ -10,6 +10,7 @@
 
 #include "reports/redaction.h"
 #include "reports/results.h"
+#include "reports/writers.h"
 
 namespace tigress::reports::internal {
 
@@ -42,5 +43,19 @@ std::string PrimaryReason(const CaseResult& c);
 // `FailingRequirements` lists the IDs of assertions whose verdict is not PASS
 // or INFO, without repeats, in assertion order.
 std::vector<std::string> FailingRequirements(const CaseResult& c);
+
+// `SeverityTally` is one row of the per-severity coverage table: the
+// catalogue's requirements of that severity, those this run checked, and
+// those unchecked that the catalogue explains (`not_checked`).
+struct SeverityTally {
+  Severity severity = Severity::kMust;
+  int total = 0;
+  int checked = 0;
+  int explained = 0;
+  int Unexplained() const { return total - checked - explained; }
+};
+
+// `TallyBySeverity` is the table's rows, must first.
+std::vector<SeverityTally> TallyBySeverity(const std::vector<CoverageEntry>& coverage);
 
 }  // namespace tigress::reports::internal

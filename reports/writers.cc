@@ -93,6 +93,25 @@ std::vector<std::string> FailingRequirements(const CaseResult& c) {
   return ids;
 }
 
+std::vector<SeverityTally> TallyBySeverity(const std::vector<CoverageEntry>& coverage) {
+  std::vector<SeverityTally> rows;
+  for (Severity sev : {Severity::kMust, Severity::kShould, Severity::kMay, Severity::kInfo}) {
+    SeverityTally t;
+    t.severity = sev;
+    for (const CoverageEntry& e : coverage) {
+      if (e.requirement == nullptr || e.requirement->severity != sev) continue;
+      ++t.total;
+      if (e.worst) {
+        ++t.checked;
+      } else if (e.requirement->not_checked) {
+        ++t.explained;
+      }
+    }
+    rows.push_back(t);
+  }
+  return rows;
+}
+
 }  // namespace internal
 
 std::vector<CoverageEntry> ComputeCoverage(const RunResult& run, const Catalog* catalog) {
