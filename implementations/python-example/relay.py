@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MAILBOX_PATH = re.compile(r"^/v1/m/([^/]+)$")
 KEY_LENGTHS = {"AEAD_AES_128_GCM": 16, "AEAD_AES_256_GCM": 32}
+MAX_DRAIN = 1024 * 1024  # bytes of an oversized body read before answering 413
 MAX_BODY = 65536
 DEFAULT_TTL = timedelta(days=1)
 
@@ -124,7 +125,16 @@ class Handler(BaseHTTPRequestHandler):
     def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            self.close_connection = True  # the unread body must not be parsed as a request
+            # Read (and drop) a moderately oversized body before answering, so
+            # the client is not cut off mid-send and sees the 413; beyond
+            # MAX_DRAIN just close. Either way this connection ends here.
+            remaining = length if length <= MAX_DRAIN else 0
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 65536))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            self.close_connection = True
             return None, 413
         raw = self.rfile.read(length) if length else b""
         return raw, 200
