@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/payload.h"
+#include "protocol/rfc3339.h"
 #include "protocol/uuid.h"
 
 namespace tigress::harness {
@@ -224,6 +225,68 @@ bool LooksSequential(const std::string& id) {
   return false;
 }
 
+// What an exchange leaked (RunOracles' leak checks), for the checks that
+// attribute leaks to the device that sent them.
+constexpr unsigned kLeakSecret = 1;
+constexpr unsigned kLeakFragment = 2;
+constexpr unsigned kLeakPlaintext = 4;
+
+// The device that sent an exchange: the initiator's claim is the one on a
+// create; any other claim on a mailbox created in the case is a recipient's.
+// Requests without a claim (a preview) belong to neither.
+enum class Sender { kUnknown, kInitiator, kRecipient };
+
+const char* SenderName(Sender s) {
+  return s == Sender::kInitiator ? "the initiator" : s == Sender::kRecipient ? "the recipient" : "";
+}
+
+bool IsCreate(const har::Exchange& e) {
+  return e.method == "POST" && LastSegment(PathOnly(e.url)) == "m";
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// `MissingCreateParts` lists what INIT-02 requires of a create and `e` lacks
+// or mistypes ("header Mailbox-Request-ID", "displayInformation.title (a
+// string)").
+std::vector<std::string> MissingCreateParts(const har::Exchange& e) {
+  std::vector<std::string> missing;
+  for (const char* h : {"Mailbox-Device-Claim", "Mailbox-Request-ID"}) {
+    if (Header(e.request_headers, h).empty()) {
+      missing.push_back(std::string("header ") + h);
+    }
+  }
+  const std::string type = Lower(Header(e.request_headers, "Content-Type"));
+  if (type.substr(0, type.find(';')) != "application/json") {
+    missing.push_back("header Content-Type: application/json");
+  }
+  Json b = Json::parse(e.request_body, nullptr, false);
+  if (b.is_discarded() || !b.is_object()) {
+    missing.push_back("a JSON object body");
+    return missing;
+  }
+  const std::pair<const char*, std::vector<const char*>> kFields[] = {
+      {"payload", {"type", "data"}},
+      {"displayInformation", {"title", "description", "imageURL"}},
+      {"mailboxConfiguration", {"expiration"}}};
+  for (const auto& [object, members] : kFields) {
+    if (!b.contains(object) || !b[object].is_object()) {
+      missing.push_back(std::string(object) + " (an object)");
+      continue;
+    }
+    for (const char* m : members) {
+      if (!b[object].contains(m) || !b[object][m].is_string()) {
+        missing.push_back(std::string(object) + "." + m + " (a string)");
+      }
+    }
+  }
+  return missing;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> SecretEncodings(ByteView secret) {
@@ -298,13 +361,17 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
   std::sort(canary_needles.begin(), canary_needles.end(),
             [](const Needle& a, const Needle& b) { return a.text.size() > b.text.size(); });
 
-  // secret-never-sent, fragment-never-sent, plaintext-never-sent.
+  // secret-never-sent, fragment-never-sent, plaintext-never-sent. `leaks`
+  // keeps what each exchange leaked (the Collector caps findings per check)
+  // for the role-attributed checks below.
+  std::vector<unsigned> leaks(ex.size(), 0);
   for (std::size_t i = 0; i < ex.size(); ++i) {
     const har::Exchange& e = ex[i];
     const std::string target = Target(e.url);
     bool fragment_in_target = false;
     if (target.find('#') != std::string::npos) {
       fragment_in_target = true;
+      leaks[i] |= kLeakFragment;
       col.Fail("fragment-never-sent", "RECIP-01",
                ExchangeName(i, e) + ": the request line holds a '#' fragment: " +
                    Excerpt(MaskAll(target, secret_needles), "#"),
@@ -314,6 +381,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
     for (const auto& f : fragments) {
       if (!fragment_in_target && decoded_target.find(f) != std::string::npos) {
         fragment_in_target = true;
+        leaks[i] |= kLeakFragment;
         col.Fail("fragment-never-sent", "RECIP-01",
                  ExchangeName(i, e) + ": the share URL's fragment is in the request line: " +
                      Excerpt(MaskAll(target, secret_needles), "[secret:"),
@@ -326,6 +394,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
       const std::string masked = MaskAll(p.text, secret_needles);
       if (FirstMarker(masked) != nullptr) {
         const bool attributed = fragment_in_target && p.name == "request line";
+        leaks[i] |= attributed ? 0U : kLeakSecret;
         if (!attributed && p.name != "body" && secret_places.insert(p.name).second) {
           col.Fail(
               "secret-never-sent", "PRIV-01",
@@ -348,6 +417,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
       }
       const std::string cmasked = MaskAll(p.text, canary_needles);
       if (cmasked.find("[canary:") != std::string::npos) {
+        leaks[i] |= kLeakPlaintext;
         col.Fail("plaintext-never-sent", "PRIV-02",
                  ExchangeName(i, e) + ", " + p.name +
                      ": plaintext Provisioning Information is sent to the relay: " +
@@ -363,6 +433,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
       if (raw) {
         Json pt = Json::parse(raw->begin(), raw->end(), nullptr, false);
         if (!pt.is_discarded() && (pt.is_object() || pt.is_array())) {
+          leaks[i] |= kLeakPlaintext;
           col.Fail("plaintext-never-sent", "PRIV-02",
                    ExchangeName(i, e) +
                        ", body payload.data: the payload is base64 of JSON text, not a "
@@ -506,8 +577,68 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
                       " recipient claim(s), each on one mailbox and none an initiator's",
                   "the recipient's own claim, new per mailbox");
 
+  std::set<std::string> initiator_claims;
+  for (const har::Exchange& e : ex) {
+    if (IsCreate(e)) {
+      initiator_claims.insert(Header(e.request_headers, "Mailbox-Device-Claim"));
+    }
+  }
+  initiator_claims.erase("");
+  std::vector<Sender> sender(ex.size(), Sender::kUnknown);
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const std::string claim = Header(ex[i].request_headers, "Mailbox-Device-Claim");
+    if (initiator_claims.contains(claim)) {
+      sender[i] = Sender::kInitiator;
+    } else if (!claim.empty() && initiator_of.contains(Lower(LastSegment(PathOnly(ex[i].url))))) {
+      sender[i] = Sender::kRecipient;
+    }
+  }
+  // The leak checks again, each for the device whose requirement it is.
+  struct RoleLeak {
+    const char* check;
+    const char* req;
+    Sender who;
+    unsigned leaks;
+    bool examinable;
+    const char* expected;
+  };
+  const RoleLeak kRoleLeaks[] = {
+      {"initiator-sends-no-secret", "INIT-13", Sender::kInitiator, kLeakSecret,
+       !secret_needles.empty(), "no encoding of the Secret in any initiator request"},
+      {"recipient-strips-fragment", "URL-08", Sender::kRecipient, kLeakSecret | kLeakFragment,
+       !secret_needles.empty() || !fragments.empty(),
+       "the fragment (and the Secret in it) removed before any recipient request"},
+      {"recipient-sends-no-secret", "RECIP-02", Sender::kRecipient, kLeakSecret | kLeakPlaintext,
+       !secret_needles.empty() || !canary_needles.empty(),
+       "neither the Secret nor planted plaintext in any recipient request"},
+  };
+  for (const RoleLeak& r : kRoleLeaks) {
+    std::size_t examined = 0;
+    for (std::size_t i = 0; i < ex.size(); ++i) {
+      if (sender[i] != r.who) {
+        continue;
+      }
+      ++examined;
+      if ((leaks[i] & r.leaks) != 0) {
+        const unsigned what = leaks[i] & r.leaks;
+        col.Fail(r.check, r.req,
+                 ExchangeName(i, ex[i]) + ", sent by " + SenderName(r.who) + ": " +
+                     ((what & kLeakSecret) != 0     ? "the Secret"
+                      : (what & kLeakFragment) != 0 ? "the share URL's fragment"
+                                                    : "plaintext Provisioning Information") +
+                     " reaches the relay (the leak checks' findings show where)",
+                 r.expected, "a leak in a request by " + std::string(SenderName(r.who)));
+      }
+    }
+    col.PassIfClean(r.check, r.req, examined > 0 && r.examinable,
+                    std::to_string(examined) + " request(s) by " + SenderName(r.who) +
+                        " hold nothing the leak checks look for",
+                    r.expected);
+  }
+
   std::map<std::string, std::set<std::string>> token_boxes;
   std::map<std::string, std::size_t> token_first;
+  std::map<std::string, std::set<Sender>> token_senders;
   for (std::size_t i = 0; i < ex.size(); ++i) {
     const har::Exchange& e = ex[i];
     Json b = Json::parse(e.request_body, nullptr, false);
@@ -530,6 +661,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
     if (token_boxes[token].insert(id).second && token_boxes[token].size() == 1) {
       token_first[token] = i;
     }
+    token_senders[token].insert(sender[i]);
   }
   for (const auto& [token, boxes] : token_boxes) {
     if (boxes.size() > 1) {
@@ -540,8 +672,27 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
                    ")",
                "a new notification token per share",
                "one token on " + std::to_string(boxes.size()) + " mailboxes");
+      for (Sender who : token_senders[token]) {
+        if (who != Sender::kUnknown) {
+          col.Fail(who == Sender::kInitiator ? "initiator-identifiers" : "recipient-token-fresh",
+                   who == Sender::kInitiator ? "INIT-14" : "RECIP-16",
+                   std::string(SenderName(who)) + " sends the notification token " + Redact(token) +
+                       " for " + std::to_string(boxes.size()) + " mailboxes",
+                   "a new notification token per share",
+                   "one token on " + std::to_string(boxes.size()) + " mailboxes");
+        }
+      }
     }
   }
+  bool initiator_examined = false;
+  bool recipient_token_seen = false;
+  for (const auto& [token, who] : token_senders) {
+    initiator_examined |= who.contains(Sender::kInitiator);
+    recipient_token_seen |= who.contains(Sender::kRecipient);
+  }
+  col.PassIfClean("recipient-token-fresh", "RECIP-16", recipient_token_seen,
+                  "each notification token the recipient sent is used for one mailbox",
+                  "a new notification token per share");
   col.PassIfClean(
       "token-fresh", "PRIV-07", !token_boxes.empty(),
       std::to_string(token_boxes.size()) + " notification token(s), each used for one mailbox",
@@ -581,6 +732,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
       continue;
     }
     display_seen = true;
+    initiator_examined |= sender[i] == Sender::kInitiator;
     std::vector<Place> leaves;
     JsonLeaves(b["displayInformation"], "displayInformation", leaves);
     for (const Place& p : leaves) {
@@ -606,13 +758,120 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
             "display-not-identifying", "PRIV-09",
             ExchangeName(i, e) + ", " + p.name + " holds " + what + " (" + Redact(p.text) + ")",
             "no identifying information in displayInformation", what);
+        if (sender[i] == Sender::kInitiator) {
+          col.Fail("initiator-identifiers", "INIT-14",
+                   ExchangeName(i, e) + ", sent by the initiator: " + p.name + " holds " + what,
+                   "no identifying information in displayInformation", what);
+        }
       }
     }
   }
+  col.PassIfClean("initiator-identifiers", "INIT-14", initiator_examined,
+                  "the initiator's notification tokens are each used for one mailbox and its "
+                  "displayInformation holds no identifying information",
+                  "fresh tokens and no identifying information");
   col.PassIfClean("display-not-identifying", "PRIV-09", display_seen,
                   "displayInformation sent to the relay holds no e-mail address, phone number "
                   "or declared personal data",
                   "no identifying information in displayInformation");
+
+  // create-well-formed, expiration-utc: what the initiator's creates carry.
+  static const std::regex kUtc(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");
+  std::size_t creates = 0;
+  std::size_t expirations = 0;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    if (!IsCreate(e)) {
+      continue;
+    }
+    ++creates;
+    if (auto missing = MissingCreateParts(e); !missing.empty()) {
+      std::string list;
+      for (const auto& m : missing) {
+        list += (list.empty() ? "" : ", ") + m;
+      }
+      col.Fail("create-well-formed", "INIT-02", ExchangeName(i, e) + ": the create lacks " + list,
+               "claim and Request-ID headers, JSON content type, payload, displayInformation "
+               "and mailboxConfiguration.expiration",
+               "missing: " + list);
+    }
+    Json b = Json::parse(e.request_body, nullptr, false);
+    if (b.is_discarded() || !b.is_object() || !b.contains("mailboxConfiguration") ||
+        !b["mailboxConfiguration"].is_object() ||
+        !b["mailboxConfiguration"].contains("expiration") ||
+        !b["mailboxConfiguration"]["expiration"].is_string()) {
+      continue;
+    }
+    ++expirations;
+    const std::string when = b["mailboxConfiguration"]["expiration"].get<std::string>();
+    auto parsed = ParseRfc3339(when);
+    if (!std::regex_match(when, kUtc)) {
+      col.Fail("expiration-utc", "INIT-04",
+               ExchangeName(i, e) + ", body mailboxConfiguration.expiration: \"" + when +
+                   "\" is not UTC in the form YYYY-MM-DDThh:mm:ssZ",
+               "YYYY-MM-DDThh:mm:ssZ", when);
+    } else if (parsed &&
+               std::chrono::duration_cast<std::chrono::milliseconds>(parsed->time_since_epoch())
+                       .count() <= e.started_ms) {
+      col.Fail("expiration-utc", "INIT-04",
+               ExchangeName(i, e) + ", body mailboxConfiguration.expiration: " + when +
+                   " is not in the future when the create is sent",
+               "an expiration after the create", when);
+    }
+  }
+  col.PassIfClean("create-well-formed", "INIT-02", creates > 0,
+                  std::to_string(creates) +
+                      " create(s) carry claim, Request-ID, JSON content type and every "
+                      "required member",
+                  "claim and Request-ID headers, JSON content type, payload, displayInformation "
+                  "and mailboxConfiguration.expiration");
+  col.PassIfClean("expiration-utc", "INIT-04", expirations > 0,
+                  std::to_string(expirations) +
+                      " create expiration(s) are UTC YYYY-MM-DDThh:mm:ssZ and in the future",
+                  "YYYY-MM-DDThh:mm:ssZ, in the future");
+
+  // request-id-fresh: a device's mutating requests carry UUID Request-IDs and
+  // a value comes back only on a retry (the same method, target, claim and
+  // body).
+  struct FirstUse {
+    std::size_t exchange;
+    std::string request;
+  };
+  std::map<std::string, FirstUse> request_ids;
+  std::size_t mutating = 0;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    if (!IsCreate(e) && e.method != "PUT" && e.method != "DELETE" && e.method != "PATCH") {
+      continue;
+    }
+    ++mutating;
+    const std::string rid = Header(e.request_headers, "Mailbox-Request-ID");
+    if (!IsUuid(rid)) {
+      col.Fail("request-id-fresh", "REPLAY-11",
+               ExchangeName(i, e) + ", header Mailbox-Request-ID: " +
+                   (rid.empty() ? std::string("absent") : "\"" + Redact(rid) + "\"") +
+                   " is not a UUID",
+               "a UUID Request-ID on every mutating request", rid.empty() ? "absent" : rid);
+      continue;
+    }
+    const std::string request = e.method + " " + Target(e.url) + "\n" +
+                                Header(e.request_headers, "Mailbox-Device-Claim") + "\n" +
+                                e.request_body;
+    auto [it, fresh] = request_ids.emplace(Lower(rid), FirstUse{i, request});
+    if (!fresh && it->second.request != request) {
+      col.Fail("request-id-fresh", "REPLAY-11",
+               ExchangeName(i, e) + ", header Mailbox-Request-ID: " + rid +
+                   " was already sent on " +
+                   ExchangeName(it->second.exchange, ex[it->second.exchange]) +
+                   ", a different request (not a retry)",
+               "a fresh Request-ID for every new request", "a Request-ID reused");
+    }
+  }
+  col.PassIfClean("request-id-fresh", "REPLAY-11", mutating > 0,
+                  std::to_string(mutating) +
+                      " mutating request(s): " + std::to_string(request_ids.size()) +
+                      " distinct UUID Request-IDs, repeated only by retries",
+                  "a fresh UUID Request-ID for every new request");
 
   std::set<std::string> distinct;
   for (const auto& [id, i] : created_ids) {

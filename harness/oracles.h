@@ -73,6 +73,24 @@ std::vector<std::pair<std::string, std::string>> SecretEncodings(ByteView secret
 //                                  number or declared personal data
 //   mailbox-ids-random (RELAY-04)  created mailbox ids are v4 UUIDs that do not look
 //                                  sequential (long runs of one digit) and are distinct
+//   create-well-formed (INIT-02)   every create carries claim and Request-ID headers, a JSON
+//                                  content type, payload.type/data, displayInformation
+//                                  title/description/imageURL and mailboxConfiguration
+//                                  .expiration, all strings
+//   expiration-utc (INIT-04)       a create's expiration is YYYY-MM-DDThh:mm:ssZ and later
+//                                  than the moment the create reached the proxy
+//   request-id-fresh (REPLAY-11)   creates, updates, deletes and relinquishes carry a UUID
+//                                  Request-ID that repeats only on a retry (same method,
+//                                  target, claim and body)
+// and the checks that attribute a finding to the device that sent the request
+// (the initiator's claim is the one on a create; another claim on a mailbox
+// of the case is a recipient's; a request without a claim is neither's):
+//   initiator-sends-no-secret (INIT-13)  no Secret leak in an initiator request
+//   recipient-strips-fragment (URL-08)   no fragment or Secret leak in a recipient request
+//   recipient-sends-no-secret (RECIP-02) no Secret or canary leak in a recipient request
+//   initiator-identifiers (INIT-14)      the initiator's tokens are fresh per mailbox and its
+//                                        displayInformation is not identifying
+//   recipient-token-fresh (RECIP-16)     the recipient's tokens are fresh per mailbox
 std::vector<Finding> RunOracles(const OracleInput& in);
 
 // `IvLedger` is the run-wide replay oracle iv-unique (PAYLOAD-04): every

@@ -210,6 +210,10 @@ Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
   if (!call.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
   if (options_.fault == Fault::kSecretToRelay)
     req.headers.emplace_back(kSecretHeader, Base64Encode(state_.secret));
+  if (options_.fault == Fault::kSendCookie) {
+    static const std::string cookie = "session=" + NewUuidV4();  // one per process
+    req.headers.emplace_back("Cookie", cookie);
+  }
   if (resent != nullptr) *resent = false;
   Result<HttpResponse> response = MakeError(Errc::kTransportFailure, "no attempt");
   for (int attempt = 0; attempt <= std::max(0, options_.retries); ++attempt) {

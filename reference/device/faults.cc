@@ -45,6 +45,8 @@ constexpr std::array kFaults = {
               "mailboxConfiguration.expiration is sent as YYYY-MM-DDThh:mm:ss+00:00"},
     FaultInfo{Fault::kNoWriteRight, "no-write-right", "INIT-05",
               "the initiator asks for accessRights \"RD\" whatever it was told"},
+    FaultInfo{Fault::kSendCookie, "send-cookie", "PRIV-05",
+              "every request of the process carries one Cookie header (a stable identifier)"},
 };
 
 }  // namespace

@@ -35,6 +35,7 @@ enum class Fault {
   kSecretReuse,             // one Secret for every share of the process
   kExpirationNotUtc,        // expiration sent with a numeric offset, not ...Z
   kNoWriteRight,            // accessRights "RD" for a multi-round share
+  kSendCookie,              // one Cookie header on every request of the process
 };
 
 // `FaultInfo` describes one fault for `--list-faults` and docs/device.md.

@@ -81,6 +81,7 @@ const std::vector<FaultInfo> kFaults = {
     {Fault::kNoBodyLimit, "no-body-limit", "accept request bodies of any size (RELAY-55)"},
     {Fault::kPlainHttp, "plain-http", "serve plain HTTP instead of TLS on the port (SEC-01)"},
     {Fault::kAllowTls10, "allow-tls10", "accept TLS 1.0 and 1.1 with weak ciphers (SEC-03, C-43)"},
+    {Fault::kSetCookie, "set-cookie", "every response sets a tracking cookie (PRIV-04)"},
 };
 
 std::mutex& StderrMutex() {
@@ -284,6 +285,10 @@ HttpResponse RelayService::Handle(const HttpRequest& request) {
   }
   response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (options_.fault == Fault::kSetCookie) {
+    response.headers.emplace_back("Set-Cookie",
+                                  "visitor=7f3a9c21e4b05d68; Path=/; Max-Age=31536000");
+  }
   options_.log("relay: " + SafeToken(request.method) + " " + call.log_id + " " +
                std::to_string(response.status));
   return response;

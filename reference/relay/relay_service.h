@@ -75,6 +75,7 @@ enum class Fault {
   kNoBodyLimit,            // RELAY-55: no request body limit (transport)
   kPlainHttp,              // SEC-01: serves plain HTTP instead of TLS (transport)
   kAllowTls10,             // SEC-03/C-43: accepts TLS 1.0 and weak ciphers (transport)
+  kSetCookie,              // PRIV-04: every response sets a tracking cookie
 };
 
 struct FaultInfo {

@@ -123,8 +123,10 @@ TEST_F(OracleRun, CleanReferencePassesEveryOracleAndWritesTranscripts) {
   ASSERT_EQ(report["cases"].size(), 3u);
   EXPECT_TRUE(OracleIds(report, {"FAIL", "WARN", "ERROR"}).empty());
   const std::set<std::string> passed = OracleIds(report, {"PASS"});
-  for (const char* id : {"PRIV-01", "RECIP-01", "PRIV-02", "PRIV-06", "INIT-01", "RECIP-03",
-                         "PRIV-07", "PRIV-05", "PRIV-04", "PRIV-09", "RELAY-04", "PAYLOAD-04"}) {
+  for (const char* id :
+       {"PRIV-01", "RECIP-01", "PRIV-02", "PRIV-06",  "INIT-01",    "RECIP-03", "PRIV-07",
+        "PRIV-05", "PRIV-04",  "PRIV-09", "RELAY-04", "PAYLOAD-04", "INIT-02",  "INIT-04",
+        "INIT-13", "INIT-14",  "URL-08",  "RECIP-02", "RECIP-16",   "REPLAY-11"}) {
     EXPECT_TRUE(passed.contains(id)) << id << " was never examined";
   }
   for (const auto& c : report["cases"]) {
@@ -168,17 +170,20 @@ std::string FaultName(const ::testing::TestParamInfo<Fault>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(DeviceAndRelayFaults, OracleFault,
-                         ::testing::Values(Fault{"", "secret-to-relay", {"PRIV-01"}},
-                                           Fault{"", "fragment-to-relay", {"RECIP-01"}},
-                                           Fault{"", "iv-reuse", {"PAYLOAD-04"}},
-                                           Fault{"", "claim-not-v4", {"PRIV-06"}},
-                                           Fault{"", "claim-reuse", {"INIT-01", "RECIP-03"}},
-                                           Fault{"", "token-reuse", {"PRIV-07"}},
-                                           Fault{"", "identifying-display-info", {"PRIV-09"}},
-                                           Fault{"", "plaintext-payload", {"PRIV-02"}},
-                                           Fault{"sequential-ids", "", {"RELAY-04"}}),
-                         FaultName);
+INSTANTIATE_TEST_SUITE_P(
+    DeviceAndRelayFaults, OracleFault,
+    ::testing::Values(
+        // Both devices of the reference send it.
+        Fault{"", "secret-to-relay", {"PRIV-01", "INIT-13", "URL-08", "RECIP-02"}},
+        Fault{"", "fragment-to-relay", {"RECIP-01", "URL-08"}},
+        Fault{"", "iv-reuse", {"PAYLOAD-04"}}, Fault{"", "claim-not-v4", {"PRIV-06"}},
+        Fault{"", "claim-reuse", {"INIT-01", "RECIP-03"}},
+        Fault{"", "token-reuse", {"PRIV-07", "INIT-14", "RECIP-16"}},
+        Fault{"", "identifying-display-info", {"PRIV-09", "INIT-14"}},
+        Fault{"", "plaintext-payload", {"PRIV-02"}}, Fault{"", "request-id-reuse", {"REPLAY-11"}},
+        Fault{"", "expiration-not-utc", {"INIT-04"}}, Fault{"", "send-cookie", {"PRIV-05"}},
+        Fault{"set-cookie", "", {"PRIV-04"}}, Fault{"sequential-ids", "", {"RELAY-04"}}),
+    FaultName);
 
 // The hostile-relay scenarios (scenarios/hostile/): the clean reference
 // refuses every altered answer; a device fault that accepts them fails

@@ -21,10 +21,14 @@ har::Exchange Create(const std::string& claim, const std::string& data,
   har::Exchange e;
   e.method = "POST";
   e.url = "https://localhost:1/v1/m";
-  e.request_headers = {{"Mailbox-Device-Claim", claim}, {"Mailbox-Request-ID", "r-" + box}};
+  e.started_ms = 1'795'000'000'000;  // 2026-11-19, before the expiration below
+  e.request_headers = {{"Mailbox-Device-Claim", claim},
+                       {"Mailbox-Request-ID", "a" + box.substr(1)},
+                       {"Content-Type", "application/json"}};
   e.request_body =
       R"({"payload":{"type":"AEAD_AES_128_GCM","data":")" + data +
-      R"("},"displayInformation":{"title":"Car key","description":"Front door","imageURL":"https://example.com/c.png"}})";
+      R"("},"displayInformation":{"title":"Car key","description":"Front door","imageURL":"https://example.com/c.png"},)"
+      R"("mailboxConfiguration":{"accessRights":"RWD","expiration":"2026-11-30T12:00:00Z"}})";
   e.status = 200;
   e.response_body = R"({"urlLink":"https://localhost:1/v1/m/)" + box + R"("})";
   return e;
@@ -67,8 +71,13 @@ TEST(Oracles, FindTheSecretInAHeaderAndMaskItInTheMessage) {
   t.exchanges[1].request_headers.emplace_back("X-Debug", Base64Encode(kSecret));
   OracleInput in{&t, {kSecret}, {}, {}, {}, ""};
   auto bad = Failures(RunOracles(in));
-  ASSERT_EQ(bad.size(), 1u);
+  // The leak itself, then the same exchange attributed to the recipient.
+  ASSERT_EQ(bad.size(), 3u);
   EXPECT_EQ(bad[0].requirement, "PRIV-01");
+  EXPECT_EQ(bad[1].requirement, "URL-08");
+  EXPECT_EQ(bad[2].requirement, "RECIP-02");
+  EXPECT_THAT(bad[1].message, HasSubstr("exchange #2"));
+  EXPECT_THAT(bad[1].message, HasSubstr("sent by the recipient"));
   EXPECT_THAT(bad[0].message, HasSubstr("exchange #2"));
   EXPECT_THAT(bad[0].message, HasSubstr("header X-Debug"));
   EXPECT_THAT(bad[0].message, HasSubstr("[secret:base64]"));
@@ -135,7 +144,100 @@ TEST(Oracles, FlagIdentifyingDisplayInformationAndSequentialMailboxIds) {
   OracleInput in{&t, {}, {}, {}, {}, ""};
   std::set<std::string> ids;
   for (const auto& f : Failures(RunOracles(in))) ids.insert(f.requirement);
-  EXPECT_EQ(ids, (std::set<std::string>{"PRIV-09", "RELAY-04"}));
+  EXPECT_EQ(ids, (std::set<std::string>{"PRIV-09", "INIT-14", "RELAY-04"}));
+}
+
+TEST(Oracles, AttributeASecretInAnInitiatorRequestToInit13) {
+  har::Transcript t;
+  t.exchanges = {Create(kClaimA, Sealed()), Read(kClaimB)};
+  t.exchanges[0].request_headers.emplace_back("X-Key", HexEncode(kSecret));
+  OracleInput in{&t, {kSecret}, {}, {}, {}, ""};
+  std::set<std::string> ids;
+  for (const auto& f : Failures(RunOracles(in))) ids.insert(f.requirement);
+  EXPECT_EQ(ids, (std::set<std::string>{"PRIV-01", "INIT-13"}));
+}
+
+TEST(Oracles, FlagACreateThatLacksAHeaderOrAMember) {
+  har::Transcript t;
+  t.exchanges = {Create(kClaimA, Sealed())};
+  t.exchanges[0].request_headers.erase(t.exchanges[0].request_headers.begin() + 1);
+  auto& body = t.exchanges[0].request_body;
+  body.replace(body.find(R"("imageURL")"), 10, R"("image")");
+  OracleInput in{&t, {}, {}, {}, {}, ""};
+  auto bad = Failures(RunOracles(in));
+  std::vector<std::string> ids;
+  for (const auto& f : bad) ids.push_back(f.requirement);
+  // INIT-02 once; the missing Request-ID also fails REPLAY-11.
+  EXPECT_THAT(ids, ::testing::UnorderedElementsAre("INIT-02", "REPLAY-11"));
+  for (const auto& f : bad) {
+    if (f.requirement == "INIT-02") {
+      EXPECT_THAT(f.message, HasSubstr("header Mailbox-Request-ID"));
+      EXPECT_THAT(f.message, HasSubstr("displayInformation.imageURL (a string)"));
+    }
+  }
+}
+
+TEST(Oracles, FlagAnExpirationWithAnOffsetOrInThePast) {
+  for (const auto& [when, why] : std::vector<std::pair<std::string, std::string>>{
+           {"2026-11-30T12:00:00+00:00", "not UTC"},
+           {"2026-11-30T12:00:00.5Z", "not UTC"},
+           {"2026-11-01T12:00:00Z", "not in the future"}}) {
+    har::Transcript t;
+    t.exchanges = {Create(kClaimA, Sealed())};
+    auto& body = t.exchanges[0].request_body;
+    body.replace(body.find("2026-11-30T12:00:00Z"), 20, when);
+    OracleInput in{&t, {}, {}, {}, {}, ""};
+    auto bad = Failures(RunOracles(in));
+    ASSERT_EQ(bad.size(), 1u) << when;
+    EXPECT_EQ(bad[0].requirement, "INIT-04");
+    EXPECT_THAT(bad[0].message, HasSubstr(why)) << when;
+  }
+}
+
+TEST(Oracles, FlagARequestIdReusedForADifferentRequestButNotARetry) {
+  har::Transcript t;
+  har::Exchange update = Read(kClaimA);
+  update.method = "PUT";
+  update.request_headers.emplace_back("Mailbox-Request-ID", "11111111-2222-4333-8444-555555555555");
+  update.request_body = R"({"payload":{"type":"AEAD_AES_128_GCM","data":"AAAA"}})";
+  t.exchanges = {Create(kClaimA, Sealed()), update, update};
+  OracleInput in{&t, {}, {}, {}, {}, ""};
+  EXPECT_TRUE(Failures(RunOracles(in)).empty()) << "a retry is not a reuse";
+
+  t.exchanges[2].request_body = R"({"payload":{"type":"AEAD_AES_128_GCM","data":"BBBB"}})";
+  auto bad = Failures(RunOracles(in));
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].requirement, "REPLAY-11");
+  EXPECT_THAT(bad[0].message, HasSubstr("already sent on exchange #2"));
+
+  t.exchanges[2].request_headers.back().second = "req-7";
+  bad = Failures(RunOracles(in));
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_THAT(bad[0].message, HasSubstr("is not a UUID"));
+}
+
+TEST(Oracles, AttributeAReusedNotificationTokenToTheDeviceThatSentIt) {
+  const std::string other = "6e5d4c3b-2a1f-4e0d-9c8b-7a6958473625";
+  const std::string token = R"("notificationToken":{"type":"webhook","tokenData":"https://p/1"})";
+  har::Transcript t;
+  t.exchanges = {
+      Create(kClaimA, Sealed()), Read(kClaimB),
+      Create("1e5d4c3b-2a1f-4e0d-9c8b-7a6958473625", Sealed("0c0b0a090807060504030201"), other),
+      Read("2e5d4c3b-2a1f-4e0d-9c8b-7a6958473625", "/v1/m/" + other)};
+  for (std::size_t i : {1, 3}) t.exchanges[i].request_body = "{" + token + "}";
+  OracleInput in{&t, {}, {}, {}, {}, ""};
+  std::set<std::string> ids;
+  for (const auto& f : Failures(RunOracles(in))) ids.insert(f.requirement);
+  EXPECT_EQ(ids, (std::set<std::string>{"PRIV-07", "RECIP-16"}));
+
+  for (std::size_t i : {1, 3}) t.exchanges[i].request_body.clear();
+  for (std::size_t i : {0, 2}) {
+    auto& body = t.exchanges[i].request_body;
+    body.insert(body.size() - 1, "," + token);
+  }
+  ids.clear();
+  for (const auto& f : Failures(RunOracles(in))) ids.insert(f.requirement);
+  EXPECT_EQ(ids, (std::set<std::string>{"PRIV-07", "INIT-14"}));
 }
 
 TEST(IvLedger, FlagsAnIvReusedUnderOneKeyButNotARetriedMessage) {
