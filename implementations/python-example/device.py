@@ -208,6 +208,7 @@ class Device:
         if self.cipher not in CIPHERS or not self.relay_base:
             raise RpcError(-32602, "unknown cipher or not configured")
         self.key = os.urandom(CIPHERS[self.cipher])
+        self.claim = str(uuid.uuid4())  # a new claim per share, so shares cannot be linked
         body = {"payload": self.encrypt(params["provisioningInfo"]),
                 "displayInformation": params["displayInformation"],
                 "mailboxConfiguration": {"expiration": params["expiration"]}}
@@ -235,6 +236,7 @@ class Device:
         if not secret:
             raise RpcError(-32602, "no secret")
         self.key = b64decode_strict(secret)
+        self.claim = str(uuid.uuid4())  # a new claim per accepted share
         self.mailbox_url = url.split("#", 1)[0].split("?", 1)[0]  # never send the fragment
         _, answer = self.call("POST", self.mailbox_url, request_id=False)
         payload = answer.get("payload")
