@@ -619,6 +619,7 @@ void CaseRun::RunOracleChecks() {
   in.secrets = secrets_;
   in.fragments = fragments_;
   in.canaries = canaries_;
+  in.personal_data = sc_.personal_data;
   {
     std::ifstream err(case_dir_ / "relay.stderr.log", std::ios::binary);
     std::stringstream ss;

@@ -44,7 +44,7 @@ class Loader {
     TIGRESS_RETURN_IF_ERROR(
         doc_.CheckKeys(root,
                        {"id", "title", "description", "requirements", "keywords", "roles",
-                        "features", "interpretation", "start_late", "steps"},
+                        "features", "interpretation", "start_late", "personal_data", "steps"},
                        "scenario"));
     Scenario s;
     s.file = doc_.path;
@@ -101,6 +101,17 @@ class Loader {
         if ((r != "initiator" && r != "recipient") || !s.HasRole(r)) {
           return doc_.Fail(root["start_late"],
                            "start_late lists '" + r + "', which is not a device role of 'roles'");
+        }
+      }
+    }
+    if (root["personal_data"]) {
+      TIGRESS_ASSIGN_OR_RETURN(s.personal_data,
+                               doc_.StringList(root["personal_data"], "personal_data"));
+      for (const auto& p : s.personal_data) {
+        if (p.size() < 3) {
+          return doc_.Fail(root["personal_data"],
+                           "personal_data entry '" + p +
+                               "' is shorter than 3 characters (it would match ordinary text)");
         }
       }
     }

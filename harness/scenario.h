@@ -124,6 +124,10 @@ struct Scenario {
   // Device roles whose adapter process starts only at the role's first call
   // (store-and-forward: a device that did not exist while the other wrote).
   std::vector<std::string> start_late;
+  // Identifying strings (names, addresses) the display-not-identifying
+  // oracle (PRIV-09) must not find in displayInformation, besides the e-mail
+  // and phone patterns it always looks for. Each at least 3 characters.
+  std::vector<std::string> personal_data;
   std::vector<Step> steps;
   std::filesystem::path file;
   std::string text;  // the raw file, kept for the case directory

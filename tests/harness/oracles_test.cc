@@ -147,6 +147,23 @@ TEST(Oracles, FlagIdentifyingDisplayInformationAndSequentialMailboxIds) {
   EXPECT_EQ(ids, (std::set<std::string>{"PRIV-09", "INIT-14", "RELAY-04"}));
 }
 
+TEST(Oracles, FlagPersonalDataTheScenarioDeclaresButNotInTheImageUrl) {
+  har::Transcript t;
+  t.exchanges = {Create(kClaimA, Sealed())};
+  auto& body = t.exchanges[0].request_body;
+  body.replace(body.find("Front door"), 10, "Alice Example's car");
+  body.replace(body.find("example.com/c.png"), 17, "example.com/Alice Example.png");
+  OracleInput in{&t, {}, {}, {}, {"Alice Example"}, ""};
+  auto bad = Failures(RunOracles(in));
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_EQ(bad[0].requirement, "PRIV-09");
+  EXPECT_THAT(bad[0].message, HasSubstr("displayInformation.description holds declared personal"));
+  EXPECT_EQ(bad[1].requirement, "INIT-14");
+
+  in.personal_data.clear();
+  EXPECT_TRUE(Failures(RunOracles(in)).empty()) << "a name matches no pattern of its own";
+}
+
 TEST(Oracles, AttributeASecretInAnInitiatorRequestToInit13) {
   har::Transcript t;
   t.exchanges = {Create(kClaimA, Sealed()), Read(kClaimB)};

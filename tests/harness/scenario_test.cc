@@ -181,5 +181,27 @@ steps:
   }
 }
 
+TEST(ScenarioLoader, ReadsDeclaredPersonalDataAndRefusesEntriesTooShortToMean) {
+  constexpr char kText[] = R"(id: privacy/declared
+title: t
+requirements: [RELAY-01]
+roles: [relay]
+personal_data: ["Alice Example", "12 Elm Street"]
+steps:
+  - http: {method: GET, path: /v1/m}
+    expect: [{req: RELAY-01, status: 405}]
+)";
+  auto s = LoadScenarioString(kText, "privacy/declared.yaml", Known);
+  ASSERT_TRUE(s) << s.error().Message();
+  EXPECT_EQ(s->personal_data, (std::vector<std::string>{"Alice Example", "12 Elm Street"}));
+
+  std::string bad = kText;
+  bad.replace(bad.find("\"12 Elm Street\""), 15, "Al");
+  auto refused = LoadScenarioString(bad, "privacy/declared.yaml", Known);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().Message(), ::testing::HasSubstr("privacy/declared.yaml:5"));
+  EXPECT_THAT(refused.error().Message(), ::testing::HasSubstr("shorter than 3"));
+}
+
 }  // namespace
 }  // namespace tigress::harness
