@@ -250,6 +250,49 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// The mailbox an exchange is about: the last path segment, or for a create
+// the id of the urlLink it got (lower-case).
+std::string MailboxOf(const har::Exchange& e) {
+  std::string id = LastSegment(PathOnly(e.url));
+  if (id == "m" && e.status >= 200 && e.status < 300) {
+    Json rb = Json::parse(e.response_body, nullptr, false);
+    if (!rb.is_discarded() && rb.is_object() && rb.contains("urlLink") &&
+        rb["urlLink"].is_string()) {
+      id = LastSegment(PathOnly(rb["urlLink"].get<std::string>()));
+    }
+  }
+  return Lower(id);
+}
+
+// What identifying information `text` holds ("an e-mail address", "a phone
+// number", "declared personal data"), or "" for none. With `ids`, also a
+// run of 15 digits (an IMEI) or a serial-number label.
+std::string IdentifyingIn(const std::string& text, const std::vector<std::string>& personal_data,
+                          bool ids) {
+  static const std::regex kEmail(
+      R"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})");
+  static const std::regex kPhone(R"(\+?[0-9][0-9 ().-]{7,}[0-9])");
+  static const std::regex kImei(R"((^|[^0-9])[0-9]{15}([^0-9]|$))");
+  // Separators base64 never holds, so a random value cannot match by chance.
+  static const std::regex kSerial(R"((serial|imei|udid)[ :=#])", std::regex::icase);
+  std::smatch m;
+  if (std::regex_search(text, m, kEmail)) {
+    return "an e-mail address";
+  }
+  if (std::regex_search(text, m, kPhone) && CountDigits(m.str()) >= 10 && !ids) {
+    return "a phone number";
+  }
+  if (ids && (std::regex_search(text, kImei) || std::regex_search(text, kSerial))) {
+    return "a device identifier (IMEI or serial number)";
+  }
+  for (const auto& pd : personal_data) {
+    if (!pd.empty() && text.find(pd) != std::string::npos) {
+      return "declared personal data";
+    }
+  }
+  return {};
+}
+
 // `MissingCreateParts` lists what INIT-02 requires of a create and `e` lacks
 // or mistypes ("header Mailbox-Request-ID", "displayInformation.title (a
 // string)").
@@ -648,16 +691,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
     }
     const Json& t = b["notificationToken"];
     const std::string token = t.contains("tokenData") ? t["tokenData"].dump() : t.dump();
-    std::string id = LastSegment(PathOnly(e.url));
-    if (id == "m" && e.status >= 200 && e.status < 300) {
-      Json rb = Json::parse(e.response_body, nullptr, false);
-      if (!rb.is_discarded() && rb.is_object() && rb.contains("urlLink") &&
-          rb["urlLink"].is_string()) {
-        id = LastSegment(PathOnly(rb["urlLink"].get<std::string>()));
-      }
-    }
-    std::transform(id.begin(), id.end(), id.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string id = MailboxOf(e);
     if (token_boxes[token].insert(id).second && token_boxes[token].size() == 1) {
       token_first[token] = i;
     }
@@ -721,9 +755,6 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
                     "no Set-Cookie header");
   }
 
-  static const std::regex kEmail(
-      R"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})");
-  static const std::regex kPhone(R"(\+?[0-9][0-9 ().-]{7,}[0-9])");
   bool display_seen = false;
   for (std::size_t i = 0; i < ex.size(); ++i) {
     const har::Exchange& e = ex[i];
@@ -739,20 +770,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
       if (p.name == "body displayInformation.imageURL") {
         continue;  // a URL; its host is not personal data
       }
-      std::smatch m;
-      std::string what;
-      if (std::regex_search(p.text, m, kEmail)) {
-        what = "an e-mail address";
-      } else if (std::regex_search(p.text, m, kPhone) && CountDigits(m.str()) >= 10) {
-        what = "a phone number";
-      } else {
-        for (const auto& pd : in.personal_data) {
-          if (!pd.empty() && p.text.find(pd) != std::string::npos) {
-            what = "declared personal data";
-            break;
-          }
-        }
-      }
+      const std::string what = IdentifyingIn(p.text, in.personal_data, false);
       if (!what.empty()) {
         col.Fail(
             "display-not-identifying", "PRIV-09",
@@ -774,6 +792,49 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
                   "displayInformation sent to the relay holds no e-mail address, phone number "
                   "or declared personal data",
                   "no identifying information in displayInformation");
+
+  // attestation-fresh: Mailbox-Device-Attestation values, per mailbox.
+  std::map<std::string, std::set<std::string>> attestation_boxes;
+  std::map<std::string, std::size_t> attestation_first;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const std::string a = Header(ex[i].request_headers, "Mailbox-Device-Attestation");
+    if (a.empty()) {
+      continue;
+    }
+    initiator_examined |= sender[i] == Sender::kInitiator;
+    if (attestation_boxes[a].insert(MailboxOf(ex[i])).second && attestation_boxes[a].size() == 1) {
+      attestation_first[a] = i;
+      if (std::string what = IdentifyingIn(a, in.personal_data, true); !what.empty()) {
+        col.Fail("attestation-fresh", "PRIV-08",
+                 ExchangeName(i, ex[i]) + ", header Mailbox-Device-Attestation holds " + what +
+                     " (" + Redact(a) + ")",
+                 "no identifying information in attestation", what);
+      }
+    }
+  }
+  for (const auto& [a, boxes] : attestation_boxes) {
+    if (boxes.size() > 1) {
+      const std::size_t i = attestation_first[a];
+      col.Fail("attestation-fresh", "PRIV-08",
+               "the attestation " + Redact(a) + " is sent for " + std::to_string(boxes.size()) +
+                   " mailboxes (first at " + ExchangeName(i, ex[i]) + ", " +
+                   (sender[i] == Sender::kUnknown ? std::string("a device")
+                                                  : std::string(SenderName(sender[i]))) +
+                   "): it links the shares",
+               "an attestation value that changes per share",
+               "one value on " + std::to_string(boxes.size()) + " mailboxes");
+      if (sender[i] == Sender::kInitiator) {
+        col.Fail("initiator-identifiers", "INIT-14",
+                 "the initiator sends the attestation " + Redact(a) + " for " +
+                     std::to_string(boxes.size()) + " mailboxes",
+                 "an attestation value that changes per share", "one value on several mailboxes");
+      }
+    }
+  }
+  col.PassIfClean("attestation-fresh", "PRIV-08", !attestation_boxes.empty(),
+                  std::to_string(attestation_boxes.size()) +
+                      " attestation value(s), each on one mailbox, none identifying",
+                  "no identifying information in attestation, a new value per share");
 
   // create-well-formed, expiration-utc: what the initiator's creates carry.
   static const std::regex kUtc(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");

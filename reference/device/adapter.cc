@@ -324,6 +324,7 @@ Result<Json> AdapterSession::Share(const Json& params) {
   sp.delivery =
       delivery && *delivery == "separate" ? SecretDelivery::kSeparate : SecretDelivery::kFragment;
   TIGRESS_ASSIGN_OR_RETURN(sp.request_id_retry, OptBool(params, "requestIdRetry"));
+  TIGRESS_ASSIGN_OR_RETURN(sp.attest, OptBool(params, "attest"));
   TIGRESS_ASSIGN_OR_RETURN(ShareResult r, d->Share(sp));
   Json out{{"shareUrl", r.share_url}};
   if (r.secret) out["secret"] = Base64Encode(*r.secret);
@@ -348,6 +349,7 @@ Result<Json> AdapterSession::Accept(const Json& params) {
   TIGRESS_ASSIGN_OR_RETURN(ap.notify, NotifyParam(params));
   TIGRESS_ASSIGN_OR_RETURN(ap.initiator_claim, OptString(params, "initiatorClaim"));
   if (!ap.initiator_claim) ap.initiator_claim = options_.initiator_claim;
+  TIGRESS_ASSIGN_OR_RETURN(ap.attest, OptBool(params, "attest"));
   TIGRESS_ASSIGN_OR_RETURN(AcceptResult r, d->Accept(ap));
   return Json{{"displayInformation", ToJson(r.display)},
               {"provisioningInfo", ToJson(r.info)},

@@ -73,6 +73,7 @@ Json DeviceStateToJson(const DeviceState& s) {
          {"returned", s.returned}};
   if (auto c = CipherForKeyLength(s.secret.size())) j["cipher"] = CipherName(*c);
   if (s.notification_token) j["notificationToken"] = ToJson(*s.notification_token);
+  if (s.attestation) j["attestation"] = *s.attestation;
   return j;
 }
 
@@ -120,6 +121,9 @@ Result<DeviceState> DeviceStateFromJson(const Json& j) {
     s.notification_token =
         NotificationToken{t["type"].get<std::string>(), t["tokenData"].get<std::string>()};
   }
+  if (j.contains("attestation")) {
+    TIGRESS_ASSIGN_OR_RETURN(s.attestation, str("attestation"));
+  }
   return s;
 }
 
@@ -147,6 +151,16 @@ std::string Device::NewClaim(Role role, const std::optional<std::string>& initia
     default:
       return NewUuidV4();
   }
+}
+
+Result<std::string> Device::NewAttestation() {
+  if (options_.fault == Fault::kAttestationReuse && memory_.attestation) {
+    return *memory_.attestation;
+  }
+  TIGRESS_ASSIGN_OR_RETURN(Bytes random, RandomBytes(32));
+  std::string value = "opaque." + Base64UrlEncode(random, false);
+  if (options_.fault == Fault::kAttestationReuse) memory_.attestation = value;
+  return value;
 }
 
 std::string Device::NewRequestId() {
@@ -207,6 +221,7 @@ Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
   std::string request_id = NewRequestId();
   req.headers.emplace_back(kHeaderDeviceClaim, state_.claim);
   req.headers.emplace_back(kHeaderRequestId, request_id);
+  if (state_.attestation) req.headers.emplace_back(kHeaderAttestation, *state_.attestation);
   if (!call.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
   if (options_.fault == Fault::kSecretToRelay)
     req.headers.emplace_back(kSecretHeader, Base64Encode(state_.secret));
@@ -277,6 +292,9 @@ Result<ShareResult> Device::Share(const ShareParams& params) {
   }
   next.claim = NewClaim(Role::kInitiator, std::nullopt);
   next.notification_token = TokenFor(params.notify);
+  if (params.attest) {
+    TIGRESS_ASSIGN_OR_RETURN(next.attestation, NewAttestation());
+  }
   DeviceState previous = std::move(state_);
   state_ = std::move(next);
 
@@ -344,6 +362,9 @@ Result<AcceptResult> Device::Accept(const AcceptParams& params) {
   std::optional<std::string> initiator_claim = params.initiator_claim;
   next.claim = NewClaim(Role::kRecipient, initiator_claim);
   next.notification_token = TokenFor(params.notify);
+  if (params.attest) {
+    TIGRESS_ASSIGN_OR_RETURN(next.attestation, NewAttestation());
+  }
   DeviceState previous = std::move(state_);
   state_ = std::move(next);
   auto restore_on_error = [&](Error e) {

@@ -48,12 +48,13 @@ struct DeviceState {
   std::vector<std::string> written;   // payload `data` strings this device wrote
   std::vector<std::string> returned;  // payload `data` strings already returned to the caller
   std::optional<NotificationToken> notification_token;
+  std::optional<std::string> attestation;  // Mailbox-Device-Attestation of this share, if any
   friend bool operator==(const DeviceState&, const DeviceState&) = default;
 };
 
 // `DeviceStateToJson` / `DeviceStateFromJson` are the state file's JSON form
 // (role, mailboxUrl, claim, secret as base64, cipher, written, returned,
-// closed, notificationToken). Errors: kStateFileInvalid naming the field.
+// closed, notificationToken, attestation). Errors: kStateFileInvalid naming the field.
 Json DeviceStateToJson(const DeviceState& s);
 Result<DeviceState> DeviceStateFromJson(const Json& j);
 
@@ -64,6 +65,7 @@ struct FaultMemory {
   std::optional<Bytes> iv;
   std::optional<Bytes> secret;
   std::optional<NotificationToken> token;
+  std::optional<std::string> attestation;
   int v1_counter = 0;
 };
 
@@ -93,6 +95,10 @@ struct ShareParams {
   // lost, and continue with the relay's second answer (201 with the original
   // urlLink, REPLAY-02/09/12).
   bool request_id_retry = false;
+  // Extension `attest`: every request of the share carries a
+  // Mailbox-Device-Attestation header (an opaque value, fresh per share:
+  // PRIV-08). The reference has no OEM attestation to give.
+  bool attest = false;
 };
 
 struct ShareResult {
@@ -105,6 +111,7 @@ struct AcceptParams {
   std::optional<Bytes> secret;  // overrides the fragment when given
   std::optional<NotificationToken> notify;
   std::optional<std::string> initiator_claim;  // used only by claim-same-as-initiator
+  bool attest = false;                         // as ShareParams::attest
 };
 
 struct AcceptResult {
@@ -166,6 +173,7 @@ class Device {
   Result<Payload> Seal(std::string_view plaintext);
   Result<ProvisioningInfo> Open(const Payload& payload);
   std::string NewClaim(Role role, const std::optional<std::string>& initiator_claim);
+  Result<std::string> NewAttestation();
   std::string NewRequestId();
   std::optional<NotificationToken> TokenFor(const std::optional<NotificationToken>& given);
   Result<void> RequireActive(std::string_view what) const;

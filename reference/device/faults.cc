@@ -47,6 +47,9 @@ constexpr std::array kFaults = {
               "the initiator asks for accessRights \"RD\" whatever it was told"},
     FaultInfo{Fault::kSendCookie, "send-cookie", "PRIV-05",
               "every request of the process carries one Cookie header (a stable identifier)"},
+    FaultInfo{Fault::kAttestationReuse, "attestation-reuse", "PRIV-08 INIT-14",
+              "shares with `attest` carry one Mailbox-Device-Attestation value for the whole "
+              "process"},
 };
 
 }  // namespace

@@ -36,6 +36,7 @@ enum class Fault {
   kExpirationNotUtc,        // expiration sent with a numeric offset, not ...Z
   kNoWriteRight,            // accessRights "RD" for a multi-round share
   kSendCookie,              // one Cookie header on every request of the process
+  kAttestationReuse,        // one Mailbox-Device-Attestation value for every share
 };
 
 // `FaultInfo` describes one fault for `--list-faults` and docs/device.md.

@@ -350,10 +350,48 @@ TEST_F(DeviceTest, StateSurvivesAJsonRoundTrip) {
   Device& init = Initiator();
   ShareParams p = DefaultShare();
   p.notify = NotificationToken{"webhook", "https://hook.test/a"};
+  p.attest = true;
   ASSERT_TRUE(init.Share(p));
+  ASSERT_TRUE(init.state().attestation);
   DeviceState back = DeviceStateFromJson(DeviceStateToJson(init.state())).value();
   EXPECT_EQ(back, init.state());
   EXPECT_TRUE(DeviceStateFromJson(Json{{"role", "boss"}}).error().Is(Errc::kStateFileInvalid));
+}
+
+TEST_F(DeviceTest, AttestsEveryRequestOfAShareWithAValueFreshPerShareOnlyWhenAsked) {
+  Device& init = Initiator();
+  Device& recip = Recipient();
+  ShareParams p = DefaultShare();
+  p.attest = true;
+  std::set<std::string> values;
+  for (int i = 0; i < 2; ++i) {
+    ShareResult s = init.Share(p).value();
+    AcceptParams a = Url(s.share_url);
+    a.attest = true;
+    ASSERT_TRUE(recip.Accept(a));
+    ASSERT_TRUE(recip.Send(Info("reply")));
+  }
+  for (const HttpRequest& r : relay_.requests) {
+    auto v = HeaderOf(r, kHeaderAttestation);
+    ASSERT_TRUE(v) << r.method << " " << r.url;
+    values.insert(*v);
+  }
+  EXPECT_EQ(values.size(), 4u);  // two shares, two devices
+
+  const std::size_t before = relay_.requests.size();
+  ASSERT_TRUE(init.Share(DefaultShare()));
+  EXPECT_FALSE(HeaderOf(relay_.requests.at(before), kHeaderAttestation));
+}
+
+TEST_F(DeviceTest, AttestationReuseSendsOneValueForEveryShare) {
+  Device& init = Initiator(Fault::kAttestationReuse);
+  ShareParams p = DefaultShare();
+  p.attest = true;
+  ASSERT_TRUE(init.Share(p));
+  ASSERT_TRUE(init.Share(p));
+  ASSERT_EQ(relay_.requests.size(), 2u);
+  EXPECT_EQ(HeaderOf(relay_.requests[0], kHeaderAttestation),
+            HeaderOf(relay_.requests[1], kHeaderAttestation));
 }
 
 // ---- Each deliberate fault changes exactly the behaviour it names. ----

@@ -28,12 +28,21 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-// Three scenarios with two devices: one share and a message back, several
+// Four scenarios with two devices: one share and a message back, several
 // messages under one Secret (IV reuse shows), and two shares between the same
-// processes (fresh claims and tokens).
+// processes (fresh claims and tokens), once more with attestation.
 const char* const kScenarios =
     "interop/share-fragment-aes256,interop/recipient-consecutive-messages,"
-    "privacy/two-shares-fresh-identifiers";
+    "privacy/two-shares-fresh-identifiers,privacy/attestation-fresh";
+constexpr std::size_t kCases = 4;
+
+// Every oracle requirement the four scenarios give the clean reference a
+// chance to pass.
+const char* const kExaminedByTheCleanRun[] = {
+    "PRIV-01", "RECIP-01", "PRIV-02", "PRIV-06", "INIT-01",  "RECIP-03",   "PRIV-07",
+    "PRIV-05", "PRIV-04",  "PRIV-09", "PRIV-08", "RELAY-04", "PAYLOAD-04", "INIT-02",
+    "INIT-04", "INIT-13",  "INIT-14", "URL-08",  "RECIP-02", "RECIP-16",   "REPLAY-11",
+};
 
 class OracleRun : public ::testing::Test {
  protected:
@@ -60,7 +69,8 @@ class OracleRun : public ::testing::Test {
         "]\n  ready: {stdout: READY, timeout: 10s}\n  base_url: \"https://localhost:{port}\"\n"
         "device:\n  command: [\"" +
         bin +
-        "/tigress-device\", \"adapter\"]\nfeatures: [aes-128-gcm, aes-256-gcm, relinquish]\n" +
+        "/tigress-device\", \"adapter\"]\nfeatures: [aes-128-gcm, aes-256-gcm, relinquish, "
+        "attestation]\n" +
         (device_fault.empty() ? "env: {}\n"
                               : "env: {TIGRESS_DEVICE_FAULT: " + device_fault + "}\n");
     std::ofstream(dir_ / "impl.yaml") << text;
@@ -120,13 +130,10 @@ class OracleRun : public ::testing::Test {
 
 TEST_F(OracleRun, CleanReferencePassesEveryOracleAndWritesTranscripts) {
   auto report = Run(Manifest("", ""));
-  ASSERT_EQ(report["cases"].size(), 3u);
+  ASSERT_EQ(report["cases"].size(), kCases);
   EXPECT_TRUE(OracleIds(report, {"FAIL", "WARN", "ERROR"}).empty());
   const std::set<std::string> passed = OracleIds(report, {"PASS"});
-  for (const char* id :
-       {"PRIV-01", "RECIP-01", "PRIV-02", "PRIV-06",  "INIT-01",    "RECIP-03", "PRIV-07",
-        "PRIV-05", "PRIV-04",  "PRIV-09", "RELAY-04", "PAYLOAD-04", "INIT-02",  "INIT-04",
-        "INIT-13", "INIT-14",  "URL-08",  "RECIP-02", "RECIP-16",   "REPLAY-11"}) {
+  for (const char* id : kExaminedByTheCleanRun) {
     EXPECT_TRUE(passed.contains(id)) << id << " was never examined";
   }
   for (const auto& c : report["cases"]) {
@@ -146,13 +153,31 @@ struct Fault {
   std::set<std::string> caught;  // exactly these oracle requirements FAIL or WARN
 };
 
+const Fault kFaults[] = {
+    // The reference devices of both roles send the Secret.
+    {"", "secret-to-relay", {"PRIV-01", "INIT-13", "URL-08", "RECIP-02"}},
+    {"", "fragment-to-relay", {"RECIP-01", "URL-08"}},
+    {"", "iv-reuse", {"PAYLOAD-04"}},
+    {"", "claim-not-v4", {"PRIV-06"}},
+    {"", "claim-reuse", {"INIT-01", "RECIP-03"}},
+    {"", "token-reuse", {"PRIV-07", "INIT-14", "RECIP-16"}},
+    {"", "identifying-display-info", {"PRIV-09", "INIT-14"}},
+    {"", "plaintext-payload", {"PRIV-02"}},
+    {"", "request-id-reuse", {"REPLAY-11"}},
+    {"", "expiration-not-utc", {"INIT-04"}},
+    {"", "send-cookie", {"PRIV-05"}},
+    {"", "attestation-reuse", {"PRIV-08", "INIT-14"}},
+    {"set-cookie", "", {"PRIV-04"}},
+    {"sequential-ids", "", {"RELAY-04"}},
+};
+
 void PrintTo(const Fault& f, std::ostream* os) { *os << f.relay << f.device; }
 
 class OracleFault : public OracleRun, public ::testing::WithParamInterface<Fault> {};
 
 TEST_P(OracleFault, IsCaughtByExactlyItsOracle) {
   auto report = Run(Manifest(GetParam().relay, GetParam().device));
-  ASSERT_EQ(report["cases"].size(), 3u);
+  ASSERT_EQ(report["cases"].size(), kCases);
   EXPECT_EQ(OracleIds(report, {"FAIL", "WARN"}), GetParam().caught);
 }
 
@@ -170,20 +195,8 @@ std::string FaultName(const ::testing::TestParamInfo<Fault>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    DeviceAndRelayFaults, OracleFault,
-    ::testing::Values(
-        // Both devices of the reference send it.
-        Fault{"", "secret-to-relay", {"PRIV-01", "INIT-13", "URL-08", "RECIP-02"}},
-        Fault{"", "fragment-to-relay", {"RECIP-01", "URL-08"}},
-        Fault{"", "iv-reuse", {"PAYLOAD-04"}}, Fault{"", "claim-not-v4", {"PRIV-06"}},
-        Fault{"", "claim-reuse", {"INIT-01", "RECIP-03"}},
-        Fault{"", "token-reuse", {"PRIV-07", "INIT-14", "RECIP-16"}},
-        Fault{"", "identifying-display-info", {"PRIV-09", "INIT-14"}},
-        Fault{"", "plaintext-payload", {"PRIV-02"}}, Fault{"", "request-id-reuse", {"REPLAY-11"}},
-        Fault{"", "expiration-not-utc", {"INIT-04"}}, Fault{"", "send-cookie", {"PRIV-05"}},
-        Fault{"set-cookie", "", {"PRIV-04"}}, Fault{"sequential-ids", "", {"RELAY-04"}}),
-    FaultName);
+INSTANTIATE_TEST_SUITE_P(DeviceAndRelayFaults, OracleFault, ::testing::ValuesIn(kFaults),
+                         FaultName);
 
 // The hostile-relay scenarios (scenarios/hostile/): the clean reference
 // refuses every altered answer; a device fault that accepts them fails

@@ -164,6 +164,32 @@ TEST(Oracles, FlagPersonalDataTheScenarioDeclaresButNotInTheImageUrl) {
   EXPECT_TRUE(Failures(RunOracles(in)).empty()) << "a name matches no pattern of its own";
 }
 
+TEST(Oracles, FlagAnAttestationSentForTwoMailboxesOrHoldingADeviceIdentifier) {
+  const std::string other = "6e5d4c3b-2a1f-4e0d-9c8b-7a6958473625";
+  har::Transcript t;
+  t.exchanges = {Create(kClaimA, Sealed()), Create("1e5d4c3b-2a1f-4e0d-9c8b-7a6958473625",
+                                                   Sealed("0c0b0a090807060504030201"), other)};
+  t.exchanges[0].request_headers.emplace_back("Mailbox-Device-Attestation", "opaque.AAAA");
+  t.exchanges[1].request_headers.emplace_back("Mailbox-Device-Attestation", "opaque.BBBB");
+  OracleInput in{&t, {}, {}, {}, {}, ""};
+  auto all = RunOracles(in);
+  EXPECT_TRUE(Failures(all).empty()) << Failures(all).front().message;
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(),
+                          [](const Finding& f) { return f.requirement == "PRIV-08" && f.ok; }));
+
+  t.exchanges[1].request_headers.back().second = "opaque.AAAA";
+  std::set<std::string> ids;
+  for (const auto& f : Failures(RunOracles(in))) ids.insert(f.requirement);
+  EXPECT_EQ(ids, (std::set<std::string>{"PRIV-08", "INIT-14"}));
+
+  t.exchanges[1].request_headers.back().second = "att;imei=356938035643809";
+  auto bad = Failures(RunOracles(in));
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].requirement, "PRIV-08");
+  EXPECT_THAT(bad[0].message, HasSubstr("a device identifier"));
+  EXPECT_THAT(bad[0].message, Not(HasSubstr("356938035643809")));
+}
+
 TEST(Oracles, AttributeASecretInAnInitiatorRequestToInit13) {
   har::Transcript t;
   t.exchanges = {Create(kClaimA, Sealed()), Read(kClaimB)};
