@@ -5,6 +5,7 @@
 #include "protocol/payload.h"
 #include "protocol/share_url.h"
 #include "reference/device/exchange.h"
+#include "reference/device/state_file.h"
 
 namespace tigress::device {
 namespace {
@@ -138,6 +139,11 @@ Json AdapterSession::HandleRequest(const Json& request) {
     return RpcError(id, kRpcInternal, std::string("internal error: ") + e.what());
   }
   if (!known) return RpcError(id, kRpcMethodNotFound, "method not found: " + method);
+  if (result && device_ && options_.state_file && method != "configure" && method != "hello") {
+    if (auto saved = SaveStateFile(*options_.state_file, {device_->state(), ca_file_}); !saved) {
+      result = saved.error();
+    }
+  }
   if (options_.log) {
     options_.log("adapter: " + method +
                  (result ? " ok"
@@ -161,9 +167,9 @@ Result<Device*> AdapterSession::RequireDevice(std::string_view method) {
 
 Result<Json> AdapterSession::Dispatch(const std::string& method, const Json& params, bool* known) {
   if (method == "hello") {
-    return Json{{"name", kDeviceName},
-                {"version", kDeviceVersion},
-                {"features", {"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate"}}};
+    Json features = {"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate", "attestation"};
+    if (options_.state_file) features.push_back("persistent-state");
+    return Json{{"name", kDeviceName}, {"version", kDeviceVersion}, {"features", features}};
   }
   if (method == "configure") return Configure(params);
   if (method == "initiator.share") return Share(params);
@@ -297,6 +303,14 @@ Result<Json> AdapterSession::Configure(const Json& params) {
   device_.reset();
   transport_ = std::move(transport);
   device_ = std::make_unique<Device>(*transport_, std::move(dopts), memory_);
+  ca_file_ = ca_file;
+  if (options_.state_file && std::filesystem::exists(*options_.state_file)) {
+    // A restarted process: continue the share the previous one left.
+    TIGRESS_ASSIGN_OR_RETURN(StateFile saved, LoadStateFile(*options_.state_file));
+    device_->set_state(std::move(saved.state));
+    if (options_.log)
+      options_.log("adapter: continuing the share in " + options_.state_file->filename().string());
+  }
   return Json::object();
 }
 

@@ -19,6 +19,7 @@
 // with id null, not a request object → -32600.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -42,6 +43,10 @@ struct AdapterOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
   std::function<std::chrono::steady_clock::time_point()> now;
   std::function<void(const std::string&)> log;
+  // `--state-file`: the share survives a restart of the process. `configure`
+  // loads the file when it exists; every later call that succeeds saves the
+  // device state (0600, replaced atomically; it holds the Secret).
+  std::optional<std::filesystem::path> state_file;
 };
 
 class AdapterSession {
@@ -71,6 +76,7 @@ class AdapterSession {
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<Device> device_;
   std::optional<std::string> relay_base_url_;
+  std::string ca_file_;  // as configured, kept in the state file
   int retries_ = 1;
   bool shutdown_ = false;
 };

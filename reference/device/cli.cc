@@ -43,9 +43,10 @@ Result<ProvisioningInfo> ReadInfoFile(const std::string& path) {
 
 void LogToStderr(const std::string& line) { std::cerr << line << "\n"; }
 
-int RunAdapter(Fault fault) {
+int RunAdapter(Fault fault, const std::string& state_file) {
   AdapterOptions options;
   options.fault = fault;
+  if (!state_file.empty()) options.state_file = state_file;
   // Read once at start-up, before any thread exists.
   if (const char* c = std::getenv(  // NOLINT(concurrency-mt-unsafe)
           "TIGRESS_DEVICE_INITIATOR_CLAIM");
@@ -183,8 +184,12 @@ int RunDeviceCli(int argc, char** argv) {
       app.add_subcommand("relinquish", "release the recipient binding (RelinquishMailbox)");
   relinquish->add_option("--state", state_file, "state file of the share")->required();
 
-  app.add_subcommand("adapter",
-                     "serve the JSON-RPC 2.0 stdio contract of the harness (one object per line)");
+  std::string adapter_state;
+  CLI::App* adapter_cmd = app.add_subcommand(
+      "adapter", "serve the JSON-RPC 2.0 stdio contract of the harness (one object per line)");
+  adapter_cmd->add_option("--state-file", adapter_state,
+                          "keep the share in this file (mode 0600) so a restarted adapter "
+                          "continues it; loaded at configure when it exists");
 
   try {
     app.parse(argc, argv);
@@ -206,7 +211,7 @@ int RunDeviceCli(int argc, char** argv) {
   }
   auto fault = ParseFault(fault_name);
   if (!fault) return Fail(fault.error());
-  if (adapter) return RunAdapter(*fault);
+  if (adapter) return RunAdapter(*fault, adapter_state);
   if (app.get_subcommands().empty()) {
     std::cerr << app.help();
     return kExitUsage;

@@ -1,5 +1,8 @@
 #include "reference/device/adapter.h"
 
+#include <filesystem>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "protocol/payload.h"
@@ -58,7 +61,42 @@ TEST_F(AdapterTest, HelloNamesTheDeviceAndOnlyWorkingFeatures) {
   EXPECT_EQ(r["id"], 7);
   EXPECT_EQ(r["result"]["name"], "tigress-device");
   EXPECT_EQ(r["result"]["features"],
-            Json({"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate"}));
+            Json({"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate", "attestation"}));
+}
+
+TEST_F(AdapterTest, AStateFileLetsARestartedAdapterContinueTheShare) {
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() /
+      ("tigress-adapter-state-" + std::to_string(::getpid()) + ".json");
+  std::filesystem::remove(file);
+  AdapterOptions o;
+  o.sleep = [](std::chrono::milliseconds) {};
+  o.state_file = file;
+  std::string mailbox;
+  {
+    AdapterSession first(FakeFactory(relay_, seen_), o);
+    EXPECT_EQ(Call(first, "hello")["result"]["features"].back(), "persistent-state");
+    Configure(first);
+    ASSERT_TRUE(Call(first, "initiator.share", ShareParamsJson()).contains("result"));
+    ASSERT_TRUE(std::filesystem::exists(file));
+    EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  AdapterSession second(FakeFactory(relay_, seen_), o);
+  Configure(second);
+  const std::size_t before = relay_.requests.size();
+  Json sent =
+      Call(second, "send", {{"provisioningInfo", {{"format", "f"}, {"content", Json::object()}}}});
+  EXPECT_TRUE(sent.contains("result")) << sent.dump();
+  ASSERT_EQ(relay_.requests.size(), before + 1);
+  EXPECT_EQ(relay_.requests.back().method, "PUT");
+
+  AdapterSession forgetful = MakeSession();  // no state file: nothing to continue
+  Configure(forgetful);
+  EXPECT_EQ(ErrorCode(Call(forgetful, "send",
+                           {{"provisioningInfo", {{"format", "f"}, {"content", Json::object()}}}})),
+            kRpcInvalidParams);
+  std::filesystem::remove(file);
 }
 
 TEST_F(AdapterTest, AnswersContractErrorsForBadLines) {
