@@ -376,6 +376,8 @@ class CaseRun {
   StepResult ExecHttp(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecCall(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecParallel(const Step& st, VarContext& ctx);
+  StepResult ExecRestart(const Step& st, const std::string& where);
+  void StopAdapter(Adapter& ad);
   void Save(const Step& st, const Json& doc, VarContext& ctx, StepResult& r);
   void NoteSecrets(const Json& result);
   void NoteOracleInputs(const Json& params);
@@ -404,6 +406,9 @@ class CaseRun {
   std::vector<std::string> canaries_;
   std::map<std::string, std::unique_ptr<Adapter>> adapters_;
   std::mutex late_mu_;  // serialises the start of start_late adapters
+  // JSON-RPC transcripts of adapters a restart step stopped, by role, so
+  // <role>.jsonrpc.log shows the whole case.
+  std::map<std::string, std::vector<std::string>> restarted_transcripts_;
   std::vector<Assertion> assertions_;
   std::mutex log_mu_;
   std::string http_log_;
@@ -1113,8 +1118,51 @@ StepResult CaseRun::ExecStep(const Step& st, VarContext& ctx, const std::string&
       std::this_thread::sleep_for(std::chrono::milliseconds(st.wait_ms));
       return {};
     }
+    case Step::Kind::kRestart:
+      return ExecRestart(st, where);
   }
   return {};
+}
+
+StepResult CaseRun::ExecRestart(const Step& st, const std::string& where) {
+  StepResult r;
+  std::lock_guard<std::mutex> lock(late_mu_);
+  if (auto it = adapters_.find(st.role); it != adapters_.end()) {
+    {
+      std::lock_guard<std::mutex> busy(it->second->mu);
+      StopAdapter(*it->second);
+      auto& kept = restarted_transcripts_[st.role];
+      if (it->second->client) {
+        const auto& lines = it->second->client->Transcript();
+        kept.insert(kept.end(), lines.begin(), lines.end());
+      }
+      kept.push_back("# restarted here by the scenario (" + where + ")");
+    }
+    adapters_.erase(it);
+  }
+  const Manifest* m = st.role == "initiator" ? spec_.initiator : spec_.recipient;
+  Verdict v = Verdict::kError;
+  auto started = m == nullptr
+                     ? Result<void>(MakeError(Errc::kConfigInvalid, "no manifest for the role"))
+                     : StartDevice(st.role, m, &v);
+  if (!started) {
+    r.extra.push_back(
+        Broke(v, DefaultReq(st),
+              where + ": the " + st.role +
+                  " adapter did not come back after the restart: " + started.error().Message()));
+    r.stop = true;
+  }
+  return r;
+}
+
+void CaseRun::StopAdapter(Adapter& ad) {
+  if (ad.client && !ad.client->broken() && ad.process && ad.process->Running()) {
+    ad.client->Call("shutdown", Json::object(), 2s);
+    ad.process->WaitExit(1s);
+  }
+  if (ad.process) {
+    ad.process->Stop();
+  }
 }
 
 bool CaseRun::RunSteps(const std::vector<Step>& steps) {
@@ -1151,16 +1199,16 @@ void CaseRun::CheckProcessesAlive() {
 
 void CaseRun::Teardown() {
   for (auto& [role, ad] : adapters_) {
-    if (ad->client && !ad->client->broken() && ad->process && ad->process->Running()) {
-      ad->client->Call("shutdown", Json::object(), 2s);
-      ad->process->WaitExit(1s);
-    }
-    if (ad->process) {
-      ad->process->Stop();
-    }
+    StopAdapter(*ad);
   }
   if (relay_) {
     relay_->Stop();
+  }
+  // A device's work directory may hold its Secret (a state file): it does not
+  // stay in the report.
+  for (const char* role : {"initiator", "recipient"}) {
+    std::error_code ec;
+    fs::remove_all(case_dir_ / (std::string(role) + ".work"), ec);
   }
 }
 
@@ -1189,6 +1237,9 @@ void CaseRun::WriteFiles(reports::CaseResult& /*c*/) {
   }
   for (auto& [role, ad] : adapters_) {
     std::string t;
+    for (const auto& line : restarted_transcripts_[role]) {
+      t += line + "\n";
+    }
     for (const auto& line : ad->client ? ad->client->Transcript() : std::vector<std::string>{}) {
       t += line + "\n";
     }

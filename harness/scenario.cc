@@ -209,16 +209,18 @@ class Loader {
 
   Result<Step> LoadStep(const YAML::Node& node, std::set<std::string>& defined, bool in_parallel) {
     TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(
-        node, {"call", "http", "wait", "parallel", "hostile", "name", "req", "save", "expect"},
+        node,
+        {"call", "http", "wait", "parallel", "hostile", "restart", "name", "req", "save", "expect"},
         "step"));
     Step st;
     st.where = doc_.Where(node);
     int actions = 0;
-    for (const char* k : {"call", "http", "wait", "parallel", "hostile"}) {
+    for (const char* k : {"call", "http", "wait", "parallel", "hostile", "restart"}) {
       actions += node[k] ? 1 : 0;
     }
     if (actions != 1) {
-      return doc_.Fail(node, "a step needs exactly one of call, http, wait, parallel, hostile");
+      return doc_.Fail(node,
+                       "a step needs exactly one of call, http, wait, parallel, hostile, restart");
     }
     if (node["name"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.name, doc_.String(node["name"], "name"));
@@ -245,6 +247,19 @@ class Loader {
       }
       if (node["expect"] || node["save"]) {
         return doc_.Fail(node, "a hostile step has no expect or save");
+      }
+    } else if (node["restart"]) {
+      st.kind = Step::Kind::kRestart;
+      TIGRESS_ASSIGN_OR_RETURN(st.role, doc_.String(node["restart"], "restart"));
+      if ((st.role != "initiator" && st.role != "recipient") || !scenario_->HasRole(st.role)) {
+        return doc_.Fail(node["restart"],
+                         "restart names '" + st.role + "', which is not a device role of 'roles'");
+      }
+      if (in_parallel) {
+        return doc_.Fail(node["restart"], "restart is not allowed inside a parallel group");
+      }
+      if (node["expect"] || node["save"]) {
+        return doc_.Fail(node, "a restart step has no expect or save");
       }
     } else if (node["wait"]) {
       st.kind = Step::Kind::kWait;

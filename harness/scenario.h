@@ -66,13 +66,14 @@ struct Expectation {
 
 // `Step` is one action of a scenario.
 struct Step {
-  enum class Kind { kCall, kHttp, kWait, kParallel, kHostile };
+  enum class Kind { kCall, kHttp, kWait, kParallel, kHostile, kRestart };
   Kind kind = Kind::kWait;
   std::string where;  // file:line
   std::string name;   // optional label
   std::string req;    // requirement for implicit checks (a call that must succeed)
 
-  // kCall
+  // kCall; kRestart: the device role whose adapter process is stopped and
+  // started again (same work directory, hello and configure again)
   std::string role;    // initiator | recipient
   std::string method;  // JSON-RPC method
   nlohmann::json params = nlohmann::json::object();

@@ -63,21 +63,25 @@ InteropMatrix ComputeMatrix(const RunResult& run) {
     if (c.initiator.empty() || c.recipient.empty()) continue;
     const std::string relay = Name(c.relay);
     MatrixCell& cell = cells[{relay, c.initiator, c.recipient}];
-    if (cell.total == 0) {
+    if (cell.cases.empty()) {
       cell.relay = relay;
       cell.initiator = c.initiator;
       cell.recipient = c.recipient;
-      cell.worst = c.verdict;
     }
-    cell.worst = Worst(cell.worst, c.verdict);
-    ++cell.total;
     cell.cases.push_back(i);
-    if (Passed(c.verdict)) {
-      ++cell.passed;
-    } else {
-      cell.not_passed.push_back(i);
-    }
     if (c.Unexpected()) ++cell.unexpected;
+    // A scenario one side cannot take part in says nothing about the pairing.
+    if (c.verdict == Verdict::kUnsupported) {
+      ++cell.unsupported;
+    } else {
+      cell.worst = cell.total == 0 ? c.verdict : Worst(cell.worst, c.verdict);
+      ++cell.total;
+      if (Passed(c.verdict)) {
+        ++cell.passed;
+      } else {
+        cell.not_passed.push_back(i);
+      }
+    }
     relays.insert(relay);
     initiators.insert(c.initiator);
     recipients.insert(c.recipient);
@@ -86,7 +90,10 @@ InteropMatrix ComputeMatrix(const RunResult& run) {
   m.relays.assign(relays.begin(), relays.end());
   m.initiators.assign(initiators.begin(), initiators.end());
   m.recipients.assign(recipients.begin(), recipients.end());
-  for (auto& [key, cell] : cells) m.cells.push_back(std::move(cell));
+  for (auto& [key, cell] : cells) {
+    if (cell.total == 0) cell.worst = Verdict::kUnsupported;
+    m.cells.push_back(std::move(cell));
+  }
   return m;
 }
 
@@ -103,6 +110,7 @@ Json MatrixJson(const InteropMatrix& m, const RunResult& run) {
                          {"total", c.total},
                          {"passed", c.passed},
                          {"unexpected", c.unexpected},
+                         {"unsupported", c.unsupported},
                          {"verdict", VerdictName(c.worst)},
                          {"cases", std::move(ids)},
                          {"not_passed", std::move(bad)}});
@@ -143,6 +151,10 @@ Result<void> CheckMatrixJson(const Json& matrix) {
         return Bad(p + "." + key, "must be a non-negative integer");
       }
     }
+    if (c.contains("unsupported") &&
+        (!c["unsupported"].is_number_integer() || c["unsupported"].get<std::int64_t>() < 0)) {
+      return Bad(p + ".unsupported", "must be a non-negative integer");
+    }
     if (c["passed"].get<std::int64_t>() > c["total"].get<std::int64_t>()) {
       return Bad(p + ".passed", "exceeds total");
     }
@@ -175,6 +187,7 @@ std::string RenderMatrixMarkdown(const InteropMatrix& m) {
           continue;
         }
         out << " " << c->passed << "/" << c->total << " " << VerdictName(c->worst);
+        if (c->unsupported > 0) out << " (" << c->unsupported << " unsupported)";
         out << " |";
       }
       out << "\n";
@@ -193,7 +206,8 @@ std::string RenderMatrixHtml(const InteropMatrix& m, const RunResult& run,
   }
   out << "<p class=\"muted\">One grid per relay: rows are initiators, columns recipients; a "
          "cell is cases passed / cases run, coloured by the worst verdict, with links to the "
-         "evidence of every case that did not pass.</p>";
+         "evidence of every case that did not pass; cases a side lacks the feature for are "
+         "counted as unsupported, not run.</p>";
   for (const std::string& relay : m.relays) {
     out << "<h3>Relay " << HtmlEscape(relay) << "</h3>\n<table class=\"matrix\"><thead><tr>"
         << "<th>initiator \\ recipient</th>";
@@ -209,6 +223,9 @@ std::string RenderMatrixHtml(const InteropMatrix& m, const RunResult& run,
         }
         out << "<td><span class=\"badge " << VerdictCss(c->worst) << "\">" << c->passed << "/"
             << c->total << " " << VerdictName(c->worst) << "</span>";
+        if (c->unsupported > 0) {
+          out << " <span class=\"muted\">" << c->unsupported << " unsupported</span>";
+        }
         for (std::size_t k : c->not_passed) {
           out << "<br><a href=\"" << case_href(k) << "\">" << HtmlEscape(run.cases[k].case_id)
               << "</a> " << VerdictName(run.cases[k].verdict);

@@ -34,12 +34,13 @@ struct MatrixCell {
   std::string relay;
   std::string initiator;
   std::string recipient;
-  int total = 0;                        // cases run
-  int passed = 0;                       // verdict PASS or INFO
-  int unexpected = 0;                   // cases for which `Unexpected()` holds
-  Verdict worst = Verdict::kPass;       // worst case verdict
-  std::vector<std::size_t> cases;       // indexes into RunResult::cases, run order
-  std::vector<std::size_t> not_passed;  // the subset that is neither PASS nor INFO
+  int total = 0;        // cases run (UNSUPPORTED ones are not run)
+  int passed = 0;       // verdict PASS or INFO
+  int unexpected = 0;   // cases for which `Unexpected()` holds
+  int unsupported = 0;  // cases not run: an implementation lacks a feature the scenario needs
+  Verdict worst = Verdict::kPass;       // worst verdict of the cases run; UNSUPPORTED when none ran
+  std::vector<std::size_t> cases;       // indexes into RunResult::cases, run order (all of them)
+  std::vector<std::size_t> not_passed;  // cases run whose verdict is neither PASS nor INFO
 };
 
 // `InteropMatrix` is every cell of a run, sorted by relay, initiator, recipient.

@@ -10,15 +10,16 @@ Usage: fake_adapter.py MODE
   mute       reads requests and never answers (not even hello)
   babble     answers hello with a line that is not JSON
 
-Every mode writes its pid to ./adapter.pid first, so tests can check that the
-harness left no process behind.
+Every mode writes its pid first, so tests can check that the harness left no
+process behind: to <workdir>.adapter.pid next to its work directory, because
+the harness deletes device work directories at the end of a case.
 """
 import json
 import os
 import sys
 
 mode = sys.argv[1] if len(sys.argv) > 1 else "good"
-with open("adapter.pid", "w") as f:
+with open(os.path.join("..", os.path.basename(os.getcwd()) + ".adapter.pid"), "w") as f:
     f.write(str(os.getpid()))
 for line in sys.stdin:
     req = json.loads(line)

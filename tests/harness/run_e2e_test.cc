@@ -105,12 +105,12 @@ class HarnessRun : public ::testing::Test {
   }
   std::string Stdout() { return ReadFile(dir_ / "harness.stdout"); }
 
-  // Every adapter.pid / relay.pid a fake process wrote must name a dead process.
+  // Every *adapter.pid / relay.pid a fake process wrote must name a dead process.
   void ExpectNoProcessLeft() {
     int checked = 0;
     for (const auto& e : fs::recursive_directory_iterator(dir_)) {
       const auto name = e.path().filename().string();
-      if (name != "adapter.pid" && name != "relay.pid") continue;
+      if (!name.ends_with("adapter.pid") && name != "relay.pid") continue;
       pid_t pid = std::stoi(ReadFile(e.path()));
       ++checked;
       bool gone = false;
@@ -312,7 +312,7 @@ TEST_F(HarnessRun, InterruptKillsEveryChildAndExits130) {
   ASSERT_TRUE(p);
   // Wait (bounded) until the adapter is up, then press Ctrl-C.
   fs::path pid_file =
-      dir_ / "reports" / "run" / "cases" / "device_nothing-new" / "initiator.work" / "adapter.pid";
+      dir_ / "reports" / "run" / "cases" / "device_nothing-new" / "initiator.work.adapter.pid";
   // Another process writes the file; polling (bounded) is the only way to see it.
   auto written = [&] { return !ReadFile(pid_file).empty(); };
   for (int i = 0; i < 500 && !written(); ++i) std::this_thread::sleep_for(20ms);
@@ -341,6 +341,40 @@ TEST_F(HarnessRun, ListAndExplainNameRequirementsAndCases) {
   EXPECT_EQ(Run({"explain", "RELAY-31"}), 0);
   EXPECT_THAT(Stdout(), HasSubstr("relay/race-single-binding"));
   EXPECT_EQ(Run({"explain", "NOPE-1"}), 2);
+}
+
+// The restart step: the reference device with its state file continues the
+// share; the same device without one claims the feature but forgets the
+// share, which the scenario reports against INIT-16 (WARN) and RECIP-21.
+TEST_F(HarnessRun, ARestartStepCatchesADeviceThatForgetsItsShare) {
+  auto manifest = [&](const std::string& name, const std::string& device_extra) {
+    return WriteFile(name + ".yaml",
+                     "name: " + name + "\nrelay:\n  command: " + kRelayCommand +
+                         "]\n  ready: {stdout: READY, timeout: 10s}\ndevice:\n  command: [\"" +
+                         TIGRESS_BIN_DIR + "/tigress-device\", \"adapter\"" + device_extra +
+                         "]\nfeatures: [persistent-state]\n");
+  };
+  const auto keeps = manifest("keeps", ", \"--state-file\", \"{workdir}/state.json\"");
+  EXPECT_EQ(Run({"run", "--impl", keeps.string(), "--filter", "interop/restart-mid-transfer"}), 0)
+      << Stdout();
+  auto report = Report();
+  ASSERT_EQ(report["cases"].size(), 1u);
+  EXPECT_EQ(report["cases"][0]["verdict"], "PASS");
+  const fs::path case_dir =
+      dir_ / "reports" / "run" / report["cases"][0]["case_dir"].get<std::string>();
+  EXPECT_FALSE(fs::exists(case_dir / "initiator.work"))
+      << "a device work directory may hold a Secret";
+  EXPECT_THAT(ReadFile(case_dir / "initiator.jsonrpc.log"), HasSubstr("# restarted here"));
+
+  const auto forgets = manifest("forgets", "");
+  EXPECT_EQ(Run({"run", "--impl", forgets.string(), "--filter", "interop/restart-mid-transfer"}),
+            1);
+  report = Report();
+  std::set<std::string> broken;
+  for (const auto& a : report["cases"][0]["assertions"]) {
+    if (a["verdict"] != "PASS") broken.insert(a["requirement_id"].get<std::string>());
+  }
+  EXPECT_TRUE(broken.contains("INIT-16")) << report["cases"][0].dump(1);
 }
 
 }  // namespace

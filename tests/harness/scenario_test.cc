@@ -181,6 +181,35 @@ steps:
   }
 }
 
+TEST(ScenarioLoader, ReadsARestartStepOnlyForADeclaredDeviceRole) {
+  constexpr char kText[] = R"(id: interop/restart
+title: t
+requirements: [RELAY-01]
+roles: [relay, initiator]
+steps:
+  - restart: initiator
+  - call: {role: initiator, method: receive}
+    expect: [{req: RELAY-01, ok: true}]
+)";
+  auto s = LoadScenarioString(kText, "interop/restart.yaml", Known);
+  ASSERT_TRUE(s) << s.error().Message();
+  EXPECT_EQ(s->steps[0].kind, Step::Kind::kRestart);
+  EXPECT_EQ(s->steps[0].role, "initiator");
+
+  for (const auto& [from, to, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"restart: initiator", "restart: recipient", "not a device role"},
+           {"restart: initiator", "restart: relay", "not a device role"},
+           {"restart: initiator", "restart: initiator\n    expect: [{req: RELAY-01, ok: true}]",
+            "no expect or save"}}) {
+    std::string bad = kText;
+    bad.replace(bad.find(from), from.size(), to);
+    auto refused = LoadScenarioString(bad, "interop/restart.yaml", Known);
+    ASSERT_FALSE(refused) << to;
+    EXPECT_THAT(refused.error().Message(), HasSubstr("interop/restart.yaml:6")) << to;
+    EXPECT_THAT(refused.error().Message(), HasSubstr(message)) << to;
+  }
+}
+
 TEST(ScenarioLoader, ReadsDeclaredPersonalDataAndRefusesEntriesTooShortToMean) {
   constexpr char kText[] = R"(id: privacy/declared
 title: t

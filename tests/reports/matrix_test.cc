@@ -59,6 +59,32 @@ TEST(MatrixTest, CountsEachCombinationAndListsTheCasesThatDidNotPass) {
   EXPECT_EQ(m.Find("acme", "ref", "ref"), nullptr);
 }
 
+TEST(MatrixTest, CountsUnsupportedCasesApartFromTheCasesRun) {
+  RunResult run;
+  run.cases = {Case("interop/a@r+r+x", "r", "r", "x", Verdict::kPass),
+               Case("interop/restart@r+r+x", "r", "r", "x", Verdict::kUnsupported),
+               Case("interop/restart@r+x+x", "r", "x", "x", Verdict::kUnsupported)};
+  const InteropMatrix m = ComputeMatrix(run);
+  const MatrixCell* mixed = m.Find("r", "r", "x");
+  ASSERT_NE(mixed, nullptr);
+  EXPECT_EQ(mixed->total, 1);
+  EXPECT_EQ(mixed->passed, 1);
+  EXPECT_EQ(mixed->unsupported, 1);
+  EXPECT_EQ(mixed->worst, Verdict::kPass);
+  EXPECT_TRUE(mixed->not_passed.empty());
+  EXPECT_EQ(mixed->cases.size(), 2U);
+  const MatrixCell* none = m.Find("r", "x", "x");
+  ASSERT_NE(none, nullptr);
+  EXPECT_EQ(none->total, 0);
+  EXPECT_EQ(none->worst, Verdict::kUnsupported);
+  EXPECT_NE(RenderMatrixMarkdown(m).find("1/1 PASS (1 unsupported)"), std::string::npos)
+      << RenderMatrixMarkdown(m);
+  nlohmann::ordered_json bad = MatrixJson(m, run);
+  EXPECT_TRUE(CheckMatrixJson(bad));
+  bad["cells"][0]["unsupported"] = -1;
+  EXPECT_FALSE(CheckMatrixJson(bad));
+}
+
 TEST(MatrixTest, ReportJsonCarriesTheMatrixAndTheReaderChecksItsShape) {
   const RunResult run = TwoByTwo();
   const std::string text = RenderReportJson(run, nullptr);
