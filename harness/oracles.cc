@@ -540,9 +540,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
       Json rb = Json::parse(e.response_body, nullptr, false);
       if (!rb.is_discarded() && rb.is_object() && rb.contains("urlLink") &&
           rb["urlLink"].is_string()) {
-        std::string id = LastSegment(PathOnly(rb["urlLink"].get<std::string>()));
-        std::transform(id.begin(), id.end(), id.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const std::string id = Lower(LastSegment(PathOnly(rb["urlLink"].get<std::string>())));
         const std::string key = claim + "/" + Header(e.request_headers, "Mailbox-Request-ID");
         if (auto [it, fresh] = create_key.emplace(id, key); !fresh && it->second == key) {
           continue;  // a retried create answered with its mailbox (REPLAY-02)
@@ -588,9 +586,7 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
   for (std::size_t i = 0; i < ex.size(); ++i) {
     const har::Exchange& e = ex[i];
     const std::string claim = Header(e.request_headers, "Mailbox-Device-Claim");
-    std::string id = LastSegment(PathOnly(e.url));
-    std::transform(id.begin(), id.end(), id.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string id = Lower(LastSegment(PathOnly(e.url)));
     auto it = initiator_of.find(id);
     if (claim.empty() || it == initiator_of.end() || it->second == claim || e.status < 200 ||
         e.status >= 300) {
