@@ -222,7 +222,9 @@ Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
   req.headers.emplace_back(kHeaderDeviceClaim, state_.claim);
   req.headers.emplace_back(kHeaderRequestId, request_id);
   if (state_.attestation) req.headers.emplace_back(kHeaderAttestation, *state_.attestation);
-  if (!call.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  if (!call.body.empty() && options_.fault != Fault::kNoContentType) {
+    req.headers.emplace_back("Content-Type", "application/json");
+  }
   if (options_.fault == Fault::kSecretToRelay)
     req.headers.emplace_back(kSecretHeader, Base64Encode(state_.secret));
   if (options_.fault == Fault::kSendCookie) {

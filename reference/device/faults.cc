@@ -50,6 +50,8 @@ constexpr std::array kFaults = {
     FaultInfo{Fault::kAttestationReuse, "attestation-reuse", "PRIV-08 INIT-14",
               "shares with `attest` carry one Mailbox-Device-Attestation value for the whole "
               "process"},
+    FaultInfo{Fault::kNoContentType, "no-content-type", "INIT-02",
+              "requests with a JSON body carry no Content-Type header"},
 };
 
 }  // namespace

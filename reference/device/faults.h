@@ -37,6 +37,7 @@ enum class Fault {
   kNoWriteRight,            // accessRights "RD" for a multi-round share
   kSendCookie,              // one Cookie header on every request of the process
   kAttestationReuse,        // one Mailbox-Device-Attestation value for every share
+  kNoContentType,           // bodies are sent without Content-Type: application/json
 };
 
 // `FaultInfo` describes one fault for `--list-faults` and docs/device.md.

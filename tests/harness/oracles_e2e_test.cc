@@ -167,6 +167,7 @@ const Fault kFaults[] = {
     {"", "expiration-not-utc", {"INIT-04"}},
     {"", "send-cookie", {"PRIV-05"}},
     {"", "attestation-reuse", {"PRIV-08", "INIT-14"}},
+    {"", "no-content-type", {"INIT-02"}},
     {"set-cookie", "", {"PRIV-04"}},
     {"sequential-ids", "", {"RELAY-04"}},
 };
