@@ -3,30 +3,20 @@
 // relay's sequential-ids) must make exactly the expected requirements FAIL or
 // WARN through an oracle, and the clean reference none.
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
-#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/har.h"
-#include "harness/supervisor.h"
+#include "tests/harness/harness_run_fixture.h"
 
 namespace tigress::harness {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using e2e::ReadFile;
 
 // Four scenarios with two devices: one share and a message back, several
 // messages under one Secret (IV reuse shows), and two shares between the same
@@ -44,70 +34,29 @@ const char* const kExaminedByTheCleanRun[] = {
     "INIT-04", "INIT-13",  "INIT-14", "URL-08",  "RECIP-02", "RECIP-16",   "REPLAY-11",
 };
 
-class OracleRun : public ::testing::Test {
+class OracleRun : public e2e::HarnessRunTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tigress-oracles-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
+  OracleRun() : HarnessRunTest("tigress-oracles") {}
 
-  // A copy of the reference manifest with a relay fault and a device fault.
+  // implementations/reference.yaml with an in-memory store, a relay fault and
+  // a device fault.
   fs::path Manifest(const std::string& relay_fault, const std::string& device_fault) {
-    const std::string bin = TIGRESS_BIN_DIR;
-    std::string text =
-        "name: ref\nrelay:\n  command: [\"" + bin +
-        "/tigress-relay\", \"--listen\", \"127.0.0.1:{port}\", \"--tls-cert\", \"{cert}\", "
-        "\"--tls-key\", \"{key}\", \"--data-dir\", \"{workdir}\", \"--public-url\", "
-        "\"{public_url}\", \"--store\", \"memory\"" +
-        (relay_fault.empty() ? "" : ", \"--fault\", \"" + relay_fault + "\"") +
-        "]\n  ready: {stdout: READY, timeout: 10s}\n  base_url: \"https://localhost:{port}\"\n"
-        "device:\n  command: [\"" +
-        bin +
-        "/tigress-device\", \"adapter\"]\nfeatures: [aes-128-gcm, aes-256-gcm, relinquish, "
-        "attestation]\n" +
-        (device_fault.empty() ? "env: {}\n"
-                              : "env: {TIGRESS_DEVICE_FAULT: " + device_fault + "}\n");
-    std::ofstream(dir_ / "impl.yaml") << text;
-    return dir_ / "impl.yaml";
+    const std::string relay = "\"{bindir}/tigress-relay\", ";
+    std::string args = "\"--store\", \"memory\", ";
+    if (!relay_fault.empty()) args += "\"--fault\", \"" + relay_fault + "\", ";
+    std::vector<std::pair<std::string, std::string>> edits = {{relay, relay + args}};
+    if (!device_fault.empty()) {
+      edits.emplace_back("env: {}", "env: {TIGRESS_DEVICE_FAULT: " + device_fault + "}");
+    }
+    return ReferenceAs("ref", edits);
   }
 
   nlohmann::json Run(const fs::path& manifest, const std::string& filter = kScenarios) {
-    ProcessSpec spec;
-    spec.name = "tigress-harness";
-    spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness",
-                 "run",
-                 "--impl",
-                 manifest.string(),
-                 "--filter",
-                 filter,
-                 "-j",
-                 "2",
-                 "--scenarios",
-                 std::string(TIGRESS_SOURCE_DIR) + "/scenarios",
-                 "--catalog",
-                 std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json",
-                 "--report-dir",
-                 (dir_ / "reports").string(),
-                 "--run-id",
-                 "run",
-                 "--seed",
-                 "11"};
-    spec.workdir = dir_;
-    spec.stderr_path = dir_ / "harness.stderr";
-    spec.stdout_path = dir_ / "harness.stdout";
-    spec.grace = 5s;
-    auto p = Process::Start(spec);
-    EXPECT_TRUE(p) << p.error().Message();
-    if (!p) return {};
-    EXPECT_TRUE((*p)->WaitExit(120s));
-    (*p)->Stop();
-    return nlohmann::json::parse(ReadFile(dir_ / "reports" / "run" / "report.json"));
+    RunHarness(e2e::With({"run", "--impl", manifest.string(), "--filter", filter, "-j", "2",
+                          "--seed", "11"},
+                         SourceTree(), ReportDir()),
+               "harness", std::chrono::seconds(120));
+    return ReportJson();
   }
 
   // Requirement IDs of oracle assertions with the given verdicts.
@@ -124,8 +73,6 @@ class OracleRun : public ::testing::Test {
     }
     return ids;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(OracleRun, CleanReferencePassesEveryOracleAndWritesTranscripts) {

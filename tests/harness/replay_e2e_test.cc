@@ -3,8 +3,6 @@
 // differences that deliberate relay faults introduce.
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,6 +14,7 @@
 #include "pki/test_ca.h"
 #include "protocol/encoding.h"
 #include "protocol/uuid.h"
+#include "tests/harness/harness_run_fixture.h"
 
 namespace tigress::harness {
 namespace {
@@ -23,14 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
-using namespace std::chrono_literals;
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using e2e::ReadFile;
 
 Json HeadersJson(const std::vector<std::pair<std::string, std::string>>& hs) {
   Json a = Json::array();
@@ -62,40 +54,26 @@ std::string ExchangeLines(const std::string& out, int n) {
   return out.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
-class ReplayE2e : public ::testing::Test {
+class ReplayE2e : public e2e::HarnessRunTest {
  protected:
+  ReplayE2e() : HarnessRunTest("tigress-replay-e2e") {}
+
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tigress-replay-e2e-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    HarnessRunTest::SetUp();
     fs::create_directories(dir_ / "relay");
-  }
-  void TearDown() override {
-    if (!HasFailure()) {
-      fs::remove_all(dir_);
-    }
   }
 
   fs::path ReferenceWith(const std::string& name, const std::string& fault) {
-    std::string text =
-        ReadFile(std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml");
-    text.replace(text.find("name: reference\n"), 16, "name: " + name + "\n");
-    if (!fault.empty()) {
-      const std::string end = "\"--public-url\", \"{public_url}\"]";
-      text.replace(text.find(end), end.size(),
-                   "\"--public-url\", \"{public_url}\", \"--fault\", \"" + fault + "\"]");
-    }
-    const fs::path p = dir_ / (name + ".yaml");
-    std::ofstream(p) << text;
-    return p;
+    if (fault.empty()) return ReferenceAs(name);
+    const std::string relay = "\"{bindir}/tigress-relay\", ";
+    return ReferenceAs(name, {{relay, relay + "\"--fault\", \"" + fault + "\", "}});
   }
 
   // Records create, the recipient's binding read, a second recipient's read
   // and the preview against the real reference relay, as a HAR whose claims
   // are shortened the way transcripts show them.
   fs::path Record() {
-    auto m = LoadManifest(std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml");
+    auto m = LoadManifest(e2e::kReferenceManifest);
     EXPECT_TRUE(m);
     auto pki = pki::MakeTestPki();
     auto port = FreeLoopbackPort();
@@ -179,37 +157,24 @@ class ReplayE2e : public ::testing::Test {
   }
 
   int Replay(const fs::path& har, const fs::path& manifest, const std::string& tag) {
-    ProcessSpec spec;
-    spec.name = "tigress-harness";
-    spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness", "replay", har.string(),
-                 "--relay", manifest.string()};
-    spec.workdir = dir_;
-    spec.stdout_path = dir_ / (tag + ".stdout");
-    spec.stderr_path = dir_ / (tag + ".stderr");
-    auto p = Process::Start(spec);
-    EXPECT_TRUE(p);
-    EXPECT_TRUE((*p)->WaitExit(60s));
-    (*p)->Stop();
-    return (*p)->ExitStatus().value_or(-1);
+    return RunHarness({"replay", har.string(), "--relay", manifest.string()}, tag,
+                      std::chrono::seconds(60));
   }
-  std::string Out(const std::string& tag) { return ReadFile(dir_ / (tag + ".stdout")); }
-
-  fs::path dir_;
 };
 
 TEST_F(ReplayE2e, AFreshReferenceRelayAnswersLikeTheRecordingOnceIdsAndClaimsAreMapped) {
   const fs::path har = Record();
   const int rc = Replay(har, ReferenceWith("reference", ""), "same");
-  EXPECT_EQ(rc, 0) << Out("same") << ReadFile(dir_ / "same.stderr");
-  EXPECT_THAT(Out("same"), HasSubstr("[3/4] POST /v1/m/"));
-  EXPECT_THAT(Out("same"), HasSubstr("0 of 4 exchange(s) differ"));
+  EXPECT_EQ(rc, 0) << Stdout("same") << Stderr("same");
+  EXPECT_THAT(Stdout("same"), HasSubstr("[3/4] POST /v1/m/"));
+  EXPECT_THAT(Stdout("same"), HasSubstr("0 of 4 exchange(s) differ"));
 }
 
 TEST_F(ReplayE2e, ARelayThatBindsAnyClaimDiffersAtTheSecondRecipient) {
   const fs::path har = Record();
   const int rc = Replay(har, ReferenceWith("faulty", "bind-any-claim"), "bind");
-  EXPECT_EQ(rc, 1) << Out("bind");
-  const std::string out = Out("bind");
+  EXPECT_EQ(rc, 1) << Stdout("bind");
+  const std::string out = Stdout("bind");
   EXPECT_THAT(ExchangeLines(out, 1), HasSubstr("POST /v1/m: same"));
   EXPECT_THAT(ExchangeLines(out, 2), HasSubstr(": same"));
   EXPECT_THAT(ExchangeLines(out, 3), HasSubstr(": DIFFERS\n      status 401 -> 200"));
@@ -220,10 +185,10 @@ TEST_F(ReplayE2e, ARelayThatBindsAnyClaimDiffersAtTheSecondRecipient) {
 TEST_F(ReplayE2e, ARelayThatDropsTheRequestIdEchoIsShownAndABadTranscriptIsAnError) {
   const fs::path har = Record();
   EXPECT_EQ(Replay(har, ReferenceWith("faulty", "no-request-id-echo"), "echo"), 1);
-  EXPECT_THAT(Out("echo"), HasSubstr("Mailbox-Request-ID echo: yes -> no"));
+  EXPECT_THAT(Stdout("echo"), HasSubstr("Mailbox-Request-ID echo: yes -> no"));
   std::ofstream(dir_ / "bad.har") << R"({"log": {"entries": [{"request": {}}]}})";
   EXPECT_EQ(Replay(dir_ / "bad.har", ReferenceWith("reference", ""), "bad"), 2);
-  EXPECT_THAT(ReadFile(dir_ / "bad.stderr"), HasSubstr("log.entries[0].request"));
+  EXPECT_THAT(Stderr("bad"), HasSubstr("log.entries[0].request"));
 }
 
 }  // namespace

@@ -5,15 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
-#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/bundle.h"
-#include "harness/supervisor.h"
+#include "tests/harness/harness_run_fixture.h"
 
 namespace tigress::harness {
 namespace {
@@ -22,86 +20,17 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::json;
-using namespace std::chrono_literals;
+using e2e::ReadFile;
+using e2e::With;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class ReproE2e : public ::testing::Test {
+// Runs against the source tree's scenarios and catalogue.
+class ReproE2e : public e2e::HarnessRunTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tigress-repro-e2e-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) {
-      fs::remove_all(dir_);
-    }
-  }
+  ReproE2e() : HarnessRunTest("tigress-repro-e2e") {}
 
-  // implementations/reference.yaml under another name, with `edit` applied
-  // (a fault in a command or the environment).
-  fs::path ReferenceAs(const std::string& name,
-                       const std::vector<std::pair<std::string, std::string>>& edits = {}) {
-    std::string text =
-        ReadFile(std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml");
-    text.replace(text.find("name: reference\n"), 16, "name: " + name + "\n");
-    for (const auto& [from, to] : edits) {
-      auto at = text.find(from);
-      EXPECT_NE(at, std::string::npos) << from;
-      if (at != std::string::npos) {
-        text.replace(at, from.size(), to);
-      }
-    }
-    const fs::path p = dir_ / (name + ".yaml");
-    std::ofstream(p) << text;
-    return p;
+  int Harness(const std::vector<std::string>& args, const std::string& tag) {
+    return RunHarness(With(args, SourceTree()), tag);
   }
-
-  // Runs tigress-harness with `args`; the source tree's scenarios and
-  // catalogue come from TIGRESS_SOURCE_DIR, {bindir} is the binary's folder.
-  int Harness(std::vector<std::string> args, const std::string& tag) {
-    ProcessSpec spec;
-    spec.name = "tigress-harness";
-    spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness"};
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-    spec.argv.insert(spec.argv.end(),
-                     {"--catalog", std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json",
-                      "--scenarios", std::string(TIGRESS_SOURCE_DIR) + "/scenarios"});
-    spec.workdir = dir_;
-    spec.stdout_path = dir_ / (tag + ".stdout");
-    spec.stderr_path = dir_ / (tag + ".stderr");
-    spec.grace = 5s;
-    auto p = Process::Start(spec);
-    EXPECT_TRUE(p) << p.error().Message();
-    if (!p) {
-      return -1;
-    }
-    EXPECT_TRUE((*p)->WaitExit(180s)) << "tigress-harness did not finish";
-    (*p)->Stop();
-    return (*p)->ExitStatus().value_or(-1);
-  }
-  std::string Out(const std::string& tag) { return ReadFile(dir_ / (tag + ".stdout")); }
-  std::string Err(const std::string& tag) { return ReadFile(dir_ / (tag + ".stderr")); }
-  Json Report(const std::string& run) {
-    return Json::parse(ReadFile(dir_ / "reports" / run / "report.json"));
-  }
-  std::vector<std::string> ReportDir(const std::string& run) {
-    return {"--report-dir", (dir_ / "reports").string(), "--run-id", run};
-  }
-  std::vector<std::string> With(std::vector<std::string> a, const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-  }
-
-  fs::path dir_;
 };
 
 const Json* FindCell(const Json& report, const std::string& relay, const std::string& init,
@@ -115,15 +44,15 @@ const Json* FindCell(const Json& report, const std::string& relay, const std::st
 }
 
 TEST_F(ReproE2e, InteropOverTwoManifestsReportsTheWholeMatrix) {
-  const fs::path a = std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml";
+  const fs::path a = e2e::kReferenceManifest;
   const fs::path b = ReferenceAs("reference-b");
   const int rc =
       Harness(With({"interop", "--impl", a.string(), "--impl", b.string(), "--seed", "11", "-j",
                     "2", "--filter", "interop/share-fragment-aes128,interop/share-separate-aes256"},
                    ReportDir("interop")),
               "interop");
-  ASSERT_EQ(rc, 0) << Out("interop") << Err("interop");
-  const Json report = Report("interop");
+  ASSERT_EQ(rc, 0) << Stdout("interop") << Stderr("interop");
+  const Json report = ReportJson("interop");
   ASSERT_EQ(report["cases"].size(), 16U);  // 2 scenarios x 2 relays x 2 initiators x 2 recipients
   for (const Json& c : report["cases"]) {
     EXPECT_THAT(c["id"].get<std::string>(), ::testing::StartsWith("interop/"));
@@ -150,7 +79,7 @@ TEST_F(ReproE2e, InteropOverTwoManifestsReportsTheWholeMatrix) {
   EXPECT_THAT(md, HasSubstr("| reference-b | 2/2 PASS | 2/2 PASS |"));
   EXPECT_THAT(ReadFile(dir_ / "reports" / "interop" / "report.html"),
               HasSubstr("<h3>Relay reference-b</h3>"));
-  EXPECT_THAT(Out("interop"), HasSubstr("Interop matrix:"));
+  EXPECT_THAT(Stdout("interop"), HasSubstr("Interop matrix:"));
   // Nothing failed, so no case has a bundle.
   for (const auto& e : fs::recursive_directory_iterator(dir_ / "reports" / "interop")) {
     EXPECT_THAT(e.path().filename().string(), Not(HasSubstr(".tar.gz")));
@@ -158,15 +87,15 @@ TEST_F(ReproE2e, InteropOverTwoManifestsReportsTheWholeMatrix) {
 }
 
 TEST_F(ReproE2e, InteropIsolatesABrokenDeviceAndItsCellBundleReproduces) {
-  const fs::path a = std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml";
+  const fs::path a = e2e::kReferenceManifest;
   const fs::path broken =
       ReferenceAs("broken", {{"env: {}", "env: {TIGRESS_DEVICE_FAULT: plaintext-payload}"}});
   const int rc = Harness(With({"interop", "--impl", a.string(), "--impl", broken.string(), "--seed",
                                "12", "--filter", "interop/share-fragment-aes128"},
                               ReportDir("interop")),
                          "interop");
-  ASSERT_EQ(rc, 1) << Out("interop") << Err("interop");
-  const Json report = Report("interop");
+  ASSERT_EQ(rc, 1) << Stdout("interop") << Stderr("interop");
+  const Json report = ReportJson("interop");
   for (const char* relay : {"reference", "broken"}) {
     for (const char* init : {"reference", "broken"}) {
       for (const char* recip : {"reference", "broken"}) {
@@ -219,10 +148,10 @@ TEST_F(ReproE2e, InteropIsolatesABrokenDeviceAndItsCellBundleReproduces) {
   fs::remove_all(dir_ / "reports" / "interop");
   const int again =
       Harness(With({"repro", (dir_ / "moved.tar.gz").string()}, ReportDir("again")), "repro");
-  EXPECT_EQ(again, 1) << Out("repro") << Err("repro");
-  EXPECT_THAT(Out("repro"), HasSubstr("FAIL   " + id));
-  EXPECT_THAT(Out("repro"), HasSubstr("repro: REPRODUCED"));
-  EXPECT_EQ(Report("again")["cases"][0]["id"], id);
+  EXPECT_EQ(again, 1) << Stdout("repro") << Stderr("repro");
+  EXPECT_THAT(Stdout("repro"), HasSubstr("FAIL   " + id));
+  EXPECT_THAT(Stdout("repro"), HasSubstr("repro: REPRODUCED"));
+  EXPECT_EQ(ReportJson("again")["cases"][0]["id"], id);
 }
 
 TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundles) {
@@ -233,11 +162,11 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
       With({"run", "--impl", faulty.string(), "--filter", "relay/echo-on-errors", "--seed", "3"},
            ReportDir("run")),
       "run");
-  ASSERT_EQ(rc, 1) << Out("run") << Err("run");
+  ASSERT_EQ(rc, 1) << Stdout("run") << Stderr("run");
   const fs::path bundle = dir_ / "reports" / "run" / "cases" / "relay_echo-on-errors" /
                           "repro-relay_echo-on-errors.tar.gz";
   ASSERT_TRUE(fs::exists(bundle));
-  EXPECT_THAT(Out("run"), HasSubstr(" repro " + bundle.string()));  // offered with the rerun
+  EXPECT_THAT(Stdout("run"), HasSubstr(" repro " + bundle.string()));  // offered with the rerun
   auto b = ReadBundle(bundle);
   ASSERT_TRUE(b) << b.error().Message();
   EXPECT_EQ(b->info.verdict, "FAIL");
@@ -247,21 +176,20 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
 
   // The same failure, from the bundle alone.
   EXPECT_EQ(Harness(With({"repro", bundle.string()}, ReportDir("r1")), "r1"), 1)
-      << Out("r1") << Err("r1");
-  EXPECT_THAT(Out("r1"), HasSubstr("FAIL   relay/echo-on-errors"));
-  EXPECT_THAT(Out("r1"), HasSubstr("repro: recorded FAIL [REPLAY-01]"));
-  EXPECT_THAT(Out("r1"), HasSubstr("repro: REPRODUCED"));
-  EXPECT_THAT(Out("r1"), Not(HasSubstr("the case seed is")));
-  EXPECT_EQ(Report("r1")["cases"][0]["seed"], std::to_string(b->info.case_seed));
+      << Stdout("r1") << Stderr("r1");
+  EXPECT_THAT(Stdout("r1"), HasSubstr("FAIL   relay/echo-on-errors"));
+  EXPECT_THAT(Stdout("r1"), HasSubstr("repro: recorded FAIL [REPLAY-01]"));
+  EXPECT_THAT(Stdout("r1"), HasSubstr("repro: REPRODUCED"));
+  EXPECT_THAT(Stdout("r1"), Not(HasSubstr("the case seed is")));
+  EXPECT_EQ(ReportJson("r1")["cases"][0]["seed"], std::to_string(b->info.case_seed));
 
   // Against a fixed relay (the reference, given with --impl): not reproduced.
-  EXPECT_EQ(Harness(With({"repro", bundle.string(), "--impl",
-                          std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml"},
-                         ReportDir("r2")),
-                    "r2"),
-            0)
-      << Out("r2") << Err("r2");
-  EXPECT_THAT(Out("r2"), HasSubstr("NOT REPRODUCED"));
+  EXPECT_EQ(
+      Harness(With({"repro", bundle.string(), "--impl", e2e::kReferenceManifest}, ReportDir("r2")),
+              "r2"),
+      0)
+      << Stdout("r2") << Stderr("r2");
+  EXPECT_THAT(Stdout("r2"), HasSubstr("NOT REPRODUCED"));
 
   // A relay that does not even start fails, but differently.
   const fs::path dead = dir_ / "dead" / "faulty.yaml";
@@ -270,8 +198,8 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
                          "  ready: {stdout: READY, timeout: 2s}\n";
   EXPECT_EQ(
       Harness(With({"repro", bundle.string(), "--impl", dead.string()}, ReportDir("r3")), "r3"), 3)
-      << Out("r3") << Err("r3");
-  EXPECT_THAT(Out("r3"), HasSubstr("FAILS DIFFERENTLY"));
+      << Stdout("r3") << Stderr("r3");
+  EXPECT_THAT(Stdout("r3"), HasSubstr("FAILS DIFFERENTLY"));
 
   // A known failure still gets its bundle, with the expectations file in it;
   // repro ignores expectations and still says the failure reproduces.
@@ -282,7 +210,7 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
                          ReportDir("known")),
                     "known"),
             0)
-      << Out("known") << Err("known");
+      << Stdout("known") << Stderr("known");
   auto known = ReadBundle(dir_ / "reports" / "known" / "cases" / "relay_echo-on-errors" /
                           "repro-relay_echo-on-errors.tar.gz");
   ASSERT_TRUE(known) << known.error().Message();
@@ -295,12 +223,12 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
                          ReportDir("r5")),
                     "r5"),
             1)
-      << Out("r5") << Err("r5");
+      << Stdout("r5") << Stderr("r5");
 
   // Not a bundle: a configuration error.
   std::ofstream(dir_ / "junk.tar.gz") << "junk";
   EXPECT_EQ(Harness({"repro", (dir_ / "junk.tar.gz").string()}, "r4"), 2);
-  EXPECT_THAT(Err("r4"), HasSubstr("junk.tar.gz"));
+  EXPECT_THAT(Stderr("r4"), HasSubstr("junk.tar.gz"));
 }
 
 }  // namespace

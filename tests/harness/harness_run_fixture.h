@@ -1,0 +1,147 @@
+// File: tests/harness/harness_run_fixture.h
+//
+// What the end-to-end tests share: a scratch directory per test and the real
+// tigress-harness binary (TIGRESS_BIN_DIR) run in it against the source
+// tree's scenarios, catalogue and manifests (TIGRESS_SOURCE_DIR).
+//
+//   class MyE2e : public e2e::HarnessRunTest {
+//    protected:
+//     MyE2e() : HarnessRunTest("tigress-my-e2e") {}
+//   };
+//   TEST_F(MyE2e, Works) {
+//     int rc = RunHarness(With({"run", "--impl", kReferenceManifest}, SourceTree(), ReportDir()));
+//     EXPECT_EQ(rc, 0) << Stdout();
+//     nlohmann::json report = ReportJson();
+//   }
+//
+// The directory is <tmp>/<prefix>-<pid>-<test name>; it is kept when the test
+// fails, so its reports and logs can be read.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/supervisor.h"
+
+namespace tigress::harness::e2e {
+
+namespace fs = std::filesystem;
+
+inline const std::string kSourceDir = TIGRESS_SOURCE_DIR;
+inline const std::string kBinDir = TIGRESS_BIN_DIR;
+inline const std::string kReferenceManifest = kSourceDir + "/implementations/reference.yaml";
+
+// `ReadFile` is the whole file, or "" when it cannot be read.
+inline std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// `With` is `a` followed by every list of `more`.
+template <typename... More>
+std::vector<std::string> With(std::vector<std::string> a, const More&... more) {
+  (a.insert(a.end(), more.begin(), more.end()), ...);
+  return a;
+}
+
+class HarnessRunTest : public ::testing::Test {
+ protected:
+  explicit HarnessRunTest(std::string prefix) : prefix_(std::move(prefix)) {}
+
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           (prefix_ + "-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  fs::path WriteFile(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  // implementations/reference.yaml renamed to `name`, with each (from, to)
+  // text replacement applied once (a fault in a command or the environment).
+  fs::path ReferenceAs(const std::string& name,
+                       const std::vector<std::pair<std::string, std::string>>& edits = {}) {
+    std::string text = ReadFile(kReferenceManifest);
+    text.replace(text.find("name: reference\n"), 16, "name: " + name + "\n");
+    for (const auto& [from, to] : edits) {
+      const auto at = text.find(from);
+      EXPECT_NE(at, std::string::npos) << from;
+      if (at != std::string::npos) text.replace(at, from.size(), to);
+    }
+    return WriteFile(name + ".yaml", text);
+  }
+
+  // The source tree's scenarios and catalogue, for `run`, `interop`, `repro`.
+  static std::vector<std::string> SourceTree() {
+    return {"--scenarios", kSourceDir + "/scenarios", "--catalog",
+            kSourceDir + "/vectors/requirements.json"};
+  }
+  // Reports under <dir>/reports/<run_id>.
+  std::vector<std::string> ReportDir(const std::string& run_id = "run") const {
+    return {"--report-dir", (dir_ / "reports").string(), "--run-id", run_id};
+  }
+
+  // `StartHarness` starts tigress-harness `args` in the scratch directory,
+  // its stdout and stderr going to <tag>.stdout and <tag>.stderr.
+  std::unique_ptr<Process> StartHarness(const std::vector<std::string>& args,
+                                        const std::string& tag = "harness") {
+    ProcessSpec spec;
+    spec.name = "tigress-harness";
+    spec.argv = {kBinDir + "/tigress-harness"};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.workdir = dir_;
+    spec.stdout_path = dir_ / (tag + ".stdout");
+    spec.stderr_path = dir_ / (tag + ".stderr");
+    spec.grace = std::chrono::seconds(5);
+    auto p = Process::Start(spec);
+    EXPECT_TRUE(p) << p.error().Message();
+    return p ? std::move(*p) : nullptr;
+  }
+
+  // `RunHarness` is `StartHarness` waited for (at most `timeout`): its exit
+  // status, or -1 when it could not start or be waited for.
+  int RunHarness(const std::vector<std::string>& args, const std::string& tag = "harness",
+                 std::chrono::seconds timeout = std::chrono::seconds(180)) {
+    auto p = StartHarness(args, tag);
+    if (!p) return -1;
+    EXPECT_TRUE(p->WaitExit(timeout)) << "tigress-harness did not finish";
+    p->Stop();
+    return p->ExitStatus().value_or(-1);
+  }
+
+  std::string Stdout(const std::string& tag = "harness") const {
+    return ReadFile(dir_ / (tag + ".stdout"));
+  }
+  std::string Stderr(const std::string& tag = "harness") const {
+    return ReadFile(dir_ / (tag + ".stderr"));
+  }
+  nlohmann::json ReportJson(const std::string& run_id = "run") const {
+    return nlohmann::json::parse(ReadFile(dir_ / "reports" / run_id / "report.json"));
+  }
+
+  fs::path dir_;
+
+ private:
+  std::string prefix_;
+};
+
+}  // namespace tigress::harness::e2e
