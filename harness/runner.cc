@@ -371,6 +371,8 @@ class CaseRun {
 
   Result<void> StartRelay();
   Result<void> StartDevice(const std::string& role, const Manifest* m, Verdict* verdict_on_error);
+  // `StartRoleDevice` is `StartDevice` with the case's manifest for `role`.
+  Result<void> StartRoleDevice(const std::string& role, Verdict* verdict_on_error);
   bool RunSteps(const std::vector<Step>& steps);
   StepResult ExecStep(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecHttp(const Step& st, VarContext& ctx, const std::string& where);
@@ -530,6 +532,15 @@ Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m,
                               : conf.detail));
   }
   return {};
+}
+
+Result<void> CaseRun::StartRoleDevice(const std::string& role, Verdict* verdict_on_error) {
+  const Manifest* m = role == "initiator" ? spec_.initiator : spec_.recipient;
+  if (m == nullptr) {
+    *verdict_on_error = Verdict::kError;
+    return MakeError(Errc::kConfigInvalid, "no manifest for the " + role + " role");
+  }
+  return StartDevice(role, m, verdict_on_error);
 }
 
 void CaseRun::NoteSecrets(const Json& result) {
@@ -843,11 +854,8 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
     auto it = adapters_.find(st.role);
     if (it == adapters_.end() &&
         std::find(sc_.start_late.begin(), sc_.start_late.end(), st.role) != sc_.start_late.end()) {
-      const Manifest* m = st.role == "initiator" ? spec_.initiator : spec_.recipient;
       Verdict v = Verdict::kError;
-      auto started = m == nullptr
-                         ? Result<void>(MakeError(Errc::kConfigInvalid, "no manifest for the role"))
-                         : StartDevice(st.role, m, &v);
+      auto started = StartRoleDevice(st.role, &v);
       if (!started) {
         r.extra.push_back(
             Broke(v, DefaultReq(st),
@@ -1140,11 +1148,8 @@ StepResult CaseRun::ExecRestart(const Step& st, const std::string& where) {
     }
     adapters_.erase(it);
   }
-  const Manifest* m = st.role == "initiator" ? spec_.initiator : spec_.recipient;
   Verdict v = Verdict::kError;
-  auto started = m == nullptr
-                     ? Result<void>(MakeError(Errc::kConfigInvalid, "no manifest for the role"))
-                     : StartDevice(st.role, m, &v);
+  auto started = StartRoleDevice(st.role, &v);
   if (!started) {
     r.extra.push_back(
         Broke(v, DefaultReq(st),
