@@ -379,6 +379,9 @@ class CaseRun {
   StepResult ExecCall(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecParallel(const Step& st, VarContext& ctx);
   StepResult ExecRestart(const Step& st, const std::string& where);
+  // `PlainHttpAnswer` asks the authority of an https `url` for "/" in plain
+  // HTTP: its status line ("HTTP/1.1 404"), or "" when it does not answer so.
+  std::string PlainHttpAnswer(const std::string& url) const;
   void StopAdapter(Adapter& ad);
   void Save(const Step& st, const Json& doc, VarContext& ctx, StepResult& r);
   void NoteSecrets(const Json& result);
@@ -783,6 +786,22 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   }
   if (!resp) {
     log << "! " << resp.error().Message() << "\n\n";
+    // SEC-01: a relay that cannot do TLS because it serves plain HTTP on its
+    // port breaks the requirement; that is the relay's failure, not the run's.
+    if (std::string plain = PlainHttpAnswer(req.url); !plain.empty()) {
+      log << "! the same port answers plain HTTP: " << plain << "\n\n";
+      Log(log.str());
+      Assertion a =
+          Broke(Verdict::kFail, "SEC-01",
+                where + ": " + resp.error().Message() + "; the same port answers plain HTTP (" +
+                    plain + "): the relay does not accept only TLS connections");
+      a.expected = "a TLS handshake";
+      a.actual = "plain HTTP: " + plain;
+      a.evidence.http.push_back(ex);
+      r.extra.push_back(std::move(a));
+      r.stop = true;
+      return r;
+    }
     Log(log.str());
     std::string msg = where + ": " + resp.error().Message();
     if (relay_ && !relay_->Running()) {
@@ -1158,6 +1177,23 @@ StepResult CaseRun::ExecRestart(const Step& st, const std::string& where) {
     r.stop = true;
   }
   return r;
+}
+
+std::string CaseRun::PlainHttpAnswer(const std::string& url) const {
+  static constexpr std::string_view kHttps = "https://";
+  if (url.rfind(kHttps, 0) != 0) {
+    return "";
+  }
+  const std::size_t end = url.find_first_of("/?#", kHttps.size());
+  HttpRequest plain;
+  plain.url = "http://" + url.substr(kHttps.size(), end - kHttps.size()) + "/";
+  plain.timeout = 2s;
+  auto resp = probe_.Send(plain);
+  if (!resp || resp->status <= 0) {
+    return "";
+  }
+  return (resp->http_version.empty() ? std::string("HTTP") : resp->http_version) + " " +
+         std::to_string(resp->status);
 }
 
 void CaseRun::StopAdapter(Adapter& ad) {

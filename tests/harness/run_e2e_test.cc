@@ -3,6 +3,7 @@
 // fake adapters that hang, babble or never become ready.
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <signal.h>
 #include <sstream>
 #include <thread>
@@ -171,7 +172,17 @@ TEST_F(HarnessRun, PassesTheWholeSuiteAgainstTheReference) {
 struct Mutant {
   const char* fault;
   const char* scenario;
+  const char* req;  // a requirement the case must FAIL
 };
+
+// Requirement IDs of the case's FAIL assertions.
+std::set<std::string> Failed(const nlohmann::json& c) {
+  std::set<std::string> ids;
+  for (const auto& a : c["assertions"]) {
+    if (a["verdict"] == "FAIL") ids.insert(a["requirement_id"].get<std::string>());
+  }
+  return ids;
+}
 
 // Names the parameter in ctest's listing instead of dumping its bytes.
 void PrintTo(const Mutant& m, std::ostream* os) { *os << m.fault << " -> " << m.scenario; }
@@ -184,6 +195,7 @@ TEST_P(RelayMutant, IsCaughtByItsScenario) {
   EXPECT_EQ(Run({"run", "--impl", m.string(), "--filter", GetParam().scenario}), 1) << Stdout();
   auto c = Report()["cases"][0];
   EXPECT_EQ(c["verdict"], "FAIL") << GetParam().fault;
+  EXPECT_TRUE(Failed(c).contains(GetParam().req)) << c.dump(1);
 }
 
 std::string MutantName(const ::testing::TestParamInfo<Mutant>& param_info) {
@@ -202,22 +214,44 @@ std::string MutantName(const ::testing::TestParamInfo<Mutant>& param_info) {
 
 INSTANTIATE_TEST_SUITE_P(
     Faults, RelayMutant,
-    ::testing::Values(Mutant{"no-request-id-echo", "relay/echo-on-errors"},
-                      Mutant{"duplicate-reprocessed", "relay/duplicate-update"},
-                      Mutant{"duplicate-create-no-body", "relay/duplicate-create"},
-                      Mutant{"bind-any-claim", "relay/race-single-binding"},
-                      Mutant{"not-found-as-401", "relay/unknown-mailbox-404"},
-                      Mutant{"accept-past-expiration", "relay/create-past-expiration"},
-                      Mutant{"ignore-access-rights", "relay/access-rights-default"},
-                      Mutant{"urllink-without-version", "relay/create-basic"},
-                      Mutant{"preview-leaks-payload", "relay/preview-opengraph"},
-                      Mutant{"preview-unescaped", "relay/preview-escapes-html"},
-                      Mutant{"no-expiry", "relay/expiry"},
-                      Mutant{"bad-json-500", "relay/robust-json"},
-                      Mutant{"no-body-limit", "relay/robust-connections"},
-                      Mutant{"delete-keeps-mailbox", "relay/state-gone"},
-                      Mutant{"expiration-not-strict", "relay/lifetime-long"}),
+    ::testing::Values(Mutant{"no-request-id-echo", "relay/echo-on-errors", "REPLAY-01"},
+                      Mutant{"duplicate-reprocessed", "relay/duplicate-update", "REPLAY-03"},
+                      Mutant{"duplicate-create-no-body", "relay/duplicate-create", "REPLAY-12"},
+                      Mutant{"bind-any-claim", "relay/race-single-binding", "RELAY-56"},
+                      Mutant{"not-found-as-401", "relay/unknown-mailbox-404", "RELAY-59"},
+                      Mutant{"accept-past-expiration", "relay/create-past-expiration", "RELAY-47"},
+                      Mutant{"ignore-access-rights", "relay/access-rights-default", "RELAY-48"},
+                      Mutant{"urllink-without-version", "relay/create-basic", "RELAY-02"},
+                      Mutant{"preview-leaks-payload", "relay/preview-opengraph", "RELAY-28"},
+                      Mutant{"preview-unescaped", "relay/preview-escapes-html", "SEC-10"},
+                      Mutant{"no-expiry", "relay/expiry", "RELAY-45"},
+                      Mutant{"bad-json-500", "relay/robust-json", "RELAY-10"},
+                      Mutant{"no-body-limit", "relay/robust-connections", "RELAY-40"},
+                      Mutant{"delete-keeps-mailbox", "relay/state-gone", "RELAY-22"},
+                      Mutant{"expiration-not-strict", "relay/lifetime-long", "RELAY-29"},
+                      Mutant{"plain-http", "relay/tls-only", "SEC-01"}),
     MutantName);
+
+// SEC-03 is informative (C-43): a relay that accepts TLS 1.0 and 1.1 is a
+// finding (INFO, with the 200 it answered), not a failure; the clean relay
+// refuses both handshakes.
+TEST_F(HarnessRun, AllowTls10IsRecordedAsAnInformativeFindingOfSec03) {
+  auto sec03 = [&](const fs::path& manifest) {
+    EXPECT_EQ(Run({"run", "--impl", manifest.string(), "--filter", "relay/tls-versions"}), 0)
+        << Stdout();
+    std::multiset<std::string> verdicts;
+    const auto report = Report();
+    for (const auto& a : report["cases"][0]["assertions"]) {
+      if (a["requirement_id"] == "SEC-03") verdicts.insert(a["verdict"].get<std::string>());
+    }
+    return verdicts;
+  };
+  const auto weak = sec03(Manifest("weak", ", \"--fault\", \"allow-tls10\"", ReferenceDevice()));
+  EXPECT_EQ(weak.count("INFO"), 2u) << "TLS 1.0 and 1.1 accepted";
+  EXPECT_EQ(weak.count("PASS"), 2u) << "TLS 1.2 and 1.3 served";
+  const auto clean = sec03(Manifest("clean", "", ReferenceDevice()));
+  EXPECT_EQ(clean.count("PASS"), 4u);
+}
 
 // Each device-side scenario in which the harness plays the other party must
 // catch the reference device's matching deliberate fault.
@@ -230,16 +264,18 @@ TEST_P(DeviceMutant, IsCaughtByItsScenario) {
   EXPECT_EQ(Run({"run", "--impl", m.string(), "--filter", GetParam().scenario}), 1) << Stdout();
   auto c = Report()["cases"][0];
   EXPECT_EQ(c["verdict"], "FAIL") << GetParam().fault;
+  EXPECT_TRUE(Failed(c).contains(GetParam().req)) << c.dump(1);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Faults, DeviceMutant,
-    ::testing::Values(Mutant{"iv-reuse", "device/initiator-payload-on-the-wire"},
-                      Mutant{"plaintext-payload", "device/initiator-payload-on-the-wire"},
-                      Mutant{"no-write-right", "device/initiator-payload-on-the-wire"},
-                      Mutant{"skip-integrity", "device/recipient-known-answer-payloads"},
-                      Mutant{"claim-same-as-initiator", "device/recipient-binds-own-claim"},
-                      Mutant{"secret-reuse", "device/initiator-fresh-secret-per-share"}),
+    ::testing::Values(
+        Mutant{"iv-reuse", "device/initiator-payload-on-the-wire", "PAYLOAD-04"},
+        Mutant{"plaintext-payload", "device/initiator-payload-on-the-wire", "INIT-03"},
+        Mutant{"no-write-right", "device/initiator-payload-on-the-wire", "INIT-05"},
+        Mutant{"skip-integrity", "device/recipient-known-answer-payloads", "PAYLOAD-11"},
+        Mutant{"claim-same-as-initiator", "device/recipient-binds-own-claim", "RECIP-03"},
+        Mutant{"secret-reuse", "device/initiator-fresh-secret-per-share", "PAYLOAD-16"}),
     MutantName);
 
 TEST_F(HarnessRun, KnownFailuresKeepTheRunGreenAndTurnStaleWhenFixed) {
