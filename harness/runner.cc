@@ -371,8 +371,11 @@ class CaseRun {
 
   Result<void> StartRelay();
   Result<void> StartDevice(const std::string& role, const Manifest* m, Verdict* verdict_on_error);
-  // `StartRoleDevice` is `StartDevice` with the case's manifest for `role`.
-  Result<void> StartRoleDevice(const std::string& role, Verdict* verdict_on_error);
+  // `StartStepDevice` starts the device of `st.role` from the case's
+  // manifest; when it cannot, it records why (`what`: "(started late) is
+  // unusable") in `r`, stops the case and returns false.
+  bool StartStepDevice(const Step& st, const std::string& where, const std::string& what,
+                       StepResult& r);
   bool RunSteps(const std::vector<Step>& steps);
   StepResult ExecStep(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecHttp(const Step& st, VarContext& ctx, const std::string& where);
@@ -537,13 +540,20 @@ Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m,
   return {};
 }
 
-Result<void> CaseRun::StartRoleDevice(const std::string& role, Verdict* verdict_on_error) {
-  const Manifest* m = role == "initiator" ? spec_.initiator : spec_.recipient;
-  if (m == nullptr) {
-    *verdict_on_error = Verdict::kError;
-    return MakeError(Errc::kConfigInvalid, "no manifest for the " + role + " role");
+bool CaseRun::StartStepDevice(const Step& st, const std::string& where, const std::string& what,
+                              StepResult& r) {
+  const Manifest* m = st.role == "initiator" ? spec_.initiator : spec_.recipient;
+  Verdict v = Verdict::kError;
+  auto started = m == nullptr ? Result<void>(MakeError(Errc::kConfigInvalid,
+                                                       "no manifest for the " + st.role + " role"))
+                              : StartDevice(st.role, m, &v);
+  if (!started) {
+    r.extra.push_back(
+        Broke(v, DefaultReq(st),
+              where + ": the " + st.role + " adapter " + what + ": " + started.error().Message()));
+    r.stop = true;
   }
-  return StartDevice(role, m, verdict_on_error);
+  return static_cast<bool>(started);
 }
 
 void CaseRun::NoteSecrets(const Json& result) {
@@ -873,14 +883,7 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
     auto it = adapters_.find(st.role);
     if (it == adapters_.end() &&
         std::find(sc_.start_late.begin(), sc_.start_late.end(), st.role) != sc_.start_late.end()) {
-      Verdict v = Verdict::kError;
-      auto started = StartRoleDevice(st.role, &v);
-      if (!started) {
-        r.extra.push_back(
-            Broke(v, DefaultReq(st),
-                  where + ": the " + st.role +
-                      " adapter (started late) is unusable: " + started.error().Message()));
-        r.stop = true;
+      if (!StartStepDevice(st, where, "(started late) is unusable", r)) {
         return r;
       }
       it = adapters_.find(st.role);
@@ -1167,15 +1170,7 @@ StepResult CaseRun::ExecRestart(const Step& st, const std::string& where) {
     }
     adapters_.erase(it);
   }
-  Verdict v = Verdict::kError;
-  auto started = StartRoleDevice(st.role, &v);
-  if (!started) {
-    r.extra.push_back(
-        Broke(v, DefaultReq(st),
-              where + ": the " + st.role +
-                  " adapter did not come back after the restart: " + started.error().Message()));
-    r.stop = true;
-  }
+  StartStepDevice(st, where, "did not come back after the restart", r);
   return r;
 }
 

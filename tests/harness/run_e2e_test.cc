@@ -5,7 +5,6 @@
 #include <fstream>
 #include <set>
 #include <signal.h>
-#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/supervisor.h"
+#include "tests/harness/harness_run_fixture.h"
 
 namespace tigress::harness {
 namespace {
@@ -21,13 +21,9 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
+using e2e::ReadFile;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+const std::vector<std::string> kSeed = {"--seed", "7"};
 
 const std::string kRelayCommand =
     std::string("[\"") + TIGRESS_BIN_DIR +
@@ -35,23 +31,9 @@ const std::string kRelayCommand =
     "\"--tls-key\", \"{key}\", \"--data-dir\", \"{workdir}\", \"--public-url\", "
     "\"{public_url}\", \"--store\", \"memory\"";
 
-class HarnessRun : public ::testing::Test {
+class HarnessRun : public e2e::HarnessRunTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tigress-e2e-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
-
-  fs::path WriteFile(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
+  HarnessRun() : HarnessRunTest("tigress-e2e") {}
 
   // A manifest with the reference relay (plus `relay_extra` arguments) and
   // `device` as the device command.
@@ -71,40 +53,18 @@ class HarnessRun : public ::testing::Test {
            "/tests/harness/fake_adapter.py\", \"" + mode + "\"]";
   }
 
-  // Starts tigress-harness with `args` (plus scenario/catalogue/report dirs).
+  // tigress-harness `args`; a `run` gets the source tree, this test's report
+  // directory and a fixed seed.
+  std::vector<std::string> Full(std::vector<std::string> args) const {
+    return args.front() == "run" ? e2e::With(args, SourceTree(), ReportDir(), kSeed) : args;
+  }
   std::unique_ptr<Process> Start(std::vector<std::string> args) {
-    ProcessSpec spec;
-    spec.name = "tigress-harness";
-    spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness"};
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-    if (args.front() == "run") {
-      spec.argv.insert(
-          spec.argv.end(),
-          {"--scenarios", std::string(TIGRESS_SOURCE_DIR) + "/scenarios", "--catalog",
-           std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json", "--report-dir",
-           (dir_ / "reports").string(), "--run-id", "run", "--seed", "7"});
-    }
-    spec.workdir = dir_;
-    spec.stderr_path = dir_ / "harness.stderr";
-    spec.stdout_path = dir_ / "harness.stdout";
-    spec.grace = 5s;
-    auto p = Process::Start(spec);
-    EXPECT_TRUE(p) << p.error().Message();
-    return p ? std::move(*p) : nullptr;
+    return StartHarness(Full(std::move(args)));
   }
-
   int Run(std::vector<std::string> args) {
-    auto p = Start(std::move(args));
-    if (!p) return -1;
-    EXPECT_TRUE(p->WaitExit(120s)) << "tigress-harness did not finish";
-    p->Stop();
-    return p->ExitStatus().value_or(-1);
+    return RunHarness(Full(std::move(args)), "harness", 120s);
   }
-
-  nlohmann::json Report() {
-    return nlohmann::json::parse(ReadFile(dir_ / "reports" / "run" / "report.json"));
-  }
-  std::string Stdout() { return ReadFile(dir_ / "harness.stdout"); }
+  nlohmann::json Report() { return ReportJson(); }
 
   // Every *adapter.pid / relay.pid a fake process wrote must name a dead process.
   void ExpectNoProcessLeft() {
@@ -124,8 +84,6 @@ class HarnessRun : public ::testing::Test {
     }
     EXPECT_GT(checked, 0) << "no pid file was written; the check proved nothing";
   }
-
-  fs::path dir_;
 };
 
 TEST_F(HarnessRun, RunsAReferenceSubsetAndWritesEveryReport) {
@@ -338,7 +296,7 @@ TEST_F(HarnessRun, ARelayThatNeverBecomesReadyTimesOutAndIsKilled) {
 TEST_F(HarnessRun, ABadManifestIsAConfigurationErrorNamingTheLine) {
   auto m = WriteFile("bad.yaml", "name: bad\nrelay:\n  command: [x]\n  comand: [y]\n");
   EXPECT_EQ(Run({"run", "--impl", m.string()}), 2);
-  EXPECT_THAT(ReadFile(dir_ / "harness.stderr"), HasSubstr("bad.yaml:4: unknown key 'comand'"));
+  EXPECT_THAT(Stderr(), HasSubstr("bad.yaml:4: unknown key 'comand'"));
 }
 
 TEST_F(HarnessRun, InterruptKillsEveryChildAndExits130) {

@@ -5,76 +5,37 @@
 // python device adapter.
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/supervisor.h"
+#include "tests/harness/harness_run_fixture.h"
 
 namespace tigress::harness {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using e2e::ReadFile;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-const std::string kSource = TIGRESS_SOURCE_DIR;
-const std::string kReference = kSource + "/implementations/reference.yaml";
+const std::string& kSource = e2e::kSourceDir;
+const std::string& kReference = e2e::kReferenceManifest;
 const std::string kPython = kSource + "/implementations/python-example/manifest.yaml";
 
-class PythonExample : public ::testing::Test {
+class PythonExample : public e2e::HarnessRunTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tigress-interop-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
+  PythonExample() : HarnessRunTest("tigress-interop") {}
 
-  // Runs tigress-harness `args` (a `run` gets the source tree's scenarios and
-  // catalogue and this test's report directory) and returns its exit status.
+  // tigress-harness `args`; a `run` gets the source tree's scenarios and
+  // catalogue, this test's report directory and -j 2.
   int Run(std::vector<std::string> args) {
-    ProcessSpec spec;
-    spec.name = "tigress-harness";
-    spec.argv = {std::string(TIGRESS_BIN_DIR) + "/tigress-harness"};
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
     if (args.front() == "run") {
-      spec.argv.insert(spec.argv.end(),
-                       {"--scenarios", kSource + "/scenarios", "--catalog",
-                        kSource + "/vectors/requirements.json", "--report-dir",
-                        (dir_ / "reports").string(), "--run-id", "run", "-j", "2"});
+      args = e2e::With(args, SourceTree(), ReportDir(), std::vector<std::string>{"-j", "2"});
     }
-    spec.workdir = dir_;
-    spec.stderr_path = dir_ / "harness.stderr";
-    spec.stdout_path = dir_ / "harness.stdout";
-    spec.grace = 5s;
-    auto p = Process::Start(spec);
-    EXPECT_TRUE(p) << p.error().Message();
-    if (!p) return -1;
-    EXPECT_TRUE((*p)->WaitExit(900s)) << "tigress-harness did not finish";
-    (*p)->Stop();
-    return (*p)->ExitStatus().value_or(-1);
+    return RunHarness(args, "harness", 900s);
   }
-
-  nlohmann::json Report() {
-    return nlohmann::json::parse(ReadFile(dir_ / "reports" / "run" / "report.json"));
-  }
-  std::string Stdout() { return ReadFile(dir_ / "harness.stdout"); }
-
-  fs::path dir_;
+  nlohmann::json Report() { return ReportJson(); }
 };
 
 TEST_F(PythonExample, PassesEveryCellOfTheInteropMatrixWithTheReference) {
@@ -115,7 +76,7 @@ TEST_F(PythonExample, RelayPassesTheRelayScenarios) {
 
 TEST_F(PythonExample, DeviceAdapterAnswersEveryKnownAnswerVector) {
   int rc = Run({"vectors", "--impl", kPython, "--role", "device"});
-  EXPECT_EQ(rc, 0) << Stdout() << ReadFile(dir_ / "harness.stderr");
+  EXPECT_EQ(rc, 0) << Stdout() << Stderr();
 }
 
 // The assertions above can fail: when the python relay cannot start, every
