@@ -28,7 +28,7 @@ Result<void> CheckPlaceholders(const YamlDoc& doc, const YAML::Node& node, std::
     if (!IsKnownPlaceholder(name)) {
       return doc.Fail(node, "unknown placeholder {" + name +
                                 "} (known: {root} {port} {cert} {key} {ca} {workdir} "
-                                "{public_url} {bindir})");
+                                "{public_url} {bindir} {push_url})");
     }
   }
   return {};
@@ -174,7 +174,8 @@ std::string Expand(std::string_view text, const Placeholders& ph) {
                                                                    {"{ca}", &ph.ca},
                                                                    {"{workdir}", &ph.workdir},
                                                                    {"{public_url}", &ph.public_url},
-                                                                   {"{bindir}", &ph.bindir}};
+                                                                   {"{bindir}", &ph.bindir},
+                                                                   {"{push_url}", &ph.push_url}};
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -222,6 +223,7 @@ std::vector<std::pair<std::string, std::string>> PlaceholderEnv(const Placeholde
   add("TIGRESS_PUBLIC_URL", ph.public_url);
   add("TIGRESS_ROOT", ph.root);
   add("TIGRESS_BINDIR", ph.bindir);
+  add("TIGRESS_PUSH_URL", ph.push_url);
   return env;
 }
 

@@ -70,11 +70,12 @@ struct Placeholders {
   std::string workdir{};
   std::string public_url{};
   std::string bindir{};
+  std::string push_url{};  // webhook receiver URL prefix (the recording proxy's)
 };
 
 // `kPlaceholderNames` lists every placeholder the harness substitutes.
-inline constexpr std::string_view kPlaceholderNames[] = {"root", "port",    "cert",       "key",
-                                                         "ca",   "workdir", "public_url", "bindir"};
+inline constexpr std::string_view kPlaceholderNames[] = {
+    "root", "port", "cert", "key", "ca", "workdir", "public_url", "bindir", "push_url"};
 
 // `LoadManifest` reads and validates a manifest. Errors (kManifestInvalid)
 // name file:line: syntax, unknown key, missing `name`/`command`, bad name,

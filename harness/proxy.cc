@@ -66,6 +66,7 @@ struct RecordingProxy::Impl {
 
   mutable std::mutex mu;
   std::vector<har::Exchange> exchanges;
+  std::vector<har::Exchange> pushes;
   std::string hostile = "off";
   std::map<std::string, std::vector<std::string>> payloads;  // mailbox path -> data seen
   std::string last_path;   // the mailbox of the latest payload seen
@@ -254,6 +255,29 @@ struct RecordingProxy::Impl {
     }
   }
 
+  // A webhook notification from the relay: kept, answered 204, never
+  // forwarded. False when the connection is to be closed.
+  bool ReceivePush(ssl::stream<tcp::socket>& down, const http::request<http::string_body>& req,
+                   beast::error_code& ec) {
+    har::Exchange push;
+    push.started_ms = NowEpochMs();
+    push.method = std::string(req.method_string());
+    push.url = "https://127.0.0.1:" + std::to_string(listen_port) + std::string(req.target());
+    for (const auto& f : req) {
+      push.request_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
+    push.request_body = req.body();
+    push.status = 204;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      pushes.push_back(std::move(push));
+    }
+    http::response<http::empty_body> res(http::status::no_content, req.version());
+    res.keep_alive(req.keep_alive());
+    http::write(down, res, ec);
+    return !ec && req.keep_alive();
+  }
+
   void Serve(tcp::socket sock) {
     const int fd = sock.native_handle();
     Track(fd);
@@ -287,6 +311,12 @@ struct RecordingProxy::Impl {
         break;
       }
       http::request<http::string_body> req = parser.release();
+      if (req.target().starts_with(RecordingProxy::kPushPath)) {
+        if (!ReceivePush(down, req, ec)) {
+          break;
+        }
+        continue;
+      }
       har::Exchange ex;
       ex.started_ms = NowEpochMs();
       ex.send_ms = Ms(r0, Clock::now());
@@ -437,6 +467,13 @@ Result<void> RecordingProxy::SetHostile(const std::string& mode) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->hostile = mode;
   return {};
+}
+
+std::string RecordingProxy::push_url() const { return base_url() + std::string(kPushPath); }
+
+std::vector<har::Exchange> RecordingProxy::Pushes() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->pushes;
 }
 
 har::Transcript RecordingProxy::Transcript() const {

@@ -23,6 +23,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "harness/har.h"
 #include "protocol/result.h"
@@ -72,7 +74,19 @@ class RecordingProxy {
   Result<void> SetHostile(const std::string& mode);
 
   // `Transcript` is a copy of the exchanges recorded so far, in arrival order.
+  // Pushes (below) are not in it.
   har::Transcript Transcript() const;
+
+  // The proxy is also the webhook receiver for relay push notifications
+  // (the catalogue's H-PUSH): a request whose target starts with
+  // `kPushPath` is not forwarded; it is answered 204 and kept as a push.
+  static constexpr std::string_view kPushPath = "/.tigress-push/";
+  // `push_url` is base_url() + kPushPath: the prefix of every notification
+  // token URL a scenario hands out, and the relay's `{push_url}`.
+  std::string push_url() const;
+  // `Pushes` is every push received so far, in arrival order (method, url =
+  // push_url() + the rest of the target, headers, body, started_ms).
+  std::vector<har::Exchange> Pushes() const;
 
  private:
   struct Impl;

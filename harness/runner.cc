@@ -382,6 +382,10 @@ class CaseRun {
   StepResult ExecCall(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecParallel(const Step& st, VarContext& ctx);
   StepResult ExecRestart(const Step& st, const std::string& where);
+  StepResult ExecPush(const Step& st, VarContext& ctx, const std::string& where);
+  // What a push must not carry (PRIV-10): payload data and display text the
+  // case's probe steps sent, and the case's Secrets.
+  void NoteContent(const std::optional<std::string>& body);
   // `PlainHttpAnswer` asks the authority of an https `url` for "/" in plain
   // HTTP: its status line ("HTTP/1.1 404"), or "" when it does not answer so.
   std::string PlainHttpAnswer(const std::string& url) const;
@@ -417,6 +421,7 @@ class CaseRun {
   // JSON-RPC transcripts of adapters a restart step stopped, by role, so
   // <role>.jsonrpc.log shows the whole case.
   std::map<std::string, std::vector<std::string>> restarted_transcripts_;
+  std::vector<std::string> content_;  // NoteContent; under oracle_mu_
   std::vector<Assertion> assertions_;
   std::mutex log_mu_;
   std::string http_log_;
@@ -448,6 +453,7 @@ Result<void> CaseRun::StartRelay() {
   }
   public_url_ = proxy_->base_url();
   ph.public_url = public_url_;
+  ph.push_url = proxy_->push_url();
   ProcessSpec ps;
   ps.name = "relay (" + m.name + ")";
   ps.argv = ExpandCommand(m.relay->command, ph);
@@ -468,6 +474,7 @@ Result<void> CaseRun::StartRelay() {
   host = host.substr(0, host.find('/'));
   ctx_.Set("relay", Json{{"base_url", relay_url_},
                          {"public_url", public_url_},
+                         {"push_url", proxy_->push_url()},
                          {"host", host},
                          {"port", port},
                          {"name", m.name}});
@@ -773,6 +780,7 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
     ex.request_body = Truncate(*req.body);
   }
 
+  NoteContent(req.body);
   auto resp = probe_.Send(req);
   std::ostringstream log;
   log << "=== " << where << " (" << st.as << ")\n> " << ex.request_line << "\n";
@@ -1150,6 +1158,8 @@ StepResult CaseRun::ExecStep(const Step& st, VarContext& ctx, const std::string&
     }
     case Step::Kind::kRestart:
       return ExecRestart(st, where);
+    case Step::Kind::kPush:
+      return ExecPush(st, ctx, where);
   }
   return {};
 }
@@ -1171,6 +1181,88 @@ StepResult CaseRun::ExecRestart(const Step& st, const std::string& where) {
     adapters_.erase(it);
   }
   StartStepDevice(st, where, "did not come back after the restart", r);
+  return r;
+}
+
+void CaseRun::NoteContent(const std::optional<std::string>& body) {
+  if (!body) {
+    return;
+  }
+  Json j = Json::parse(*body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return;
+  }
+  std::lock_guard<std::mutex> lock(oracle_mu_);
+  for (const auto& [object, member] : {std::pair<const char*, const char*>{"payload", "data"},
+                                       {"displayInformation", "title"},
+                                       {"displayInformation", "description"}}) {
+    if (j.contains(object) && j[object].is_object() && j[object].contains(member) &&
+        j[object][member].is_string() && j[object][member].get<std::string>().size() >= 8) {
+      content_.push_back(j[object][member].get<std::string>());
+    }
+  }
+}
+
+StepResult CaseRun::ExecPush(const Step& st, VarContext& ctx, const std::string& where) {
+  StepResult r;
+  const std::string& req = st.req.empty() ? std::string("RELAY-50") : st.req;
+  auto url = InterpolateString(st.push_url, ctx);
+  if (!url || !proxy_) {
+    r.extra.push_back(Broke(
+        Verdict::kError, req,
+        where + ": " + (url ? "no recording proxy to receive pushes" : url.error().Message())));
+    r.stop = true;
+    return r;
+  }
+  auto arrived = [&] {
+    std::vector<har::Exchange> at;
+    for (auto& p : proxy_->Pushes()) {
+      if (p.url == *url) at.push_back(std::move(p));
+    }
+    return at;
+  };
+  // The relay notifies from its own thread, after answering: polling the
+  // proxy (bounded by `within`) is the only way to see it.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(st.push_within_ms);
+  std::vector<har::Exchange> got = arrived();
+  while (std::chrono::steady_clock::now() < deadline &&
+         (st.push_count == 0 || static_cast<std::int64_t>(got.size()) < st.push_count)) {
+    std::this_thread::sleep_for(20ms);
+    got = arrived();
+  }
+  const std::string shown = Redact(url->substr(proxy_->push_url().size()));
+  Assertion a = Judge(req, static_cast<std::int64_t>(got.size()) == st.push_count,
+                      where + ": " + std::to_string(got.size()) + " push(es) to the token " +
+                          shown + " within " + std::to_string(st.push_within_ms) + " ms",
+                      std::to_string(st.push_count) + " push(es)",
+                      std::to_string(got.size()) + " push(es)", {});
+  r.extra.push_back(std::move(a));
+  std::vector<std::string> content;
+  {
+    std::lock_guard<std::mutex> lock(oracle_mu_);
+    content = content_;
+    for (const Bytes& s : secrets_) {
+      for (auto& [name, text] : SecretEncodings(s)) content.push_back(std::move(text));
+    }
+  }
+  for (const har::Exchange& p : got) {
+    std::string leaked;
+    for (const std::string& c : content) {
+      if (p.request_body.find(c) != std::string::npos || p.url.find(c) != std::string::npos) {
+        leaked = c;
+        break;
+      }
+    }
+    r.extra.push_back(
+        Judge("PRIV-10", leaked.empty(),
+              where + ": the push to " + shown + " (" + std::to_string(p.request_body.size()) +
+                  "-octet body) " +
+                  (leaked.empty() ? "carries no payload, display text or Secret"
+                                  : "carries content the relay was given: " + Redact(leaked)),
+              "a notification that only signals a change",
+              leaked.empty() ? "no content" : "content in the push", {}));
+  }
   return r;
 }
 

@@ -207,20 +207,50 @@ class Loader {
     return *ms;
   }
 
+  Result<void> LoadPush(const YAML::Node& node, Step& st, const std::set<std::string>& defined) {
+    const YAML::Node& p = node["push"];
+    st.kind = Step::Kind::kPush;
+    TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(p, {"url", "count", "within"}, "push"));
+    if (!p["url"]) {
+      return doc_.Fail(p, "push needs 'url' (a notification token URL under ${relay.push_url})");
+    }
+    TIGRESS_ASSIGN_OR_RETURN(st.push_url, doc_.String(p["url"], "url"));
+    TIGRESS_RETURN_IF_ERROR(CheckVars(p["url"], nlohmann::json(st.push_url), defined));
+    if (p["count"]) {
+      if (!YAML::convert<std::int64_t>::decode(p["count"], st.push_count) || st.push_count < 0 ||
+          st.push_count > 100) {
+        return doc_.Fail(p["count"], "push count must be an integer from 0 to 100");
+      }
+    }
+    if (p["within"]) {
+      TIGRESS_ASSIGN_OR_RETURN(st.push_within_ms, Duration(p["within"], "within"));
+      if (st.push_within_ms <= 0 || st.push_within_ms > 60'000) {
+        return doc_.Fail(p["within"], "push within must be more than 0 and at most 1 minute");
+      }
+    }
+    if (!scenario_->HasRole("relay")) {
+      return doc_.Fail(p, "push needs the relay role (the recording proxy receives the pushes)");
+    }
+    if (node["expect"] || node["save"]) {
+      return doc_.Fail(node, "a push step has no expect or save (its 'req' names the requirement)");
+    }
+    return {};
+  }
+
   Result<Step> LoadStep(const YAML::Node& node, std::set<std::string>& defined, bool in_parallel) {
-    TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(
-        node,
-        {"call", "http", "wait", "parallel", "hostile", "restart", "name", "req", "save", "expect"},
-        "step"));
+    TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(node,
+                                           {"call", "http", "wait", "parallel", "hostile",
+                                            "restart", "push", "name", "req", "save", "expect"},
+                                           "step"));
     Step st;
     st.where = doc_.Where(node);
     int actions = 0;
-    for (const char* k : {"call", "http", "wait", "parallel", "hostile", "restart"}) {
+    for (const char* k : {"call", "http", "wait", "parallel", "hostile", "restart", "push"}) {
       actions += node[k] ? 1 : 0;
     }
     if (actions != 1) {
-      return doc_.Fail(node,
-                       "a step needs exactly one of call, http, wait, parallel, hostile, restart");
+      return doc_.Fail(
+          node, "a step needs exactly one of call, http, wait, parallel, hostile, restart, push");
     }
     if (node["name"]) {
       TIGRESS_ASSIGN_OR_RETURN(st.name, doc_.String(node["name"], "name"));
@@ -261,6 +291,8 @@ class Loader {
       if (node["expect"] || node["save"]) {
         return doc_.Fail(node, "a restart step has no expect or save");
       }
+    } else if (node["push"]) {
+      TIGRESS_RETURN_IF_ERROR(LoadPush(node, st, defined));
     } else if (node["wait"]) {
       st.kind = Step::Kind::kWait;
       TIGRESS_ASSIGN_OR_RETURN(st.wait_ms, Duration(node["wait"], "wait"));

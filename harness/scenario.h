@@ -66,7 +66,7 @@ struct Expectation {
 
 // `Step` is one action of a scenario.
 struct Step {
-  enum class Kind { kCall, kHttp, kWait, kParallel, kHostile, kRestart };
+  enum class Kind { kCall, kHttp, kWait, kParallel, kHostile, kRestart, kPush };
   Kind kind = Kind::kWait;
   std::string where;  // file:line
   std::string name;   // optional label
@@ -103,6 +103,15 @@ struct Step {
   // (docs/scenario-format.md): off, flip-bit, truncate, replay-older,
   // swap-mailbox, request-id-mismatch, untrusted-cert.
   std::string hostile;
+
+  // kPush: the recording proxy must have received exactly `push_count`
+  // webhook notifications at `push_url` (a template, e.g.
+  // "${relay.push_url}init-${uuid:a}") within `push_within_ms`; a count of 0
+  // waits the whole time. Judged against `req` (RELAY-50 by default), and
+  // every push seen there against PRIV-10 (no content).
+  std::string push_url;
+  std::int64_t push_count = 1;
+  std::int64_t push_within_ms = 3000;
 
   // kParallel
   int repeat = 0;  // > 0: run `steps` that many times concurrently; 0: each step concurrently

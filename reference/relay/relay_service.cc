@@ -82,6 +82,8 @@ const std::vector<FaultInfo> kFaults = {
     {Fault::kPlainHttp, "plain-http", "serve plain HTTP instead of TLS on the port (SEC-01)"},
     {Fault::kAllowTls10, "allow-tls10", "accept TLS 1.0 and 1.1 with weak ciphers (SEC-03, C-43)"},
     {Fault::kSetCookie, "set-cookie", "every response sets a tracking cookie (PRIV-04)"},
+    {Fault::kPushWithPayload, "push-with-payload",
+     "a push notification carries the new payload as its JSON body (PRIV-10)"},
 };
 
 std::mutex& StderrMutex() {
@@ -524,10 +526,13 @@ HttpResponse RelayService::Update(Call& call, const std::string& id) {
       writer_is_initiator ? m.recipient_token : m.initiator_token;
   bool other_is_bound = writer_is_initiator ? m.recipient_claim.has_value() : true;
   if (options_.notifier != nullptr) {
+    const std::string push_body = options_.fault == Fault::kPushWithPayload
+                                      ? Json{{"payload", ToJson(m.payload)}}.dump()
+                                      : std::string();
     if (options_.fault == Fault::kPushToWriter) {
-      if (own) options_.notifier->Notify(*own);
+      if (own) options_.notifier->Notify(*own, push_body);
     } else if (other && other_is_bound) {
-      options_.notifier->Notify(*other);
+      options_.notifier->Notify(*other, push_body);
     }
   }
   return JsonResponse(200, ToJson(UpdateMailboxResponse{own.has_value()}));

@@ -76,6 +76,7 @@ enum class Fault {
   kPlainHttp,              // SEC-01: serves plain HTTP instead of TLS (transport)
   kAllowTls10,             // SEC-03/C-43: accepts TLS 1.0 and weak ciphers (transport)
   kSetCookie,              // PRIV-04: every response sets a tracking cookie
+  kPushWithPayload,        // PRIV-10: a push carries the new payload
 };
 
 struct FaultInfo {
@@ -91,11 +92,13 @@ const std::vector<FaultInfo>& AllFaults();
 Result<Fault> ParseFault(std::string_view name);
 
 // `PushNotifier` delivers a push to a stored notification token. It must not
-// block the caller (the webhook notifier queues to a worker thread).
+// block the caller (the webhook notifier queues to a worker thread). `body`
+// is empty (a push only signals a change, PRIV-10) except under the
+// push-with-payload fault.
 class PushNotifier {
  public:
   virtual ~PushNotifier() = default;
-  virtual void Notify(const NotificationToken& token) = 0;
+  virtual void Notify(const NotificationToken& token, std::string_view body) = 0;
 };
 
 using Clock = std::function<std::chrono::system_clock::time_point()>;

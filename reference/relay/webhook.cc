@@ -28,39 +28,40 @@ struct WebhookNotifier::Impl {
   WebhookOptions options;
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<std::string> queue;
+  std::deque<std::pair<std::string, std::string>> queue;  // url, body
   bool stopping = false;
   std::thread worker;
 
   void Run() {
     for (;;) {
-      std::string url;
+      std::pair<std::string, std::string> push;
       {
         std::unique_lock lock(mu);
         cv.wait(lock, [&] { return stopping || !queue.empty(); });
         if (stopping) return;
-        url = std::move(queue.front());
+        push = std::move(queue.front());
         queue.pop_front();
       }
-      Post(url);
+      Post(push.first, push.second);
     }
   }
 
-  void Post(const std::string& url) {
+  void Post(const std::string& url, const std::string& body) {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) return;
     CURL* h = curl.get();
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
     curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Discard);
     if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
-    struct curl_slist* headers = curl_slist_append(nullptr, "Content-Type:");
+    struct curl_slist* headers = curl_slist_append(
+        nullptr, body.empty() ? "Content-Type:" : "Content-Type: application/json");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     CURLcode rc = curl_easy_perform(h);
     long status = 0;
@@ -89,11 +90,11 @@ WebhookNotifier::~WebhookNotifier() {
   impl_->worker.join();
 }
 
-void WebhookNotifier::Notify(const NotificationToken& token) {
+void WebhookNotifier::Notify(const NotificationToken& token, std::string_view body) {
   {
     std::lock_guard lock(impl_->mu);
     if (impl_->queue.size() >= impl_->options.max_queue) return;
-    impl_->queue.push_back(token.token_data);
+    impl_->queue.emplace_back(token.token_data, std::string(body));
   }
   impl_->cv.notify_one();
 }

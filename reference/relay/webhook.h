@@ -1,14 +1,15 @@
 // File: reference/relay/webhook.h
 //
 // `WebhookNotifier`: the PushNotifier for tokens of type "webhook". Each
-// notification is an HTTPS POST with an EMPTY body to the token's URL (the
-// call itself is the whole message: nothing about the mailbox is sent). Posts
+// notification is an HTTPS POST to the token's URL with the body it is given:
+// empty, because the call itself is the whole message (nothing about the
+// mailbox is sent; only the push-with-payload fault gives a body). Posts
 // run on one worker thread with libcurl, verifying the receiver's certificate
 // against the system store or the CA file given; a failed post is logged
 // (host only) and dropped.
 //
 //   WebhookNotifier notifier({.ca_file = "ca.pem"});
-//   notifier.Notify({"webhook", "https://127.0.0.1:4443/push/abc"});
+//   notifier.Notify({"webhook", "https://127.0.0.1:4443/push/abc"}, "");
 #pragma once
 
 #include <chrono>
@@ -37,7 +38,7 @@ class WebhookNotifier final : public PushNotifier {
   WebhookNotifier(const WebhookNotifier&) = delete;
   WebhookNotifier& operator=(const WebhookNotifier&) = delete;
 
-  void Notify(const NotificationToken& token) override;
+  void Notify(const NotificationToken& token, std::string_view body) override;
 
  private:
   struct Impl;

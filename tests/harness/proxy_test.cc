@@ -122,6 +122,34 @@ TEST_F(ProxyTest, AnswersBadGatewayAndRecordsWhyWhenTheRelayIsDown) {
   EXPECT_NE(t.exchanges[0].error.find("cannot reach the relay"), std::string::npos);
 }
 
+TEST_F(ProxyTest, KeepsPushesApartAndNeverForwardsThem) {
+  auto port = FreeLoopbackPort();  // no relay listens: a forwarded push would get 502
+  ASSERT_TRUE(port);
+  auto proxy = RecordingProxy::Start({Path("cert.pem"), Path("key.pem"), Path("ca.pem"),
+                                      "https://localhost:" + std::to_string(*port)});
+  ASSERT_TRUE(proxy) << proxy.error().Message();
+  EXPECT_EQ((*proxy)->push_url(), (*proxy)->base_url() + "/.tigress-push/");
+  ProbeClient probe(Path("ca.pem"));
+  HttpRequest req;
+  req.method = "POST";
+  req.url = (*proxy)->push_url() + "init-1";
+  req.body = "";
+  auto resp = probe.Send(req);
+  ASSERT_TRUE(resp) << resp.error().Message();
+  EXPECT_EQ(resp->status, 204);
+  req.url = (*proxy)->base_url() + "/v1/m/x";
+  ASSERT_TRUE(probe.Send(req));
+  (*proxy)->Stop();
+  const auto pushes = (*proxy)->Pushes();
+  ASSERT_EQ(pushes.size(), 1u);
+  EXPECT_EQ(pushes[0].method, "POST");
+  EXPECT_EQ(pushes[0].url, (*proxy)->push_url() + "init-1");
+  EXPECT_TRUE(pushes[0].request_body.empty());
+  const auto t = (*proxy)->Transcript();
+  ASSERT_EQ(t.exchanges.size(), 1u) << "the push is not in the transcript";
+  EXPECT_NE(t.exchanges[0].url.find("/v1/m/x"), std::string::npos);
+}
+
 TEST_F(ProxyTest, HostileModeReplacesTheRequestIdEcho) {
   const std::string relay = StartRelay();
   auto proxy = RecordingProxy::Start({Path("cert.pem"), Path("key.pem"), Path("ca.pem"), relay});

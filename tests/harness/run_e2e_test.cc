@@ -211,6 +211,31 @@ TEST_F(HarnessRun, AllowTls10IsRecordedAsAnInformativeFindingOfSec03) {
   EXPECT_EQ(clean.count("PASS"), 4u);
 }
 
+// The recording proxy is the webhook receiver: the clean reference relay
+// pushes only to the other party, with an empty body; each push fault is a
+// WARN (RELAY-50 is RECOMMENDED, PRIV-10 SHOULD) of exactly its requirement.
+TEST_F(HarnessRun, PushFaultsAreCaughtByThePushScenario) {
+  const std::string relay = "\"{bindir}/tigress-relay\", ";
+  auto non_passing = [&](const fs::path& manifest) {
+    EXPECT_EQ(
+        Run({"run", "--impl", manifest.string(), "--filter", "relay/push-notifies-other-party"}), 0)
+        << Stdout();
+    const auto report = Report();
+    std::set<std::string> ids;
+    for (const auto& a : report["cases"][0]["assertions"]) {
+      if (a["verdict"] != "PASS")
+        ids.insert(a["verdict"].get<std::string>() + " " + a["requirement_id"].get<std::string>());
+    }
+    return ids;
+  };
+  EXPECT_TRUE(non_passing(ReferenceAs("clean")).empty());
+  for (const auto& [fault, caught] : std::vector<std::pair<std::string, std::string>>{
+           {"push-to-writer", "WARN RELAY-50"}, {"push-with-payload", "WARN PRIV-10"}}) {
+    const auto m = ReferenceAs("faulty", {{relay, relay + "\"--fault\", \"" + fault + "\", "}});
+    EXPECT_EQ(non_passing(m), std::set<std::string>{caught}) << fault;
+  }
+}
+
 // Each device-side scenario in which the harness plays the other party must
 // catch the reference device's matching deliberate fault.
 class DeviceMutant : public HarnessRun, public ::testing::WithParamInterface<Mutant> {};

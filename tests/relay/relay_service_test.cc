@@ -21,7 +21,11 @@ using namespace std::chrono_literals;
 
 class RecordingNotifier : public PushNotifier {
  public:
-  void Notify(const NotificationToken& token) override { calls.push_back(token.token_data); }
+  void Notify(const NotificationToken& token, std::string_view body) override {
+    calls.push_back(token.token_data);
+    bodies.emplace_back(body);
+  }
+  std::vector<std::string> bodies;
   std::vector<std::string> calls;
 };
 
@@ -648,6 +652,7 @@ TEST_P(RelayServiceTest, UpdateNotifiesTheOtherPartyOnly) {
   EXPECT_EQ(Write(path, initiator_, 4).status, 200);
   EXPECT_EQ(notifier_.calls, (std::vector<std::string>{"https://push.test/initiator",
                                                        "https://push.test/recipient"}));
+  EXPECT_EQ(notifier_.bodies, (std::vector<std::string>{"", ""}));  // PRIV-10
 }
 
 TEST_P(RelayServiceTest, UnusableTokensGiveNoPushSupport) {
@@ -773,6 +778,18 @@ TEST_P(RelayFaultTest, PushToWriterNotifiesTheWriter) {
   std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
   EXPECT_EQ(Write(path, initiator_, 2).status, 200);
   EXPECT_EQ(notifier_.calls, std::vector<std::string>{"https://push.test/initiator"});
+}
+
+TEST_P(RelayFaultTest, PushWithPayloadSendsTheNewPayloadInThePush) {
+  SetUpWith(Fault::kPushWithPayload);
+  Json body = CreateBody();
+  body["notificationToken"] = {{"type", "webhook"}, {"tokenData", "https://push.test/initiator"}};
+  HttpResponse c = Call("POST", "/v1/m", Auth(initiator_), body.dump());
+  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
+  ASSERT_EQ(Read(path, recipient_).status, 200);
+  ASSERT_EQ(Write(path, recipient_, 3).status, 200);
+  ASSERT_EQ(notifier_.bodies.size(), 1u);
+  EXPECT_NE(notifier_.bodies[0].find(Data(3)), std::string::npos) << notifier_.bodies[0];
 }
 
 }  // namespace
