@@ -1272,8 +1272,14 @@ std::string CaseRun::PlainHttpAnswer(const std::string& url) const {
     return "";
   }
   const std::size_t end = url.find_first_of("/?#", kHttps.size());
+  std::string authority = url.substr(kHttps.size(), end - kHttps.size());
+  // Without a port the TLS port is 443, not plain HTTP's 80.
+  const std::size_t colon = authority.rfind(':');
+  if (colon == std::string::npos || authority.find(']', colon) != std::string::npos) {
+    authority += ":443";
+  }
   HttpRequest plain;
-  plain.url = "http://" + url.substr(kHttps.size(), end - kHttps.size()) + "/";
+  plain.url = "http://" + authority + "/";
   plain.timeout = 2s;
   auto resp = probe_.Send(plain);
   if (!resp || resp->status <= 0) {

@@ -156,8 +156,8 @@ TEST_F(ReproE2e, InteropIsolatesABrokenDeviceAndItsCellBundleReproduces) {
 
 TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundles) {
   const fs::path faulty = ReferenceAs(
-      "faulty", {{"\"--public-url\", \"{public_url}\"]",
-                  "\"--public-url\", \"{public_url}\", \"--fault\", \"no-request-id-echo\"]"}});
+      "faulty", {{"\"{bindir}/tigress-relay\", ",
+                  "\"{bindir}/tigress-relay\", \"--fault\", \"no-request-id-echo\", "}});
   const int rc = Harness(
       With({"run", "--impl", faulty.string(), "--filter", "relay/echo-on-errors", "--seed", "3"},
            ReportDir("run")),

@@ -125,6 +125,55 @@ TEST_F(HarnessRun, PassesTheWholeSuiteAgainstTheReference) {
   for (const auto& c : report["cases"]) EXPECT_EQ(c["verdict"], "PASS") << c["id"];
 }
 
+// A pairing whose relay exits before it is ready still has its matrix cells:
+// each one ERROR, its case naming why, next to the cells that pass.
+TEST_F(HarnessRun, GivesARelayThatNeverStartsErrorCellsInTheMatrix) {
+  auto broken = WriteFile("broken.yaml",
+                          "name: broken\nrelay:\n  command: [\"/bin/false\"]\n"
+                          "  ready: {stdout: READY, timeout: 10s}\ndevice:\n  command: " +
+                              ReferenceDevice() + "\nfeatures: [aes-128-gcm, relinquish]\n");
+  int rc =
+      Run({"run", "--impl", std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml",
+           "--impl", broken.string(), "--matrix", "--filter", "interop/share-fragment-aes128"});
+  EXPECT_EQ(rc, 1) << Stdout();
+  auto report = Report();
+  ASSERT_EQ(report["matrix"]["cells"].size(), 8u) << report["matrix"].dump();
+  int broken_cells = 0;
+  for (const auto& cell : report["matrix"]["cells"]) {
+    if (cell["relay"] != "broken") {
+      EXPECT_EQ(cell["verdict"], "PASS") << cell.dump();
+      continue;
+    }
+    ++broken_cells;
+    EXPECT_EQ(cell["verdict"], "ERROR") << cell.dump();
+    EXPECT_EQ(cell["total"], 1) << cell.dump();
+    ASSERT_EQ(cell["not_passed"].size(), 1u) << cell.dump();
+    int named = 0;
+    for (const auto& c : report["cases"]) {
+      if (c["id"] != cell["not_passed"][0]) continue;
+      ++named;
+      EXPECT_THAT(c["error_detail"].get<std::string>(),
+                  HasSubstr("relay did not start: harness.process_died: relay (broken) exited"));
+    }
+    EXPECT_EQ(named, 1) << cell.dump();
+  }
+  EXPECT_EQ(broken_cells, 4);
+}
+
+// The TLS checks flag nothing on the clean relay: not even an INFO, which
+// would leave the case PASS (so the suite test above cannot see it).
+TEST_F(HarnessRun, RecordsEveryTlsCheckAsPassedOnTheCleanReference) {
+  int rc =
+      Run({"run", "--impl", std::string(TIGRESS_SOURCE_DIR) + "/implementations/reference.yaml",
+           "--filter", "relay/tls-only,relay/tls-versions"});
+  EXPECT_EQ(rc, 0) << Stdout();
+  auto report = Report();
+  ASSERT_EQ(report["cases"].size(), 2u);
+  for (const auto& c : report["cases"]) {
+    for (const auto& a : c["assertions"]) EXPECT_EQ(a["verdict"], "PASS") << c["id"] << a.dump();
+  }
+}
+
 // Each negative scenario must catch the reference relay's matching deliberate
 // fault (and pass on the clean relay, see the test above).
 struct Mutant {

@@ -108,6 +108,14 @@ TEST_F(PythonExample, MatrixCellsFailWhenThePythonRelayCannotStart) {
     }
   }
   EXPECT_EQ(failing, 4);
+  // The matrix keeps the broken relay's cells (each ERROR), not only its cases.
+  int error_cells = 0;
+  for (const auto& cell : report["matrix"]["cells"]) {
+    if (cell["relay"] != "python-example") continue;
+    EXPECT_EQ(cell["verdict"], "ERROR") << cell.dump();
+    ++error_cells;
+  }
+  EXPECT_EQ(error_cells, 4) << report["matrix"].dump();
 }
 
 }  // namespace
