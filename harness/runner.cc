@@ -387,7 +387,8 @@ class CaseRun {
   // case's probe steps sent, and the case's Secrets.
   void NoteContent(const std::optional<std::string>& body);
   // `PlainHttpAnswer` asks the authority of an https `url` for "/" in plain
-  // HTTP: its status line ("HTTP/1.1 404"), or "" when it does not answer so.
+  // HTTP: its status line ("HTTP/1.1 404"), or "" when it does not answer so
+  // (or answers a bare 400, the refusal of a TLS-only server).
   std::string PlainHttpAnswer(const std::string& url) const;
   void StopAdapter(Adapter& ad);
   void Save(const Step& st, const Json& doc, VarContext& ctx, StepResult& r);
@@ -1282,7 +1283,9 @@ std::string CaseRun::PlainHttpAnswer(const std::string& url) const {
   plain.url = "http://" + authority + "/";
   plain.timeout = 2s;
   auto resp = probe_.Send(plain);
-  if (!resp || resp->status <= 0) {
+  // A bare 400 is how some TLS servers turn plain HTTP away (nginx): no
+  // request is processed, so SEC-01 holds (as relay/tls-only accepts it).
+  if (!resp || resp->status <= 0 || resp->status == 400) {
     return "";
   }
   return (resp->http_version.empty() ? std::string("HTTP") : resp->http_version) + " " +
