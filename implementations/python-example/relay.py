@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MAILBOX_PATH = re.compile(r"^/v1/m/([^/]+)$")
 KEY_LENGTHS = {"AEAD_AES_128_GCM": 16, "AEAD_AES_256_GCM": 32}
-MAX_DRAIN = 1024 * 1024  # bytes of an oversized body read before answering 413
+MAX_DRAIN = 16 * 1024 * 1024  # bytes of an oversized body read before answering 413
 MAX_BODY = 65536
 DEFAULT_TTL = timedelta(days=1)
 
