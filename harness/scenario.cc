@@ -149,12 +149,20 @@ class Loader {
   }
 
   void CollectReqs(const std::vector<Step>& steps, std::vector<std::string>& reqs, std::size_t& n) {
+    auto add = [&reqs](const std::string& id) {
+      if (std::find(reqs.begin(), reqs.end(), id) == reqs.end()) {
+        reqs.push_back(id);
+      }
+    };
     for (const auto& st : steps) {
       for (const auto& e : st.expect) {
         ++n;
-        if (std::find(reqs.begin(), reqs.end(), e.req) == reqs.end()) {
-          reqs.push_back(e.req);
-        }
+        add(e.req);
+      }
+      if (st.kind == Step::Kind::kPush) {  // judged itself: the count, then PRIV-10
+        ++n;
+        add(st.req.empty() ? "RELAY-50" : st.req);
+        add("PRIV-10");
       }
       CollectReqs(st.steps, reqs, n);
     }

@@ -196,7 +196,8 @@ steps:
   EXPECT_EQ(s->steps[0].kind, Step::Kind::kRestart);
   EXPECT_EQ(s->steps[0].role, "initiator");
 
-  for (const auto& [from, to, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+  for (const auto& [from, to, message] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
            {"restart: initiator", "restart: recipient", "not a device role"},
            {"restart: initiator", "restart: relay", "not a device role"},
            {"restart: initiator", "restart: initiator\n    expect: [{req: RELAY-01, ok: true}]",
@@ -206,6 +207,36 @@ steps:
     auto refused = LoadScenarioString(bad, "interop/restart.yaml", Known);
     ASSERT_FALSE(refused) << to;
     EXPECT_THAT(refused.error().Message(), HasSubstr("interop/restart.yaml:6")) << to;
+    EXPECT_THAT(refused.error().Message(), HasSubstr(message)) << to;
+  }
+}
+
+TEST(ScenarioLoader, ReadsAPushStepAndRefusesBadCountsAndDurations) {
+  constexpr char kText[] = R"(id: relay/push
+title: t
+requirements: [RELAY-01]
+roles: [relay]
+steps:
+  - push: {url: "${relay.push_url}init", count: 0, within: 250ms}
+    req: RELAY-01
+)";
+  auto s = LoadScenarioString(kText, "relay/push.yaml", Known);
+  ASSERT_TRUE(s) << s.error().Message();
+  EXPECT_EQ(s->steps[0].kind, Step::Kind::kPush);
+  EXPECT_EQ(s->steps[0].push_count, 0);
+  EXPECT_EQ(s->steps[0].push_within_ms, 250);
+
+  for (const auto& [from, to, message] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"count: 0", "count: -1", "integer from 0 to 100"},
+           {"within: 250ms", "within: 2m", "at most 1 minute"},
+           {"url: \"${relay.push_url}init\", ", "", "needs 'url'"},
+           {"roles: [relay]", "roles: [initiator]", "needs the relay role"}}) {
+    std::string bad = kText;
+    bad.replace(bad.find(from), from.size(), to);
+    auto refused = LoadScenarioString(bad, "relay/push.yaml", Known);
+    ASSERT_FALSE(refused) << to;
+    EXPECT_THAT(refused.error().Message(), HasSubstr("relay/push.yaml:6")) << to;
     EXPECT_THAT(refused.error().Message(), HasSubstr(message)) << to;
   }
 }
