@@ -182,7 +182,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::string relay_name;
   std::string initiator_name;
   std::string recipient_name;
-  std::string profile = "strict";
+  std::string profile = "standard";
   std::string shard;
   std::string report_dir = "reports";
   std::string expectations_file;
@@ -218,8 +218,10 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run->add_option("--shard", shard,
                   "Run shard I of N (1-based, I/N), split by a stable hash of the case id");
   run->add_option("--profile", profile,
-                  "strict (interpretation failures FAIL) or lenient (they WARN)")
-      ->check(CLI::IsMember({"strict", "lenient"}));
+                  "How a failure that rests on an interpretation of the draft is reported: "
+                  "standard (default: by the interpretation's class, interop FAIL, robustness "
+                  "WARN, hardening INFO), strict (every one FAILs) or lenient (every one WARNs)")
+      ->check(CLI::IsMember({"standard", "strict", "lenient"}));
   run->add_option("--report-dir", report_dir,
                   "Where the run directory is created (default: reports/)");
   run->add_option("--run-id", run_id, "Name of the run directory (default: UTC time and a suffix)");
@@ -280,8 +282,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   interop->add_option("--seed", seed, "Seed of all generated values (default: random)");
   interop->add_option("--repeat", repeat, "Run every selected case N times")
       ->check(CLI::Range(1, 1000));
-  interop->add_option("--profile", profile, "strict or lenient")
-      ->check(CLI::IsMember({"strict", "lenient"}));
+  interop->add_option("--profile", profile,
+                      "standard (default), strict or lenient: see `run --help`")
+      ->check(CLI::IsMember({"standard", "strict", "lenient"}));
   interop->add_option("--report-dir", report_dir, "Where the run directory is created");
   interop->add_option("--run-id", run_id, "Name of the run directory");
   interop->add_option("--expectations", expectations_file, "Expectations file");
@@ -494,13 +497,14 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         for (const auto& c : r->related_interpretations) {
           out << " " << c;
         }
-        out << (r->interpretation
-                    ? " (the verdict rests on it; lenient profile turns FAIL into WARN)"
-                    : "")
+        out << (r->interpretation ? " (the verdict rests on it: the standard profile reports a "
+                                    "FAIL by the reading's class, lenient as WARN)"
+                                  : "")
             << "\n";
         for (const auto& c : r->related_interpretations) {
           if (const auto* i = cat.FindInterpretation(c)) {
-            out << "  " << i->id << ": " << i->interpretation << "\n";
+            out << "  " << i->id << " [" << reports::InterpretationClassName(i->klass)
+                << "]: " << i->interpretation << "\n";
           }
         }
       }

@@ -108,7 +108,7 @@ int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostr
   o.case_ids = {o.matrix ? info.case_id : base_id};
   o.seed = info.run_seed;
   o.repeat = info.repetition + 1;
-  o.profile = reports::ParseProfile(info.profile).value_or(reports::Profile::kStrict);
+  o.profile = reports::ParseProfile(info.profile).value_or(reports::Profile::kStandard);
   o.report_dir = opt.report_dir;
   o.run_id = opt.run_id;
   o.bindir = opt.bindir;

@@ -53,7 +53,7 @@ struct RunOptions {
   int repeat = 1;
   int shard_index = 0;  // 0-based
   int shard_count = 1;
-  reports::Profile profile = reports::Profile::kStrict;
+  reports::Profile profile = reports::Profile::kStandard;
   std::filesystem::path report_dir = "reports";
   std::string run_id;  // empty: derived from the time and seed
   std::optional<ExpectationsFile> expectations;

@@ -355,7 +355,7 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
                                          : req_link(a.requirement_id))
             << "</td><td>" << Badge(a.verdict);
         if (a.interpretation) out << " " << InterpTags(a.interpretation_refs, catalog);
-        if (a.lenient_downgrade)
+        if (a.profile_downgrade)
           out << "<span class=\"tag interp\">FAIL → WARN (lenient profile)</span>";
         out << "</td><td>" << H(a.message);
         if (!a.evidence.empty()) {

@@ -58,7 +58,7 @@ std::string Details(const CaseResult& c) {
     if (a.interpretation) {
       out << " [interpretation " << internal::Join(a.interpretation_refs, ",") << "]";
     }
-    if (a.lenient_downgrade) out << " [FAIL downgraded by the lenient profile]";
+    if (a.profile_downgrade) out << " [FAIL downgraded by the lenient profile]";
     out << '\n';
   }
   if (!c.error_detail.empty()) out << "detail: " << c.error_detail << '\n';

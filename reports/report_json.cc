@@ -50,7 +50,7 @@ Json AssertionJson(const Assertion& a) {
               {"actual", a.actual},
               {"interpretation", a.interpretation},
               {"interpretation_refs", a.interpretation_refs},
-              {"lenient_downgrade", a.lenient_downgrade},
+              {"profile_downgrade", a.profile_downgrade},
               {"evidence", EvidenceJson(a.evidence)}};
 }
 
@@ -243,7 +243,7 @@ class Reader {
         TIGRESS_ASSIGN_OR_RETURN(a.actual, Str(x, ap, "actual"));
         TIGRESS_ASSIGN_OR_RETURN(a.interpretation, Bool(x, ap, "interpretation"));
         TIGRESS_ASSIGN_OR_RETURN(a.interpretation_refs, Strs(x, ap, "interpretation_refs"));
-        TIGRESS_ASSIGN_OR_RETURN(a.lenient_downgrade, Bool(x, ap, "lenient_downgrade"));
+        TIGRESS_ASSIGN_OR_RETURN(a.profile_downgrade, Bool(x, ap, "profile_downgrade"));
         TIGRESS_ASSIGN_OR_RETURN(a.evidence, EvidenceOf(x, ap));
         c.assertions.push_back(std::move(a));
       }

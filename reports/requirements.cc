@@ -192,6 +192,13 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
     }
     TIGRESS_ASSIGN_OR_RETURN(out.issue, r.String(c, path, "issue", true));
     TIGRESS_ASSIGN_OR_RETURN(out.interpretation, r.String(c, path, "interpretation", true));
+    TIGRESS_ASSIGN_OR_RETURN(std::string klass, r.String(c, path, "class", true));
+    auto parsed_class = ParseInterpretationClass(klass);
+    if (!parsed_class) {
+      return r.Bad(path + ".class",
+                   "'" + klass + "' is not one of interop, robustness, hardening");
+    }
+    out.klass = *parsed_class;
     if (!cat.interpretation_by_id_.emplace(out.id, cat.interpretations_.size()).second) {
       return r.Bad(path + ".id", "duplicate interpretation ID " + out.id);
     }
@@ -299,7 +306,62 @@ Assertion Catalog::Judge(std::string_view id, bool satisfied, std::string messag
   a.verdict = satisfied ? Verdict::kPass : SeverityVerdict(req->severity);
   a.interpretation = req->interpretation;
   a.interpretation_refs = req->interpretation_refs;
+  for (const auto& ref : a.interpretation_refs) {
+    if (const Interpretation* in = FindInterpretation(ref)) {
+      a.interpretation_class = WeakerClass(a.interpretation_class, in->klass);
+    }
+  }
+  a.basis = BasisOf(id, a.interpretation_refs);
   return a;
+}
+
+void Catalog::AddInterpretations(Assertion& a, const std::vector<std::string>& refs) const {
+  bool added = false;
+  for (const auto& ref : refs) {
+    const Interpretation* in = FindInterpretation(ref);
+    if (in == nullptr || std::find(a.interpretation_refs.begin(), a.interpretation_refs.end(),
+                                   ref) != a.interpretation_refs.end()) {
+      continue;
+    }
+    a.interpretation_refs.push_back(ref);
+    a.interpretation = true;
+    a.interpretation_class = WeakerClass(a.interpretation_class, in->klass);
+    added = true;
+  }
+  if (added && Find(a.requirement_id) != nullptr) {
+    a.basis = BasisOf(a.requirement_id, a.interpretation_refs);
+  }
+}
+
+Basis Catalog::BasisOf(std::string_view id, const std::vector<std::string>& refs) const {
+  Basis b;
+  const Requirement* req = Find(id);
+  if (req == nullptr) {
+    return b;
+  }
+  b.level = req->level;
+  if (!refs.empty()) {
+    b.kind = "interpretation";
+    InterpretationClass weakest = InterpretationClass::kNone;
+    std::string text;
+    for (const auto& ref : refs) {
+      b.source += (b.source.empty() ? "" : ", ") + ref;
+      if (const Interpretation* in = FindInterpretation(ref)) {
+        if (WeakerClass(weakest, in->klass) != weakest || text.empty()) {
+          text = in->interpretation;
+        }
+        weakest = WeakerClass(weakest, in->klass);
+      }
+    }
+    b.source += " (" + std::string(InterpretationClassName(weakest)) + ")";
+    b.text = text;
+    return b;
+  }
+  const bool cites_draft = req->source.find('[') != std::string::npos;
+  b.kind = (!cites_draft && req->source.find("RFC") != std::string::npos) ? "rfc" : "draft";
+  b.source = req->source;
+  b.text = req->statement;
+  return b;
 }
 
 Result<Catalog> LoadCatalog(const std::filesystem::path& path) {

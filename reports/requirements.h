@@ -87,6 +87,8 @@ struct Interpretation {
   std::string id;  // "C-11"
   std::string issue;
   std::string interpretation;
+  // What breaking the reading means; decides the verdict in the standard profile.
+  InterpretationClass klass = InterpretationClass::kInterop;
 };
 
 // `Source` is a document that source refs point to ("[HTTP]").
@@ -120,11 +122,26 @@ class Catalog {
   Verdict ViolationVerdict(std::string_view id) const;
 
   // `Judge` builds an assertion for `id`: PASS when `satisfied`, else the
-  // violation verdict; interpretation flags and refs copied from the entry.
-  // For an unknown ID the verdict is ERROR and the message says so. The
-  // profile rule is applied later by `FinalizeCase`.
+  // violation verdict; interpretation flags, refs, class and the basis
+  // (`BasisOf`) copied from the entry. For an unknown ID the verdict is ERROR
+  // and the message says so. The profile rule is applied later by
+  // `FinalizeCase`.
   Assertion Judge(std::string_view id, bool satisfied, std::string message,
                   std::string expected = {}, std::string actual = {}) const;
+
+  // `AddInterpretations` marks `a` as resting also on the part C readings
+  // `refs` (a scenario's or an expectation's): merges the refs, sets
+  // `interpretation`, narrows `interpretation_class` to the weakest and
+  // rewrites the basis as an interpretation. Unknown refs are ignored (the
+  // scenario loader rejects them).
+  void AddInterpretations(Assertion& a, const std::vector<std::string>& refs) const;
+
+  // `BasisOf` is the basis of a check of requirement `id` resting on the
+  // readings `refs`: "interpretation" (source: the refs, text: the first
+  // reading, with its class) when there are refs; "rfc" when the
+  // requirement's source cites an RFC and no draft section; "draft"
+  // otherwise.
+  Basis BasisOf(std::string_view id, const std::vector<std::string>& refs) const;
 
   const std::string& title() const { return title_; }
   int schema_version() const { return schema_version_; }

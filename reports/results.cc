@@ -70,16 +70,72 @@ bool IsFailing(Verdict v) {
   return v == Verdict::kFail || v == Verdict::kError || v == Verdict::kTimeout;
 }
 
-std::string_view ProfileName(Profile p) { return p == Profile::kLenient ? "lenient" : "strict"; }
+std::string_view ProfileName(Profile p) {
+  switch (p) {
+    case Profile::kStandard:
+      return "standard";
+    case Profile::kStrict:
+      return "strict";
+    case Profile::kLenient:
+      return "lenient";
+  }
+  return "standard";
+}
 
 std::optional<Profile> ParseProfile(std::string_view name) {
-  if (EqualsIgnoreCase(name, "strict")) return Profile::kStrict;
-  if (EqualsIgnoreCase(name, "lenient")) return Profile::kLenient;
+  for (Profile p : {Profile::kStandard, Profile::kStrict, Profile::kLenient}) {
+    if (EqualsIgnoreCase(name, ProfileName(p))) return p;
+  }
   return std::nullopt;
 }
 
-Verdict ApplyProfile(Verdict v, bool interpretation, Profile profile) {
-  if (profile == Profile::kLenient && interpretation && v == Verdict::kFail) {
+std::string_view InterpretationClassName(InterpretationClass c) {
+  switch (c) {
+    case InterpretationClass::kNone:
+      return "";
+    case InterpretationClass::kInterop:
+      return "interop";
+    case InterpretationClass::kRobustness:
+      return "robustness";
+    case InterpretationClass::kHardening:
+      return "hardening";
+  }
+  return "";
+}
+
+std::optional<InterpretationClass> ParseInterpretationClass(std::string_view name) {
+  for (InterpretationClass c : {InterpretationClass::kInterop, InterpretationClass::kRobustness,
+                                InterpretationClass::kHardening}) {
+    if (EqualsIgnoreCase(name, InterpretationClassName(c))) return c;
+  }
+  return std::nullopt;
+}
+
+InterpretationClass WeakerClass(InterpretationClass a, InterpretationClass b) {
+  auto strength = [](InterpretationClass c) {
+    switch (c) {
+      case InterpretationClass::kHardening:
+        return 0;
+      case InterpretationClass::kRobustness:
+        return 1;
+      case InterpretationClass::kInterop:
+        return 2;
+      case InterpretationClass::kNone:
+        return 3;
+    }
+    return 3;
+  };
+  return strength(b) < strength(a) ? b : a;
+}
+
+Verdict ApplyProfile(Verdict v, bool interpretation, InterpretationClass klass, Profile profile) {
+  if (!interpretation || v != Verdict::kFail || profile == Profile::kStrict) {
+    return v;
+  }
+  if (klass == InterpretationClass::kHardening) {
+    return Verdict::kInfo;
+  }
+  if (profile == Profile::kLenient || klass == InterpretationClass::kRobustness) {
     return Verdict::kWarn;
   }
   return v;
@@ -96,7 +152,15 @@ std::string CaseResult::Area() const {
 
 bool CaseResult::Unexpected() const {
   if (stale_expectation) return true;
-  return IsFailing(verdict) && !expected_failure;
+  if (!IsFailing(verdict)) return false;
+  if (!expected_failure || verdict != Verdict::kFail) return true;
+  if (expected_failure_requirements.empty()) return false;
+  // Only FAILs of the named requirements are expected.
+  return std::any_of(assertions.begin(), assertions.end(), [&](const Assertion& a) {
+    return a.verdict == Verdict::kFail &&
+           std::find(expected_failure_requirements.begin(), expected_failure_requirements.end(),
+                     a.requirement_id) == expected_failure_requirements.end();
+  });
 }
 
 Verdict AggregateVerdict(std::span<const Assertion> assertions) {
@@ -108,16 +172,30 @@ Verdict AggregateVerdict(std::span<const Assertion> assertions) {
 
 void FinalizeCase(CaseResult& c, Profile profile) {
   for (Assertion& a : c.assertions) {
-    Verdict after = ApplyProfile(a.verdict, a.interpretation, profile);
+    Verdict after = ApplyProfile(a.verdict, a.interpretation, a.interpretation_class, profile);
     if (after != a.verdict) {
-      a.lenient_downgrade = true;
+      a.profile_downgrade = true;
       a.verdict = after;
     }
   }
   c.verdict = AggregateVerdict(c.assertions);
-  c.stale_expectation =
-      c.expected_failure &&
-      (c.verdict == Verdict::kPass || c.verdict == Verdict::kInfo || c.verdict == Verdict::kWarn);
+  if (c.stopped_early && VerdictRank(c.verdict) < VerdictRank(Verdict::kWarn) &&
+      c.verdict != Verdict::kUnsupported) {
+    // Checks after the stop never ran: the case cannot read as PASS.
+    c.verdict = Verdict::kWarn;
+  }
+  const bool failed_as_expected =
+      c.verdict == Verdict::kFail &&
+      (c.expected_failure_requirements.empty() ||
+       std::any_of(c.assertions.begin(), c.assertions.end(), [&](const Assertion& a) {
+         return a.verdict == Verdict::kFail &&
+                std::find(c.expected_failure_requirements.begin(),
+                          c.expected_failure_requirements.end(),
+                          a.requirement_id) != c.expected_failure_requirements.end();
+       }));
+  c.stale_expectation = c.expected_failure && !failed_as_expected &&
+                        (c.verdict == Verdict::kPass || c.verdict == Verdict::kInfo ||
+                         c.verdict == Verdict::kWarn || c.verdict == Verdict::kFail);
 }
 
 int RunSummary::Count(Verdict v) const {
@@ -168,7 +246,7 @@ RunSummary RunResult::Summarize() const {
         break;
     }
     if (c.Unexpected()) ++s.unexpected;
-    if (c.expected_failure && IsFailing(c.verdict)) ++s.expected_failures;
+    if (c.expected_failure && IsFailing(c.verdict) && !c.Unexpected()) ++s.expected_failures;
     if (c.stale_expectation) ++s.stale;
     if (std::any_of(c.assertions.begin(), c.assertions.end(), [](const Assertion& a) {
           return a.interpretation && a.verdict != Verdict::kPass;
@@ -179,7 +257,14 @@ RunSummary RunResult::Summarize() const {
   return s;
 }
 
+bool RunResult::NothingTested() const {
+  return !cases.empty() && std::all_of(cases.begin(), cases.end(), [](const CaseResult& c) {
+    return c.verdict == Verdict::kUnsupported;
+  });
+}
+
 int RunResult::ExitCode() const {
+  if (NothingTested()) return 1;
   return std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) { return c.Unexpected(); })
              ? 1
              : 0;

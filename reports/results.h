@@ -19,22 +19,33 @@
 //   reports/requirements.h), PASS when satisfied, UNSUPPORTED when the
 //   implementation declared the feature absent, ERROR when the harness or an
 //   adapter broke, TIMEOUT when a bounded wait ran out.
-// - Profiles: in `kLenient` an assertion that rests on an interpretation of
-//   the draft (catalogue part C, `interpretation == true`) and FAILs is
-//   reported as WARN (and marked `lenient_downgrade`). In `kStrict` it stays
-//   FAIL. No other verdict is changed by the profile.
+// - Profiles decide what an assertion that rests on an interpretation of the
+//   draft (catalogue part C, `interpretation == true`) and FAILs becomes. Each
+//   interpretation has a class (`InterpretationClass`): `kStandard` (the
+//   default) keeps an interop FAIL, turns a robustness FAIL into WARN and a
+//   hardening FAIL into INFO; `kStrict` keeps every FAIL; `kLenient` turns
+//   every interpretation FAIL into WARN (hardening: INFO). A changed verdict
+//   is marked `profile_downgrade`. No other verdict is changed by a profile.
 // - A case's verdict is the worst verdict of its assertions in the order
 //   INFO < PASS < UNSUPPORTED < WARN < FAIL < TIMEOUT < ERROR, so ERROR and
 //   TIMEOUT dominate. A case without any assertion is ERROR (the harness did
 //   not check anything, which is a harness bug). Harness breakage is recorded
 //   as an assertion with verdict ERROR/TIMEOUT (requirement_id empty or the
 //   requirement being checked) plus `CaseResult::error_detail`.
+// - A case that stopped early (a step later steps depend on failed) lists the
+//   requirements it did not get to in `not_evaluated`; a stop never reads as
+//   PASS: `FinalizeCase` raises a case that stopped with nothing worse than
+//   PASS/INFO to WARN.
 // - A case is *unexpected* when its verdict is FAIL/ERROR/TIMEOUT and no
 //   expectation covers it, or when it is a stale expectation: marked as a known
 //   failure but it did not fail (PASS/INFO/WARN), so the expectations file
-//   cannot rot. UNSUPPORTED never makes a known failure stale.
-// - `RunResult::ExitCode()` is 0 when no case is unexpected, 1 otherwise (2 for
-//   usage/configuration errors is the CLI's business, not the model's).
+//   cannot rot. A known failure covers FAIL only: a known failure that ends
+//   ERROR or TIMEOUT is unexpected, and so is one that names requirement IDs
+//   (`expected_failure_requirements`) and FAILs another requirement.
+//   UNSUPPORTED never makes a known failure stale.
+// - `RunResult::ExitCode()` is 0 when no case is unexpected, 1 otherwise, and
+//   1 when every case of a non-empty run is UNSUPPORTED (nothing was tested);
+//   2 for usage/configuration errors is the CLI's business, not the model's.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +62,7 @@ namespace tigress::reports {
 enum class Verdict {
   kPass,         // the requirement is met
   kFail,         // a MUST/SHALL requirement is violated
-  kWarn,         // a SHOULD requirement is violated (or, lenient, an interpretation FAIL)
+  kWarn,         // a SHOULD requirement is violated (or a profile softened a FAIL)
   kInfo,         // recorded, not judged (MAY, informative requirements)
   kUnsupported,  // the implementation declared the optional feature absent
   kError,        // the harness or an adapter broke (crash, garbage, protocol error)
@@ -81,18 +92,38 @@ bool IsFailing(Verdict v);
 
 // `Profile` selects how interpretation-based failures are reported.
 enum class Profile {
-  kStrict,   // interpretation FAIL stays FAIL (the default)
-  kLenient,  // interpretation FAIL becomes WARN
+  kStandard,  // by interpretation class: interop FAIL, robustness WARN, hardening INFO (default)
+  kStrict,    // every interpretation FAIL stays FAIL
+  kLenient,   // every interpretation FAIL becomes WARN (hardening: INFO)
 };
 
-// `ProfileName` is "strict" or "lenient".
+// `ProfileName` is "standard", "strict" or "lenient".
 std::string_view ProfileName(Profile p);
-// `ParseProfile` accepts "strict" or "lenient" (any case); nullopt otherwise.
+// `ParseProfile` accepts a `ProfileName` (any case); nullopt otherwise.
 std::optional<Profile> ParseProfile(std::string_view name);
 
-// `ApplyProfile` is the profile rule for one raw verdict: FAIL with
-// `interpretation` under kLenient -> WARN; everything else unchanged.
-Verdict ApplyProfile(Verdict v, bool interpretation, Profile profile);
+// `InterpretationClass` says what breaking a catalogue part C reading means
+// (the `class` of each interpretation in vectors/requirements.json).
+enum class InterpretationClass {
+  kNone,        // the assertion rests on no interpretation
+  kInterop,     // two conforming implementations cannot interoperate without it
+  kRobustness,  // how input or situations the draft does not define are answered
+  kHardening,   // good practice beyond the draft
+};
+
+// `InterpretationClassName` is "", "interop", "robustness" or "hardening".
+std::string_view InterpretationClassName(InterpretationClass c);
+// `ParseInterpretationClass` accepts a non-empty `InterpretationClassName`.
+std::optional<InterpretationClass> ParseInterpretationClass(std::string_view name);
+// `WeakerClass` is the class with the milder verdict (hardening < robustness
+// < interop; kNone counts as the strongest): a check that rests on several
+// readings is only as strong as the weakest of them.
+InterpretationClass WeakerClass(InterpretationClass a, InterpretationClass b);
+
+// `ApplyProfile` is the profile rule for one raw verdict: a FAIL that rests
+// on an interpretation of class `klass` becomes what the profile says
+// (kNone with `interpretation` counts as interop); everything else unchanged.
+Verdict ApplyProfile(Verdict v, bool interpretation, InterpretationClass klass, Profile profile);
 
 // `Attachment` is a file kept in the case directory.
 struct Attachment {
@@ -123,6 +154,15 @@ struct Evidence {
   bool empty() const { return fields.empty() && http.empty() && attachments.empty(); }
 };
 
+// `Basis` is what a verdict rests on, for reports: the draft's text, an HTTP
+// (or encoding) RFC rule, or an interpretation of an ambiguous passage.
+struct Basis {
+  std::string kind;    // "draft", "rfc" or "interpretation"; empty for harness errors
+  std::string source;  // "[HTTP] §6.1.6", "RFC 9110 §9.1", "C-46"
+  std::string level;   // the BCP 14 word as worded: "SHALL", "SHOULD", "implied", ...
+  std::string text;    // the requirement statement, or the interpretation (one line)
+};
+
 // `Assertion` is one checked requirement in one case.
 struct Assertion {
   std::string requirement_id;        // catalogue ID ("RELAY-31"); empty for pure harness errors
@@ -132,9 +172,19 @@ struct Assertion {
   std::string actual;                // e.g. "200"
   bool interpretation = false;       // rests on a catalogue part C interpretation
   std::vector<std::string> interpretation_refs;  // e.g. {"C-11"}
+  // The weakest class of `interpretation_refs` (kNone without refs).
+  InterpretationClass interpretation_class = InterpretationClass::kNone;
+  Basis basis;
   Evidence evidence;
-  // Set by `FinalizeCase` when the lenient profile turned FAIL into WARN.
-  bool lenient_downgrade = false;
+  // Set by `FinalizeCase` when the profile turned a FAIL into WARN or INFO.
+  bool profile_downgrade = false;
+};
+
+// `NotEvaluated` is a requirement a case meant to check but did not, because
+// a step it depended on failed (or a positive control did).
+struct NotEvaluated {
+  std::string requirement_id;
+  std::string reason;  // "CreateMailbox refused (step 'mailbox A' at file:12)"
 };
 
 // `CaseResult` is the outcome of one scenario case (one cell of the matrix).
@@ -156,8 +206,19 @@ struct CaseResult {
   bool expected_failure = false;  // an expectations file marks it as a known failure
   std::string expected_failure_reason;
   bool stale_expectation = false;  // known failure that did not fail; set by `FinalizeCase`
+  // Requirement IDs the known failure is about; empty: any FAIL is expected.
+  std::vector<std::string> expected_failure_requirements;
   std::string case_dir;            // relative to the run dir, e.g. cases/relay_6.1_create-basic
   std::string error_detail;        // harness-side detail for ERROR/TIMEOUT (crash, exit code...)
+  // True when the case stopped before its last step (a step others depend on
+  // failed); the requirements it did not get to are in `not_evaluated`.
+  bool stopped_early = false;
+  std::vector<NotEvaluated> not_evaluated;
+  // What went wrong first, for grouping failures by root cause: the first
+  // failing step's operation, status and the start of the error body or the
+  // adapter's error ("CreateMailbox refused: 400 Invalid or missing
+  // Device-Claim header"). Empty for a case that did not fail.
+  std::string failure_signature;
 
   // `Area` is `area` when set, else the part of `case_id` before the first
   // '/', else the first keyword, else "default".
@@ -172,8 +233,10 @@ struct CaseResult {
 Verdict AggregateVerdict(std::span<const Assertion> assertions);
 
 // `FinalizeCase` applies `profile` to every assertion (setting
-// `lenient_downgrade`), sets `verdict` to `AggregateVerdict` and sets
-// `stale_expectation` (expected_failure and the verdict is PASS, INFO or WARN).
+// `profile_downgrade`), sets `verdict` to `AggregateVerdict` (at least WARN
+// when `stopped_early`) and sets `stale_expectation` (expected_failure and
+// the verdict is PASS, INFO or WARN, or, with
+// `expected_failure_requirements`, none of them FAILs).
 // Call it exactly once per case, after the last assertion was added.
 void FinalizeCase(CaseResult& c, Profile profile);
 
@@ -215,17 +278,23 @@ struct RunResult {
   std::string started;          // RFC 3339 UTC
   std::string finished;         // RFC 3339 UTC
   std::string harness_version;  // tigress-harness version
-  Profile profile = Profile::kStrict;
+  Profile profile = Profile::kStandard;
   std::uint64_t seed = 0;
   std::string command_line;  // how the harness was invoked (already redacted)
   std::vector<ImplementationInfo> implementations;
   std::vector<CaseResult> cases;
+  // Cases an expectations file disabled: (case id, reason); not run.
+  std::vector<std::pair<std::string, std::string>> disabled;
 
   // `Summarize` counts the cases.
   RunSummary Summarize() const;
 
-  // `ExitCode` is 0 when no case is `Unexpected()`, 1 otherwise.
+  // `ExitCode` is 0 when no case is `Unexpected()`, 1 otherwise; also 1
+  // when every case is UNSUPPORTED (`NothingTested`).
   int ExitCode() const;
+
+  // `NothingTested` is true when the run has cases and all are UNSUPPORTED.
+  bool NothingTested() const;
 };
 
 }  // namespace tigress::reports

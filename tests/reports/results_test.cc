@@ -75,15 +75,15 @@ TEST(Profile, LenientTurnsInterpretationFailIntoWarn) {
   CaseResult c = Case({A(Verdict::kPass), A(Verdict::kFail, true)}, Profile::kLenient);
   EXPECT_EQ(c.verdict, Verdict::kWarn);
   EXPECT_EQ(c.assertions[1].verdict, Verdict::kWarn);
-  EXPECT_TRUE(c.assertions[1].lenient_downgrade);
-  EXPECT_FALSE(c.assertions[0].lenient_downgrade);
+  EXPECT_TRUE(c.assertions[1].profile_downgrade);
+  EXPECT_FALSE(c.assertions[0].profile_downgrade);
   EXPECT_FALSE(c.Unexpected());
 }
 
 TEST(Profile, StrictKeepsInterpretationFail) {
   CaseResult c = Case({A(Verdict::kFail, true)}, Profile::kStrict);
   EXPECT_EQ(c.verdict, Verdict::kFail);
-  EXPECT_FALSE(c.assertions[0].lenient_downgrade);
+  EXPECT_FALSE(c.assertions[0].profile_downgrade);
   EXPECT_TRUE(c.Unexpected());
 }
 

@@ -168,7 +168,7 @@ TEST(ReportJson, RoundTripsThroughTheReader) {
   EXPECT_EQ(fail.assertions[0].evidence.fields[1].second,
             SanitizeUtf8(run.cases[1].assertions[0].evidence.fields[1].second));
   EXPECT_EQ(fail.assertions[0].evidence.attachments[0].path, "transcript.har");
-  EXPECT_TRUE(back->cases[2].assertions[0].lenient_downgrade);
+  EXPECT_TRUE(back->cases[2].assertions[0].profile_downgrade);
   EXPECT_EQ(back->cases[2].verdict, Verdict::kWarn);
   EXPECT_TRUE(back->cases[6].stale_expectation);
   EXPECT_EQ(back->ExitCode(), run.ExitCode());
