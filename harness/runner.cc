@@ -308,6 +308,92 @@ std::vector<std::pair<std::string, std::string>> RedactHeaders(
   return out;
 }
 
+// The optional feature (docs/adapter-contract.md) a device method belongs
+// to; empty for the baseline methods every adapter implements.
+std::string_view MethodFeature(std::string_view method) {
+  return method == "recipient.relinquish" ? "relinquish" : "";
+}
+
+// The requirement an adapter method's success stands for, by role: what an
+// unexpected failure of the call is charged to.
+std::string OperationRequirement(const std::string& role, const std::string& method) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kByMethod = {
+      // method -> (initiator's requirement, recipient's requirement)
+      {"initiator.share", {"INIT-02", "INIT-02"}},
+      {"recipient.accept", {"RECIP-04", "RECIP-04"}},
+      {"recipient.relinquish", {"RECIP-13", "RECIP-13"}},
+      {"send", {"INIT-09", "RECIP-10"}},
+      {"receive", {"INIT-08", "RECIP-21"}},
+      {"close", {"INIT-11", "RECIP-12"}},
+  };
+  auto it = kByMethod.find(method);
+  if (it == kByMethod.end()) {
+    return "";
+  }
+  return role == "recipient" ? it->second.second : it->second.first;
+}
+
+// `RelayOperation` names the relay endpoint a request calls and the
+// requirement its success stands for.
+struct RelayOperation {
+  std::string name;
+  std::string req;
+};
+
+RelayOperation RelayOperationOf(const std::string& method, const std::string& url) {
+  std::string path = url;
+  if (auto s = path.find("://"); s != std::string::npos) {
+    auto slash = path.find('/', s + 3);
+    path = slash == std::string::npos ? "/" : path.substr(slash);
+  }
+  path = path.substr(0, path.find_first_of("?#"));
+  while (path.size() > 1 && path.back() == '/') {
+    path.pop_back();
+  }
+  const bool collection = path.size() >= 2 && path.compare(path.size() - 2, 2, "/m") == 0;
+  if (collection) {
+    return {"CreateMailbox", "RELAY-01"};
+  }
+  if (method == "POST") return {"ReadSecureContentFromMailbox", "RELAY-16"};
+  if (method == "PUT") return {"UpdateMailbox", "RELAY-17"};
+  if (method == "DELETE") return {"DeleteMailbox", "RELAY-22"};
+  if (method == "PATCH") return {"RelinquishMailbox", "RELAY-34"};
+  return {"ReadDisplayInformationFromMailbox", "RELAY-26"};
+}
+
+// The error text of a relay's response body: its JSON "error" or "message"
+// member, else the body itself.
+std::string ErrorText(const std::string& body) {
+  Json j = Json::parse(body, nullptr, false);
+  if (j.is_object()) {
+    for (const char* k : {"error", "message", "detail"}) {
+      if (j.contains(k) && j[k].is_string()) {
+        return j[k].get<std::string>();
+      }
+    }
+  }
+  return body;
+}
+
+// One exchange the recording proxy saw, as report evidence (headers
+// redacted, bodies truncated).
+reports::HttpExcerpt ExcerptOf(const har::Exchange& x, const std::string& vantage) {
+  reports::HttpExcerpt ex;
+  ex.vantage = vantage;
+  std::string target = x.url;
+  if (auto s = target.find("://"); s != std::string::npos) {
+    auto slash = target.find('/', s + 3);
+    target = slash == std::string::npos ? "/" : target.substr(slash);
+  }
+  ex.request_line = x.method + " " + target + " " + x.http_version;
+  ex.request_headers = RedactHeaders(x.request_headers);
+  ex.request_body = Truncate(x.request_body);
+  ex.status = x.status;
+  ex.response_headers = RedactHeaders(x.response_headers);
+  ex.response_body = Truncate(x.response_body);
+  return ex;
+}
+
 // A running device adapter.
 struct Adapter {
   std::string role;
@@ -335,6 +421,12 @@ class CaseRun {
   reports::CaseResult Execute();
 
  private:
+  // The requirement an unexpected failure of call step `st` is charged to.
+  std::string StepOperationRequirement(const Step& st) const {
+    std::string req = OperationRequirement(st.role, st.method);
+    return req.empty() ? DefaultReq(st) : req;
+  }
+
   const std::string& DefaultReq(const Step& st) const {
     if (!st.req.empty()) {
       return st.req;
@@ -345,20 +437,30 @@ class CaseRun {
     return sc_.requirements.front();
   }
 
-  Assertion Judge(const std::string& req, bool ok, std::string message, std::string expected,
-                  std::string actual, const std::vector<std::string>& extra_refs) const {
+  // `Judge` judges a check of step `st` (nullptr: a check of no step, such as
+  // an oracle's) resting on the expectation's readings `extra_refs` and the
+  // step's (`StepRefs`).
+  Assertion Judge(const Step* st, const std::string& req, bool ok, std::string message,
+                  std::string expected, std::string actual,
+                  const std::vector<std::string>& extra_refs) const {
     Assertion a =
         sh_.catalog.Judge(req, ok, std::move(message), std::move(expected), std::move(actual));
-    std::vector<std::string> refs = extra_refs;
-    refs.insert(refs.end(), sc_.interpretation_refs.begin(), sc_.interpretation_refs.end());
-    for (const auto& r : refs) {
-      a.interpretation = true;
-      if (std::find(a.interpretation_refs.begin(), a.interpretation_refs.end(), r) ==
-          a.interpretation_refs.end()) {
-        a.interpretation_refs.push_back(r);
-      }
+    sh_.catalog.AddInterpretations(a, extra_refs);
+    if (st != nullptr) {
+      sh_.catalog.AddInterpretations(a, StepRefs(*st));
     }
     return a;
+  }
+
+  // The readings a step's checks rest on: its own `interpretation:`, else the
+  // scenario's, except for steps others depend on (positive controls and
+  // steps that save values), which check the plain protocol.
+  const std::vector<std::string>& StepRefs(const Step& st) const {
+    static const std::vector<std::string> kNone;
+    if (st.interpretation_refs) {
+      return *st.interpretation_refs;
+    }
+    return st.control || !st.save.empty() ? kNone : sc_.interpretation_refs;
   }
 
   static Assertion Broke(Verdict v, const std::string& req, std::string message) {
@@ -376,11 +478,34 @@ class CaseRun {
   // unusable") in `r`, stops the case and returns false.
   bool StartStepDevice(const Step& st, const std::string& where, const std::string& what,
                        StepResult& r);
+  // `RunSteps` runs the scenario's steps until one stops the case: a step
+  // that broke, a failed step whose saved values later steps need, or a
+  // failed positive control (`FailControl`); the requirements of the steps
+  // not run are listed as not evaluated (`StopCase`).
   bool RunSteps(const std::vector<Step>& steps);
+  // A step that expects a refusal (a 4xx/5xx status, or an adapter error).
+  static bool IsNegativeStep(const Step& st);
+  // A failed positive control is a FAIL of its requirement; the refusals
+  // checked before it become not evaluated.
+  void FailControl(std::size_t first, const std::string& label);
+  void StopCase(const std::vector<Step>& steps, std::size_t stopped_at, const std::string& why);
+  void AddNotEvaluated(const std::string& req, const std::string& why);
+  // Relay refusals of requests the device got wrong are not charged to the
+  // relay (`JudgeCallError` marks them; the oracles find the fault).
+  void ExcuseRelayRefusals();
   StepResult ExecStep(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecHttp(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecCall(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecParallel(const Step& st, VarContext& ctx);
+  // `JudgeCallError` judges an adapter error no expectation of `st` asked
+  // for: -32601 is UNSUPPORTED only for an optional feature the manifest does
+  // not declare, else FAIL; -32602 is the device's verdict on the step's
+  // input; a relay refusal (1002) is charged to the relay operation refused
+  // (found among the proxy's exchanges from `exchanges_before` on); anything
+  // else is a FAIL of the operation the method performs.
+  Assertion JudgeCallError(const Step& st, const Adapter& ad, const RpcOutcome& out,
+                           const std::string& where, const reports::Evidence& ev,
+                           std::size_t exchanges_before);
   StepResult ExecRestart(const Step& st, const std::string& where);
   StepResult ExecPush(const Step& st, VarContext& ctx, const std::string& where);
   // What a push must not carry (PRIV-10): payload data and display text the
@@ -424,6 +549,9 @@ class CaseRun {
   std::map<std::string, std::vector<std::string>> restarted_transcripts_;
   std::vector<std::string> content_;  // NoteContent; under oracle_mu_
   std::vector<Assertion> assertions_;
+  std::vector<bool> negative_;  // per assertion: it came from a step that expects a refusal
+  bool stopped_early_ = false;
+  std::vector<reports::NotEvaluated> not_evaluated_;
   std::mutex log_mu_;
   std::string http_log_;
   std::vector<Json> resolved_steps_;
@@ -673,7 +801,7 @@ void CaseRun::RunOracleChecks() {
     // C-39: claims are held to version 4 in privacy checks only.
     const std::vector<std::string> refs =
         f.check == "claims-v4" ? std::vector<std::string>{"C-39"} : std::vector<std::string>{};
-    assertions_.push_back(Judge(f.requirement, f.ok, "oracle " + f.check + ": " + f.message,
+    assertions_.push_back(Judge(nullptr, f.requirement, f.ok, "oracle " + f.check + ": " + f.message,
                                 f.expected, f.actual, refs));
   }
 }
@@ -683,7 +811,7 @@ void CaseRun::Save(const Step& st, const Json& doc, VarContext& ctx, StepResult&
     auto v = JsonPathGet(doc, path);
     if (!v) {
       r.extra.push_back(
-          Judge(DefaultReq(st), false,
+          Judge(&st, DefaultReq(st), false,
                 st.where + ": cannot save '" + var + "': the step's outcome has no '" + path + "'",
                 path + " present", "absent", {}));
       r.stop = true;
@@ -858,7 +986,8 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
     MatchResult m = MatchHttp(e, view, *operand);
     std::string msg =
         ExpectationToString(e) + (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
-    Assertion a = Judge(e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
+    Assertion a =
+        Judge(&st, e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
     a.evidence.http.push_back(ex);
     r.checks.emplace_back(&e, std::move(a));
   }
@@ -875,6 +1004,15 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
            {"body", resp->body},
            {"json", is_json ? body_json : Json(nullptr)}};
   doc["response"] = doc;
+  if (resp->status >= 200 && resp->status < 300) {
+    for (const auto& [var, tmpl] : st.if_accepted) {
+      auto value = Interpolate(tmpl, ctx);
+      if (!value) {
+        return fail_resolve(value.error());
+      }
+      ctx.Set(var, *value);
+    }
+  }
   Save(st, doc, ctx, r);
   return r;
 }
@@ -928,6 +1066,7 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
   const auto timeout =
       st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.call_timeout;
   RpcOutcome out;
+  const std::size_t exchanges_before = proxy_ ? proxy_->Transcript().exchanges.size() : 0;
   {
     std::lock_guard<std::mutex> lock(ad.mu);
     out = ad.client->Call(st.method, *params, timeout);
@@ -959,41 +1098,8 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
         return e.subject == Expectation::Subject::kError ||
                (e.subject == Expectation::Subject::kJson && e.target.rfind("error", 0) == 0);
       });
-  if (out.kind == RpcOutcome::Kind::kError && out.code == -32601 && !error_expected) {
-    // The implementation says it does not offer this: not a failure.
-    for (const Expectation& e : st.expect) {
-      Assertion a =
-          Broke(Verdict::kUnsupported, e.req,
-                where + ": " + st.role + " does not implement " + st.method + " (-32601)");
-      a.evidence = ev;
-      r.checks.emplace_back(&e, std::move(a));
-    }
-    if (st.expect.empty()) {
-      r.extra.push_back(
-          Broke(Verdict::kUnsupported, DefaultReq(st),
-                where + ": " + st.role + " does not implement " + st.method + " (-32601)"));
-    }
-    r.stop = true;
-    return r;
-  }
-  if (out.kind == RpcOutcome::Kind::kError && out.code == -32602 && !error_expected) {
-    Assertion a = Broke(Verdict::kError, DefaultReq(st),
-                        where + ": " + st.role + " rejected the parameters of " + st.method +
-                            " as invalid (-32602): " + out.message);
-    a.evidence = ev;
-    r.extra.push_back(std::move(a));
-    r.stop = true;
-    return r;
-  }
   if (out.kind == RpcOutcome::Kind::kError && !error_expected) {
-    std::string actual = "error " + std::to_string(out.code) + " " + out.message;
-    if (!out.data.is_null()) {
-      actual += " " + out.data.dump();
-    }
-    Assertion a = Judge(DefaultReq(st), false, where + ": " + st.role + " " + st.method + " failed",
-                        "success", actual, {});
-    a.evidence = ev;
-    r.extra.push_back(std::move(a));
+    r.extra.push_back(JudgeCallError(st, ad, out, where, ev, exchanges_before));
     r.stop = true;
     return r;
   }
@@ -1007,7 +1113,8 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
     MatchResult m = MatchCall(e, doc, *operand);
     std::string msg = st.role + " " + st.method + ": " + ExpectationToString(e) +
                       (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
-    Assertion a = Judge(e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
+    Assertion a =
+        Judge(&st, e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
     a.evidence = ev;
     r.checks.emplace_back(&e, std::move(a));
   }
@@ -1015,6 +1122,82 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
     Save(st, doc, ctx, r);
   }
   return r;
+}
+
+Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOutcome& out,
+                                  const std::string& where, const reports::Evidence& ev,
+                                  std::size_t exchanges_before) {
+  const std::string call = st.role + " " + st.method;
+  std::string actual = "error " + std::to_string(out.code) + " " + out.message;
+  if (!out.data.is_null()) {
+    actual += " " + Truncate(RedactRpcLine(out.data.dump()), 200);
+  }
+  if (out.code == -32601) {
+    const std::string_view feature = MethodFeature(st.method);
+    if (!feature.empty() && (ad.manifest == nullptr || !ad.manifest->HasFeature(feature))) {
+      Assertion a = Broke(Verdict::kUnsupported, DefaultReq(st),
+                          where + ": " + st.role + " does not implement " + st.method +
+                              " (-32601), part of the optional feature '" + std::string(feature) +
+                              "' its manifest does not declare");
+      a.evidence = ev;
+      return a;
+    }
+    // As BoGo counts unimplemented behaviour: a method of the baseline
+    // contract, or of a feature the manifest declares, must work.
+    Assertion a = Broke(Verdict::kFail, StepOperationRequirement(st),
+                        where + ": " + st.role + " does not implement " + st.method +
+                            " (-32601), which " +
+                            (feature.empty() ? std::string("the baseline adapter contract requires")
+                                             : "its declared feature '" + std::string(feature) +
+                                                   "' includes"));
+    a.expected = "an implementation of " + st.method;
+    a.actual = actual;
+    a.evidence = ev;
+    return a;
+  }
+  if (out.code == -32602) {
+    // The device refused an input the scenario gave it: that is its verdict
+    // on the input, judged against the requirement the step checks.
+    Assertion a = Judge(&st, DefaultReq(st), false,
+                        where + ": " + call + " refused the input as invalid (-32602): " +
+                            Truncate(out.message, 200),
+                        "the input accepted", actual, {});
+    a.evidence = ev;
+    return a;
+  }
+  // The device says the relay refused (1002): blame the relay operation it
+  // was refused, with the relay's answer, unless the request was the
+  // device's fault (the oracles decide that at the end of the case).
+  if (out.code == 1002 && proxy_) {
+    const har::Transcript t = proxy_->Transcript();
+    for (std::size_t i = exchanges_before; i < t.exchanges.size(); ++i) {
+      const har::Exchange& x = t.exchanges[i];
+      if (x.status < 400) {
+        continue;
+      }
+      const RelayOperation op = RelayOperationOf(x.method, x.url);
+      Assertion a = Judge(nullptr, op.req, false,
+                          where + ": " + call + " failed: the relay refused its " + op.name +
+                              " with " + std::to_string(x.status) + " " +
+                              Truncate(ErrorText(x.response_body), 120),
+                          op.name + " succeeds", std::to_string(x.status), {});
+      a.verdict = reports::Worst(a.verdict, Verdict::kFail);
+      a.evidence = ev;
+      a.evidence.http.push_back(ExcerptOf(x, st.role + "->relay"));
+      a.evidence.fields.emplace_back("blame", "relay-refusal");
+      a.evidence.fields.emplace_back("signature", op.name + " refused: " +
+                                                      std::to_string(x.status) + " " +
+                                                      Truncate(ErrorText(x.response_body), 60));
+      return a;
+    }
+  }
+  // Judged at the severity of the operation the step performs: a method the
+  // device offers that fails is a FAIL, whatever the step checks next.
+  Assertion a = Judge(&st, StepOperationRequirement(st), false, where + ": " + call + " failed",
+                      "success", actual, {});
+  a.verdict = reports::Worst(a.verdict, Verdict::kFail);
+  a.evidence = ev;
+  return a;
 }
 
 StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
@@ -1122,8 +1305,9 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
   }
   for (const Expectation& e : st.expect) {
     MatchResult m = MatchCount(e, statuses);
-    r.checks.emplace_back(&e, Judge(e.req, m.ok, ExpectationToString(e) + " [" + st.where + "]",
-                                    m.expected, m.actual, e.interpretation_refs));
+    r.checks.emplace_back(&e,
+                          Judge(&st, e.req, m.ok, ExpectationToString(e) + " [" + st.where + "]",
+                                m.expected, m.actual, e.interpretation_refs));
   }
   // A parallel group's lanes do not stop the case unless the harness broke.
   r.stop = std::any_of(r.extra.begin(), r.extra.end(), [](const Assertion& a) {
@@ -1233,7 +1417,7 @@ StepResult CaseRun::ExecPush(const Step& st, VarContext& ctx, const std::string&
     got = arrived();
   }
   const std::string shown = Redact(url->substr(proxy_->push_url().size()));
-  Assertion a = Judge(req, static_cast<std::int64_t>(got.size()) == st.push_count,
+  Assertion a = Judge(&st, req, static_cast<std::int64_t>(got.size()) == st.push_count,
                       where + ": " + std::to_string(got.size()) + " push(es) to the token " +
                           shown + " within " + std::to_string(st.push_within_ms) + " ms",
                       std::to_string(st.push_count) + " push(es)",
@@ -1256,7 +1440,7 @@ StepResult CaseRun::ExecPush(const Step& st, VarContext& ctx, const std::string&
       }
     }
     r.extra.push_back(
-        Judge("PRIV-10", leaked.empty(),
+        Judge(nullptr, "PRIV-10", leaked.empty(),
               where + ": the push to " + shown + " (" + std::to_string(p.request_body.size()) +
                   "-octet body) " +
                   (leaked.empty() ? "carries no payload, display text or Secret"
@@ -1303,19 +1487,139 @@ void CaseRun::StopAdapter(Adapter& ad) {
 }
 
 bool CaseRun::RunSteps(const std::vector<Step>& steps) {
-  for (const Step& st : steps) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& st = steps[i];
     StepResult r = ExecStep(st, ctx_, st.where);
+    const std::size_t first = assertions_.size();
     for (auto& [e, a] : r.checks) {
       assertions_.push_back(std::move(a));
     }
     for (auto& a : r.extra) {
       assertions_.push_back(std::move(a));
     }
-    if (r.stop) {
+    negative_.resize(assertions_.size(), IsNegativeStep(st));
+    auto failed = [&](auto pred) {
+      return std::any_of(assertions_.begin() + static_cast<std::ptrdiff_t>(first),
+                         assertions_.end(), pred);
+    };
+    const std::string label = st.name.empty() ? st.where : "'" + st.name + "' (" + st.where + ")";
+    if (st.control && (r.stop || failed([](const Assertion& a) {
+                         return a.verdict != Verdict::kPass && a.verdict != Verdict::kUnsupported;
+                       }))) {
+      FailControl(first, label);
+      StopCase(steps, i, "the positive control " + label + " failed");
+      return false;
+    }
+    const bool gate_failed = !st.save.empty() && failed([](const Assertion& a) {
+      return reports::IsFailing(a.verdict);
+    });
+    if (r.stop || gate_failed) {
+      std::string why = "step " + label + " failed";
+      for (std::size_t k = first; k < assertions_.size(); ++k) {
+        if (assertions_[k].verdict != Verdict::kPass) {
+          why += ": " + Truncate(assertions_[k].message, 160);
+          break;
+        }
+      }
+      StopCase(steps, i, why);
       return false;
     }
   }
   return true;
+}
+
+bool CaseRun::IsNegativeStep(const Step& st) {
+  return std::any_of(st.expect.begin(), st.expect.end(), [](const Expectation& e) {
+    if (e.subject == Expectation::Subject::kError) {
+      return true;
+    }
+    return e.subject == Expectation::Subject::kStatus && !e.codes.empty() &&
+           std::all_of(e.codes.begin(), e.codes.end(), [](int c) { return c == 0 || c >= 400; });
+  });
+}
+
+void CaseRun::FailControl(std::size_t first, const std::string& label) {
+  for (std::size_t k = first; k < assertions_.size(); ++k) {
+    Assertion& a = assertions_[k];
+    if (a.verdict == Verdict::kWarn || a.verdict == Verdict::kInfo) {
+      a.verdict = Verdict::kFail;
+    }
+    if (a.verdict != Verdict::kPass) {
+      a.message = "positive control failed, the case's refusals are not evaluated: " + a.message;
+    }
+  }
+  // Refusals checked before the control prove nothing without it.
+  std::vector<Assertion> kept;
+  std::vector<bool> kept_negative;
+  for (std::size_t k = 0; k < assertions_.size(); ++k) {
+    if (k < first && negative_[k]) {
+      AddNotEvaluated(assertions_[k].requirement_id, "the positive control " + label + " failed");
+      continue;
+    }
+    kept.push_back(std::move(assertions_[k]));
+    kept_negative.push_back(negative_[k]);
+  }
+  assertions_ = std::move(kept);
+  negative_ = std::move(kept_negative);
+}
+
+void CaseRun::StopCase(const std::vector<Step>& steps, std::size_t stopped_at,
+                       const std::string& why) {
+  stopped_early_ = true;
+  std::function<void(const Step&)> collect = [&](const Step& st) {
+    if (!st.req.empty()) {
+      AddNotEvaluated(st.req, why);
+    }
+    for (const Expectation& e : st.expect) {
+      AddNotEvaluated(e.req, why);
+    }
+    for (const Step& inner : st.steps) {
+      collect(inner);
+    }
+  };
+  for (std::size_t j = stopped_at + 1; j < steps.size(); ++j) {
+    collect(steps[j]);
+  }
+}
+
+void CaseRun::AddNotEvaluated(const std::string& req, const std::string& why) {
+  if (req.empty()) {
+    return;
+  }
+  const bool asserted = std::any_of(assertions_.begin(), assertions_.end(), [&](const Assertion& a) {
+    return a.requirement_id == req;
+  });
+  const bool listed = std::any_of(not_evaluated_.begin(), not_evaluated_.end(),
+                                  [&](const reports::NotEvaluated& n) { return n.requirement_id == req; });
+  if (!asserted && !listed) {
+    not_evaluated_.push_back({req, why});
+  }
+}
+
+void CaseRun::ExcuseRelayRefusals() {
+  // A request the oracles found malformed was the device's fault: the
+  // relay that refused it is not charged.
+  static const std::set<std::string> kDeviceRequestChecks = {"INIT-02", "INIT-04", "INIT-09",
+                                                             "RECIP-10", "RECIP-01", "REPLAY-11"};
+  std::string device_fault;
+  for (const Assertion& a : assertions_) {
+    if (a.verdict == Verdict::kFail && kDeviceRequestChecks.contains(a.requirement_id)) {
+      device_fault = a.requirement_id;
+      break;
+    }
+  }
+  if (device_fault.empty()) {
+    return;
+  }
+  for (Assertion& a : assertions_) {
+    const bool relay_blame = std::any_of(
+        a.evidence.fields.begin(), a.evidence.fields.end(),
+        [](const auto& f) { return f.first == "blame" && f.second == "relay-refusal"; });
+    if (relay_blame && a.verdict == Verdict::kFail) {
+      a.verdict = Verdict::kInfo;
+      a.message += " (not charged to the relay: the request broke " + device_fault + ")";
+    }
+  }
 }
 
 void CaseRun::CheckProcessesAlive() {
@@ -1433,8 +1737,18 @@ reports::CaseResult CaseRun::Execute() {
   auto finish = [&]() -> reports::CaseResult {
     Teardown();
     RunOracleChecks();
+    ExcuseRelayRefusals();
     WriteFiles(c);
     c.assertions = std::move(assertions_);
+    c.stopped_early = stopped_early_;
+    c.not_evaluated = std::move(not_evaluated_);
+    for (const auto& a : c.assertions) {
+      for (const auto& [k, v] : a.evidence.fields) {
+        if (k == "signature" && c.failure_signature.empty() && a.verdict == Verdict::kFail) {
+          c.failure_signature = v;
+        }
+      }
+    }
     for (std::size_t i = 0; i < c.assertions.size(); ++i) {
       if (i == 0 || c.assertions[i].verdict != Verdict::kPass) {
         auto& att = c.assertions[i].evidence.attachments;
@@ -1749,6 +2063,7 @@ int Runner::Run(std::ostream& out) {
   }
 
   run_.cases = std::move(results);
+  run_.disabled = disabled;
   run_.finished = NowUtc();
   auto written = reports::WriteRunReports(run_, &catalog_, sh.guard, run_dir_);
   if (!written) {
@@ -1785,6 +2100,10 @@ int Runner::Run(std::ostream& out) {
       << std::setprecision(1) << wall.count() << " s wall time with -j " << jobs << " ("
       << case_seconds << " s of cases)\n"
       << std::defaultfloat;
+  if (run_.NothingTested()) {
+    out << "tigress-harness: every case is UNSUPPORTED: the implementations declare none of the "
+           "optional features the selected cases need, so nothing was tested (exit 1)\n";
+  }
   return run_.ExitCode();
 }
 

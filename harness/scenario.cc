@@ -248,7 +248,8 @@ class Loader {
   Result<Step> LoadStep(const YAML::Node& node, std::set<std::string>& defined, bool in_parallel) {
     TIGRESS_RETURN_IF_ERROR(doc_.CheckKeys(node,
                                            {"call", "http", "wait", "parallel", "hostile",
-                                            "restart", "push", "name", "req", "save", "expect"},
+                                            "restart", "push", "name", "req", "save", "expect",
+                                            "control", "interpretation", "if_accepted"},
                                            "step"));
     Step st;
     st.where = doc_.Where(node);
@@ -359,7 +360,57 @@ class Loader {
         defined.insert(var);
       }
     }
+    TIGRESS_RETURN_IF_ERROR(LoadStepVerdictKeys(node, st, defined, in_parallel));
     return st;
+  }
+
+  // The keys that shape how a step's checks are judged: control,
+  // interpretation and if_accepted.
+  Result<void> LoadStepVerdictKeys(const YAML::Node& node, Step& st, std::set<std::string>& defined,
+                                   bool in_parallel) {
+    if (node["control"]) {
+      TIGRESS_ASSIGN_OR_RETURN(st.control, doc_.Bool(node["control"], "control"));
+      if (st.control && st.kind != Step::Kind::kCall && st.kind != Step::Kind::kHttp) {
+        return doc_.Fail(node["control"], "only call and http steps can be positive controls");
+      }
+      if (st.control && in_parallel) {
+        return doc_.Fail(node["control"], "a positive control cannot be inside a parallel group");
+      }
+      if (st.control && st.expect.empty()) {
+        return doc_.Fail(node["control"], "a positive control needs an expect list (what success is)");
+      }
+    }
+    if (node["interpretation"]) {
+      const YAML::Node& in = node["interpretation"];
+      std::vector<std::string> refs;
+      if (!(in.IsSequence() && in.size() == 0)) {
+        TIGRESS_ASSIGN_OR_RETURN(refs, doc_.StringList(in, "interpretation"));
+        TIGRESS_RETURN_IF_ERROR(CheckInterpretationRefs(in, refs));
+      }
+      st.interpretation_refs = std::move(refs);
+    }
+    if (node["if_accepted"]) {
+      const YAML::Node& ia = node["if_accepted"];
+      if (st.kind != Step::Kind::kHttp) {
+        return doc_.Fail(ia, "only http steps have if_accepted");
+      }
+      if (!ia.IsMap()) {
+        return doc_.Fail(ia, "if_accepted must be a mapping of variable: value template");
+      }
+      static const std::regex kVar("[A-Za-z_][A-Za-z0-9_]*");
+      for (const auto& kv : ia) {
+        auto var = kv.first.as<std::string>();
+        if (!std::regex_match(var, kVar) || kBuiltinRoots.contains(var) || var == "i" ||
+            var == "uuid") {
+          return doc_.Fail(kv.first, "bad or builtin variable name '" + var + "'");
+        }
+        Json value = kv.second.IsScalar() ? Json(kv.second.Scalar()) : YamlToJson(kv.second);
+        TIGRESS_RETURN_IF_ERROR(CheckVars(kv.second, value, defined));
+        st.if_accepted.emplace_back(var, std::move(value));
+        defined.insert(var);
+      }
+    }
+    return {};
   }
 
   Result<void> LoadCall(const YAML::Node& n, Step& st, const std::set<std::string>& defined) {

@@ -119,6 +119,20 @@ struct Step {
 
   std::vector<std::pair<std::string, std::string>> save;  // variable -> path in the step's document
   std::vector<Expectation> expect;
+
+  // A positive control (`control: true`, call and http steps): the valid
+  // form of the requests the case expects refused. When it does not succeed
+  // the case is a FAIL of its requirement and the refusals the case checks
+  // are not evaluated (docs/scenario-format.md).
+  bool control = false;
+  // The part C readings this step's expectations rest on (`interpretation:`
+  // on the step, possibly empty), replacing the scenario's; unset: the
+  // scenario's apply, except to control steps and steps that save values.
+  std::optional<std::vector<std::string>> interpretation_refs;
+  // `if_accepted` (http steps): variable -> template, set when the relay
+  // answers 2xx, so a later read-back compares with the last write the relay
+  // accepted rather than the last one sent.
+  std::vector<std::pair<std::string, nlohmann::json>> if_accepted;
 };
 
 // `Scenario` is one loaded file.
