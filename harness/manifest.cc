@@ -34,9 +34,9 @@ Result<void> CheckPlaceholders(const YamlDoc& doc, const YAML::Node& node, std::
   return {};
 }
 
-Result<ReadySpec> LoadReady(const YamlDoc& doc, const YAML::Node& node) {
+Result<ReadySpec> LoadReady(const YamlDoc& doc, const YAML::Node& node, std::string_view role) {
   ReadySpec r;
-  TIGRESS_RETURN_IF_ERROR(doc.CheckKeys(node, {"tcp", "stdout", "timeout"}, "ready"));
+  TIGRESS_RETURN_IF_ERROR(doc.CheckKeys(node, {"tcp", "stdout", "port", "timeout"}, "ready"));
   if (node["tcp"] && node["stdout"]) {
     return doc.Fail(node, "ready: give either tcp or stdout");
   }
@@ -52,6 +52,18 @@ Result<ReadySpec> LoadReady(const YamlDoc& doc, const YAML::Node& node) {
       return doc.Fail(node["stdout"], "ready.stdout must not be empty");
     }
     r.kind = ReadySpec::Kind::kStdout;
+  }
+  if (node["port"]) {
+    TIGRESS_ASSIGN_OR_RETURN(r.reports_port, doc.Bool(node["port"], "ready.port"));
+    // The port travels on the ready line, so only stdout readiness can carry it.
+    if (r.reports_port && role != "relay") {
+      return doc.Fail(node["port"], std::string(role) + ".ready.port: only a relay reports a port");
+    }
+    if (r.reports_port && r.kind != ReadySpec::Kind::kStdout) {
+      return doc.Fail(node["port"],
+                      "ready.port: true needs stdout readiness (ready: {stdout: \"READY\", port: "
+                      "true}): the port is read from the ready line");
+    }
   }
   if (node["timeout"]) {
     TIGRESS_ASSIGN_OR_RETURN(std::string t, doc.String(node["timeout"], "ready.timeout"));
@@ -88,7 +100,7 @@ Result<RoleSpec> LoadRole(const YamlDoc& doc, const YAML::Node& node, std::strin
     TIGRESS_RETURN_IF_ERROR(CheckPlaceholders(doc, arg, arg.Scalar()));
   }
   if (node["ready"]) {
-    TIGRESS_ASSIGN_OR_RETURN(spec.ready, LoadReady(doc, node["ready"]));
+    TIGRESS_ASSIGN_OR_RETURN(spec.ready, LoadReady(doc, node["ready"], role));
   } else if (is_relay) {
     spec.ready.kind = ReadySpec::Kind::kTcp;  // a relay must at least accept connections
   }

@@ -37,6 +37,13 @@ struct ReadySpec {
   Kind kind = Kind::kNone;
   std::string token;                          // for kStdout
   std::chrono::milliseconds timeout{10'000};  // bound of the wait
+  // `reports_port` (YAML `ready: {stdout: TOKEN, port: true}`, kStdout only,
+  // relay only): the relay gets {port} = 0, binds a port of its choosing and
+  // prints it as the first decimal number after TOKEN on the ready line
+  // ("READY 43817"); the harness reads it with Process::ReportedPort. This
+  // avoids the race of a port the harness picked being taken before the
+  // relay binds it.
+  bool reports_port = false;
 };
 
 // `RoleSpec` is one process kind of an implementation (relay or device).
@@ -79,7 +86,8 @@ inline constexpr std::string_view kPlaceholderNames[] = {
 
 // `LoadManifest` reads and validates a manifest. Errors (kManifestInvalid)
 // name file:line: syntax, unknown key, missing `name`/`command`, bad name,
-// empty command, unknown placeholder, bad `ready` or duration.
+// empty command, unknown placeholder, bad `ready` or duration, `ready.port`
+// without `ready.stdout` or on a device.
 Result<Manifest> LoadManifest(const std::filesystem::path& path);
 
 // `LoadManifestString` is `LoadManifest` on text; `path` names it in errors

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <strings.h>
 #include <thread>
 
@@ -22,8 +23,15 @@ std::size_t OnBody(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+// Where header lines go; `complete` tells a cut-off header section apart.
+struct HeaderSink {
+  HttpResponse* resp = nullptr;
+  bool complete = false;
+};
+
 std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* resp = static_cast<HttpResponse*>(user);
+  auto* sink = static_cast<HeaderSink*>(user);
+  HttpResponse* resp = sink->resp;
   std::string line(data, size * n);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
     line.pop_back();
@@ -32,6 +40,11 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t n, void* user) {
     // A new response (e.g. after a 100 Continue): start over.
     resp->headers.clear();
     resp->http_version = line.substr(0, line.find(' '));
+    sink->complete = false;
+    return size * n;
+  }
+  if (line.empty()) {
+    sink->complete = true;
     return size * n;
   }
   auto colon = line.find(':');
@@ -76,6 +89,30 @@ std::size_t OnRead(char* buffer, std::size_t size, std::size_t n, void* user) {
   return want;
 }
 
+bool IsHeader(const std::string& name, std::string_view wanted) {
+  return name.size() == wanted.size() &&
+         strncasecmp(name.c_str(), wanted.data(), wanted.size()) == 0;
+}
+
+// What happened to the transport after the status line arrived, in words a
+// report reader can act on.
+std::string TransportNote(CURLcode rc) {
+  switch (rc) {
+    case CURLE_SEND_ERROR:
+      return "connection closed by the server while the request body was being sent";
+    case CURLE_RECV_ERROR:
+      return "connection failed while the response was being received";
+    case CURLE_PARTIAL_FILE:
+      return "connection closed before the whole response body arrived";
+    case CURLE_GOT_NOTHING:
+      return "connection closed before the response was complete";
+    case CURLE_ABORTED_BY_CALLBACK:
+      return "the probe abandoned the upload as the step asked";
+    default:
+      return "the exchange ended in a transport error after the response status arrived";
+  }
+}
+
 }  // namespace
 
 std::string StripFragment(const std::string& url) { return url.substr(0, url.find('#')); }
@@ -95,15 +132,20 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
 
   curl_slist* raw_headers = nullptr;
   bool has_content_type = false;
+  bool has_expect = false;
   for (const auto& [name, value] : request.headers) {
     // "Name;" is curl's way to send a header with an empty value.
     std::string line = value.empty() ? name + ";" : name + ": " + value;
     raw_headers = curl_slist_append(raw_headers, line.c_str());
-    if (name.size() == 12 && strncasecmp(name.c_str(), "Content-Type", 12) == 0) {
-      has_content_type = true;
-    }
+    has_content_type = has_content_type || IsHeader(name, "Content-Type");
+    has_expect = has_expect || IsHeader(name, "Expect");
   }
-  raw_headers = curl_slist_append(raw_headers, "Expect:");
+  if (!has_expect) {
+    // An explicit "Expect: 100-continue" makes curl wait for the interim
+    // answer whatever the size; "Expect:" removes curl's own.
+    const bool large = request.body && request.body->size() >= kExpectContinueThreshold;
+    raw_headers = curl_slist_append(raw_headers, large ? "Expect: 100-continue" : "Expect:");
+  }
   if (!has_content_type) {
     raw_headers = curl_slist_append(raw_headers, "Content-Type:");
   }
@@ -151,7 +193,8 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp);
+  HeaderSink header_sink{.resp = &resp};
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &header_sink);
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 
@@ -185,14 +228,23 @@ Result<HttpResponse> ProbeClient::Send(const HttpRequest& request) const {
   double total = 0;
   curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &total);
   resp.elapsed_ms = total * 1000.0;
-  if (rc != CURLE_OK) {
-    return MakeError(Errc::kHttpTransport,
-                     request.method + " " + url + ": " + curl_easy_strerror(rc) +
-                         (errbuf[0] != 0 ? std::string(" (") + errbuf + ")" : std::string()));
-  }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   resp.status = static_cast<int>(status);
+  if (rc != CURLE_OK) {
+    const std::string reason = std::string(curl_easy_strerror(rc)) +
+                               (errbuf[0] != 0 ? std::string(" (") + errbuf + ")" : std::string());
+    // A 1xx is only an interim answer: without a final status there is no
+    // response to judge. A timeout stays an error even after a status: the
+    // step's time bound is part of what it checks.
+    if (rc == CURLE_OPERATION_TIMEDOUT || status < 200) {
+      return MakeError(Errc::kHttpTransport, request.method + " " + url + ": " + reason);
+    }
+    resp.transport_note = TransportNote(rc) + ": " + reason;
+    if (!header_sink.complete) {
+      resp.transport_note += "; the header section was cut off";
+    }
+  }
   return resp;
 }
 

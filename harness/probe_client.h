@@ -9,9 +9,22 @@
 //                   .headers = {{"Mailbox-Device-Claim", claim}}, .body = json_text};
 //   Result<HttpResponse> resp = probe.Send(req);
 //
-// Nothing is added behind the caller's back except Host and Content-Length:
-// libcurl's default Content-Type for POST and its Expect: 100-continue are
-// suppressed, so an "attacker" request is exactly what the scenario says.
+// Nothing is added behind the caller's back except Host, Content-Length and,
+// for a body of kExpectContinueThreshold (1 MiB) octets or more, `Expect:
+// 100-continue` (RFC 9110 §10.1.1), so a relay can refuse a large body with
+// 413 before it is sent; a caller that sets an Expect header itself gets
+// exactly that header instead (an empty value sends "Expect:" and waits for
+// nothing). libcurl's default Content-Type for POST and its Expect on smaller
+// bodies are suppressed, so an "attacker" request is what the scenario says.
+// curl sends the body anyway when no interim or final answer comes within
+// one second.
+//
+// A response that arrived is returned even when the exchange then ends in a
+// transport error (RFC 9110 §15.5.14 and RFC 9112 §9.5: a server may answer
+// and close before it has read the whole request body): the status, the
+// headers and the body received so far, with the error described in
+// `HttpResponse::transport_note`. Only a timeout, or an exchange that ended
+// before a final (non-1xx) status line arrived, is an error.
 #pragma once
 
 #include <chrono>
@@ -51,17 +64,29 @@ struct HttpResponse {
   int status = 0;
   std::string http_version;                                  // "HTTP/1.1"
   std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
-  std::string body;
+  std::string body;  // as much as arrived (see transport_note)
   double elapsed_ms = 0;
+  // Empty when the exchange completed. Otherwise how the transport ended
+  // after the response status arrived, e.g. "connection closed by the server
+  // while the request body was being sent: Failed sending data to the peer";
+  // the response may then be incomplete (a short body, or headers cut off).
+  std::string transport_note;
 };
+
+// Request bodies of this many octets or more are sent with
+// `Expect: 100-continue`.
+inline constexpr std::size_t kExpectContinueThreshold = std::size_t{1024} * 1024;
 
 class ProbeClient {
  public:
   // `ca_file` is the PEM trust anchor (the run's test CA).
   explicit ProbeClient(std::string ca_file);
 
-  // `Send` performs one exchange on a fresh connection. Errors:
-  // kHttpTransport naming curl's reason (refused, TLS failure, timeout).
+  // `Send` performs one exchange on a fresh connection. A response whose
+  // final status line arrived is returned even if the transport failed later
+  // (then `transport_note` says how). Errors: kHttpTransport naming curl's
+  // reason: refused, TLS failure, a timeout (even after a status arrived), a
+  // connection closed before any final status line.
   Result<HttpResponse> Send(const HttpRequest& request) const;
 
  private:

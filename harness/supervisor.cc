@@ -3,8 +3,10 @@
 
 #include "harness/supervisor.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
@@ -16,6 +18,7 @@
 #include <poll.h>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <unistd.h>
 
@@ -170,6 +173,35 @@ bool MakePipe(Fd& read_end, Fd& write_end) {
 std::mutex g_ports_mu;
 std::set<int> g_ports_given;
 
+// The first run of decimal digits after `token` in `line`, if it is a TCP
+// port number.
+std::optional<int> PortAfterToken(const std::string& line, const std::string& token) {
+  if (line.rfind(token, 0) != 0) {
+    return std::nullopt;
+  }
+  std::size_t i = line.find_first_of("0123456789", token.size());
+  if (i == std::string::npos) {
+    return std::nullopt;
+  }
+  int value = 0;
+  for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
+    value = value * 10 + (line[i] - '0');
+    if (value > 65535) {
+      return std::nullopt;
+    }
+  }
+  if (value < 1) {
+    return std::nullopt;
+  }
+  return static_cast<int>(value);
+}
+
+bool ContainsNoCase(std::string_view haystack, std::string_view needle) {
+  auto lower = [](unsigned char c) { return std::tolower(c); };
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                     [&](char a, char b) { return lower(a) == lower(b); }) != haystack.end();
+}
+
 }  // namespace
 
 struct Process::Impl {
@@ -189,6 +221,8 @@ struct Process::Impl {
   std::condition_variable cv;
   bool token_seen = false;
   bool stdout_eof = false;
+  std::string ready_line;     // the first line with the token; under mu
+  bool became_ready = false;  // WaitReady succeeded
 
   void CopyStdout(int fd) {
     std::ofstream log(spec.stdout_path, std::ios::binary | std::ios::app);
@@ -209,8 +243,14 @@ struct Process::Impl {
       while ((nl = pending.find('\n')) != std::string::npos) {
         std::string line = pending.substr(0, nl);
         pending.erase(0, nl + 1);
+        if (!line.empty() && line.back() == '\r') {
+          line.pop_back();
+        }
         if (spec.ready.kind == ReadySpec::Kind::kStdout && line.rfind(spec.ready.token, 0) == 0) {
           std::lock_guard<std::mutex> lock(mu);
+          if (!token_seen) {
+            ready_line = line;
+          }
           token_seen = true;
           cv.notify_all();
         }
@@ -376,11 +416,22 @@ Result<void> Process::WaitReady() {
       if (!Running()) {
         return died();
       }
+      s.became_ready = true;
       return {};
     case ReadySpec::Kind::kStdout: {
       std::unique_lock<std::mutex> lock(s.mu);
       s.cv.wait_until(lock, deadline, [&] { return s.token_seen || s.stdout_eof; });
       if (s.token_seen) {
+        if (s.spec.ready.reports_port && !PortAfterToken(s.ready_line, s.spec.ready.token)) {
+          std::string shown = s.ready_line.substr(0, 200);
+          return MakeError(Errc::kReadyLineInvalid,
+                           s.spec.name + ": the ready line '" + shown +
+                               "' has no port (1..65535) after '" + s.spec.ready.token +
+                               "'; with ready.port: true the relay binds port 0 itself and prints "
+                               "the port it bound, e.g. '" +
+                               s.spec.ready.token + " 43817'");
+        }
+        s.became_ready = true;
         return {};
       }
       lock.unlock();
@@ -402,6 +453,7 @@ Result<void> Process::WaitReady() {
         int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
         ::close(fd);
         if (rc == 0) {
+          s.became_ready = true;
           return {};
         }
         if (!Running()) {
@@ -418,6 +470,30 @@ Result<void> Process::WaitReady() {
     }
   }
   return {};
+}
+
+std::optional<int> Process::ReportedPort() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (!impl_->token_seen) {
+    return std::nullopt;
+  }
+  return PortAfterToken(impl_->ready_line, impl_->spec.ready.token);
+}
+
+std::optional<std::string> Process::ReadyLine() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (!impl_->token_seen) {
+    return std::nullopt;
+  }
+  return impl_->ready_line;
+}
+
+bool Process::AddressInUse() {
+  if (impl_->became_ready || Running()) {
+    return false;
+  }
+  const std::string tail = StderrTail(4096);
+  return ContainsNoCase(tail, "Address already in use") || ContainsNoCase(tail, "EADDRINUSE");
 }
 
 bool Process::Running() { return !impl_->Reap(false); }

@@ -45,7 +45,7 @@ struct ProcessSpec {
   bool pipe_stdio = false;
   std::filesystem::path stdout_path;
   ReadySpec ready;
-  int port = 0;                           // for ReadySpec::kTcp
+  int port = 0;  // for ReadySpec::kTcp (with `ready.reports_port`, see ReportedPort)
   std::chrono::milliseconds grace{2000};  // between SIGTERM and SIGKILL
 };
 
@@ -62,8 +62,27 @@ class Process {
 
   // `WaitReady` waits as `spec.ready` says, bounded by its timeout. Errors:
   // kProcessNotReady (timeout), kProcessDied (exited first; names the exit
-  // status and the tail of its stderr).
+  // status and the tail of its stderr), kReadyLineInvalid (`ready.reports_port`
+  // but the ready line carries no port 1..65535 after the token; the process
+  // is left running, the caller stops it).
   Result<void> WaitReady();
+
+  // `ReportedPort` is the port on the ready line (kStdout readiness): the
+  // first run of decimal digits after the token, if it is 1..65535 ("READY
+  // 43817" gives 43817). nullopt before the ready line arrived, when it has
+  // no number, or the number is out of range. Thread-safe.
+  std::optional<int> ReportedPort() const;
+
+  // `ReadyLine` is the first stdout line that started with the ready token,
+  // nullopt before it arrived. Thread-safe.
+  std::optional<std::string> ReadyLine() const;
+
+  // `AddressInUse` is true when the process exited without having become
+  // ready (no successful `WaitReady`) and the tail of its stderr mentions
+  // "Address already in use" or "EADDRINUSE" (either case): it lost the race
+  // for the port the harness chose, and a retry on another port may succeed.
+  // Reaps the child if it has exited; does not wait.
+  bool AddressInUse();
 
   // `Running` is true while the child has not exited (reaps it if it has).
   bool Running();

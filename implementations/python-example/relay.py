@@ -6,6 +6,7 @@ TLS (the certificate and key the harness gives), keeps mailboxes in memory and
 prints "READY <port>" on stdout once it accepts connections.
 
 Usage: relay.py --port PORT --cert PEM --key PEM --public-url URL
+(--port 0: the OS picks a free port; the READY line names the one bound)
 """
 import argparse
 import base64
@@ -24,7 +25,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MAILBOX_PATH = re.compile(r"^/v1/m/([^/]+)$")
 KEY_LENGTHS = {"AEAD_AES_128_GCM": 16, "AEAD_AES_256_GCM": 32}
-MAX_DRAIN = 16 * 1024 * 1024  # bytes of an oversized body read before answering 413
 MAX_BODY = 65536
 DEFAULT_TTL = timedelta(days=1)
 
@@ -125,19 +125,15 @@ class Handler(BaseHTTPRequestHandler):
     def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            # Read (and drop) a moderately oversized body before answering, so
-            # the client is not cut off mid-send and sees the 413; beyond
-            # MAX_DRAIN just close. Either way this connection ends here.
-            remaining = length if length <= MAX_DRAIN else 0
-            while remaining > 0:
-                chunk = self.rfile.read(min(remaining, 65536))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
+            # Refused unread (RFC 9110 15.5.14); the unread body leaves the
+            # connection unusable, so it ends with the answer.
             self.close_connection = True
             return None, 413
         raw = self.rfile.read(length) if length else b""
         return raw, 200
+
+    def too_large(self):
+        self.reply(413, {"error": "too_large", "detail": "body"}, extra={"Connection": "close"})
 
     def claim_and_request_id(self, need_request_id=True):
         claim = self.single_header("Mailbox-Device-Claim")
@@ -171,7 +167,7 @@ class Handler(BaseHTTPRequestHandler):
     def create(self):
         raw, status = self.read_body()
         if status == 413:
-            return self.error(413, "too_large", "body")
+            return self.too_large()
         claim, request_id, missing = self.claim_and_request_id()
         if missing:
             return self.error(400, "bad_header", missing)
@@ -211,7 +207,7 @@ class Handler(BaseHTTPRequestHandler):
     def read_secure(self):
         raw, status = self.read_body()
         if status == 413:
-            return self.error(413, "too_large", "body")
+            return self.too_large()
         mailbox_id = self.mailbox_id()
         claim, _, missing = self.claim_and_request_id(need_request_id=False)
         relay = self.relay
@@ -256,7 +252,7 @@ class Handler(BaseHTTPRequestHandler):
         """PUT (update), DELETE and PATCH (relinquish): claim, Request-ID, rights, duplicates."""
         raw, status = self.read_body()
         if status == 413:
-            return self.error(413, "too_large", "body")
+            return self.too_large()
         mailbox_id = self.mailbox_id()
         if mailbox_id is None:
             return self.error(404, "not_found", "path")
@@ -309,17 +305,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self):
         self.mutate("relinquish")
-
-    def __getattr__(self, name):
-        # http.server answers 501 to a method without a do_ handler; a relay says 405.
-        if name.startswith("do_"):
-            return self.method_not_allowed
-        raise AttributeError(name)
-
-    def method_not_allowed(self):
-        self.close_connection = True
-        self.reply(405, {"error": "method_not_allowed", "detail": "method"},
-                   extra={"Allow": "GET, POST, PUT, DELETE, PATCH"})
 
 
 def main():

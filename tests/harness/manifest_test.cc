@@ -69,6 +69,39 @@ TEST(Manifest, DefaultsRelayReadinessToTcpAndBaseUrlToLocalhost) {
   EXPECT_EQ(m->relay->base_url, "https://localhost:{port}");
 }
 
+TEST(Manifest, ReadsARelayThatReportsItsPort) {
+  auto m = LoadManifestString(
+      "name: r\nrelay:\n  command: [\"/bin/relay\", \"--port\", \"{port}\"]\n"
+      "  ready: {stdout: \"READY\", port: true, timeout: 10s}\n",
+      "/x/r.yaml");
+  ASSERT_TRUE(m) << m.error().Message();
+  EXPECT_EQ(m->relay->ready.kind, ReadySpec::Kind::kStdout);
+  EXPECT_TRUE(m->relay->ready.reports_port);
+  EXPECT_EQ(m->relay->ready.timeout.count(), 10000);
+}
+
+TEST(Manifest, ARelayDoesNotReportItsPortUnlessItSaysSo) {
+  auto m = LoadManifestString(kGood, "/impls/acme.yaml");
+  ASSERT_TRUE(m) << m.error().Message();
+  EXPECT_FALSE(m->relay->ready.reports_port);
+  auto off = LoadManifestString(
+      "name: r\nrelay:\n  command: [a]\n  ready: {stdout: \"READY\", port: false}\n", "r.yaml");
+  ASSERT_TRUE(off) << off.error().Message();
+  EXPECT_FALSE(off->relay->ready.reports_port);
+}
+
+TEST(Manifest, BothShippedManifestsHaveTheirRelaysReportTheirPorts) {
+  for (const char* rel :
+       {"implementations/reference.yaml", "implementations/python-example/manifest.yaml"}) {
+    SCOPED_TRACE(rel);
+    auto m = LoadManifest(std::string(TIGRESS_SOURCE_DIR) + "/" + rel);
+    ASSERT_TRUE(m) << m.error().Message();
+    ASSERT_TRUE(m->relay);
+    EXPECT_EQ(m->relay->ready.kind, ReadySpec::Kind::kStdout);
+    EXPECT_TRUE(m->relay->ready.reports_port);
+  }
+}
+
 struct BadCase {
   const char* text;
   const char* message;
@@ -99,7 +132,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"name: x\nrelay: {command: [a], base_url: \"http://x\"}\n",
                 "must start with https://"},
         BadCase{"name: [x\n", "impl.yaml:2:1: YAML syntax error"},
-        BadCase{"version: 1\ndevice: {command: [a]}\n", "missing key 'name'"}));
+        BadCase{"version: 1\ndevice: {command: [a]}\n", "missing key 'name'"},
+        BadCase{"name: x\nrelay:\n  command: [a]\n  ready: {tcp: true, port: true}\n",
+                "impl.yaml:4: ready.port: true needs stdout readiness"},
+        BadCase{"name: x\nrelay:\n  command: [a]\n  ready:\n    port: true\n",
+                "impl.yaml:5: ready.port: true needs stdout readiness"},
+        BadCase{"name: x\nrelay:\n  command: [a]\n  ready: {stdout: READY, port: maybe}\n",
+                "impl.yaml:4:"},
+        BadCase{"name: x\ndevice:\n  command: [a]\n  ready: {stdout: READY, port: true}\n",
+                "impl.yaml:4: device.ready.port: only a relay reports a port"}));
 
 }  // namespace
 }  // namespace tigress::harness

@@ -10,6 +10,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 namespace tigress::harness {
 namespace {
 
@@ -125,6 +129,123 @@ TEST_F(SupervisorTest, WaitsForATcpListener) {
   auto p = Process::Start(spec);
   ASSERT_TRUE(p);
   EXPECT_TRUE((*p)->WaitReady());
+}
+
+ReadySpec ReadyWithPort(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  return ReadySpec{
+      .kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = timeout, .reports_port = true};
+}
+
+TEST_F(SupervisorTest, ReadsThePortARelayBoundItself) {
+  // Binds port 0 as a relay with `ready.port: true` does, prints what it got.
+  auto spec = Spec({"/usr/bin/python3", "-c",
+                    "import socket,sys,time\n"
+                    "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n"
+                    "print('starting on 8443 soon', flush=True)\n"
+                    "print('READY %d' % s.getsockname()[1], flush=True); time.sleep(30)",
+                    "0"});
+  spec.ready = ReadyWithPort(std::chrono::seconds(10));
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p) << p.error().Message();
+  EXPECT_EQ((*p)->ReportedPort(), std::nullopt) << "nothing before the ready line";
+  auto ready = (*p)->WaitReady();
+  ASSERT_TRUE(ready) << ready.error().Message();
+  std::optional<int> port = (*p)->ReportedPort();
+  ASSERT_TRUE(port);
+  EXPECT_NE(*port, 8443) << "a line without the token does not count";
+  EXPECT_EQ((*p)->ReadyLine(), "READY " + std::to_string(*port));
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(*port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0)
+      << "the reported port accepts connections";
+  ::close(fd);
+  EXPECT_FALSE((*p)->AddressInUse());
+}
+
+TEST_F(SupervisorTest, TakesTheFirstNumberAfterTheToken) {
+  auto spec = Spec({"/bin/sh", "-c", "echo 'READY: listening on port=40123 (pid 99)'; sleep 30"});
+  spec.ready = ReadyWithPort();
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p);
+  ASSERT_TRUE((*p)->WaitReady());
+  EXPECT_EQ((*p)->ReportedPort(), 40123);
+}
+
+TEST_F(SupervisorTest, FailsWhenThePromisedPortIsNotOnTheReadyLine) {
+  for (const char* line : {"READY", "READY 0", "READY 70000", "READY port unknown"}) {
+    SCOPED_TRACE(line);
+    auto spec = Spec({"/bin/sh", "-c", std::string("echo '") + line + "'; sleep 30"});
+    spec.ready = ReadyWithPort();
+    auto p = Process::Start(spec);
+    ASSERT_TRUE(p);
+    auto r = (*p)->WaitReady();
+    ASSERT_FALSE(r);
+    EXPECT_TRUE(r.error().Is(Errc::kReadyLineInvalid)) << r.error().Message();
+    EXPECT_THAT(r.error().Message(), HasSubstr(std::string("'") + line + "'"));
+    EXPECT_THAT(r.error().Message(), HasSubstr("no port"));
+    EXPECT_EQ((*p)->ReportedPort(), std::nullopt);
+  }
+}
+
+TEST_F(SupervisorTest, APortIsOnlyRequiredWhenTheManifestPromisesOne) {
+  auto spec = Spec({"/bin/sh", "-c", "echo READY; sleep 30"});
+  spec.ready = ReadySpec{
+      .kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE((*p)->WaitReady());
+  EXPECT_EQ((*p)->ReportedPort(), std::nullopt);
+  EXPECT_EQ((*p)->ReadyLine(), "READY");
+}
+
+TEST_F(SupervisorTest, RecognisesARelayThatLostThePortRace) {
+  // The test holds the port, so the child's bind really fails.
+  int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(holder, 1), 0);
+  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  auto spec = Spec({"/usr/bin/python3", "-c",
+                    "import socket,sys\n"
+                    "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); print('READY')",
+                    std::to_string(ntohs(addr.sin_port))});
+  spec.ready = ReadySpec{
+      .kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(10)};
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p);
+  auto r = (*p)->WaitReady();
+  ::close(holder);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kProcessDied)) << r.error().Message();
+  EXPECT_TRUE((*p)->AddressInUse()) << (*p)->StderrTail();
+}
+
+TEST_F(SupervisorTest, OtherDeathsAreNotAPortRace) {
+  auto spec = Spec({"/bin/sh", "-c", "echo 'cannot open key.pem' >&2; exit 1"});
+  spec.ready = ReadySpec{
+      .kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p);
+  EXPECT_FALSE((*p)->WaitReady());
+  EXPECT_FALSE((*p)->AddressInUse());
+}
+
+TEST_F(SupervisorTest, ARelayThatWasReadyDidNotLoseAPortRace) {
+  // It became ready, then a later bind of its own failed: not a retryable start.
+  auto spec = Spec({"/bin/sh", "-c", "echo READY; echo 'bind: EADDRINUSE' >&2; exit 1"});
+  spec.ready = ReadySpec{
+      .kind = ReadySpec::Kind::kStdout, .token = "READY", .timeout = std::chrono::seconds(5)};
+  auto p = Process::Start(spec);
+  ASSERT_TRUE(p);
+  ASSERT_TRUE((*p)->WaitReady());
+  EXPECT_TRUE((*p)->WaitExit(std::chrono::seconds(5)));
+  EXPECT_FALSE((*p)->AddressInUse());
 }
 
 TEST_F(SupervisorTest, RefusesAMissingExecutable) {
