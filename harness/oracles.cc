@@ -2,8 +2,14 @@
 #include "harness/oracles.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -201,6 +207,24 @@ std::string PayloadType(const Json& body) {
     return body["payload"]["type"].get<std::string>();
   }
   return {};
+}
+
+// The index in `secrets` of the Secret that opens the payload written in
+// `body`: of the cipher `payload.type` names, else of the Secret's length.
+std::optional<std::size_t> OpeningSecret(const std::vector<Bytes>& secrets, const Json& body) {
+  const std::string data = PayloadData(body);
+  if (data.empty()) {
+    return std::nullopt;
+  }
+  auto cipher = ParseCipher(PayloadType(body));
+  for (std::size_t k = 0; k < secrets.size(); ++k) {
+    const Bytes& s = secrets[k];
+    auto c = cipher ? Result<Cipher>(*cipher) : CipherForKeyLength(s.size());
+    if (c && KeyLength(*c) == s.size() && OpenData(*c, s, data)) {
+      return k;
+    }
+  }
+  return std::nullopt;
 }
 
 std::size_t CountDigits(const std::string& s) {
@@ -948,6 +972,249 @@ std::vector<Finding> RunOracles(const OracleInput& in) {
                   std::to_string(created_ids.size()) +
                       " created mailbox id(s): distinct version-4 UUIDs with no long digit runs",
                   "random version-4 UUIDs");
+
+  const auto quality = SecretQualityFindings(ShareSecrets(in));
+  out.insert(out.end(), quality.begin(), quality.end());
+  return out;
+}
+
+std::vector<ShareSecret> ShareSecrets(const OracleInput& in) {
+  std::vector<ShareSecret> out;
+  if (in.transcript == nullptr || in.secrets.empty()) {
+    return out;
+  }
+  std::set<std::string> boxes;
+  const auto& ex = in.transcript->exchanges;
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const har::Exchange& e = ex[i];
+    if (!IsCreate(e) || e.status < 200 || e.status >= 300) {
+      continue;
+    }
+    const std::string box = MailboxOf(e);
+    if (box.empty() || box == "m" || !boxes.insert(box).second) {
+      continue;  // no urlLink, or a retried create answered with its mailbox
+    }
+    Json b = Json::parse(e.request_body, nullptr, false);
+    if (b.is_discarded()) {
+      continue;
+    }
+    if (auto k = OpeningSecret(in.secrets, b)) {
+      out.push_back({in.secrets[*k], "the Secret of mailbox " + box.substr(0, 8) +
+                                         "… (created at exchange #" + std::to_string(i + 1) + ")"});
+    }
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t kMinSecretOctets = 16;
+constexpr double kBalanceSigmas = 5.0;
+// The expected number of chance matches a rule may have over one list of
+// random keys.
+const double kChanceBudget = std::ldexp(1.0, -16);
+
+std::string Sci(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1e", x);
+  return buf;
+}
+
+std::string Fixed(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", x);
+  return buf;
+}
+
+// The chance that a random key of `n` octets holds a run of `len` equal
+// octets somewhere (union bound).
+double RunChance(std::size_t n, std::size_t len) {
+  return n < len
+             ? 0.0
+             : static_cast<double>(n - len + 1) * std::ldexp(1.0, -8 * (static_cast<int>(len) - 1));
+}
+
+// The chance that two random keys, the shorter of `n` octets, hold the same
+// `len` octets at one offset (union bound).
+double SharedChance(std::size_t n, std::size_t len) {
+  return n < len ? 0.0
+                 : static_cast<double>(n - len + 1) * std::ldexp(1.0, -8 * static_cast<int>(len));
+}
+
+// The least length from 4 on at which `expected(len)` is within the budget.
+std::size_t LeastLength(const std::function<double(std::size_t)>& expected) {
+  std::size_t len = 4;
+  while (len < 64 && expected(len) > kChanceBudget) {
+    ++len;
+  }
+  return len;
+}
+
+// The longest stretch of offsets `i` below `n` where `same(i)` holds: its
+// first offset and its length.
+std::pair<std::size_t, std::size_t> LongestStretch(std::size_t n,
+                                                   const std::function<bool(std::size_t)>& same) {
+  std::pair<std::size_t, std::size_t> best{0, 0};
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= n; ++i) {
+    if (i < n && same(i)) {
+      continue;
+    }
+    if (i - start > best.second) {
+      best = {start, i - start};
+    }
+    start = i + 1;
+  }
+  return best;
+}
+
+// The longest run of equal octets in `a`.
+std::pair<std::size_t, std::size_t> LongestRun(ByteView a) {
+  if (a.empty()) {
+    return {0, 0};
+  }
+  // Offset i > 0 continues the run when it equals the octet before it.
+  auto [at, len] = LongestStretch(a.size() - 1, [&](std::size_t i) { return a[i + 1] == a[i]; });
+  return {at, len + 1};
+}
+
+// The longest stretch of offsets at which `a` and `b` hold the same octets.
+std::pair<std::size_t, std::size_t> LongestAgreement(ByteView a, ByteView b) {
+  return LongestStretch(std::min(a.size(), b.size()), [&](std::size_t i) { return a[i] == b[i]; });
+}
+
+std::string Octets(std::size_t n) { return std::to_string(n) + (n == 1 ? " octet" : " octets"); }
+
+}  // namespace
+
+std::vector<Finding> SecretQualityFindings(std::span<const Bytes> secrets) {
+  std::vector<ShareSecret> named;
+  named.reserve(secrets.size());
+  for (std::size_t i = 0; i < secrets.size(); ++i) {
+    named.push_back({secrets[i], "Secret #" + std::to_string(i + 1)});
+  }
+  return SecretQualityFindings(std::span<const ShareSecret>(named));
+}
+
+std::vector<Finding> SecretQualityFindings(std::span<const ShareSecret> shares) {
+  static const std::string kCheck = "secret-quality";
+  static const std::string kReq = "PAYLOAD-15";
+  static const std::string kExpected = "a fresh key of at least 128 bits from a strong RNG";
+  std::vector<Finding> out;
+  if (shares.empty()) {
+    return out;
+  }
+  std::map<std::string, std::size_t> failures;  // rule -> violations found
+  auto fail = [&](const std::string& rule, const std::string& message, std::string actual) {
+    if (++failures[rule] <= kMaxFindingsPerCheck) {
+      out.push_back(
+          {kCheck, kReq, false, "rule " + rule + ": " + message, kExpected, std::move(actual)});
+    }
+  };
+
+  // identical; the other rules look at each distinct Secret once.
+  std::map<Bytes, std::size_t> first;
+  std::vector<std::size_t> distinct;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    auto [it, fresh] = first.emplace(shares[i].secret, i);
+    if (fresh) {
+      distinct.push_back(i);
+    } else {
+      fail("identical",
+           shares[i].label + " equals " + shares[it->second].label + ": one Secret of " +
+               Octets(shares[i].secret.size()) + " for two shares",
+           "one Secret on two shares");
+    }
+  }
+
+  std::size_t shortest = std::numeric_limits<std::size_t>::max();
+  std::size_t longest = 0;
+  for (std::size_t i : distinct) {
+    const std::size_t n = shares[i].secret.size();
+    shortest = std::min(shortest, n);
+    longest = std::max(longest, n);
+    if (n < kMinSecretOctets) {
+      fail("short",
+           shares[i].label + " has " + Octets(n) + " (" + std::to_string(8 * n) +
+               " bits), fewer than 16 (128 bits)",
+           Octets(n));
+    }
+  }
+
+  const std::size_t run = LeastLength([&](std::size_t len) {
+    double sum = 0;
+    for (std::size_t i : distinct) sum += RunChance(shares[i].secret.size(), len);
+    return sum;
+  });
+  for (std::size_t i : distinct) {
+    const ByteView s = shares[i].secret;
+    if (auto [at, len] = LongestRun(s); len >= run) {
+      fail("repeated-octets",
+           shares[i].label + " holds a run of " + std::to_string(len) + " equal octets at offset " +
+               std::to_string(at) + " of its " + Octets(s.size()) +
+               " (chance for a random key about " + Sci(RunChance(s.size(), len)) + ")",
+           "a run of " + std::to_string(len) + " equal octets");
+    }
+  }
+
+  const std::size_t sub = LeastLength([&](std::size_t len) {
+    double sum = 0;
+    for (std::size_t x = 0; x < distinct.size(); ++x) {
+      for (std::size_t y = x + 1; y < distinct.size(); ++y) {
+        sum += SharedChance(
+            std::min(shares[distinct[x]].secret.size(), shares[distinct[y]].secret.size()), len);
+      }
+    }
+    return sum;
+  });
+  for (std::size_t x = 0; x < distinct.size(); ++x) {
+    for (std::size_t y = x + 1; y < distinct.size(); ++y) {
+      const ByteView a = shares[distinct[x]].secret;
+      const ByteView b = shares[distinct[y]].secret;
+      if (auto [at, len] = LongestAgreement(a, b); len >= sub) {
+        fail("shared-substring",
+             shares[distinct[x]].label + " and " + shares[distinct[y]].label + " hold the same " +
+                 Octets(len) + " at offset " + std::to_string(at) +
+                 " (chance for random keys about " +
+                 Sci(SharedChance(std::min(a.size(), b.size()), len)) + ")",
+             "the same " + Octets(len) + " at one offset in two Secrets");
+      }
+    }
+  }
+
+  std::size_t bits = 0;
+  std::size_t ones = 0;
+  for (std::size_t i : distinct) {
+    bits += 8 * shares[i].secret.size();
+    for (std::uint8_t o : shares[i].secret) ones += static_cast<std::size_t>(std::popcount(o));
+  }
+  const bool balance_checked = bits >= 8 * kMinSecretOctets;
+  const double deviation = static_cast<double>(ones) - static_cast<double>(bits) / 2;
+  const double limit = kBalanceSigmas * std::sqrt(static_cast<double>(bits)) / 2;
+  if (balance_checked && std::abs(deviation) > limit) {
+    fail("bit-balance",
+         std::to_string(ones) + " one bits in the " + std::to_string(bits) + " bits of " +
+             std::to_string(distinct.size()) +
+             " distinct Secret(s): " + Fixed(std::abs(deviation)) +
+             " from half, more than 5 standard deviations (" + Fixed(limit) + ")",
+         std::to_string(ones) + " of " + std::to_string(bits) + " bits set");
+  }
+
+  if (failures.empty()) {
+    std::string msg = std::to_string(shares.size()) + " Secret(s) of " +
+                      (shortest == longest ? Octets(shortest)
+                                           : std::to_string(shortest) + " to " + Octets(longest)) +
+                      ": none shorter than 16 octets, none on two shares, no run of " +
+                      std::to_string(run) + " equal octets";
+    if (distinct.size() > 1) {
+      msg += ", no " + std::to_string(sub) + " octets shared at one offset";
+    }
+    msg += balance_checked
+               ? ", " + std::to_string(ones) + " of " + std::to_string(bits) +
+                     " bits set (within 5 standard deviations of half)"
+               : ", bit balance not computed (" + std::to_string(bits) + " bits, fewer than 128)";
+    out.push_back({kCheck, kReq, true, msg, kExpected, kExpected});
+  }
   return out;
 }
 
@@ -974,18 +1241,9 @@ std::vector<Finding> IvLedger::Add(const std::string& case_id, const OracleInput
         !pt.is_discarded() && (pt.is_object() || pt.is_array())) {
       continue;  // not a ciphertext at all: plaintext-never-sent reports it
     }
-    std::string key;
-    auto cipher = ParseCipher(PayloadType(b));
-    for (const auto& s : in.secrets) {
-      auto c = cipher ? Result<Cipher>(*cipher) : CipherForKeyLength(s.size());
-      if (c && KeyLength(*c) == s.size() && OpenData(*c, s, data)) {
-        key = "secret:" + HexEncode(s);
-        break;
-      }
-    }
-    if (key.empty()) {
-      key = "mailbox:" + case_id + ":" + LastSegment(PathOnly(e.url));
-    }
+    const auto opener = OpeningSecret(in.secrets, b);
+    const std::string key = opener ? "secret:" + HexEncode(in.secrets[*opener])
+                                   : "mailbox:" + case_id + ":" + LastSegment(PathOnly(e.url));
     const std::string iv = HexEncode(ByteView(raw->data(), kIvLength));
     ++examined;
     auto [it, fresh] = seen_.emplace(key + "/" + iv, Seen{case_id, i, data});

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,7 +92,62 @@ std::vector<std::pair<std::string, std::string>> SecretEncodings(ByteView secret
 //   initiator-identifiers (INIT-14)      the initiator's tokens are fresh per mailbox and its
 //                                        displayInformation is not identifying
 //   recipient-token-fresh (RECIP-16)     the recipient's tokens are fresh per mailbox
+// and secret-quality (PAYLOAD-15) over `ShareSecrets(in)`.
 std::vector<Finding> RunOracles(const OracleInput& in);
+
+// One share's Secret and how a finding names it ("the Secret of mailbox
+// 5d4c3b2a… (created at exchange #1)"); the label never holds the Secret.
+struct ShareSecret {
+  Bytes secret;
+  std::string label;
+};
+
+// `ShareSecrets` is the Secret of every share a device made in the case: for
+// each create in the transcript answered 2xx with a urlLink (one entry per
+// mailbox, so a retried create counts once), the known Secret in `in.secrets`
+// that opens its payload. A create no known Secret opens is left out. Only
+// the transcript's creates count because `in.secrets` also holds Secrets the
+// harness chose itself (known-answer keys handed to a recipient in a Share
+// URL), which say nothing about a device's RNG; the harness's own HTTP steps
+// do not pass through the recording proxy. A Secret shorter than 16 octets
+// opens no AES-GCM payload, so it never appears here.
+std::vector<ShareSecret> ShareSecrets(const OracleInput& in);
+
+// `SecretQualityFindings` is the check secret-quality (PAYLOAD-15: the Secret
+// is a fresh key from a strong RNG, >= 128 bits) over a list of Secrets with
+// one entry per share: pass the Secret of a share once, even when it was seen
+// several times (an adapter's `secret` and its Share URL), or it reads as
+// reused. It is a pure function, so the same call serves one case
+// (`ShareSecrets`) or a whole run (the shares of every case together). The
+// first overload names Secrets "Secret #n" (1-based), the second by label.
+//
+// Each failing finding has check "secret-quality", requirement PAYLOAD-15, a
+// message starting "rule <name>: " and names Secrets, offsets, lengths and
+// counts only, never Secret octets. The rules, with the chance that random
+// keys trip them:
+//   short             a Secret of fewer than 16 octets (128 bits).
+//   repeated-octets   a run of `run` or more equal octets (zeros or any one
+//                     value) in a Secret; the longest run is reported. For a
+//                     random 16-octet key about 13 * 2^-24 (7.7e-7), 32
+//                     octets 29 * 2^-24 (1.7e-6).
+//   identical         two entries hold the same Secret (reuse across shares).
+//   shared-substring  two different Secrets hold the same `sub` or more octets
+//                     at the same offset; the longest such run is reported.
+//                     Per pair of random 16-octet keys about 13 * 2^-32
+//                     (3.0e-9), 32 octets 29 * 2^-32 (6.8e-9).
+//   bit-balance       over the distinct Secrets, when they hold at least 128
+//                     bits: the number of one bits K in B bits differs from
+//                     B/2 by more than 5 standard deviations (5 * sqrt(B)/2);
+//                     for random keys about 5.7e-7.
+// `run` and `sub` are 4 for the few Secrets of a case. They grow by one while
+// the expected number of chance matches over the whole list (the sum of the
+// per-Secret, or per-pair, figures above) exceeds 2^-16, so a long list
+// keeps the false-alarm bound: `run` becomes 5 from 20 Secrets of 16 octets
+// (9 of 32), `sub` from 101 of 16 octets (68 of 32); 1000 random Secrets use
+// 5 for both. Each rule reports at most kMaxFindingsPerCheck violations. With
+// no Secret there is no finding; with no violation one passing finding.
+std::vector<Finding> SecretQualityFindings(std::span<const Bytes> secrets);
+std::vector<Finding> SecretQualityFindings(std::span<const ShareSecret> shares);
 
 // `IvLedger` is the run-wide replay oracle iv-unique (PAYLOAD-04): every
 // (key, IV) pair across all payload writes of a run is unique. The key of a

@@ -289,7 +289,11 @@ Result<ShareResult> Device::Share(const ShareParams& params) {
       memory_.secret->size() == KeyLength(params.cipher)) {
     next.secret = *memory_.secret;
   } else {
-    TIGRESS_ASSIGN_OR_RETURN(next.secret, RandomBytes(KeyLength(params.cipher)));
+    const std::size_t length = KeyLength(params.cipher);
+    // Half the key random, the rest zero: the right length, half the entropy.
+    TIGRESS_ASSIGN_OR_RETURN(
+        next.secret, RandomBytes(options_.fault == Fault::kWeakSecret ? length / 2 : length));
+    next.secret.resize(length, 0);
     if (options_.fault == Fault::kSecretReuse) memory_.secret = next.secret;
   }
   next.claim = NewClaim(Role::kInitiator, std::nullopt);

@@ -52,6 +52,9 @@ constexpr std::array kFaults = {
               "process"},
     FaultInfo{Fault::kNoContentType, "no-content-type", "INIT-02",
               "requests with a JSON body carry no Content-Type header"},
+    FaultInfo{Fault::kWeakSecret, "weak-secret", "PAYLOAD-15",
+              "the Secret is half random octets and half zeros (8 + 8 for AES-128, 16 + 16 for "
+              "AES-256)"},
 };
 
 }  // namespace

@@ -38,6 +38,7 @@ enum class Fault {
   kSendCookie,              // one Cookie header on every request of the process
   kAttestationReuse,        // one Mailbox-Device-Attestation value for every share
   kNoContentType,           // bodies are sent without Content-Type: application/json
+  kWeakSecret,              // the Secret's second half is zeros (half its bits random)
 };
 
 // `FaultInfo` describes one fault for `--list-faults` and docs/device.md.

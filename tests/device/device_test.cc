@@ -524,6 +524,30 @@ TEST_F(DeviceTest, FaultSecretReuseUsesOneSecretForEveryShare) {
   EXPECT_EQ(init.state().secret, first);
 }
 
+TEST_F(DeviceTest, FaultWeakSecretZeroesTheSecondHalfOfEverySecret) {
+  Device& init = Initiator(Fault::kWeakSecret);
+  ShareResult s = init.Share(DefaultShare()).value();
+  const Bytes wide = init.state().secret;
+  ASSERT_EQ(wide.size(), 32u);
+  EXPECT_EQ(Bytes(wide.begin() + 16, wide.end()), Bytes(16, 0));
+  EXPECT_NE(Bytes(wide.begin(), wide.begin() + 16), Bytes(16, 0));
+  // Nothing else changes: the share opens with the weak Secret.
+  EXPECT_EQ(Recipient().Accept(Url(s.share_url)).value().info, Info("message 1"));
+
+  ShareParams p = DefaultShare();
+  p.cipher = Cipher::kAes128Gcm;
+  p.delivery = SecretDelivery::kSeparate;
+  ShareResult narrow_share = init.Share(p).value();
+  const Bytes narrow = init.state().secret;
+  ASSERT_EQ(narrow.size(), 16u);
+  EXPECT_EQ(narrow_share.secret, narrow);
+  EXPECT_EQ(Bytes(narrow.begin() + 8, narrow.end()), Bytes(8, 0));
+  // The random half is new per share (64 random bits collide with chance 2^-64).
+  EXPECT_NE(Bytes(narrow.begin(), narrow.begin() + 8), Bytes(wide.begin(), wide.begin() + 8));
+  Bytes plain = OpenData(Cipher::kAes128Gcm, narrow, PayloadDataOf(relay_.requests.back())).value();
+  EXPECT_EQ(Json::parse(ToString(plain)), ToJson(Info("message 1")));
+}
+
 TEST_F(DeviceTest, FaultExpirationNotUtcAndNoWriteRightChangeTheConfiguration) {
   ASSERT_TRUE(Initiator().Share(DefaultShare()));
   Json clean = Json::parse(relay_.requests.back().body)["mailboxConfiguration"];
