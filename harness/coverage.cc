@@ -87,16 +87,66 @@ std::vector<CoverageProblem> CoverageReport::Problems(bool strict) const {
   return out;
 }
 
+namespace {
+
+void CollectAsserted(const std::vector<Step>& steps, std::vector<std::string>& out) {
+  auto add = [&out](const std::string& id) {
+    if (!id.empty() && std::find(out.begin(), out.end(), id) == out.end()) {
+      out.push_back(id);
+    }
+  };
+  for (const Step& st : steps) {
+    if (st.kind == Step::Kind::kPush) {
+      add(st.req.empty() ? "RELAY-50" : st.req);
+      add("PRIV-10");
+    } else {
+      add(st.req);
+    }
+    for (const Expectation& e : st.expect) {
+      add(e.req);
+    }
+    CollectAsserted(st.steps, out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> AssertedRequirements(const Scenario& s) {
+  std::vector<std::string> out;
+  CollectAsserted(s.steps, out);
+  return out;
+}
+
+bool RunsOracles(const Scenario& s) {
+  return s.HasRole("relay") && (s.HasRole("initiator") || s.HasRole("recipient"));
+}
+
 CoverageReport ComputeCatalogueCoverage(const reports::Catalog& catalog,
                                         const ScenarioSet& scenarios,
-                                        std::span<const VectorRef> vectors) {
+                                        std::span<const VectorRef> vectors,
+                                        std::span<const std::string> oracle_requirements) {
   struct Refs {
-    std::set<std::string> cases, vectors, core_vectors;
+    std::set<std::string> cases, oracle_cases, vectors, core_vectors, declared_only;
   };
   std::map<std::string, Refs> refs;
   for (const Scenario& s : scenarios.scenarios) {
-    for (const std::string& id : s.requirements) {
+    const std::vector<std::string> asserted = AssertedRequirements(s);
+    const bool oracles = RunsOracles(s);
+    for (const std::string& id : asserted) {
       refs[id].cases.insert(s.id);
+    }
+    if (oracles) {
+      for (const std::string& id : oracle_requirements) {
+        refs[id].oracle_cases.insert(s.id);
+      }
+    }
+    for (const std::string& id : s.requirements) {
+      const bool by_oracle =
+          oracles && std::find(oracle_requirements.begin(), oracle_requirements.end(), id) !=
+                         oracle_requirements.end();
+      if (!by_oracle && std::find(asserted.begin(), asserted.end(), id) == asserted.end()) {
+        refs[id].declared_only.insert(s.id);
+      }
     }
   }
   CoverageReport rep;
@@ -112,8 +162,13 @@ CoverageReport ComputeCatalogueCoverage(const reports::Catalog& catalog,
     e.requirement = &r;
     if (auto it = refs.find(r.id); it != refs.end()) {
       e.cases.assign(it->second.cases.begin(), it->second.cases.end());
+      e.oracle_cases.assign(it->second.oracle_cases.begin(), it->second.oracle_cases.end());
       e.vectors.assign(it->second.vectors.begin(), it->second.vectors.end());
       e.core_vectors.assign(it->second.core_vectors.begin(), it->second.core_vectors.end());
+      e.declared_only.assign(it->second.declared_only.begin(), it->second.declared_only.end());
+    }
+    if (!e.declared_only.empty() && e.cases.empty() && e.oracle_cases.empty()) {
+      rep.declared_not_asserted.push_back(r.id);
     }
     const std::string severity(reports::SeverityName(r.severity));
     for (CoverageTally* t : {&rep.by_level[r.level], &rep.by_severity[severity]}) {
@@ -128,12 +183,17 @@ CoverageReport ComputeCatalogueCoverage(const reports::Catalog& catalog,
     }
     const std::string what = r.id + " (" + r.level + ", " + severity + ")";
     if (!e.Checked() && !r.not_checked) {
-      rep.unchecked.push_back(
-          {CoverageProblem::Kind::kUnchecked, r.id,
-           what + ": no scenario or adapter vector checks it and vectors/requirements.json "
-                  "gives no not_checked reason"});
+      std::string message = what +
+                            ": no scenario, oracle or adapter vector asserts it and "
+                            "vectors/requirements.json gives no not_checked reason";
+      if (!e.declared_only.empty()) {
+        message += " (" + e.declared_only.front() + " declares it but asserts nothing of it)";
+      }
+      rep.unchecked.push_back({CoverageProblem::Kind::kUnchecked, r.id, std::move(message)});
     } else if (e.Checked() && r.not_checked) {
-      std::string by = !e.cases.empty() ? e.cases.front() : e.vectors.front();
+      std::string by = !e.cases.empty()          ? e.cases.front()
+                       : !e.oracle_cases.empty() ? "the oracles in " + e.oracle_cases.front()
+                                                 : e.vectors.front();
       rep.stale.push_back({CoverageProblem::Kind::kStale, r.id,
                            what + " is checked (by " + by + ") but still says not_checked (" +
                                r.not_checked->category +
@@ -200,6 +260,10 @@ std::string RenderCoverageText(const CoverageReport& report, bool verbose) {
     o << head << level;
     if (e.Checked()) {
       std::vector<std::string> all = e.cases;
+      if (!e.oracle_cases.empty()) {
+        all.push_back("oracles in " + std::to_string(e.oracle_cases.size()) + " scenario" +
+                      (e.oracle_cases.size() == 1 ? "" : "s"));
+      }
       for (const auto& v : e.vectors) {
         all.push_back("vector " + v);
       }
@@ -211,6 +275,10 @@ std::string RenderCoverageText(const CoverageReport& report, bool verbose) {
       o << "not checked (" << r.not_checked->category << "): " << r.not_checked->reason;
     } else {
       o << "NOT CHECKED, NO REASON GIVEN";
+    }
+    if (verbose && !e.declared_only.empty()) {
+      o << "  [declared, not asserted, by " << JoinSome(e.declared_only, e.declared_only.size())
+        << "]";
     }
     o << "\n";
   }
@@ -226,6 +294,15 @@ std::string RenderCoverageText(const CoverageReport& report, bool verbose) {
       o << TallyLine(l, it->second);
     }
   }
+  o << "\nDeclared but not asserted: " << report.declared_not_asserted.size()
+    << " requirement(s) that scenarios list in requirements: but no expectation, step or oracle "
+       "asserts";
+  if (!report.declared_not_asserted.empty()) {
+    o << (verbose
+              ? ": " + JoinSome(report.declared_not_asserted, report.declared_not_asserted.size())
+              : " (-v lists them)");
+  }
+  o << "\n";
   if (!report.stale.empty()) {
     o << "\nStale not_checked reasons (" << report.stale.size() << "):\n";
     for (const auto& p : report.stale) {
@@ -255,6 +332,8 @@ Json CoverageToJson(const CoverageReport& report) {
               {"level", r.level},
               {"severity", reports::SeverityName(r.severity)},
               {"cases", e.cases},
+              {"oracle_cases", e.oracle_cases},
+              {"declared_only", e.declared_only},
               {"vectors", e.vectors},
               {"core_vectors", e.core_vectors},
               {"checked", e.Checked()}};
@@ -284,7 +363,8 @@ Json CoverageToJson(const CoverageReport& report) {
               {"by_level", by_level},
               {"requirements", reqs},
               {"unchecked", problems(report.unchecked)},
-              {"stale", problems(report.stale)}};
+              {"stale", problems(report.stale)},
+              {"declared_not_asserted", report.declared_not_asserted}};
 }
 
 }  // namespace tigress::harness

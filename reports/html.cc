@@ -1,5 +1,6 @@
 // report.html: one self-contained page. Everything from the run is escaped;
 // the only script is an optional filter, the page reads fine without it.
+#include <cctype>
 #include <map>
 #include <regex>
 #include <set>
@@ -8,6 +9,7 @@
 #include "reports/escape.h"
 #include "reports/matrix.h"
 #include "reports/render_util.h"
+#include "reports/root_causes.h"
 #include "reports/writers.h"
 
 namespace tigress::reports {
@@ -27,6 +29,14 @@ std::string Badge(Verdict v) {
   return "<span class=\"badge " + VerdictClass(v) + "\">" + std::string(VerdictName(v)) + "</span>";
 }
 
+// The badge of a requirement no assertion cited: NOT EVALUATED, NOT EXAMINED
+// or NOT TESTED.
+std::string StatusBadge(CoverageStatus s) {
+  std::string name(CoverageStatusName(s));
+  for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return "<span class=\"badge v-none\">" + name + "</span>";
+}
+
 constexpr std::string_view kStyle = R"css(
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:80rem;padding:1rem 2rem;color:#1b1b1b;line-height:1.4}
 h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
@@ -42,6 +52,7 @@ pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-b
 details.case{border:1px solid #d0d0d0;border-radius:.3rem;margin:.4rem 0;padding:.3rem .6rem}
 details.case>summary{cursor:pointer}dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:.4rem 0}
 dl.meta dt{font-weight:600}dl.meta dd{margin:0}.muted{color:#666}nav a{margin-right:1rem}
+.basis{font-size:.85em;color:#444;margin-top:.15rem}ul.reqs{margin:.2rem 0;padding-left:1.2rem}
 tr.untested td{color:#777}.filters{margin:.5rem 0}
 )css";
 
@@ -168,14 +179,41 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
   out << "<header><h1>tigress-harness report</h1>\n<p class=\""
       << (ok ? "result-ok" : "result-failed") << "\"><strong>Result: " << (ok ? "OK" : "FAILED")
       << "</strong> — exit code " << run.ExitCode() << ", " << s.unexpected
-      << " unexpected result(s)</p>\n<dl class=\"meta\">"
+      << " unexpected result(s)"
+      << (run.NothingTested() ? "; nothing was tested: every case is UNSUPPORTED" : "") << "</p>\n";
+
+  // ---- root causes, before anything else ----
+  const std::vector<FailureGroup> groups = GroupFailures(run);
+  if (!groups.empty()) {
+    out << "<section id=\"root-causes\"><h2>Root causes</h2>\n<table><thead><tr><th>Cases</th>"
+        << "<th>Verdict</th><th>Root cause</th><th>Examples</th></tr></thead><tbody>";
+    for (std::size_t g = 0; g < groups.size() && g < kRootCausesShown; ++g) {
+      const FailureGroup& group = groups[g];
+      out << "<tr><td class=\"num\">" << group.cases.size() << "</td><td>" << Badge(group.verdict)
+          << "</td><td>" << H(group.signature) << "</td><td>";
+      for (std::size_t k = 0; k < group.indexes.size() && k < kRootCauseExamples; ++k) {
+        out << (k > 0 ? "<br>" : "") << case_link(group.indexes[k]);
+      }
+      if (group.indexes.size() > kRootCauseExamples) {
+        out << " <span class=\"muted\">(+" << group.indexes.size() - kRootCauseExamples
+            << ")</span>";
+      }
+      out << "</td></tr>\n";
+    }
+    out << "</tbody></table>";
+    if (groups.size() > kRootCausesShown) {
+      out << "<p class=\"muted\">… and " << groups.size() - kRootCausesShown
+          << " more root causes (see Needs attention).</p>";
+    }
+    out << "</section>\n";
+  }
+
+  out << "<dl class=\"meta\">"
       << "<dt>Run</dt><dd>" << H(run.run_id) << "</dd>"
       << "<dt>Started</dt><dd>" << H(run.started) << "</dd>"
       << "<dt>Finished</dt><dd>" << H(run.finished) << "</dd>"
-      << "<dt>Profile</dt><dd>" << ProfileName(run.profile)
-      << (run.profile == Profile::kLenient
-              ? " <span class=\"muted\">(interpretation-based FAILs are reported as WARN)</span>"
-              : " <span class=\"muted\">(interpretation-based FAILs stay FAIL)</span>")
+      << "<dt>Profile</dt><dd>" << ProfileName(run.profile) << " <span class=\"muted\">("
+      << H(internal::ProfileRule(run.profile)) << ")</span>"
       << "</dd><dt>Seed</dt><dd>" << run.seed << "</dd>"
       << "<dt>Harness</dt><dd>" << H(run.harness_version) << "</dd>"
       << "<dt>Command</dt><dd><code>" << H(run.command_line) << "</code></dd>";
@@ -183,8 +221,17 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
     out << "<dt>Catalogue</dt><dd>" << H(catalog->title()) << " (" << catalog->requirements().size()
         << " requirements)</dd>";
   }
+  if (!run.disabled.empty()) {
+    out << "<dt>Disabled</dt><dd>";
+    for (std::size_t k = 0; k < run.disabled.size(); ++k) {
+      out << (k > 0 ? "<br>" : "") << H(run.disabled[k].first) << " <span class=\"muted\">— "
+          << H(run.disabled[k].second) << "</span>";
+    }
+    out << "</dd>";
+  }
   out << "</dl></header>\n";
-  out << "<nav><a href=\"#summary\">Summary</a><a href=\"#matrix\">Interop matrix</a>"
+  out << "<nav>" << (groups.empty() ? "" : "<a href=\"#root-causes\">Root causes</a>")
+      << "<a href=\"#summary\">Summary</a><a href=\"#matrix\">Interop matrix</a>"
       << "<a href=\"#attention\">Needs attention</a><a href=\"#coverage\">Coverage</a>"
       << "<a href=\"#cases\">Cases</a><a href=\"#interpretations\">Interpretations</a>"
       << "<a href=\"#legend\">Legend</a></nav>\n";
@@ -234,9 +281,13 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
     for (std::size_t i : notable) {
       const CaseResult& c = run.cases[i];
       out << "<tr><td>" << Badge(c.verdict);
-      if (c.stale_expectation) out << "<span class=\"tag stale\">STALE EXPECTATION</span>";
-      if (c.expected_failure && IsFailing(c.verdict))
+      if (c.stale_expectation) {
+        out << "<span class=\"tag stale\">STALE EXPECTATION</span>";
+      } else if (internal::IsCoveredFailure(c)) {
         out << "<span class=\"tag xfail\">expected</span>";
+      } else if (c.expected_failure && c.Unexpected()) {
+        out << "<span class=\"tag stale\">" << H(internal::ExpectationNote(c)) << "</span>";
+      }
       out << "</td><td>" << case_link(i) << "</td><td>";
       std::vector<std::string> ids = internal::FailingRequirements(c);
       if (ids.empty()) ids = c.requirement_ids;
@@ -280,12 +331,22 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
     } else {
       out << "<span class=\"muted\">not in catalogue</span></td><td></td><td>";
     }
-    out << "</td><td>"
-        << (e.worst ? Badge(*e.worst) : "<span class=\"badge v-none\">NOT TESTED</span>")
-        << "</td><td>";
+    out << "</td><td>" << (e.worst ? Badge(*e.worst) : StatusBadge(e.status));
+    if (e.worst && !e.not_evaluated.empty()) {
+      out << " <span class=\"muted\">(not evaluated in " << e.not_evaluated.size()
+          << " case(s))</span>";
+    }
+    out << "</td><td>";
     for (std::size_t k = 0; k < e.cases.size(); ++k)
       out << (k > 0 ? "<br>" : "") << case_link(e.cases[k]);
-    if (!e.worst && e.requirement != nullptr) {
+    for (const auto& [i, reason] : e.not_evaluated) {
+      out << "<br><span class=\"muted\">not evaluated in " << H(run.cases[i].case_id) << ": "
+          << H(reason) << "</span>";
+    }
+    if (e.status == CoverageStatus::kNotExamined) {
+      out << "<br><span class=\"muted\">not examined: declared, but no assertion cites it</span>";
+    }
+    if (e.status == CoverageStatus::kNotTested && e.requirement != nullptr) {
       if (e.requirement->not_checked) {
         out << "<span class=\"muted\">not checked (" << H(e.requirement->not_checked->category)
             << "): " << H(e.requirement->not_checked->reason) << "</span>";
@@ -310,8 +371,7 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
     if (c.stale_expectation) {
       out << "<span class=\"tag stale\">STALE EXPECTATION: known failure did not fail</span>";
     }
-    if (c.expected_failure && IsFailing(c.verdict))
-      out << "<span class=\"tag xfail\">expected failure</span>";
+    if (internal::IsCoveredFailure(c)) out << "<span class=\"tag xfail\">expected failure</span>";
     bool interp = false;
     for (const Assertion& a : c.assertions)
       interp =
@@ -323,18 +383,42 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
     if (const std::string impls = internal::Implementations(c); !impls.empty()) {
       out << "<dt>Implementations</dt><dd>" << H(impls) << "</dd>";
     }
-    if (!c.requirement_ids.empty()) {
-      out << "<dt>Requirements</dt><dd>";
-      for (std::size_t k = 0; k < c.requirement_ids.size(); ++k) {
-        out << (k > 0 ? ", " : "") << req_link(c.requirement_ids[k]);
+    if (const std::vector<CaseRequirement> reqs = CaseRequirements(c); !reqs.empty()) {
+      // A requirement's verdict here is that of the assertions citing it,
+      // never the case's.
+      out << "<dt>Requirements</dt><dd><ul class=\"reqs\">";
+      for (const CaseRequirement& r : reqs) {
+        out << "<li>" << req_link(r.requirement_id) << " "
+            << (r.worst ? Badge(*r.worst) : StatusBadge(r.status));
+        if (r.not_evaluated_too) {
+          out << " <span class=\"muted\">not evaluated: " << H(r.not_evaluated) << "</span>";
+        } else if (r.status == CoverageStatus::kNotExamined) {
+          out << " <span class=\"muted\">declared, no assertion cites it</span>";
+        }
+        out << "</li>";
       }
-      out << "</dd>";
+      out << "</ul></dd>";
+    }
+    if (c.stopped_early) {
+      out << "<dt>Stopped early</dt><dd>a step later steps depend on failed; "
+          << c.not_evaluated.size() << " requirement(s) not evaluated</dd>";
     }
     if (!c.keywords.empty())
       out << "<dt>Keywords</dt><dd>" << H(internal::Join(c.keywords, ", ")) << "</dd>";
     out << "<dt>Seed</dt><dd>" << c.seed << "</dd>";
     if (c.expected_failure) {
-      out << "<dt>Expectation</dt><dd>known failure: " << H(c.expected_failure_reason) << "</dd>";
+      out << "<dt>Expectation</dt><dd>known failure";
+      if (!c.expected_failure_requirements.empty()) {
+        out << " of " << H(internal::Join(c.expected_failure_requirements, ", "));
+      }
+      out << ": " << H(c.expected_failure_reason);
+      if (c.expected_failure && c.Unexpected() && !c.stale_expectation) {
+        out << " <span class=\"tag stale\">" << H(internal::ExpectationNote(c)) << "</span>";
+      }
+      out << "</dd>";
+    }
+    if (const std::string cause = FailureSignature(c); !cause.empty()) {
+      out << "<dt>Root cause</dt><dd>" << H(cause) << "</dd>";
     }
     if (!c.case_dir.empty()) {
       out << "<dt>Artifacts</dt><dd>" << FileLink(c.case_dir, "", c.case_dir) << "</dd>";
@@ -355,9 +439,14 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
                                          : req_link(a.requirement_id))
             << "</td><td>" << Badge(a.verdict);
         if (a.interpretation) out << " " << InterpTags(a.interpretation_refs, catalog);
-        if (a.profile_downgrade)
-          out << "<span class=\"tag interp\">FAIL → WARN (lenient profile)</span>";
+        if (a.profile_downgrade) {
+          out << "<span class=\"tag interp\">" << H(internal::DowngradeNote(a, run.profile))
+              << "</span>";
+        }
         out << "</td><td>" << H(a.message);
+        if (const std::string basis = internal::BasisLine(a.basis); !basis.empty()) {
+          out << "<div class=\"basis\">" << H(basis) << "</div>";
+        }
         if (!a.evidence.empty()) {
           out << "<details><summary>evidence</summary>";
           RenderEvidence(out, a.evidence, c.case_dir);
@@ -389,13 +478,14 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
   } else {
     out << "<p class=\"muted\">Where the drafts are ambiguous, the harness tests one reading; "
         << "verdicts that depend on it are labelled <span class=\"tag interp\">interpretation"
-        << "</span>.</p><table><thead><tr><th>ID</th><th>Issue</th><th>Harness interpretation</th>"
-        << "</tr></thead><tbody>";
+        << "</span>; its class decides what a FAIL becomes in the standard profile (interop: "
+        << "FAIL, robustness: WARN, hardening: INFO).</p><table><thead><tr><th>ID</th>"
+        << "<th>Class</th><th>Issue</th><th>Harness interpretation</th></tr></thead><tbody>";
     for (const Interpretation& i : catalog->interpretations()) {
       if (!used.contains(i.id)) continue;
       out << "<tr" << (SafeInterpId(i.id) ? " id=\"interp-" + i.id + "\"" : std::string())
-          << "><td>" << H(i.id) << "</td><td>" << H(i.issue) << "</td><td>" << H(i.interpretation)
-          << "</td></tr>\n";
+          << "><td>" << H(i.id) << "</td><td>" << InterpretationClassName(i.klass) << "</td><td>"
+          << H(i.issue) << "</td><td>" << H(i.interpretation) << "</td></tr>\n";
     }
     out << "</tbody></table>";
   }
@@ -406,9 +496,10 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
       << "<dt>" << Badge(Verdict::kPass) << "</dt><dd>the requirement is met</dd>"
       << "<dt>" << Badge(Verdict::kFail) << "</dt><dd>a MUST/SHALL requirement is violated</dd>"
       << "<dt>" << Badge(Verdict::kWarn)
-      << "</dt><dd>a SHOULD requirement is violated, or (lenient "
-      << "profile) an interpretation-based requirement</dd>"
-      << "<dt>" << Badge(Verdict::kInfo) << "</dt><dd>recorded, not judged (MAY, informative)</dd>"
+      << "</dt><dd>a SHOULD requirement is violated, or a profile softened an "
+      << "interpretation-based FAIL (standard: robustness readings; lenient: every reading)</dd>"
+      << "<dt>" << Badge(Verdict::kInfo) << "</dt><dd>recorded, not judged (MAY, informative), or "
+      << "a FAIL of a hardening reading outside the strict profile</dd>"
       << "<dt>" << Badge(Verdict::kUnsupported) << "</dt><dd>the implementation declared the "
       << "optional feature absent</dd>"
       << "<dt>" << Badge(Verdict::kError) << "</dt><dd>the harness or an adapter broke (crash, "
@@ -416,6 +507,12 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
       << "<dt>" << Badge(Verdict::kTimeout) << "</dt><dd>a bounded wait ran out</dd>"
       << "<dt><span class=\"tag stale\">STALE EXPECTATION</span></dt><dd>a known failure that no "
       << "longer fails; fails the run until the expectations file is updated</dd>"
+      << "<dt>" << StatusBadge(CoverageStatus::kNotEvaluated) << "</dt><dd>a case meant to check "
+      << "the requirement but stopped before (a step it depended on failed)</dd>"
+      << "<dt>" << StatusBadge(CoverageStatus::kNotExamined) << "</dt><dd>a case declares the "
+      << "requirement, but no assertion cites it: no verdict</dd>"
+      << "<dt>" << StatusBadge(CoverageStatus::kNotTested) << "</dt><dd>no case of the run "
+      << "mentions the requirement</dd>"
       << "</dl></section>\n";
 
   out << "<footer class=\"muted\"><p>Generated by tigress-harness " << H(run.harness_version)

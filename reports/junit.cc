@@ -6,6 +6,7 @@
 
 #include "reports/escape.h"
 #include "reports/render_util.h"
+#include "reports/root_causes.h"
 #include "reports/writers.h"
 
 namespace tigress::reports {
@@ -23,7 +24,7 @@ enum class Outcome { kPassed, kFailure, kError, kSkipped };
 
 Outcome OutcomeOf(const CaseResult& c) {
   if (c.stale_expectation) return Outcome::kFailure;
-  if (c.expected_failure && IsFailing(c.verdict)) return Outcome::kSkipped;
+  if (internal::IsCoveredFailure(c)) return Outcome::kSkipped;
   switch (c.verdict) {
     case Verdict::kFail:
       return Outcome::kFailure;
@@ -45,8 +46,9 @@ std::string Attr(std::string_view name, std::string_view value) {
 }
 
 // The details block of a failure/error: every non-PASS assertion on its own
-// line, then the harness's error detail.
-std::string Details(const CaseResult& c) {
+// line, the requirements the case did not evaluate, then the harness's error
+// detail.
+std::string Details(const CaseResult& c, Profile profile) {
   std::ostringstream out;
   for (const Assertion& a : c.assertions) {
     if (a.verdict == Verdict::kPass) continue;
@@ -58,8 +60,11 @@ std::string Details(const CaseResult& c) {
     if (a.interpretation) {
       out << " [interpretation " << internal::Join(a.interpretation_refs, ",") << "]";
     }
-    if (a.profile_downgrade) out << " [FAIL downgraded by the lenient profile]";
+    if (a.profile_downgrade) out << " [" << internal::DowngradeNote(a, profile) << "]";
     out << '\n';
+  }
+  for (const NotEvaluated& n : c.not_evaluated) {
+    out << "NOT EVALUATED " << n.requirement_id << ": " << n.reason << '\n';
   }
   if (!c.error_detail.empty()) out << "detail: " << c.error_detail << '\n';
   return out.str();
@@ -124,26 +129,27 @@ std::string RenderJunitXml(const RunResult& unguarded, const RedactionGuard* gua
       out << "    <testcase" << Attr("classname", "tigress." + area) << Attr("name", name)
           << Attr("time", internal::FormatDecimal(c->duration_s)) << ">\n";
       const std::string reason = internal::PrimaryReason(*c);
+      const std::string details = Details(*c, run.profile);
+      std::string note = internal::ExpectationNote(*c);
       switch (OutcomeOf(*c)) {
         case Outcome::kFailure:
           if (c->stale_expectation) {
             out << "      <failure" << Attr("type", "STALE_EXPECTATION")
-                << Attr("message", "known failure did not fail (verdict " +
-                                       std::string(VerdictName(c->verdict)) +
-                                       "); remove it from the expectations file: " +
-                                       c->expected_failure_reason)
-                << ">" << XmlEscape(Details(*c)) << "</failure>\n";
+                << Attr("message", internal::StaleReason(*c)) << ">" << XmlEscape(details)
+                << "</failure>\n";
           } else {
-            out << "      <failure" << Attr("type", "FAIL") << Attr("message", reason) << ">"
-                << XmlEscape(Details(*c)) << "</failure>\n";
+            out << "      <failure" << Attr("type", "FAIL")
+                << Attr("message", c->expected_failure ? reason + " (" + note + ")" : reason) << ">"
+                << XmlEscape(details) << "</failure>\n";
           }
           break;
         case Outcome::kError:
-          out << "      <error" << Attr("type", VerdictName(c->verdict)) << Attr("message", reason)
-              << ">" << XmlEscape(Details(*c)) << "</error>\n";
+          out << "      <error" << Attr("type", VerdictName(c->verdict))
+              << Attr("message", c->expected_failure ? reason + " (" + note + ")" : reason) << ">"
+              << XmlEscape(details) << "</error>\n";
           break;
         case Outcome::kSkipped:
-          if (c->expected_failure && IsFailing(c->verdict)) {
+          if (internal::IsCoveredFailure(*c)) {
             out << "      <skipped"
                 << Attr("message", "expected failure (" + std::string(VerdictName(c->verdict)) +
                                        "): " + c->expected_failure_reason + " | " + reason)
@@ -161,7 +167,10 @@ std::string RenderJunitXml(const RunResult& unguarded, const RedactionGuard* gua
         system_out += "requirements: " + internal::Join(c->requirement_ids, " ") + "\n";
       }
       if (!c->case_dir.empty()) system_out += "artifacts: " + c->case_dir + "\n";
-      if (c->verdict == Verdict::kWarn || c->verdict == Verdict::kInfo) system_out += Details(*c);
+      if (const std::string cause = FailureSignature(*c); !cause.empty()) {
+        system_out += "root cause: " + cause + "\n";
+      }
+      if (c->verdict == Verdict::kWarn || c->verdict == Verdict::kInfo) system_out += details;
       out << "      <system-out>" << XmlEscape(system_out) << "</system-out>\n";
       out << "    </testcase>\n";
     }

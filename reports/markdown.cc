@@ -5,6 +5,7 @@
 #include "reports/escape.h"
 #include "reports/matrix.h"
 #include "reports/render_util.h"
+#include "reports/root_causes.h"
 #include "reports/writers.h"
 
 namespace tigress::reports {
@@ -13,6 +14,57 @@ namespace {
 // GitHub rejects PR comments and job summaries above 64 KiB; a capped table
 // keeps summary.md postable however badly a run goes.
 constexpr std::size_t kMaxCaseRows = 100;
+
+std::string Examples(const FailureGroup& g) {
+  std::string out;
+  for (std::size_t i = 0; i < g.cases.size() && i < kRootCauseExamples; ++i) {
+    out += (i > 0 ? ", " : "") + MarkdownCode(g.cases[i]);
+  }
+  if (g.cases.size() > kRootCauseExamples) {
+    out += " (+" + std::to_string(g.cases.size() - kRootCauseExamples) + ")";
+  }
+  return out;
+}
+
+void RootCauses(std::ostringstream& out, const RunResult& run) {
+  const std::vector<FailureGroup> groups = GroupFailures(run);
+  if (groups.empty()) return;
+  out << "## Root causes\n\n| Cases | Verdict | Root cause | Examples |\n|---:|---|---|---|\n";
+  for (std::size_t i = 0; i < groups.size() && i < kRootCausesShown; ++i) {
+    const FailureGroup& g = groups[i];
+    out << "| " << g.cases.size() << " | " << VerdictName(g.verdict) << " | "
+        << MarkdownCell(g.signature) << " | " << Examples(g) << " |\n";
+  }
+  out << "\n";
+  if (groups.size() > kRootCausesShown) {
+    out << "… and " << groups.size() - kRootCausesShown
+        << " more root causes; see report.html.\n\n";
+  }
+}
+
+// What the run found out about a requirement it did not check.
+std::string WhyNotChecked(const CoverageEntry& e, const RunResult& run) {
+  auto more = [](std::size_t n) {
+    return n > 1 ? " (+" + std::to_string(n - 1) + " more cases)" : std::string();
+  };
+  switch (e.status) {
+    case CoverageStatus::kNotEvaluated:
+      return MarkdownCell("not evaluated: " + e.not_evaluated.front().second + " in " +
+                          run.cases[e.not_evaluated.front().first].case_id +
+                          more(e.not_evaluated.size()));
+    case CoverageStatus::kNotExamined:
+      return MarkdownCell("not examined: " + run.cases[e.cases.front()].case_id +
+                          more(e.cases.size()) + " declares it, no assertion cites it");
+    case CoverageStatus::kChecked:
+    case CoverageStatus::kNotTested:
+      break;
+  }
+  const NotChecked* why = e.requirement != nullptr && e.requirement->not_checked
+                              ? &*e.requirement->not_checked
+                              : nullptr;
+  return why != nullptr ? MarkdownCell(why->category + ": " + why->reason)
+                        : std::string("no case of this run checks it");
+}
 
 }  // namespace
 
@@ -24,8 +76,11 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
 
   out << "# tigress-harness run " << MarkdownInline(run.run_id) << "\n\n";
   out << (run.ExitCode() == 0 ? "**Result: OK**" : "**Result: FAILED**") << " (exit code "
-      << run.ExitCode() << "; " << s.unexpected << " unexpected)\n\n";
-  out << "- Profile: " << ProfileName(run.profile) << ", seed: " << run.seed << "\n";
+      << run.ExitCode() << "; " << s.unexpected << " unexpected"
+      << (run.NothingTested() ? "; nothing was tested: every case is UNSUPPORTED" : "") << ")\n\n";
+  RootCauses(out, run);
+  out << "- Profile: " << ProfileName(run.profile) << " (" << internal::ProfileRule(run.profile)
+      << "), seed: " << run.seed << "\n";
   if (!run.started.empty()) {
     out << "- Started: " << MarkdownInline(run.started)
         << ", finished: " << MarkdownInline(run.finished) << "\n";
@@ -70,12 +125,8 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
     for (const CaseResult* c : notable) {
       if (shown++ == kMaxCaseRows) break;
       std::string verdict(VerdictName(c->verdict));
-      if (c->stale_expectation) {
-        verdict += " (stale expectation)";
-      } else if (c->expected_failure && IsFailing(c->verdict)) {
-        verdict += " (expected)";
-      } else if (c->Unexpected()) {
-        verdict += " (unexpected)";
+      if (const std::string note = internal::ExpectationNote(*c); !note.empty()) {
+        verdict += " (" + note + ")";
       }
       std::string reason = internal::PrimaryReason(*c);
       for (const Assertion& a : c->assertions) {
@@ -99,19 +150,58 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
     }
   }
 
+  // Per case: what a stop kept it from checking.
+  std::size_t skipped_rows = 0;
+  std::size_t skipped_total = 0;
+  for (const CaseResult& c : run.cases) skipped_total += c.not_evaluated.size();
+  if (skipped_total > 0) {
+    out << "## Requirements not evaluated (" << skipped_total << ")\n\n"
+        << "| Case | Requirement | Reason |\n|---|---|---|\n";
+    for (const CaseResult& c : run.cases) {
+      for (const NotEvaluated& n : c.not_evaluated) {
+        if (skipped_rows++ == kMaxCaseRows) break;
+        out << "| " << MarkdownCell(c.case_id) << " | " << MarkdownCell(n.requirement_id) << " | "
+            << MarkdownCell(n.reason) << " |\n";
+      }
+    }
+    out << "\n";
+    if (skipped_total > kMaxCaseRows) {
+      out << "… and " << skipped_total - kMaxCaseRows << " more; see report.html.\n\n";
+    }
+  }
+  if (!run.disabled.empty()) {
+    out << "## Disabled cases (" << run.disabled.size() << ")\n\n| Case | Reason |\n|---|---|\n";
+    for (std::size_t i = 0; i < run.disabled.size() && i < kMaxCaseRows; ++i) {
+      out << "| " << MarkdownCell(run.disabled[i].first) << " | "
+          << MarkdownCell(run.disabled[i].second) << " |\n";
+    }
+    out << "\n";
+    if (run.disabled.size() > kMaxCaseRows) {
+      out << "… and " << run.disabled.size() - kMaxCaseRows << " more; see report.json.\n\n";
+    }
+  }
+
   const std::vector<CoverageEntry> coverage = ComputeCoverage(run, catalog);
   int tested = 0;
   int untested_must = 0;
+  int not_evaluated = 0;
+  int not_examined = 0;
   for (const CoverageEntry& e : coverage) {
     if (e.worst) {
       ++tested;
     } else if (e.requirement != nullptr && e.requirement->severity == Severity::kMust) {
       ++untested_must;
     }
+    not_evaluated += e.status == CoverageStatus::kNotEvaluated ? 1 : 0;
+    not_examined += e.status == CoverageStatus::kNotExamined ? 1 : 0;
   }
   out << "## Requirement coverage\n\n";
-  out << tested << " of " << coverage.size() << " requirements checked";
+  out << tested << " of " << coverage.size() << " requirements checked (an assertion cites them)";
   if (catalog != nullptr) out << "; " << untested_must << " must-level requirements not tested";
+  if (not_evaluated > 0) out << "; " << not_evaluated << " not evaluated (a case stopped early)";
+  if (not_examined > 0) {
+    out << "; " << not_examined << " not examined (declared by a case, cited by no assertion)";
+  }
   out << ".\n\n";
   if (catalog != nullptr) {
     // Per severity: what the catalogue holds, what this run checked, and how
@@ -130,12 +220,8 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
         out << "Not checked by this run:\n\n| Requirement | Level | Why |\n|---|---|---|\n";
         any_untested = true;
       }
-      const NotChecked* why = e.requirement->not_checked ? &*e.requirement->not_checked : nullptr;
       out << "| " << MarkdownCell(e.requirement_id) << " | " << MarkdownCell(e.requirement->level)
-          << " | "
-          << (why != nullptr ? MarkdownCell(why->category + ": " + why->reason)
-                             : std::string("no case of this run checks it"))
-          << " |\n";
+          << " | " << WhyNotChecked(e, run) << " |\n";
     }
     if (any_untested) out << "\n";
   }

@@ -48,7 +48,7 @@ void Bump(RunSummary& s, const CaseResult& c) {
   }
   if (c.Unexpected()) ++s.unexpected;
   if (c.stale_expectation) ++s.stale;
-  if (c.expected_failure && IsFailing(c.verdict)) ++s.expected_failures;
+  if (internal::IsCoveredFailure(c)) ++s.expected_failures;
 }
 
 // Erase the current terminal line and return to its start.
@@ -64,10 +64,39 @@ std::string FormatCaseLine(std::size_t done, std::size_t total, const CaseResult
   if (c.stale_expectation) {
     line += "  (stale expectation) known failure did not fail";
   } else if (c.verdict != Verdict::kPass) {
-    if (c.expected_failure && IsFailing(c.verdict)) line += "  (expected)";
+    if (const std::string note = internal::ExpectationNote(c);
+        c.expected_failure && !note.empty()) {
+      line += "  (" + TerminalSafe(note) + ")";
+    }
     line += "  " + TerminalSafe(OneLine(internal::PrimaryReason(c), 120));
   }
   return line;
+}
+
+std::string FormatRootCauses(std::span<const FailureGroup> groups) {
+  if (groups.empty()) return {};
+  std::size_t failing = 0;
+  for (const FailureGroup& g : groups) failing += g.cases.size();
+  std::string out = "Root causes (" + std::to_string(failing) + " failing case" +
+                    (failing == 1 ? "" : "s") + "):\n";
+  for (std::size_t i = 0; i < groups.size() && i < kRootCausesShown; ++i) {
+    const FailureGroup& g = groups[i];
+    out += "  " + std::to_string(g.cases.size()) + (g.cases.size() == 1 ? " case: " : " cases: ") +
+           TerminalSafe(OneLine(g.signature, 160)) + " [" + std::string(VerdictName(g.verdict)) +
+           "]\n      e.g.";
+    for (std::size_t k = 0; k < g.cases.size() && k < kRootCauseExamples; ++k) {
+      out += (k > 0 ? ", " : " ") + TerminalSafe(OneLine(g.cases[k], 120));
+    }
+    if (g.cases.size() > kRootCauseExamples) {
+      out += " (+" + std::to_string(g.cases.size() - kRootCauseExamples) + ")";
+    }
+    out += "\n";
+  }
+  if (groups.size() > kRootCausesShown) {
+    out += "  ... and " + std::to_string(groups.size() - kRootCausesShown) +
+           " more root causes (summary.md, report.html)\n";
+  }
+  return out;
 }
 
 std::string FormatCounterLine(const ProgressCounts& counts, double elapsed_s) {
@@ -121,6 +150,15 @@ void ProgressPrinter::Finish() {
   if (live_) out_ << kClearLine;
   counts_.running = 0;
   out_ << FormatCounterLine(counts_, Elapsed()) << '\n';
+  out_.flush();
+}
+
+void ProgressPrinter::PrintRootCauses(std::span<const CaseResult> cases) {
+  std::string text = FormatRootCauses(GroupFailures(cases));
+  if (text.empty()) return;
+  if (guard_ != nullptr) text = guard_->Apply(text);
+  std::lock_guard lock(mu_);
+  out_ << text;
   out_.flush();
 }
 

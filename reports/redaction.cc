@@ -95,6 +95,7 @@ void RedactionGuard::ApplyTo(RunResult& run) const {
   };
   fix(run.run_id);
   fix(run.command_line);
+  fix_pairs(run.disabled);
   for (ImplementationInfo& impl : run.implementations) {
     fix(impl.name);
     fix(impl.version);
@@ -103,15 +104,23 @@ void RedactionGuard::ApplyTo(RunResult& run) const {
     fix_all(impl.roles);
   }
   for (CaseResult& c : run.cases) {
-    for (std::string* s :
-         {&c.case_id, &c.title, &c.scenario_file, &c.area, &c.relay, &c.initiator, &c.recipient,
-          &c.rerun_command, &c.expected_failure_reason, &c.case_dir, &c.error_detail}) {
+    for (std::string* s : {&c.case_id, &c.title, &c.scenario_file, &c.area, &c.relay, &c.initiator,
+                           &c.recipient, &c.rerun_command, &c.expected_failure_reason, &c.case_dir,
+                           &c.error_detail, &c.failure_signature}) {
       fix(*s);
     }
     fix_all(c.requirement_ids);
     fix_all(c.keywords);
+    fix_all(c.expected_failure_requirements);
+    for (NotEvaluated& n : c.not_evaluated) {
+      fix(n.requirement_id);
+      fix(n.reason);
+    }
     for (Assertion& a : c.assertions) {
-      for (std::string* s : {&a.requirement_id, &a.message, &a.expected, &a.actual}) fix(*s);
+      for (std::string* s : {&a.requirement_id, &a.message, &a.expected, &a.actual, &a.basis.kind,
+                             &a.basis.source, &a.basis.level, &a.basis.text}) {
+        fix(*s);
+      }
       fix_all(a.interpretation_refs);
       fix_pairs(a.evidence.fields);
       for (HttpExcerpt& h : a.evidence.http) {

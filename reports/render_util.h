@@ -35,10 +35,37 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 std::string Implementations(const CaseResult& c);
 
 // `PrimaryReason` is the one-line reason of a non-PASS case: for a stale
-// expectation that it did not fail; else the first assertion with the case's
-// verdict ("RELAY-31: second claim got 200"), else `error_detail`, else the
-// verdict name.
+// expectation that it did not fail (`StaleReason`); else the first assertion
+// with the case's verdict ("RELAY-31: second claim got 200"), else
+// `error_detail`, else the verdict name.
 std::string PrimaryReason(const CaseResult& c);
+
+// `StaleReason` is "known failure [of RELAY-31] did not fail (PASS); update
+// the expectations file: <reason>".
+std::string StaleReason(const CaseResult& c);
+
+// `IsCoveredFailure` is true for a known failure that failed as expected:
+// FAIL/ERROR/TIMEOUT and not `Unexpected()`.
+bool IsCoveredFailure(const CaseResult& c);
+
+// `ExpectationNote` labels a case for the reports: "stale expectation",
+// "expected", "unexpected: a known failure covers FAIL only", "unexpected:
+// the known failure covers RELAY-31 only", "unexpected", or "" (nothing to
+// say).
+std::string ExpectationNote(const CaseResult& c);
+
+// `ProfileRule` is one sentence saying what the profile does to
+// interpretation-based FAILs.
+std::string ProfileRule(Profile p);
+
+// `DowngradeNote` is the label of an assertion a profile softened:
+// "FAIL → WARN (standard profile, robustness interpretation)".
+std::string DowngradeNote(const Assertion& a, Profile p);
+
+// `BasisLine` is one line naming what a verdict rests on: "draft [HTTP]
+// §6.1.6 SHALL: <statement>", "RFC 9110 §9.1: <statement>", "interpretation
+// C-46 (robustness): <reading>"; empty when the basis is (a harness error).
+std::string BasisLine(const Basis& b);
 
 // `FailingRequirements` lists the IDs of assertions whose verdict is not PASS
 // or INFO, without repeats, in assertion order.

@@ -1,5 +1,9 @@
 // report.json: writer and reader. The layout is documented in docs/reports.md;
 // bump kReportSchemaVersion for any change a reader could trip over.
+//
+// Version 1 (before interpretation classes, bases, not-evaluated
+// requirements and root causes) is still read: what it lacks stays empty and
+// its `lenient_downgrade` is read as `profile_downgrade`.
 #include <charconv>
 #include <set>
 
@@ -8,6 +12,7 @@
 #include "reports/escape.h"
 #include "reports/matrix.h"
 #include "reports/render_util.h"
+#include "reports/root_causes.h"
 #include "reports/writers.h"
 
 namespace tigress::reports {
@@ -50,8 +55,23 @@ Json AssertionJson(const Assertion& a) {
               {"actual", a.actual},
               {"interpretation", a.interpretation},
               {"interpretation_refs", a.interpretation_refs},
+              {"interpretation_class", a.interpretation_class == InterpretationClass::kNone
+                                           ? Json(nullptr)
+                                           : Json(InterpretationClassName(a.interpretation_class))},
+              {"basis", Json{{"kind", a.basis.kind},
+                             {"source", a.basis.source},
+                             {"level", a.basis.level},
+                             {"text", a.basis.text}}},
               {"profile_downgrade", a.profile_downgrade},
               {"evidence", EvidenceJson(a.evidence)}};
+}
+
+Json NotEvaluatedJson(const std::vector<NotEvaluated>& list) {
+  Json arr = Json::array();
+  for (const NotEvaluated& n : list) {
+    arr.push_back(Json{{"requirement_id", n.requirement_id}, {"reason", n.reason}});
+  }
+  return arr;
 }
 
 Json CaseJson(const CaseResult& c) {
@@ -69,13 +89,31 @@ Json CaseJson(const CaseResult& c) {
               {"is_unexpected", c.Unexpected()},
               {"expected_failure", c.expected_failure},
               {"expected_failure_reason", c.expected_failure_reason},
+              {"expected_failure_requirements", c.expected_failure_requirements},
               {"stale_expectation", c.stale_expectation},
+              {"stopped_early", c.stopped_early},
+              {"not_evaluated", NotEvaluatedJson(c.not_evaluated)},
+              {"failure_signature", FailureSignature(c)},
               {"duration_s", c.duration_s},
               {"seed", std::to_string(c.seed)},
               {"rerun_command", c.rerun_command},
               {"case_dir", c.case_dir},
               {"error_detail", c.error_detail},
               {"assertions", std::move(assertions)}};
+}
+
+Json StatusJson(CoverageStatus s) {
+  switch (s) {
+    case CoverageStatus::kChecked:
+      return "checked";
+    case CoverageStatus::kNotEvaluated:
+      return "not_evaluated";
+    case CoverageStatus::kNotExamined:
+      return "not_examined";
+    case CoverageStatus::kNotTested:
+      return "not_tested";
+  }
+  return "not_tested";
 }
 
 // ---- reader ----
@@ -201,6 +239,30 @@ class Reader {
     return e;
   }
 
+  Result<InterpretationClass> ClassOf(const Json& o, const std::string& path) const {
+    TIGRESS_ASSIGN_OR_RETURN(std::string name, Str(o, path, "interpretation_class"));
+    if (name.empty()) return InterpretationClass::kNone;
+    auto k = ParseInterpretationClass(name);
+    if (!k) return Bad(path + ".interpretation_class", "unknown class '" + name + "'");
+    return *k;
+  }
+
+  Result<Basis> BasisOf(const Json& o, const std::string& path) const {
+    Basis b;
+    auto it = o.find("basis");
+    if (it == o.end() || it->is_null()) return b;
+    const std::string p = path + ".basis";
+    if (!it->is_object()) return Bad(p, "must be an object");
+    TIGRESS_ASSIGN_OR_RETURN(b.kind, Str(*it, p, "kind"));
+    if (!b.kind.empty() && b.kind != "draft" && b.kind != "rfc" && b.kind != "interpretation") {
+      return Bad(p + ".kind", "unknown kind '" + b.kind + "' (draft|rfc|interpretation)");
+    }
+    TIGRESS_ASSIGN_OR_RETURN(b.source, Str(*it, p, "source"));
+    TIGRESS_ASSIGN_OR_RETURN(b.level, Str(*it, p, "level"));
+    TIGRESS_ASSIGN_OR_RETURN(b.text, Str(*it, p, "text"));
+    return b;
+  }
+
   Result<CaseResult> CaseOf(const Json& o, const std::string& path) const {
     if (!o.is_object()) return Bad(path, "must be an object");
     CaseResult c;
@@ -220,7 +282,22 @@ class Reader {
     TIGRESS_ASSIGN_OR_RETURN(c.verdict, VerdictOf(o, path));
     TIGRESS_ASSIGN_OR_RETURN(c.expected_failure, Bool(o, path, "expected_failure"));
     TIGRESS_ASSIGN_OR_RETURN(c.expected_failure_reason, Str(o, path, "expected_failure_reason"));
+    TIGRESS_ASSIGN_OR_RETURN(c.expected_failure_requirements,
+                             Strs(o, path, "expected_failure_requirements"));
     TIGRESS_ASSIGN_OR_RETURN(c.stale_expectation, Bool(o, path, "stale_expectation"));
+    TIGRESS_ASSIGN_OR_RETURN(c.stopped_early, Bool(o, path, "stopped_early"));
+    TIGRESS_ASSIGN_OR_RETURN(c.failure_signature, Str(o, path, "failure_signature"));
+    if (auto ne = o.find("not_evaluated"); ne != o.end()) {
+      if (!ne->is_array()) return Bad(path + ".not_evaluated", "must be an array");
+      for (std::size_t i = 0; i < ne->size(); ++i) {
+        const std::string np = path + ".not_evaluated[" + std::to_string(i) + "]";
+        if (!(*ne)[i].is_object()) return Bad(np, "must be an object");
+        NotEvaluated n;
+        TIGRESS_ASSIGN_OR_RETURN(n.requirement_id, Str((*ne)[i], np, "requirement_id", true));
+        TIGRESS_ASSIGN_OR_RETURN(n.reason, Str((*ne)[i], np, "reason"));
+        c.not_evaluated.push_back(std::move(n));
+      }
+    }
     if (auto d = o.find("duration_s"); d != o.end()) {
       if (!d->is_number()) return Bad(path + ".duration_s", "must be a number");
       c.duration_s = d->get<double>();
@@ -243,7 +320,12 @@ class Reader {
         TIGRESS_ASSIGN_OR_RETURN(a.actual, Str(x, ap, "actual"));
         TIGRESS_ASSIGN_OR_RETURN(a.interpretation, Bool(x, ap, "interpretation"));
         TIGRESS_ASSIGN_OR_RETURN(a.interpretation_refs, Strs(x, ap, "interpretation_refs"));
-        TIGRESS_ASSIGN_OR_RETURN(a.profile_downgrade, Bool(x, ap, "profile_downgrade"));
+        TIGRESS_ASSIGN_OR_RETURN(a.interpretation_class, ClassOf(x, ap));
+        TIGRESS_ASSIGN_OR_RETURN(a.basis, BasisOf(x, ap));
+        TIGRESS_ASSIGN_OR_RETURN(
+            a.profile_downgrade,
+            Bool(x, ap,
+                 x.contains("profile_downgrade") ? "profile_downgrade" : "lenient_downgrade"));
         TIGRESS_ASSIGN_OR_RETURN(a.evidence, EvidenceOf(x, ap));
         c.assertions.push_back(std::move(a));
       }
@@ -280,6 +362,8 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
   int tested = 0;
   int untested = 0;
   int untested_must = 0;
+  int not_evaluated = 0;
+  int not_examined = 0;
   Json by_severity = Json::object();
   for (const CoverageEntry& e : ComputeCoverage(run, catalog)) {
     Json case_ids = Json::array();
@@ -297,7 +381,13 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
       }
     }
     item["cases"] = std::move(case_ids);
+    item["status"] = StatusJson(e.status);
     item["verdict"] = e.worst ? Json(VerdictName(*e.worst)) : Json(nullptr);
+    Json skipped = Json::array();
+    for (const auto& [i, reason] : e.not_evaluated) {
+      skipped.push_back(Json{{"case_id", run.cases[i].case_id}, {"reason", reason}});
+    }
+    item["not_evaluated"] = std::move(skipped);
     const NotChecked* why = e.requirement != nullptr && e.requirement->not_checked
                                 ? &*e.requirement->not_checked
                                 : nullptr;
@@ -309,6 +399,8 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
       ++untested;
       if (e.requirement != nullptr && e.requirement->severity == Severity::kMust) ++untested_must;
     }
+    not_evaluated += e.status == CoverageStatus::kNotEvaluated ? 1 : 0;
+    not_examined += e.status == CoverageStatus::kNotExamined ? 1 : 0;
     if (e.requirement != nullptr) {
       Json& tally = by_severity[std::string(SeverityName(e.requirement->severity))];
       if (tally.is_null()) tally = Json{{"total", 0}, {"tested", 0}, {"not_checked", 0}};
@@ -325,15 +417,28 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
   if (catalog != nullptr) {
     for (const std::string& id : interp_ids) {
       if (const Interpretation* i = catalog->FindInterpretation(id)) {
-        interpretations.push_back(
-            Json{{"id", i->id}, {"issue", i->issue}, {"interpretation", i->interpretation}});
+        interpretations.push_back(Json{{"id", i->id},
+                                       {"issue", i->issue},
+                                       {"interpretation", i->interpretation},
+                                       {"class", InterpretationClassName(i->klass)}});
       }
     }
+  }
+  Json root_causes = Json::array();
+  for (const FailureGroup& g : GroupFailures(run)) {
+    root_causes.push_back(Json{{"signature", g.signature},
+                               {"count", g.cases.size()},
+                               {"verdict", VerdictName(g.verdict)},
+                               {"cases", g.cases}});
+  }
+  Json disabled = Json::array();
+  for (const auto& [id, reason] : run.disabled) {
+    disabled.push_back(Json{{"case_id", id}, {"reason", reason}});
   }
 
   Json doc{
       {"schema", kReportSchemaName},
-      {"schema_version", run.schema_version},
+      {"schema_version", kReportSchemaVersion},
       {"run", Json{{"run_id", run.run_id},
                    {"started", run.started},
                    {"finished", run.finished},
@@ -358,13 +463,18 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
                        {"expected_failures", s.expected_failures},
                        {"stale_expectations", s.stale},
                        {"interpretation", s.interpretation},
+                       {"nothing_tested", run.NothingTested()},
                        {"exit_code", run.ExitCode()}}},
+      {"root_causes", std::move(root_causes)},
       {"coverage_summary", Json{{"tested", tested},
                                 {"untested", untested},
                                 {"untested_must", untested_must},
+                                {"not_evaluated", not_evaluated},
+                                {"not_examined", not_examined},
                                 {"by_severity", std::move(by_severity)}}},
       {"matrix", MatrixJson(ComputeMatrix(run), run)},
       {"cases", std::move(cases)},
+      {"disabled", std::move(disabled)},
       {"coverage", std::move(coverage)},
       {"interpretations", std::move(interpretations)},
   };
@@ -387,12 +497,13 @@ Result<RunResult> ParseReportJson(std::string_view text) {
     return r.Bad("schema_version", "required integer field is missing");
   }
   RunResult run;
-  run.schema_version = version->get<int>();
-  if (run.schema_version != kReportSchemaVersion) {
-    return r.Bad("schema_version", "version " + std::to_string(run.schema_version) +
-                                       " is not supported (this build reads " +
+  const int read_version = version->get<int>();
+  if (read_version != 1 && read_version != kReportSchemaVersion) {
+    return r.Bad("schema_version", "version " + std::to_string(read_version) +
+                                       " is not supported (this build reads 1 and " +
                                        std::to_string(kReportSchemaVersion) + ")");
   }
+  run.schema_version = kReportSchemaVersion;  // what is read is now the current model
   auto info = doc.find("run");
   if (info == doc.end() || !info->is_object()) return r.Bad("run", "required object is missing");
   TIGRESS_ASSIGN_OR_RETURN(run.run_id, r.Str(*info, "run", "run_id", true));
@@ -430,6 +541,17 @@ Result<RunResult> ParseReportJson(std::string_view text) {
     TIGRESS_ASSIGN_OR_RETURN(CaseResult c,
                              r.CaseOf((*cases)[i], "cases[" + std::to_string(i) + "]"));
     run.cases.push_back(std::move(c));
+  }
+  if (auto d = doc.find("disabled"); d != doc.end()) {
+    if (!d->is_array()) return r.Bad("disabled", "must be an array");
+    for (std::size_t i = 0; i < d->size(); ++i) {
+      const std::string p = "disabled[" + std::to_string(i) + "]";
+      const Json& x = (*d)[i];
+      if (!x.is_object()) return r.Bad(p, "must be an object");
+      TIGRESS_ASSIGN_OR_RETURN(std::string id, r.Str(x, p, "case_id", true));
+      TIGRESS_ASSIGN_OR_RETURN(std::string reason, r.Str(x, p, "reason"));
+      run.disabled.emplace_back(std::move(id), std::move(reason));
+    }
   }
   return run;
 }

@@ -64,11 +64,68 @@ std::string Implementations(const CaseResult& c) {
   return Join(parts, " ");
 }
 
-std::string PrimaryReason(const CaseResult& c) {
-  if (c.stale_expectation) {
-    return OneLine("known failure did not fail (" + std::string(VerdictName(c.verdict)) +
-                   "); update the expectations file: " + c.expected_failure_reason);
+std::string StaleReason(const CaseResult& c) {
+  std::string what = "known failure";
+  if (!c.expected_failure_requirements.empty()) {
+    what += " of " + Join(c.expected_failure_requirements, ", ");
   }
+  return OneLine(what + " did not fail (" + std::string(VerdictName(c.verdict)) +
+                 "); update the expectations file: " + c.expected_failure_reason);
+}
+
+bool IsCoveredFailure(const CaseResult& c) {
+  return c.expected_failure && IsFailing(c.verdict) && !c.Unexpected();
+}
+
+std::string ExpectationNote(const CaseResult& c) {
+  if (c.stale_expectation) return "stale expectation";
+  if (IsCoveredFailure(c)) return "expected";
+  if (c.expected_failure && c.Unexpected()) {
+    if (c.verdict != Verdict::kFail) return "unexpected: a known failure covers FAIL only";
+    return "unexpected: the known failure covers " + Join(c.expected_failure_requirements, ", ") +
+           " only";
+  }
+  if (c.Unexpected()) return "unexpected";
+  return {};
+}
+
+std::string ProfileRule(Profile p) {
+  switch (p) {
+    case Profile::kStandard:
+      return "an interpretation-based FAIL stays FAIL for an interop reading, becomes WARN for a "
+             "robustness reading and INFO for a hardening reading";
+    case Profile::kStrict:
+      return "every interpretation-based FAIL stays FAIL";
+    case Profile::kLenient:
+      return "every interpretation-based FAIL becomes WARN (INFO for a hardening reading)";
+  }
+  return {};
+}
+
+std::string DowngradeNote(const Assertion& a, Profile p) {
+  std::string note = "FAIL → " + std::string(VerdictName(a.verdict)) + " (" +
+                     std::string(ProfileName(p)) + " profile";
+  if (a.interpretation_class != InterpretationClass::kNone) {
+    note += ", " + std::string(InterpretationClassName(a.interpretation_class)) + " interpretation";
+  }
+  return note + ")";
+}
+
+std::string BasisLine(const Basis& b) {
+  if (b.kind.empty()) return {};
+  std::string head;
+  if (b.kind == "interpretation") {
+    head = "interpretation " + b.source;
+  } else if (b.kind == "rfc") {
+    head = b.source;
+  } else {
+    head = b.kind + " " + b.source + (b.level.empty() ? "" : " " + b.level);
+  }
+  return OneLine(b.text.empty() ? head : head + ": " + b.text, 240);
+}
+
+std::string PrimaryReason(const CaseResult& c) {
+  if (c.stale_expectation) return StaleReason(c);
   for (const Assertion& a : c.assertions) {
     if (a.verdict != c.verdict) continue;
     std::string reason = a.requirement_id.empty() ? a.message : a.requirement_id + ": " + a.message;
@@ -114,40 +171,77 @@ std::vector<SeverityTally> TallyBySeverity(const std::vector<CoverageEntry>& cov
 
 }  // namespace internal
 
-std::vector<CoverageEntry> ComputeCoverage(const RunResult& run, const Catalog* catalog) {
-  // Per ID: cases that name it, worst assertion verdict, worst case verdict.
-  struct Acc {
-    std::vector<std::size_t> cases;
-    std::optional<Verdict> assertion_worst;
-    std::optional<Verdict> case_worst;
-  };
-  std::map<std::string, Acc> acc;
-  for (std::size_t i = 0; i < run.cases.size(); ++i) {
-    const CaseResult& c = run.cases[i];
-    auto touch = [&](const std::string& id) -> Acc& {
-      Acc& a = acc[id];
-      if (a.cases.empty() || a.cases.back() != i) a.cases.push_back(i);
-      return a;
-    };
-    for (const std::string& id : c.requirement_ids) {
-      if (id.empty()) continue;
-      Acc& a = touch(id);
-      a.case_worst = a.case_worst ? Worst(*a.case_worst, c.verdict) : c.verdict;
+std::string_view CoverageStatusName(CoverageStatus s) {
+  switch (s) {
+    case CoverageStatus::kChecked:
+      return "checked";
+    case CoverageStatus::kNotEvaluated:
+      return "not evaluated";
+    case CoverageStatus::kNotExamined:
+      return "not examined";
+    case CoverageStatus::kNotTested:
+      return "not tested";
+  }
+  return "not tested";
+}
+
+namespace {
+
+CoverageStatus StatusOf(bool cited, bool not_evaluated, bool mentioned) {
+  if (cited) return CoverageStatus::kChecked;
+  if (not_evaluated) return CoverageStatus::kNotEvaluated;
+  return mentioned ? CoverageStatus::kNotExamined : CoverageStatus::kNotTested;
+}
+
+}  // namespace
+
+std::vector<CaseRequirement> CaseRequirements(const CaseResult& c) {
+  std::vector<CaseRequirement> out;
+  auto find = [&](const std::string& id) -> CaseRequirement& {
+    for (CaseRequirement& r : out) {
+      if (r.requirement_id == id) return r;
     }
-    for (const Assertion& as : c.assertions) {
-      if (as.requirement_id.empty()) continue;
-      Acc& a = touch(as.requirement_id);
-      a.assertion_worst = a.assertion_worst ? Worst(*a.assertion_worst, as.verdict) : as.verdict;
+    CaseRequirement r;
+    r.requirement_id = id;
+    out.push_back(std::move(r));
+    return out.back();
+  };
+  for (const std::string& id : c.requirement_ids) {
+    if (!id.empty()) find(id);
+  }
+  for (const Assertion& a : c.assertions) {
+    if (a.requirement_id.empty()) continue;
+    CaseRequirement& r = find(a.requirement_id);
+    r.worst = r.worst ? Worst(*r.worst, a.verdict) : a.verdict;
+  }
+  for (const NotEvaluated& n : c.not_evaluated) {
+    if (n.requirement_id.empty()) continue;
+    CaseRequirement& r = find(n.requirement_id);
+    if (!r.not_evaluated_too) r.not_evaluated = n.reason;
+    r.not_evaluated_too = true;
+  }
+  for (CaseRequirement& r : out) {
+    r.status = StatusOf(r.worst.has_value(), r.not_evaluated_too, true);
+  }
+  return out;
+}
+
+std::vector<CoverageEntry> ComputeCoverage(const RunResult& run, const Catalog* catalog) {
+  std::map<std::string, CoverageEntry> acc;
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    for (const CaseRequirement& r : CaseRequirements(run.cases[i])) {
+      CoverageEntry& e = acc[r.requirement_id];
+      e.cases.push_back(i);
+      if (r.worst) e.worst = e.worst ? Worst(*e.worst, *r.worst) : *r.worst;
+      if (r.not_evaluated_too) e.not_evaluated.emplace_back(i, r.not_evaluated);
     }
   }
   auto entry = [&](const std::string& id, const Requirement* req) {
     CoverageEntry e;
+    if (auto it = acc.find(id); it != acc.end()) e = it->second;
     e.requirement_id = id;
     e.requirement = req;
-    if (auto it = acc.find(id); it != acc.end()) {
-      e.cases = it->second.cases;
-      e.worst = it->second.assertion_worst ? it->second.assertion_worst : it->second.case_worst;
-    }
+    e.status = StatusOf(e.worst.has_value(), !e.not_evaluated.empty(), !e.cases.empty());
     return e;
   };
   std::vector<CoverageEntry> out;

@@ -17,9 +17,9 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Five requirements: checked by a scenario, by an adapter vector, only by a
-// core-only vector, explained by not_checked, and explained although a
-// scenario checks it (stale).
+// Seven requirements: checked by a scenario, by an adapter vector, only by a
+// core-only vector, explained by not_checked, explained although a scenario
+// checks it (stale), only declared by a scenario, and checked by an oracle.
 constexpr char kCatalog[] = R"({
   "schema_version": 1, "title": "t",
   "interpretations": [],
@@ -35,25 +35,43 @@ constexpr char kCatalog[] = R"({
      "not_checked": {"category": "out-of-scope", "reason": "the vertical's job"}},
     {"id": "RELAY-31", "level": "SHALL", "severity": "must", "source": "s", "statement": "x",
      "role": "relay", "interpretation": false, "interpretation_refs": [],
-     "not_checked": {"category": "needs-harness", "reason": "no observer"}}
+     "not_checked": {"category": "needs-harness", "reason": "no observer"}},
+    {"id": "RELAY-05", "level": "MUST", "severity": "must", "source": "s", "statement": "x",
+     "role": "relay", "interpretation": false, "interpretation_refs": []},
+    {"id": "PRIV-01", "level": "MUST", "severity": "must", "source": "s", "statement": "x",
+     "role": "any", "interpretation": false, "interpretation_refs": []}
   ]
 })";
 
-Scenario MakeScenario(const std::string& id, const std::string& reqs) {
-  const std::string text = "id: " + id + "\ntitle: t\nrequirements: [" + reqs +
+// A relay scenario declaring `declared` whose one step expects 404 of each
+// ID in `asserted` (by default RELAY-01).
+Scenario MakeScenario(const std::string& id, const std::string& declared,
+                      std::vector<std::string> asserted = {"RELAY-01"}) {
+  std::string expect;
+  for (const std::string& req : asserted) {
+    expect += (expect.empty() ? "" : ", ") + std::string("{req: ") + req + ", status: 404}";
+  }
+  const std::string text = "id: " + id + "\ntitle: t\nrequirements: [" + declared +
                            "]\nkeywords: [k]\nroles: [relay]\nsteps:\n"
                            "  - http: {method: GET, path: /v1/m}\n"
-                           "    expect: [{req: RELAY-01, status: 404}]\n";
+                           "    expect: [" +
+                           expect + "]\n";
   return LoadScenarioString(text, id + ".yaml", [](const std::string&) { return true; }).value();
+}
+
+Scenario LoadText(const std::string& text) {
+  return LoadScenarioString(text, "s.yaml", [](const std::string&) { return true; }).value();
 }
 
 class CoverageRules : public ::testing::Test {
  protected:
   void SetUp() override {
     catalog_ = reports::Catalog::Parse(kCatalog, "test").value();
-    // RELAY-01 comes from the expectation of every scenario.
+    // RELAY-01 comes from the expectation of every scenario; relay/c only
+    // declares RELAY-05.
     scenarios_.scenarios = {MakeScenario("relay/a", "RELAY-01"),
-                            MakeScenario("relay/b", "RELAY-31")};
+                            MakeScenario("relay/b", "RELAY-31", {"RELAY-01", "RELAY-31"}),
+                            MakeScenario("relay/c", "RELAY-05")};
     vectors_ = {
         {"payload-1", "payload_aead", "open", {"PAYLOAD-11"}, true},
         {"strip-1", "share_url", "strip", {"RECIP-01"}, false},
@@ -73,10 +91,10 @@ class CoverageRules : public ::testing::Test {
 
 TEST_F(CoverageRules, ScenariosAndAdapterVectorsCheckRequirements) {
   CoverageReport r = ComputeCatalogueCoverage(catalog_, scenarios_, vectors_);
-  EXPECT_THAT(Entry(r, "RELAY-01").cases, ElementsAre("relay/a", "relay/b"));
+  EXPECT_THAT(Entry(r, "RELAY-01").cases, ElementsAre("relay/a", "relay/b", "relay/c"));
   EXPECT_TRUE(Entry(r, "PAYLOAD-11").Checked());
   EXPECT_THAT(Entry(r, "PAYLOAD-11").vectors, ElementsAre("payload-1"));
-  EXPECT_EQ(r.scenario_count, 2u);
+  EXPECT_EQ(r.scenario_count, 3u);
   EXPECT_EQ(r.vector_count, 1u);
 }
 
@@ -84,18 +102,19 @@ TEST_F(CoverageRules, ACoreOnlyVectorDoesNotCountAndTheGapIsAProblem) {
   CoverageReport r = ComputeCatalogueCoverage(catalog_, scenarios_, vectors_);
   EXPECT_FALSE(Entry(r, "RECIP-01").Checked());
   EXPECT_THAT(Entry(r, "RECIP-01").core_vectors, ElementsAre("strip-1"));
-  ASSERT_EQ(r.unchecked.size(), 1u);
-  EXPECT_EQ(r.unchecked[0].requirement_id, "RECIP-01");
+  std::vector<std::string> ids;
+  for (const auto& p : r.unchecked) ids.push_back(p.requirement_id);
+  EXPECT_THAT(ids, ElementsAre("RECIP-01", "RELAY-05", "PRIV-01"));
   EXPECT_THAT(r.unchecked[0].message, HasSubstr("no not_checked reason"));
-  EXPECT_EQ(r.by_severity["must"].unexplained, 1);
-  EXPECT_THAT(RenderCoverageText(r, false), HasSubstr("PROBLEMS (1)"));
+  EXPECT_EQ(r.by_severity["must"].unexplained, 3);
+  EXPECT_THAT(RenderCoverageText(r, false), HasSubstr("PROBLEMS (3)"));
 }
 
 TEST_F(CoverageRules, AReasonExplainsAGapAndIsTalliedByCategory) {
   CoverageReport r = ComputeCatalogueCoverage(catalog_, scenarios_, vectors_);
   EXPECT_FALSE(Entry(r, "SEC-13").Checked());
   EXPECT_EQ(r.by_level["SHALL"].not_checked["out-of-scope"], 1);
-  EXPECT_EQ(r.by_severity["must"].total, 5);
+  EXPECT_EQ(r.by_severity["must"].total, 7);
   EXPECT_EQ(r.by_severity["must"].checked, 3);
   for (const auto& p : r.Problems(/*strict=*/true)) EXPECT_NE(p.requirement_id, "SEC-13");
   EXPECT_THAT(RenderCoverageText(r, false), HasSubstr("not checked (out-of-scope): the vertical"));
@@ -106,13 +125,72 @@ TEST_F(CoverageRules, AReasonOnACheckedRequirementIsStaleAndFailsOnlyStrictly) {
   ASSERT_EQ(r.stale.size(), 1u);
   EXPECT_EQ(r.stale[0].requirement_id, "RELAY-31");
   EXPECT_THAT(r.stale[0].message, HasSubstr("relay/b"));
-  EXPECT_EQ(r.Problems(false).size(), 1u);  // RECIP-01 only
-  EXPECT_EQ(r.Problems(true).size(), 2u);
+  EXPECT_EQ(r.Problems(false).size(), 3u);  // RECIP-01, RELAY-05, PRIV-01
+  EXPECT_EQ(r.Problems(true).size(), 4u);
+}
+
+TEST_F(CoverageRules, DeclaringARequirementDoesNotCheckIt) {
+  CoverageReport r = ComputeCatalogueCoverage(catalog_, scenarios_, vectors_);
+  const RequirementCoverage& e = Entry(r, "RELAY-05");
+  EXPECT_FALSE(e.Checked());
+  EXPECT_TRUE(e.cases.empty());
+  EXPECT_THAT(e.declared_only, ElementsAre("relay/c"));
+  EXPECT_THAT(r.declared_not_asserted, ElementsAre("RELAY-05"));
+  auto it = std::find_if(r.unchecked.begin(), r.unchecked.end(),
+                         [](const CoverageProblem& p) { return p.requirement_id == "RELAY-05"; });
+  ASSERT_NE(it, r.unchecked.end());
+  EXPECT_THAT(it->message, HasSubstr("relay/c declares it but asserts nothing of it"));
+  EXPECT_THAT(RenderCoverageText(r, false), HasSubstr("Declared but not asserted: 1 "));
+  EXPECT_THAT(RenderCoverageText(r, true), HasSubstr("[declared, not asserted, by relay/c]"));
+  EXPECT_EQ(CoverageToJson(r)["declared_not_asserted"][0], "RELAY-05");
+}
+
+TEST_F(CoverageRules, ADeclaredRequirementIsNotStaleUntilSomethingAssertsIt) {
+  // RELAY-31 carries not_checked: declaring it is not a check, so the reason holds.
+  scenarios_.scenarios = {MakeScenario("relay/a", "RELAY-31")};
+  CoverageReport r = ComputeCatalogueCoverage(catalog_, scenarios_, vectors_);
+  EXPECT_TRUE(r.stale.empty());
+  EXPECT_FALSE(Entry(r, "RELAY-31").Checked());
+}
+
+TEST_F(CoverageRules, OraclesAssertTheirRequirementsInScenariosWithARelayAndADevice) {
+  const std::vector<std::string> oracles = {"PRIV-01"};
+  scenarios_.scenarios.push_back(
+      LoadText("id: interop/share\ntitle: t\nrequirements: [PRIV-01]\nkeywords: [k]\n"
+               "roles: [relay, initiator]\nsteps:\n"
+               "  - call: {role: initiator, method: initiator.share, params: {}}\n"
+               "    expect: [{req: INIT-02, ok: true}]\n"));
+  CoverageReport without = ComputeCatalogueCoverage(catalog_, scenarios_, vectors_);
+  EXPECT_FALSE(Entry(without, "PRIV-01").Checked());
+  EXPECT_THAT(Entry(without, "PRIV-01").declared_only, ElementsAre("interop/share"));
+
+  CoverageReport r = ComputeCatalogueCoverage(catalog_, scenarios_, vectors_, oracles);
+  const RequirementCoverage& e = Entry(r, "PRIV-01");
+  EXPECT_TRUE(e.Checked());
+  EXPECT_TRUE(e.cases.empty());
+  EXPECT_THAT(e.oracle_cases, ElementsAre("interop/share"));  // relay-only scenarios run none
+  EXPECT_TRUE(e.declared_only.empty());
+  EXPECT_THAT(RenderCoverageText(r, false), HasSubstr("oracles in 1 scenario"));
+}
+
+TEST(CoverageAsserted, StepReqsPushStepsAndNestedExpectationsAssert) {
+  const Scenario s = LoadText(
+      "id: relay/x\ntitle: t\nrequirements: [RELAY-05, SEC-13]\nkeywords: [k]\n"
+      "roles: [relay]\nsteps:\n"
+      "  - http: {method: GET, path: /v1/m}\n"
+      "    req: RELAY-02\n"
+      "  - parallel:\n"
+      "      - http: {method: GET, path: /v1/m}\n"
+      "        expect: [{req: RELAY-56, status: 404}]\n"
+      "  - push: {url: \"${relay.push_url}x\", count: 0, within: 1s}\n");
+  EXPECT_THAT(AssertedRequirements(s), ElementsAre("RELAY-02", "RELAY-56", "RELAY-50", "PRIV-10"));
+  EXPECT_FALSE(RunsOracles(s));
 }
 
 TEST_F(CoverageRules, JsonListsChecksReasonsAndTallies) {
   nlohmann::json j = CoverageToJson(ComputeCatalogueCoverage(catalog_, scenarios_, vectors_));
-  EXPECT_EQ(j["requirements"].size(), 5u);
+  EXPECT_EQ(j["requirements"].size(), 7u);
+  EXPECT_EQ(j["requirements"][5]["declared_only"][0], "relay/c");
   EXPECT_EQ(j["requirements"][3]["not_checked"]["category"], "out-of-scope");
   EXPECT_EQ(j["by_severity"]["must"]["checked"], 3);
   EXPECT_EQ(j["unchecked"][0]["requirement_id"], "RECIP-01");
@@ -135,6 +213,15 @@ TEST(CoverageCatalogue, AnUnknownNotCheckedCategoryIsRefusedWithItsPath) {
   EXPECT_THAT(c.error().Message(), HasSubstr("too-hard"));
 }
 
+// The requirements the oracles of harness/oracles.h cite (RunOracles and the
+// run-wide iv-unique and secret-quality checks).
+// TODO(lead): use the list harness/oracles.h is to export instead.
+const std::vector<std::string> kOracleRequirementsStandIn = {
+    "PRIV-01",   "RECIP-01", "PRIV-02",    "PRIV-06",   "INIT-01", "RECIP-03",
+    "INIT-13",   "URL-08",   "RECIP-02",   "PRIV-07",   "INIT-14", "RECIP-16",
+    "PRIV-05",   "PRIV-04",  "PRIV-09",    "PRIV-08",   "INIT-02", "INIT-04",
+    "REPLAY-11", "RELAY-04", "PAYLOAD-04", "PAYLOAD-15"};
+
 // The shipped catalogue, scenarios and vectors.
 struct Shipped {
   reports::Catalog catalog;
@@ -156,8 +243,9 @@ Shipped LoadShipped() {
 
 TEST(ShippedCoverage, EveryRequirementIsCheckedOrExplained) {
   const Shipped s = LoadShipped();
-  CoverageReport r = ComputeCatalogueCoverage(
-      s.catalog, s.Load(fs::path(TIGRESS_SOURCE_DIR) / "scenarios"), s.vectors);
+  CoverageReport r =
+      ComputeCatalogueCoverage(s.catalog, s.Load(fs::path(TIGRESS_SOURCE_DIR) / "scenarios"),
+                               s.vectors, kOracleRequirementsStandIn);
   for (const auto& p : r.unchecked) ADD_FAILURE() << p.message;
   EXPECT_EQ(r.entries.size(), s.catalog.requirements().size());
   EXPECT_GT(r.vector_count, 100u);
@@ -169,11 +257,12 @@ TEST(ShippedCoverage, RemovingTheLastCaseOfAMustRequirementIsReported) {
   const Shipped s = LoadShipped();
   const fs::path src = fs::path(TIGRESS_SOURCE_DIR) / "scenarios";
   const ScenarioSet all = s.Load(src);
-  CoverageReport full = ComputeCatalogueCoverage(s.catalog, all, s.vectors);
+  CoverageReport full =
+      ComputeCatalogueCoverage(s.catalog, all, s.vectors, kOracleRequirementsStandIn);
   const RequirementCoverage* victim = nullptr;
   for (const auto& e : full.entries) {
     if (e.requirement->severity == reports::Severity::kMust && e.cases.size() == 1 &&
-        e.vectors.empty()) {
+        e.vectors.empty() && e.oracle_cases.empty()) {
       victim = &e;
       break;
     }
@@ -191,7 +280,8 @@ TEST(ShippedCoverage, RemovingTheLastCaseOfAMustRequirementIsReported) {
   if (file.is_relative()) file = fs::path(TIGRESS_SOURCE_DIR) / file;
   const fs::path removed = tmp / file.lexically_relative(src);
   ASSERT_TRUE(fs::remove(removed)) << removed;
-  CoverageReport cut = ComputeCatalogueCoverage(s.catalog, s.Load(tmp), s.vectors);
+  CoverageReport cut =
+      ComputeCatalogueCoverage(s.catalog, s.Load(tmp), s.vectors, kOracleRequirementsStandIn);
   fs::remove_all(tmp);
 
   std::vector<std::string> ids;

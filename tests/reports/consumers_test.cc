@@ -58,8 +58,9 @@ struct JunitCounts {
 };
 
 // What a JUnit consumer should count, derived from the cases independently
-// of the writer: stale known failures fail, covered failures and UNSUPPORTED
-// are skipped, WARN and INFO pass.
+// of the writer: stale known failures fail, covered failures (known failures
+// that FAIL as the expectation says) and UNSUPPORTED are skipped, WARN and
+// INFO pass.
 JunitCounts Expected(const RunResult& run) {
   JunitCounts n;
   for (const CaseResult& c : run.cases) {
@@ -68,7 +69,8 @@ JunitCounts Expected(const RunResult& run) {
                          c.verdict == Verdict::kTimeout;
     if (c.stale_expectation) {
       ++n.failures;
-    } else if ((c.expected_failure && failing) || c.verdict == Verdict::kUnsupported) {
+    } else if ((c.expected_failure && failing && !c.Unexpected()) ||
+               c.verdict == Verdict::kUnsupported) {
       ++n.skipped;
     } else if (c.verdict == Verdict::kFail) {
       ++n.failures;
@@ -94,6 +96,16 @@ TEST_F(ReportConsumers, JunitparserCountsEveryCaseAsTheVerdictsSay) {
   EXPECT_EQ(Consume("junit " + p.string() + " " + CountArgs(n)), 0);
 }
 
+TEST_F(ReportConsumers, JunitparserCountsAKnownFailureThatEndsInErrorAsAnError) {
+  RunResult run = testing::SampleRun(Profile::kStandard);
+  CaseResult& known = run.cases[5];
+  known.assertions.push_back(testing::MakeAssertion("", Verdict::kError, "adapter crashed"));
+  FinalizeCase(known, run.profile);
+  const JunitCounts n = Expected(run);
+  const fs::path p = Write("junit.xml", RenderJunitXml(run));
+  EXPECT_EQ(Consume("junit " + p.string() + " " + CountArgs(n)), 0);
+}
+
 TEST_F(ReportConsumers, JunitparserCatchesAWrongCountAndBrokenXml) {
   const RunResult run = testing::SampleRun();
   JunitCounts wrong = Expected(run);
@@ -105,8 +117,11 @@ TEST_F(ReportConsumers, JunitparserCatchesAWrongCountAndBrokenXml) {
 }
 
 TEST_F(ReportConsumers, Html5libParsesTheReportWithoutASingleError) {
-  const fs::path p = Write("report.html", RenderHtml(testing::SampleRun(), &TheCatalogue()));
-  EXPECT_EQ(Consume("html " + p.string()), 0);
+  for (Profile profile : {Profile::kStandard, Profile::kStrict, Profile::kLenient}) {
+    const fs::path p =
+        Write("report.html", RenderHtml(testing::SampleRun(profile), &TheCatalogue()));
+    EXPECT_EQ(Consume("html " + p.string()), 0) << ProfileName(profile);
+  }
 }
 
 TEST_F(ReportConsumers, Html5libRejectsMalformedOrExternalisedPages) {

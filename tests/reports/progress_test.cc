@@ -1,6 +1,7 @@
 #include "reports/progress.h"
 
 #include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -39,6 +40,60 @@ TEST(ProgressFormat, NonPassLineCarriesTheReason) {
   EXPECT_NE(FormatCaseLine(1, 1, stale).find("stale expectation"), std::string::npos);
   EXPECT_EQ(FormatCaseLine(1, 1, Finished("u", Verdict::kUnsupported, 0)).substr(0, 18),
             "[1/1] UNSUPPORTED ");
+}
+
+TEST(ProgressFormat, AKnownFailureThatEndsInErrorIsMarkedUnexpected) {
+  CaseResult known = Finished("k", Verdict::kError, 0);
+  known.expected_failure = true;
+  FinalizeCase(known, Profile::kStandard);
+  const std::string line = FormatCaseLine(1, 1, known);
+  EXPECT_NE(line.find("(unexpected: a known failure covers FAIL only)"), std::string::npos) << line;
+  EXPECT_EQ(line.find("(expected)"), std::string::npos);
+}
+
+TEST(ProgressFormat, RootCausesListGroupsWithCountsAndThreeExamples) {
+  std::vector<CaseResult> cases;
+  for (const char* id : {"a", "b", "c", "d"}) cases.push_back(Finished(id, Verdict::kFail, 0));
+  cases.push_back(Finished("p", Verdict::kPass, 0));
+  cases.push_back(Finished("t", Verdict::kTimeout, 0));
+  cases.back().assertions[0].message = "adapter timeout";
+  const std::string text = FormatRootCauses(GroupFailures(cases));
+  EXPECT_EQ(text,
+            "Root causes (5 failing cases):\n"
+            "  4 cases: second claim got 200 [FAIL]\n"
+            "      e.g. a, b, c (+1)\n"
+            "  1 case: adapter timeout [TIMEOUT]\n"
+            "      e.g. t\n");
+  EXPECT_EQ(FormatRootCauses({}), "");
+}
+
+TEST(ProgressFormat, RootCausesStopAtTenGroupsAndCarryNoEscapes) {
+  std::vector<CaseResult> cases;
+  for (int i = 0; i < 12; ++i) {
+    cases.push_back(Finished("case\x1b[2J" + std::to_string(i), Verdict::kFail, 0));
+    cases.back().assertions[0].message = "cause " + std::to_string(i) + "\x1b[31m";
+  }
+  const std::string text = FormatRootCauses(GroupFailures(cases));
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(text.find("cause 9"), std::string::npos);
+  EXPECT_EQ(text.find("cause 10"), std::string::npos);
+  EXPECT_NE(text.find("... and 2 more root causes"), std::string::npos);
+}
+
+TEST(ProgressPrinter, PrintsTheRootCausesThroughTheGuard) {
+  RedactionGuard guard;
+  guard.AddSecret(testing::kSecret);
+  std::ostringstream out;
+  ProgressPrinter p(out, 1, false, &guard);
+  std::vector<CaseResult> cases = {Finished("x", Verdict::kFail, 0)};
+  cases[0].assertions[0].message = "leaked " + testing::kSecretB64;
+  p.PrintRootCauses(cases);
+  EXPECT_EQ(out.str().find(testing::kSecretB64), std::string::npos);
+  EXPECT_NE(out.str().find("1 case: leaked [REDACTED] [FAIL]"), std::string::npos) << out.str();
+  std::ostringstream quiet;
+  ProgressPrinter q(quiet, 1, false);
+  q.PrintRootCauses(std::vector<CaseResult>{Finished("ok", Verdict::kPass, 0)});
+  EXPECT_EQ(quiet.str(), "");
 }
 
 TEST(ProgressFormat, CaseLineCannotCarryTerminalEscapes) {

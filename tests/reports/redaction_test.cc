@@ -129,5 +129,21 @@ TEST(RedactionGuard, ApplyToRedactsTheRunFieldByField) {
   EXPECT_EQ(run.command_line.find(kSecretB64), std::string::npos);
 }
 
+TEST(RedactionGuard, ApplyToCoversSignaturesNotEvaluatedReasonsBasesAndDisabledCases) {
+  RunResult run = RunWithPlantedSecrets();
+  CaseResult& c = run.cases[1];
+  c.failure_signature = "ReadSecureContent refused, 400 bad " + kSecretB64;
+  c.not_evaluated = {{"RELAY-31", "create with " + kSecretB64 + " refused"}};
+  c.assertions[0].basis.text = "key " + kSecretB64;
+  run.disabled = {{"relay/x", "reason " + kSecretB64}};
+  RedactionGuard guard;
+  guard.AddSecret(kSecret);
+  guard.ApplyTo(run);
+  EXPECT_EQ(c.failure_signature, "ReadSecureContent refused, 400 bad [REDACTED]");
+  EXPECT_EQ(c.not_evaluated[0].reason, "create with [REDACTED] refused");
+  EXPECT_EQ(c.assertions[0].basis.text, "key [REDACTED]");
+  EXPECT_EQ(run.disabled[0].second, "reason [REDACTED]");
+}
+
 }  // namespace
 }  // namespace tigress::reports

@@ -24,7 +24,7 @@ std::string MiniCatalogue(const std::string& requirement_overrides = "",
          R"(
   ],
   "interpretations": [
-    {"id": "C-07", "issue": "scope", "interpretation": "per claim"}
+    {"id": "C-07", "issue": "scope", "interpretation": "per claim", "class": "robustness"}
   ]
 })";
 }
@@ -101,11 +101,70 @@ TEST(Catalog, JudgeCopiesInterpretationFromTheEntry) {
   EXPECT_NE(unknown.message.find("unknown requirement"), std::string::npos);
 }
 
+TEST(Catalog, JudgeCopiesTheClassAndTheBasisOfAnInterpretation) {
+  auto cat = LoadCatalog(kCataloguePath);
+  ASSERT_TRUE(cat);
+  ASSERT_EQ(cat->FindInterpretation("C-11")->klass, InterpretationClass::kRobustness);
+  Assertion fail = cat->Judge("RELAY-07", false, "create without claim accepted");
+  EXPECT_EQ(fail.interpretation_class, InterpretationClass::kRobustness);
+  EXPECT_EQ(fail.basis.kind, "interpretation");
+  EXPECT_EQ(fail.basis.source, "C-11 (robustness)");
+  EXPECT_EQ(fail.basis.text, cat->FindInterpretation("C-11")->interpretation);
+  EXPECT_EQ(fail.basis.level, cat->Find("RELAY-07")->level);
+}
+
+TEST(Catalog, TheBasisOfAPlainRequirementIsTheDraftOrAnRfc) {
+  auto cat = LoadCatalog(kCataloguePath);
+  ASSERT_TRUE(cat);
+  Assertion draft = cat->Judge("RELAY-31", false, "second claim bound");
+  EXPECT_EQ(draft.interpretation_class, InterpretationClass::kNone);
+  EXPECT_EQ(draft.basis.kind, "draft");
+  EXPECT_EQ(draft.basis.source, cat->Find("RELAY-31")->source);
+  EXPECT_EQ(draft.basis.level, "SHALL");
+  EXPECT_EQ(draft.basis.text, cat->Find("RELAY-31")->statement);
+  // RELAY-61 cites RFC 9110 and no draft section.
+  ASSERT_EQ(cat->Find("RELAY-61")->source.find('['), std::string::npos);
+  EXPECT_EQ(cat->Judge("RELAY-61", true, "ok").basis.kind, "rfc");
+  EXPECT_EQ(cat->Judge("RELAY-999", true, "x").basis.kind, "");
+}
+
+TEST(Catalog, AddInterpretationsNarrowsTheClassAndRewritesTheBasis) {
+  auto cat = LoadCatalog(kCataloguePath);
+  ASSERT_TRUE(cat);
+  ASSERT_EQ(cat->FindInterpretation("C-26")->klass, InterpretationClass::kInterop);
+  Assertion a = cat->Judge("RELAY-02", false, "x");  // rests on C-26 (interop)
+  EXPECT_EQ(a.interpretation_class, InterpretationClass::kInterop);
+  cat->AddInterpretations(a, {"C-11", "C-99"});  // C-11 is robustness; C-99 does not exist
+  EXPECT_EQ(a.interpretation_refs, (std::vector<std::string>{"C-26", "C-11"}));
+  EXPECT_EQ(a.interpretation_class, InterpretationClass::kRobustness);
+  EXPECT_EQ(a.basis.kind, "interpretation");
+  EXPECT_NE(a.basis.source.find("(robustness)"), std::string::npos) << a.basis.source;
+
+  Assertion plain = cat->Judge("RELAY-31", false, "x");
+  cat->AddInterpretations(plain, {"C-11"});
+  EXPECT_TRUE(plain.interpretation);
+  EXPECT_EQ(plain.basis.source, "C-11 (robustness)");
+}
+
+TEST(Catalog, RejectsAnInterpretationWithoutAKnownClass) {
+  std::string text = MiniCatalogue();
+  text.replace(text.find("\"robustness\""), 12, "\"cosmetic\"");
+  auto cat = Catalog::Parse(text, "c.json");
+  ASSERT_FALSE(cat);
+  EXPECT_NE(cat.error().detail.find("interpretations[0].class"), std::string::npos)
+      << cat.error().detail;
+  EXPECT_NE(cat.error().detail.find("cosmetic"), std::string::npos);
+  std::string missing = MiniCatalogue();
+  missing.erase(missing.find(", \"class\": \"robustness\""), 23);
+  EXPECT_FALSE(Catalog::Parse(missing, "c.json"));
+}
+
 TEST(Catalog, ParsesAMinimalCatalogue) {
   auto cat = Catalog::Parse(MiniCatalogue(), "mini.json");
   ASSERT_TRUE(cat) << cat.error().Message();
   ASSERT_NE(cat->Find("RELAY-31"), nullptr);
   EXPECT_EQ(cat->Find("RELAY-31")->level_text, "SHALL");  // defaults to level
+  EXPECT_EQ(cat->FindInterpretation("C-07")->klass, InterpretationClass::kRobustness);
 }
 
 TEST(Catalog, SyntaxErrorNamesFileLineAndColumn) {

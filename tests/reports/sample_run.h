@@ -69,6 +69,7 @@ inline RunResult SampleRun(Profile profile = Profile::kStrict) {
   Assertion a = MakeAssertion("RELAY-31", Verdict::kFail, "second claim was bound " + kHostile);
   a.expected = "401";
   a.actual = "200";
+  a.basis = {"draft", "[HTTP] §8.1.1", "SHALL", "A mailbox is bound to exactly one recipient."};
   a.evidence.fields = {{"mailbox", "6f1c2d9e-0b7a-4c44-9a51-2f3e4d5c6b7a"}, {"note", kHostile}};
   HttpExcerpt h;
   h.vantage = "recipient->relay";
@@ -91,6 +92,9 @@ inline RunResult SampleRun(Profile profile = Profile::kStrict) {
   Assertion ia = MakeAssertion("RELAY-07", Verdict::kFail, "create without claim answered 500");
   ia.interpretation = true;
   ia.interpretation_refs = {"C-11"};
+  ia.interpretation_class = InterpretationClass::kRobustness;
+  ia.basis = {"interpretation", "C-11 (robustness)", "MUST",
+              "a create without a claim is refused with 400 or 401"};
   ia.expected = "400 or 401";
   ia.actual = "500";
   interp.assertions.push_back(ia);
@@ -104,6 +108,9 @@ inline RunResult SampleRun(Profile profile = Profile::kStrict) {
   timeout.recipient = "reference";
   timeout.duration_s = 30;
   timeout.error_detail = "recipient adapter did not answer receive within 30 s";
+  timeout.stopped_early = true;
+  timeout.not_evaluated = {
+      {"RELAY-40", "the recipient never read the share (step 'read' timed out)"}};
   timeout.assertions.push_back(MakeAssertion("", Verdict::kTimeout, "adapter timeout"));
   FinalizeCase(timeout, profile);
   run.cases.push_back(timeout);
@@ -123,6 +130,7 @@ inline RunResult SampleRun(Profile profile = Profile::kStrict) {
   known.relay = "reference";
   known.expected_failure = true;
   known.expected_failure_reason = "issue #12: 201 body missing";
+  known.expected_failure_requirements = {"REPLAY-02"};
   known.assertions.push_back(MakeAssertion("REPLAY-02", Verdict::kFail, "got 200 for duplicate"));
   FinalizeCase(known, profile);
   run.cases.push_back(known);
@@ -136,6 +144,7 @@ inline RunResult SampleRun(Profile profile = Profile::kStrict) {
   stale.assertions.push_back(MakeAssertion("REPLAY-03", Verdict::kPass, "201 and unchanged"));
   FinalizeCase(stale, profile);
   run.cases.push_back(stale);
+  run.disabled = {{"relay/race/parallel-binding", "needs more than one core"}};
   return run;
 }
 
