@@ -15,6 +15,7 @@
 #include "harness/coverage.h"
 #include "harness/kat/core_backend.h"
 #include "harness/kat/runner.h"
+#include "harness/oracles.h"
 #include "harness/replay.h"
 #include "harness/repro.h"
 #include "harness/runner.h"
@@ -282,8 +283,8 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   interop->add_option("--seed", seed, "Seed of all generated values (default: random)");
   interop->add_option("--repeat", repeat, "Run every selected case N times")
       ->check(CLI::Range(1, 1000));
-  interop->add_option("--profile", profile,
-                      "standard (default), strict or lenient: see `run --help`")
+  interop
+      ->add_option("--profile", profile, "standard (default), strict or lenient: see `run --help`")
       ->check(CLI::IsMember({"standard", "strict", "lenient"}));
   interop->add_option("--report-dir", report_dir, "Where the run directory is created");
   interop->add_option("--run-id", run_id, "Name of the run directory");
@@ -455,7 +456,10 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       err << "tigress-harness: " << refs.error().Message() << "\n";
       return 2;
     }
-    CoverageReport rep = ComputeCatalogueCoverage(loaded.catalog, loaded.scenarios, *refs);
+    const std::vector<std::string> oracle_reqs(kOracleRequirements.begin(),
+                                               kOracleRequirements.end());
+    CoverageReport rep =
+        ComputeCatalogueCoverage(loaded.catalog, loaded.scenarios, *refs, oracle_reqs);
     if (coverage_json) {
       out << CoverageToJson(rep).dump(2) << "\n";
     } else {

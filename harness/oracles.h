@@ -22,9 +22,11 @@
 // shortened.
 #pragma once
 
+#include <array>
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,15 @@
 namespace tigress::harness {
 
 inline constexpr std::size_t kMaxFindingsPerCheck = 5;
+
+// Every requirement an oracle of this file can cite, for coverage: an
+// oracle's check counts as asserting it. coverage_test holds it equal to the
+// IDs oracles.cc names.
+inline constexpr std::array<std::string_view, 22> kOracleRequirements = {
+    "INIT-01",    "INIT-02",  "INIT-04",   "INIT-13",  "INIT-14",  "PAYLOAD-04",
+    "PAYLOAD-15", "PRIV-01",  "PRIV-02",   "PRIV-04",  "PRIV-05",  "PRIV-06",
+    "PRIV-07",    "PRIV-08",  "PRIV-09",   "RECIP-01", "RECIP-02", "RECIP-03",
+    "RECIP-16",   "RELAY-04", "REPLAY-11", "URL-08"};
 
 struct Finding {
   std::string check;        // the check's name (docs/oracles.md)

@@ -367,22 +367,31 @@ struct RecordingProxy::Impl {
   }
 };
 
+Result<void> RecordingProxy::ParseUpstream(const std::string& url, Impl& impl) {
+  std::string rest = url;
+  if (rest.rfind("https://", 0) != 0) {
+    return MakeError(Errc::kProxyFailed, "the upstream relay URL is not https: " + url);
+  }
+  rest = rest.substr(8);
+  rest = rest.substr(0, rest.find('/'));
+  auto colon = rest.rfind(':');
+  impl.host = colon == std::string::npos ? rest : rest.substr(0, colon);
+  impl.port = colon == std::string::npos ? "443" : rest.substr(colon + 1);
+  impl.origin = "https://" + rest;
+  return {};
+}
+
 RecordingProxy::RecordingProxy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<void> RecordingProxy::SetUpstream(const std::string& upstream) {
+  return ParseUpstream(upstream, *impl_);
+}
 
 RecordingProxy::~RecordingProxy() { Stop(); }
 
 Result<std::unique_ptr<RecordingProxy>> RecordingProxy::Start(const ProxyOptions& o) {
   auto impl = std::make_unique<Impl>();
-  std::string rest = o.upstream;
-  if (rest.rfind("https://", 0) != 0) {
-    return MakeError(Errc::kProxyFailed, "the upstream relay URL is not https: " + o.upstream);
-  }
-  rest = rest.substr(8);
-  rest = rest.substr(0, rest.find('/'));
-  auto colon = rest.rfind(':');
-  impl->host = colon == std::string::npos ? rest : rest.substr(0, colon);
-  impl->port = colon == std::string::npos ? "443" : rest.substr(colon + 1);
-  impl->origin = "https://" + rest;
+  TIGRESS_RETURN_IF_ERROR(ParseUpstream(o.upstream, *impl));
   beast::error_code ec;
   impl->server_ctx.use_certificate_chain_file(o.cert_file, ec);
   if (!ec) {

@@ -51,6 +51,11 @@ class RecordingProxy {
   // `base_url` is "https://127.0.0.1:<port>".
   std::string base_url() const;
 
+  // `SetUpstream` points the proxy at another relay URL (a relay that
+  // reports the port it bound is known only once it is ready). Call it
+  // before any device connects. Errors: kProxyFailed (not an https URL).
+  Result<void> SetUpstream(const std::string& upstream);
+
   // `Stop` stops accepting, closes every open connection and joins the
   // connection threads. Idempotent; also done by the destructor.
   void Stop();
@@ -90,6 +95,7 @@ class RecordingProxy {
 
  private:
   struct Impl;
+  static Result<void> ParseUpstream(const std::string& url, Impl& impl);
   explicit RecordingProxy(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

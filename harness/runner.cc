@@ -409,6 +409,9 @@ struct StepResult {
   std::vector<std::pair<const Expectation*, Assertion>> checks;
   std::vector<Assertion> extra;  // implicit checks and harness errors
   bool stop = false;
+  // Why the step could not be prepared from an earlier step's outcome (a
+  // saved value without the field a template needs); set with `stop`.
+  std::string unresolved;
   int status = 0;  // http steps: the status (0: no response)
   bool http = false;
 };
@@ -488,13 +491,26 @@ class CaseRun {
   // A failed positive control is a FAIL of its requirement; the refusals
   // checked before it become not evaluated.
   void FailControl(std::size_t first, const std::string& label);
-  void StopCase(const std::vector<Step>& steps, std::size_t stopped_at, const std::string& why);
+  // `StopCase` marks the case stopped and lists the requirements of
+  // steps[first_not_run..] as not evaluated because of `why`.
+  void StopCase(const std::vector<Step>& steps, std::size_t first_not_run, const std::string& why);
   void AddNotEvaluated(const std::string& req, const std::string& why);
   // Relay refusals of requests the device got wrong are not charged to the
   // relay (`JudgeCallError` marks them; the oracles find the fault).
   void ExcuseRelayRefusals();
   StepResult ExecStep(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecHttp(const Step& st, VarContext& ctx, const std::string& where);
+  // `Unresolved` stops step `st` whose templates cannot be resolved: a value
+  // an earlier step saved lacks a field (that step's outcome decided it, so
+  // the rest is not evaluated, not an ERROR); any other error is ERROR.
+  void Unresolved(const Step& st, const std::string& where, const Error& e, StepResult& r) const {
+    r.stop = true;
+    if (e.Is(Errc::kVariableUndefined)) {
+      r.unresolved = where + ": " + e.Message();
+      return;
+    }
+    r.extra.push_back(Broke(Verdict::kError, DefaultReq(st), where + ": " + e.Message()));
+  }
   StepResult ExecCall(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecParallel(const Step& st, VarContext& ctx);
   // `JudgeCallError` judges an adapter error no expectation of `st` asked
@@ -561,20 +577,21 @@ class CaseRun {
 
 Result<void> CaseRun::StartRelay() {
   const Manifest& m = *spec_.relay;
-  TIGRESS_ASSIGN_OR_RETURN(int port, FreeLoopbackPort());
+  const bool reports_port = m.relay->ready.reports_port;
   Placeholders ph;
   ph.root = m.root.string();
-  ph.port = std::to_string(port);
   ph.cert = sh_.cert_file;
   ph.key = sh_.key_file;
   ph.ca = sh_.ca_file;
   ph.workdir = (case_dir_ / "relay.work").string();
   ph.bindir = sh_.opt.bindir.string();
-  relay_url_ = Expand(m.relay->base_url, ph);
   // Devices (and the relay's urlLinks) go through the recording proxy; the
-  // proxy reaches the relay lazily, so it can start first.
+  // proxy reaches the relay lazily, so it can start first (pointed at the
+  // relay's real port once a relay that reports it is ready).
+  ph.port = "0";
   {
-    auto proxy = RecordingProxy::Start({sh_.cert_file, sh_.key_file, sh_.ca_file, relay_url_});
+    auto proxy = RecordingProxy::Start(
+        {sh_.cert_file, sh_.key_file, sh_.ca_file, Expand(m.relay->base_url, ph)});
     if (!proxy) {
       return std::move(proxy).error();
     }
@@ -583,22 +600,45 @@ Result<void> CaseRun::StartRelay() {
   public_url_ = proxy_->base_url();
   ph.public_url = public_url_;
   ph.push_url = proxy_->push_url();
-  ProcessSpec ps;
-  ps.name = "relay (" + m.name + ")";
-  ps.argv = ExpandCommand(m.relay->command, ph);
-  for (const auto& [k, v] : m.env) {
-    ps.env.emplace_back(k, Expand(v, ph));
+  // A relay that cannot report its port gets one the harness picked; it may
+  // lose the race for it to another process, so it is retried on a new one.
+  constexpr int kAttempts = 3;
+  int port = 0;
+  for (int attempt = 1;; ++attempt) {
+    if (!reports_port) {
+      TIGRESS_ASSIGN_OR_RETURN(port, FreeLoopbackPort());
+    }
+    ph.port = std::to_string(port);
+    ProcessSpec ps;
+    ps.name = "relay (" + m.name + ")";
+    ps.argv = ExpandCommand(m.relay->command, ph);
+    for (const auto& [k, v] : m.env) {
+      ps.env.emplace_back(k, Expand(v, ph));
+    }
+    for (auto& kv : PlaceholderEnv(ph)) {
+      ps.env.push_back(std::move(kv));
+    }
+    ps.workdir = ph.workdir;
+    ps.stderr_path = case_dir_ / "relay.stderr.log";
+    ps.stdout_path = case_dir_ / "relay.stdout.log";
+    ps.ready = m.relay->ready;
+    ps.port = port;
+    TIGRESS_ASSIGN_OR_RETURN(relay_, Process::Start(ps));
+    auto ready = relay_->WaitReady();
+    if (ready) {
+      break;
+    }
+    if (reports_port || attempt == kAttempts || !relay_->AddressInUse()) {
+      return std::move(ready).error();
+    }
+    relay_.reset();
   }
-  for (auto& kv : PlaceholderEnv(ph)) {
-    ps.env.push_back(std::move(kv));
+  if (reports_port) {
+    port = relay_->ReportedPort().value_or(0);
+    ph.port = std::to_string(port);
   }
-  ps.workdir = ph.workdir;
-  ps.stderr_path = case_dir_ / "relay.stderr.log";
-  ps.stdout_path = case_dir_ / "relay.stdout.log";
-  ps.ready = m.relay->ready;
-  ps.port = port;
-  TIGRESS_ASSIGN_OR_RETURN(relay_, Process::Start(ps));
-  TIGRESS_RETURN_IF_ERROR(relay_->WaitReady());
+  relay_url_ = Expand(m.relay->base_url, ph);
+  TIGRESS_RETURN_IF_ERROR(proxy_->SetUpstream(relay_url_));
   std::string host = relay_url_.substr(relay_url_.find("://") + 3);
   host = host.substr(0, host.find('/'));
   ctx_.Set("relay", Json{{"base_url", relay_url_},
@@ -801,8 +841,9 @@ void CaseRun::RunOracleChecks() {
     // C-39: claims are held to version 4 in privacy checks only.
     const std::vector<std::string> refs =
         f.check == "claims-v4" ? std::vector<std::string>{"C-39"} : std::vector<std::string>{};
-    assertions_.push_back(Judge(nullptr, f.requirement, f.ok, "oracle " + f.check + ": " + f.message,
-                                f.expected, f.actual, refs));
+    assertions_.push_back(Judge(nullptr, f.requirement, f.ok,
+                                "oracle " + f.check + ": " + f.message, f.expected, f.actual,
+                                refs));
   }
 }
 
@@ -825,8 +866,7 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   StepResult r;
   r.http = true;
   auto fail_resolve = [&](const Error& e) {
-    r.extra.push_back(Broke(Verdict::kError, DefaultReq(st), where + ": " + e.Message()));
-    r.stop = true;
+    Unresolved(st, where, e, r);
     return r;
   };
   HttpRequest req;
@@ -966,7 +1006,11 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   for (const auto& [k, v] : resp->headers) {
     log << "< " << k << ": " << v << "\n";
   }
-  log << "<\n" << Truncate(resp->body, 4096) << "\n\n";
+  log << "<\n" << Truncate(resp->body, 4096) << "\n";
+  if (!resp->transport_note.empty()) {
+    log << "! " << resp->transport_note << "\n";
+  }
+  log << "\n";
   Log(log.str());
 
   ex.status = resp->status;
@@ -1048,9 +1092,7 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
   Adapter& ad = *found;
   auto params = Interpolate(st.params, ctx);
   if (!params) {
-    r.extra.push_back(
-        Broke(Verdict::kError, DefaultReq(st), where + ": " + params.error().Message()));
-    r.stop = true;
+    Unresolved(st, where, params.error(), r);
     return r;
   }
   {
@@ -1144,12 +1186,11 @@ Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOu
     }
     // As BoGo counts unimplemented behaviour: a method of the baseline
     // contract, or of a feature the manifest declares, must work.
-    Assertion a = Broke(Verdict::kFail, StepOperationRequirement(st),
-                        where + ": " + st.role + " does not implement " + st.method +
-                            " (-32601), which " +
-                            (feature.empty() ? std::string("the baseline adapter contract requires")
-                                             : "its declared feature '" + std::string(feature) +
-                                                   "' includes"));
+    Assertion a = Broke(
+        Verdict::kFail, StepOperationRequirement(st),
+        where + ": " + st.role + " does not implement " + st.method + " (-32601), which " +
+            (feature.empty() ? std::string("the baseline adapter contract requires")
+                             : "its declared feature '" + std::string(feature) + "' includes"));
     a.expected = "an implementation of " + st.method;
     a.actual = actual;
     a.evidence = ev;
@@ -1159,8 +1200,8 @@ Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOu
     // The device refused an input the scenario gave it: that is its verdict
     // on the input, judged against the requirement the step checks.
     Assertion a = Judge(&st, DefaultReq(st), false,
-                        where + ": " + call + " refused the input as invalid (-32602): " +
-                            Truncate(out.message, 200),
+                        where + ": " + call +
+                            " refused the input as invalid (-32602): " + Truncate(out.message, 200),
                         "the input accepted", actual, {});
     a.evidence = ev;
     return a;
@@ -1176,18 +1217,18 @@ Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOu
         continue;
       }
       const RelayOperation op = RelayOperationOf(x.method, x.url);
-      Assertion a = Judge(nullptr, op.req, false,
-                          where + ": " + call + " failed: the relay refused its " + op.name +
-                              " with " + std::to_string(x.status) + " " +
-                              Truncate(ErrorText(x.response_body), 120),
-                          op.name + " succeeds", std::to_string(x.status), {});
+      Assertion a =
+          Judge(nullptr, op.req, false,
+                where + ": " + call + " failed: the relay refused its " + op.name + " with " +
+                    std::to_string(x.status) + " " + Truncate(ErrorText(x.response_body), 120),
+                op.name + " succeeds", std::to_string(x.status), {});
       a.verdict = reports::Worst(a.verdict, Verdict::kFail);
       a.evidence = ev;
       a.evidence.http.push_back(ExcerptOf(x, st.role + "->relay"));
       a.evidence.fields.emplace_back("blame", "relay-refusal");
-      a.evidence.fields.emplace_back("signature", op.name + " refused: " +
-                                                      std::to_string(x.status) + " " +
-                                                      Truncate(ErrorText(x.response_body), 60));
+      a.evidence.fields.emplace_back("signature",
+                                     op.name + " refused: " + std::to_string(x.status) + " " +
+                                         Truncate(ErrorText(x.response_body), 60));
       return a;
     }
   }
@@ -1305,9 +1346,9 @@ StepResult CaseRun::ExecParallel(const Step& st, VarContext& ctx) {
   }
   for (const Expectation& e : st.expect) {
     MatchResult m = MatchCount(e, statuses);
-    r.checks.emplace_back(&e,
-                          Judge(&st, e.req, m.ok, ExpectationToString(e) + " [" + st.where + "]",
-                                m.expected, m.actual, e.interpretation_refs));
+    r.checks.emplace_back(
+        &e, Judge(&st, e.req, m.ok, ExpectationToString(e) + " [" + st.where + "]", m.expected,
+                  m.actual, e.interpretation_refs));
   }
   // A parallel group's lanes do not stop the case unless the harness broke.
   r.stop = std::any_of(r.extra.begin(), r.extra.end(), [](const Assertion& a) {
@@ -1507,12 +1548,18 @@ bool CaseRun::RunSteps(const std::vector<Step>& steps) {
                          return a.verdict != Verdict::kPass && a.verdict != Verdict::kUnsupported;
                        }))) {
       FailControl(first, label);
-      StopCase(steps, i, "the positive control " + label + " failed");
+      StopCase(steps, i + 1, "the positive control " + label + " failed");
       return false;
     }
     const bool gate_failed = !st.save.empty() && failed([](const Assertion& a) {
       return reports::IsFailing(a.verdict);
     });
+    if (!r.unresolved.empty()) {
+      StopCase(steps, i,
+               "an earlier step's outcome lacks what step " + label +
+                   " needs: " + Truncate(r.unresolved, 200));
+      return false;
+    }
     if (r.stop || gate_failed) {
       std::string why = "step " + label + " failed";
       for (std::size_t k = first; k < assertions_.size(); ++k) {
@@ -1521,7 +1568,7 @@ bool CaseRun::RunSteps(const std::vector<Step>& steps) {
           break;
         }
       }
-      StopCase(steps, i, why);
+      StopCase(steps, i + 1, why);
       return false;
     }
   }
@@ -1563,7 +1610,7 @@ void CaseRun::FailControl(std::size_t first, const std::string& label) {
   negative_ = std::move(kept_negative);
 }
 
-void CaseRun::StopCase(const std::vector<Step>& steps, std::size_t stopped_at,
+void CaseRun::StopCase(const std::vector<Step>& steps, std::size_t first_not_run,
                        const std::string& why) {
   stopped_early_ = true;
   std::function<void(const Step&)> collect = [&](const Step& st) {
@@ -1577,7 +1624,7 @@ void CaseRun::StopCase(const std::vector<Step>& steps, std::size_t stopped_at,
       collect(inner);
     }
   };
-  for (std::size_t j = stopped_at + 1; j < steps.size(); ++j) {
+  for (std::size_t j = first_not_run; j < steps.size(); ++j) {
     collect(steps[j]);
   }
 }
@@ -1586,11 +1633,11 @@ void CaseRun::AddNotEvaluated(const std::string& req, const std::string& why) {
   if (req.empty()) {
     return;
   }
-  const bool asserted = std::any_of(assertions_.begin(), assertions_.end(), [&](const Assertion& a) {
-    return a.requirement_id == req;
-  });
-  const bool listed = std::any_of(not_evaluated_.begin(), not_evaluated_.end(),
-                                  [&](const reports::NotEvaluated& n) { return n.requirement_id == req; });
+  const bool asserted = std::any_of(assertions_.begin(), assertions_.end(),
+                                    [&](const Assertion& a) { return a.requirement_id == req; });
+  const bool listed =
+      std::any_of(not_evaluated_.begin(), not_evaluated_.end(),
+                  [&](const reports::NotEvaluated& n) { return n.requirement_id == req; });
   if (!asserted && !listed) {
     not_evaluated_.push_back({req, why});
   }
@@ -1599,7 +1646,7 @@ void CaseRun::AddNotEvaluated(const std::string& req, const std::string& why) {
 void CaseRun::ExcuseRelayRefusals() {
   // A request the oracles found malformed was the device's fault: the
   // relay that refused it is not charged.
-  static const std::set<std::string> kDeviceRequestChecks = {"INIT-02", "INIT-04", "INIT-09",
+  static const std::set<std::string> kDeviceRequestChecks = {"INIT-02",  "INIT-04",  "INIT-09",
                                                              "RECIP-10", "RECIP-01", "REPLAY-11"};
   std::string device_fault;
   for (const Assertion& a : assertions_) {
@@ -2008,6 +2055,7 @@ int Runner::Run(std::ostream& out) {
         if (auto why = opt_.expectations->KnownFailure(c.case_id)) {
           c.expected_failure = true;
           c.expected_failure_reason = *why;
+          c.expected_failure_requirements = opt_.expectations->KnownFailureRequirements(c.case_id);
         }
       }
       reports::FinalizeCase(c, opt_.profile);
@@ -2030,6 +2078,7 @@ int Runner::Run(std::ostream& out) {
     t.join();
   }
   progress.Finish();
+  progress.PrintRootCauses(results);
 
   for (const auto& m : opt_.manifests) {
     reports::ImplementationInfo info;

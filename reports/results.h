@@ -208,8 +208,8 @@ struct CaseResult {
   bool stale_expectation = false;  // known failure that did not fail; set by `FinalizeCase`
   // Requirement IDs the known failure is about; empty: any FAIL is expected.
   std::vector<std::string> expected_failure_requirements;
-  std::string case_dir;            // relative to the run dir, e.g. cases/relay_6.1_create-basic
-  std::string error_detail;        // harness-side detail for ERROR/TIMEOUT (crash, exit code...)
+  std::string case_dir;      // relative to the run dir, e.g. cases/relay_6.1_create-basic
+  std::string error_detail;  // harness-side detail for ERROR/TIMEOUT (crash, exit code...)
   // True when the case stopped before its last step (a step others depend on
   // failed); the requirements it did not get to are in `not_evaluated`.
   bool stopped_early = false;
@@ -269,7 +269,7 @@ struct RunSummary {
 };
 
 // Version of the report.json schema written for a `RunResult`.
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
 
 // `RunResult` is everything a run produced.
 struct RunResult {

@@ -4,10 +4,14 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "harness/oracles.h"
 #include "reports/requirements.h"
 
 namespace tigress::harness {
@@ -213,14 +217,25 @@ TEST(CoverageCatalogue, AnUnknownNotCheckedCategoryIsRefusedWithItsPath) {
   EXPECT_THAT(c.error().Message(), HasSubstr("too-hard"));
 }
 
-// The requirements the oracles of harness/oracles.h cite (RunOracles and the
-// run-wide iv-unique and secret-quality checks).
-// TODO(lead): use the list harness/oracles.h is to export instead.
-const std::vector<std::string> kOracleRequirementsStandIn = {
-    "PRIV-01",   "RECIP-01", "PRIV-02",    "PRIV-06",   "INIT-01", "RECIP-03",
-    "INIT-13",   "URL-08",   "RECIP-02",   "PRIV-07",   "INIT-14", "RECIP-16",
-    "PRIV-05",   "PRIV-04",  "PRIV-09",    "PRIV-08",   "INIT-02", "INIT-04",
-    "REPLAY-11", "RELAY-04", "PAYLOAD-04", "PAYLOAD-15"};
+// The requirements the oracles of harness/oracles.h cite.
+const std::vector<std::string> kOracleRequirementList(kOracleRequirements.begin(),
+                                                      kOracleRequirements.end());
+
+// The exported list cannot drift from the code: it is exactly the
+// requirement IDs oracles.cc names.
+TEST(ShippedCoverage, TheOracleRequirementListIsTheIdsTheOraclesCite) {
+  std::ifstream in(fs::path(TIGRESS_SOURCE_DIR) / "harness" / "oracles.cc");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::set<std::string> cited;
+  static const std::regex kId("\"([A-Z]+-[0-9]{2,3})\"");
+  const std::string code = text.str();
+  for (std::sregex_iterator it(code.begin(), code.end(), kId), end; it != end; ++it) {
+    cited.insert((*it)[1].str());
+  }
+  EXPECT_EQ(cited,
+            std::set<std::string>(kOracleRequirementList.begin(), kOracleRequirementList.end()));
+}
 
 // The shipped catalogue, scenarios and vectors.
 struct Shipped {
@@ -245,7 +260,7 @@ TEST(ShippedCoverage, EveryRequirementIsCheckedOrExplained) {
   const Shipped s = LoadShipped();
   CoverageReport r =
       ComputeCatalogueCoverage(s.catalog, s.Load(fs::path(TIGRESS_SOURCE_DIR) / "scenarios"),
-                               s.vectors, kOracleRequirementsStandIn);
+                               s.vectors, kOracleRequirementList);
   for (const auto& p : r.unchecked) ADD_FAILURE() << p.message;
   EXPECT_EQ(r.entries.size(), s.catalog.requirements().size());
   EXPECT_GT(r.vector_count, 100u);
@@ -257,8 +272,7 @@ TEST(ShippedCoverage, RemovingTheLastCaseOfAMustRequirementIsReported) {
   const Shipped s = LoadShipped();
   const fs::path src = fs::path(TIGRESS_SOURCE_DIR) / "scenarios";
   const ScenarioSet all = s.Load(src);
-  CoverageReport full =
-      ComputeCatalogueCoverage(s.catalog, all, s.vectors, kOracleRequirementsStandIn);
+  CoverageReport full = ComputeCatalogueCoverage(s.catalog, all, s.vectors, kOracleRequirementList);
   const RequirementCoverage* victim = nullptr;
   for (const auto& e : full.entries) {
     if (e.requirement->severity == reports::Severity::kMust && e.cases.size() == 1 &&
@@ -281,7 +295,7 @@ TEST(ShippedCoverage, RemovingTheLastCaseOfAMustRequirementIsReported) {
   const fs::path removed = tmp / file.lexically_relative(src);
   ASSERT_TRUE(fs::remove(removed)) << removed;
   CoverageReport cut =
-      ComputeCatalogueCoverage(s.catalog, s.Load(tmp), s.vectors, kOracleRequirementsStandIn);
+      ComputeCatalogueCoverage(s.catalog, s.Load(tmp), s.vectors, kOracleRequirementList);
   fs::remove_all(tmp);
 
   std::vector<std::string> ids;

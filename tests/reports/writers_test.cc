@@ -743,14 +743,6 @@ TEST_F(RunDirTest, ReportJsonValidatesAgainstItsPublishedSchema) {
   const RunResult run = SampleRun(Profile::kStandard);
   auto written = WriteRunReports(run, &TheCatalogue(), RedactionGuard(), root_ / "run");
   ASSERT_TRUE(written) << written.error().Message();
-  if constexpr (kReportSchemaVersion < 2) {
-    // TODO(lead): the layout written here is schema_version 2; remove this
-    // block once reports/results.h bumps kReportSchemaVersion to 2.
-    std::ifstream in(*written / "report.json");
-    auto doc = nlohmann::json::parse(in);
-    doc["schema_version"] = 2;
-    std::ofstream(*written / "report.json") << doc.dump(2);
-  }
   const std::string source = TIGRESS_SOURCE_DIR;
   const std::string command = "python3 '" + source + "/tests/reports/validate_json.py' '" + source +
                               "/reports/report.schema.json' '" +
