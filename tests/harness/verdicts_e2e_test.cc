@@ -163,7 +163,8 @@ TEST_F(VerdictRun, AnUnimplementedBaselineMethodIsAFailNotUnsupported) {
       Run({kReferenceManifest, variant.string()}, "interop/share-fragment-aes128",
           {"--relay", "reference", "--initiator", "no-share", "--recipient", "reference"});
   EXPECT_EQ(rc, 1) << Stdout();
-  const json* c = Case(ReportJson(), "interop/share-fragment-aes128");
+  const json report = ReportJson();
+  const json* c = Case(report, "interop/share-fragment-aes128");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ((*c)["verdict"], "FAIL") << c->dump(1);
   EXPECT_TRUE(Has(VerdictsOf(*c, "INIT-02"), "FAIL")) << c->dump(1);
@@ -173,7 +174,8 @@ TEST_F(VerdictRun, ARefusedShareUrlVariantIsTheRecipientsVerdictOnUrl09) {
   const fs::path variant = DeviceVariant("strict-url", "strict-share-url");
   Run({kReferenceManifest, variant.string()}, "device/recipient-fragment-encodings",
       {"--relay", "reference", "--initiator", "reference", "--recipient", "strict-url"});
-  const json* c = Case(ReportJson(), "device/recipient-fragment-encodings");
+  const json report = ReportJson();
+  const json* c = Case(report, "device/recipient-fragment-encodings");
   ASSERT_NE(c, nullptr) << Stdout();
   EXPECT_EQ((*c)["verdict"], "FAIL") << c->dump(1);
   EXPECT_TRUE(Has(VerdictsOf(*c, "URL-09"), "FAIL")) << c->dump(1);
@@ -183,7 +185,8 @@ TEST_F(VerdictRun, AFailedRelinquishStopsTheCaseAsAFailNotAPass) {
   const fs::path variant = DeviceVariant("no-relinquish", "relinquish-fails");
   Run({kReferenceManifest, variant.string()}, "interop/relinquish-rebind",
       {"--relay", "reference", "--initiator", "reference", "--recipient", "no-relinquish"});
-  const json* c = Case(ReportJson(), "interop/relinquish-rebind");
+  const json report = ReportJson();
+  const json* c = Case(report, "interop/relinquish-rebind");
   ASSERT_NE(c, nullptr) << Stdout();
   EXPECT_EQ((*c)["verdict"], "FAIL") << c->dump(1);
   EXPECT_TRUE((*c)["stopped_early"].get<bool>());
@@ -203,7 +206,8 @@ TEST_F(VerdictRun, AWeakSecretIsCaughtAsPayload15) {
                 "\"{bindir}/tigress-device\", \"--fault\", \"weak-secret\", \"adapter\""}});
   Run({kReferenceManifest, weak.string()}, "interop/share-fragment-aes128",
       {"--relay", "reference", "--initiator", "weak", "--recipient", "reference"});
-  const json* c = Case(ReportJson(), "interop/share-fragment-aes128");
+  const json report = ReportJson();
+  const json* c = Case(report, "interop/share-fragment-aes128");
   ASSERT_NE(c, nullptr) << Stdout();
   EXPECT_TRUE(Has(VerdictsOf(*c, "PAYLOAD-15"), "WARN")) << c->dump(1);
 }
