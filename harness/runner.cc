@@ -1227,7 +1227,7 @@ Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOu
       a.evidence.http.push_back(ExcerptOf(x, st.role + "->relay"));
       a.evidence.fields.emplace_back("blame", "relay-refusal");
       a.evidence.fields.emplace_back("signature",
-                                     op.name + " refused: " + std::to_string(x.status) + " " +
+                                     op.name + " refused, " + std::to_string(x.status) + " " +
                                          Truncate(ErrorText(x.response_body), 60));
       return a;
     }

@@ -146,7 +146,7 @@ TEST_F(VerdictRun, ARelayRefusingEveryCreateIsOneRootCauseChargedToRelay01) {
   for (const auto& c : report["cases"]) {
     EXPECT_EQ(c["verdict"], "FAIL") << c["id"] << "\n" << c["assertions"].dump(1);
     EXPECT_TRUE(Has(VerdictsOf(c, "RELAY-01"), "FAIL")) << c.dump(1);
-    EXPECT_NE(c["failure_signature"].get<std::string>().find("CreateMailbox refused: 400"),
+    EXPECT_NE(c["failure_signature"].get<std::string>().find("CreateMailbox refused, 400"),
               std::string::npos)
         << c["failure_signature"];
     EXPECT_FALSE(c["not_evaluated"].empty()) << c["id"];
