@@ -1,6 +1,7 @@
 #include "reference/relay/https_server.h"
 
 #include <iostream>
+#include <limits>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -28,6 +29,23 @@ using tcp = net::ip::tcp;
 // much) so that the client sees the response instead of a reset.
 constexpr std::size_t kDrainLimit = 16 * 1024 * 1024;
 
+// Beast keeps a field name or value in at most this many octets and throws
+// std::length_error beyond, out of io_context::run(). Such a line is refused
+// as an over-long header (431) instead; it can only arrive once max_header
+// exceeds it (quirk large-headers).
+constexpr std::size_t kMaxFieldPart = std::numeric_limits<std::uint16_t>::max() - 2;
+
+class RequestParser : public http::request_parser<http::string_body> {
+  void on_field_impl(http::field name, beast::string_view name_string, beast::string_view value,
+                     beast::error_code& ec) override {
+    if (name_string.size() > kMaxFieldPart || value.size() > kMaxFieldPart) {
+      ec = http::error::header_limit;
+      return;
+    }
+    get().insert(name, name_string, value);
+  }
+};
+
 struct Shared {
   ServerOptions options;
   Handler handler;
@@ -44,8 +62,8 @@ HttpRequest ToPlain(const http::request<http::string_body>& req) {
   return out;
 }
 
-http::response<http::string_body> ToBeast(const HttpResponse& r, unsigned version,
-                                          bool keep_alive) {
+http::response<http::string_body> ToBeast(const HttpResponse& r, unsigned version, bool keep_alive,
+                                          bool head) {
   http::response<http::string_body> res;
   res.result(static_cast<unsigned>(r.status));
   res.version(version);
@@ -54,6 +72,8 @@ http::response<http::string_body> ToBeast(const HttpResponse& r, unsigned versio
   res.body() = r.body;
   res.keep_alive(keep_alive);
   res.prepare_payload();
+  // HEAD: the Content-Length that GET would carry, and no body (RFC 9110 §9.3.2).
+  if (head) res.body().clear();
   return res;
 }
 
@@ -123,7 +143,10 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) return DoClose();
     if (ec == http::error::body_limit) {
-      drain_after_write_ = true;
+      // Content-Length over the limit is detected right after the header
+      // section, so with early_413_close no octet of the body has been read.
+      drain_after_write_ = !Options().early_413_close;
+      close_unread_after_write_ = Options().early_413_close;
       HttpResponse r = PlainError(413, "relay.body_too_large", "request body exceeds the limit");
       // The header block was complete, so the echo rule (REPLAY-01) still applies.
       const auto& req = parser_->get();
@@ -131,25 +154,30 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
         r.headers.emplace_back(std::string(kHeaderRequestId), std::string(it->value()));
       }
       Options().log("relay: " + std::string(req.method_string().substr(0, 16)) + " - 413");
-      return Respond(r, 11, false);
+      return Respond(r, 11, false, req.method() == http::verb::head);
     }
+    // After a 431 or a 400 the client may still be sending: the rest is
+    // drained as after a 413, since closing on unread data resets the
+    // connection and the client loses the answer.
     if (ec == http::error::header_limit) {
+      drain_after_write_ = true;
       return Respond(
           PlainError(431, "relay.headers_too_large", "request header block exceeds the limit"), 11,
-          false);
+          false, false);
     }
     if (ec && ec.category() == beast::error_code(http::error::bad_target).category() &&
         ec != http::error::partial_message) {
-      return Respond(PlainError(400, "relay.bad_http", "malformed HTTP request"), 11, false);
+      drain_after_write_ = true;
+      return Respond(PlainError(400, "relay.bad_http", "malformed HTTP request"), 11, false, false);
     }
     if (ec) return;  // timeout, reset, truncated stream: just drop the connection
     const auto& req = parser_->get();
     HttpResponse r = shared_->handler(ToPlain(req));
-    Respond(r, req.version(), req.keep_alive());
+    Respond(r, req.version(), req.keep_alive(), req.method() == http::verb::head);
   }
 
-  void Respond(const HttpResponse& r, unsigned version, bool keep_alive) {
-    response_ = ToBeast(r, version, keep_alive);
+  void Respond(const HttpResponse& r, unsigned version, bool keep_alive, bool head) {
+    response_ = ToBeast(r, version, keep_alive, head);
     close_after_write_ = !keep_alive;
     Tcp().expires_after(Options().idle_timeout);
     http::async_write(stream_, response_,
@@ -159,6 +187,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void OnWrite(beast::error_code ec, std::size_t) {
     if (ec) return;
     if (drain_after_write_) return DoDrain(0);
+    if (close_unread_after_write_) return DoCloseUnread();
     if (close_after_write_) return DoClose();
     DoRead();
   }
@@ -183,14 +212,34 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     }
   }
 
+  // Sends our close_notify without waiting for the peer's (waiting would
+  // mean reading, and so draining, the upload), then closes the socket.
+  void DoCloseUnread() {
+    if constexpr (kTls) {
+      SSL_set_shutdown(stream_.native_handle(), SSL_RECEIVED_SHUTDOWN);
+      Tcp().expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->CloseSocket(); });
+    } else {
+      CloseSocket();
+    }
+  }
+
+  void CloseSocket() {
+    beast::error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Tcp().socket().close(ignored);
+  }
+
   Stream stream_;
   std::shared_ptr<const Shared> shared_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   http::response<http::string_body> response_;
   std::array<char, 16384> scratch_{};
   bool close_after_write_ = false;
   bool drain_after_write_ = false;
+  bool close_unread_after_write_ = false;
 };
 
 }  // namespace

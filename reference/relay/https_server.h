@@ -6,10 +6,20 @@
 // about sockets; this header keeps Asio out of its includers.
 //
 // Limits: request body `max_body` (413, then the rest of the upload is
-// drained and the connection closed), header block `max_header` (431),
+// drained and the connection closed; with `early_413_close` the connection
+// is closed right after the 413 without reading any more of it), header block
+// `max_header` and any one field name or value over 65,533 octets (431, then
+// drained and closed; so is a malformed request's 400),
 // TLS handshake `handshake_timeout`, idle keep-alive and slow clients
 // `idle_timeout`. A plaintext HTTP request on the TLS port fails the
 // handshake and is never processed.
+//
+// Requests reach the handler as parsed by Beast: the method token and target
+// verbatim, and every header line as its own entry, in arrival order except
+// that repeated lines of one name (case-insensitive) are kept together after
+// the first; lines are never joined. A HEAD request is answered with the
+// handler's header section and the Content-Length of its body, without the
+// body.
 //
 //   auto server = HttpsServer::Start(options, [&](const HttpRequest& r) {
 //     return relay.Handle(r);
@@ -37,6 +47,7 @@ struct ServerOptions {
   bool allow_tls10 = false;        // Fault::kAllowTls10
   std::size_t max_body = 65536;
   std::size_t max_header = 16 * 1024;
+  bool early_413_close = false;  // Quirk::kEarly413Close
   int threads = 4;
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds idle_timeout{30};

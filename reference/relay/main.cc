@@ -18,6 +18,7 @@
 namespace {
 
 using tigress::relay::Fault;
+using tigress::relay::Quirk;
 
 constexpr int kExitUsage = 2;
 constexpr int kExitFailure = 1;
@@ -66,6 +67,21 @@ std::string FaultHelp() {
   return out;
 }
 
+std::string QuirkHelp() {
+  std::string out =
+      "Legal but unusual behaviour (repeatable), to prove a conformance harness accepts it:";
+  for (const auto& q : tigress::relay::AllQuirks()) {
+    out += "\n  ";
+    out += q.name;
+    out += ": ";
+    out += q.description;
+    out += " (";
+    out += q.allowed_by;
+    out += ")";
+  }
+  return out;
+}
+
 int Run(int argc, char** argv) {
   // Block the termination signals before any thread starts (the webhook
   // worker, the io threads), so every thread inherits the mask and only the
@@ -81,7 +97,7 @@ int Run(int argc, char** argv) {
       "Prints 'READY <port>' on stdout once it accepts connections; exits 0 on SIGTERM/SIGINT."};
   std::string listen, cert_file, key_file, public_url, data_dir, store_kind = "sqlite", webhook_ca,
                                                                  fault_name;
-  std::vector<std::string> webhook_allow;
+  std::vector<std::string> webhook_allow, quirk_names;
   std::size_t max_body = 65536;
   long sweep_seconds = 60, default_ttl = 24 * 3600;
   int threads = 4;
@@ -124,6 +140,7 @@ int Run(int argc, char** argv) {
                  "cut off)")
       ->check(CLI::Range(1L, 3600L));
   app.add_option("--fault", fault_name, FaultHelp());
+  app.add_option("--quirk", quirk_names, QuirkHelp());
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -143,6 +160,14 @@ int Run(int argc, char** argv) {
     if (!f) return fail(f.error(), kExitUsage);
     fault = *f;
     std::cerr << "tigress-relay: DELIBERATE FAULT ENABLED: " << fault_name << '\n';
+  }
+  tigress::relay::QuirkSet quirks;
+  for (const std::string& name : quirk_names) {
+    auto q = tigress::relay::ParseQuirk(name);
+    if (!q) return fail(q.error(), kExitUsage);
+    if (quirks.Has(*q)) continue;
+    quirks.Add(*q);
+    std::cerr << "tigress-relay: QUIRK ENABLED: " << name << '\n';
   }
   auto hostport = ParseListen(listen);
   if (!hostport) return fail(hostport.error(), kExitUsage);
@@ -187,6 +212,7 @@ int Run(int argc, char** argv) {
   options.default_ttl = std::chrono::seconds(default_ttl);
   options.notifier = notifier.get();
   options.fault = fault;
+  options.quirks = quirks;
   tigress::relay::RelayService relay(*store, options);
 
   tigress::relay::ServerOptions server_options;
@@ -197,6 +223,10 @@ int Run(int argc, char** argv) {
   server_options.tls = fault != Fault::kPlainHttp;
   server_options.allow_tls10 = fault == Fault::kAllowTls10;
   server_options.max_body = fault == Fault::kNoBodyLimit ? std::size_t{64} * 1024 * 1024 : max_body;
+  server_options.early_413_close = quirks.Has(Quirk::kEarly413Close);
+  if (quirks.Has(Quirk::kLargeHeaders)) {
+    server_options.max_header = std::max(server_options.max_header, std::size_t{1024 * 1024});
+  }
   server_options.threads = threads;
   server_options.handshake_timeout = std::chrono::seconds(handshake_timeout);
   server_options.idle_timeout = std::chrono::seconds(idle_timeout);

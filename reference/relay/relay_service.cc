@@ -6,6 +6,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "protocol/payload.h"
 #include "protocol/uuid.h"
 
 namespace tigress::relay {
@@ -84,6 +85,43 @@ const std::vector<FaultInfo> kFaults = {
     {Fault::kSetCookie, "set-cookie", "every response sets a tracking cookie (PRIV-04)"},
     {Fault::kPushWithPayload, "push-with-payload",
      "a push notification carries the new payload as its JSON body (PRIV-10)"},
+    {Fault::kRefuseCreates, "refuse-creates",
+     "answer every create with 400 {\"error\": \"Invalid or missing Device-Claim header\"} "
+     "(RELAY-01)"},
+    {Fault::kDuplicateClaimAny, "duplicate-claim-any",
+     "with two Mailbox-Device-Claim header lines, authorise the request if any value is a "
+     "party's claim (RELAY-66, SEC-04)"},
+    {Fault::kMethod500, "method-500",
+     "answer a method the relay does not implement (BREW, get, TRACE...) with 500 (RELAY-61, "
+     "C-46)"},
+    {Fault::kHead500, "head-500", "answer HEAD on a mailbox with 500 (RELAY-61, RELAY-62)"},
+};
+
+const std::vector<QuirkInfo> kQuirks = {
+    {Quirk::kMethod501, "method-501",
+     "answer a method the relay does not implement (BREW, get, TRACE, OPTIONS, CONNECT...) with "
+     "501 on any path",
+     "RFC 9110 §9.1, RFC 9112 §3"},
+    {Quirk::kHead405, "head-405", "answer HEAD on a mailbox with 405 and Allow", "RFC 9110 §9.1"},
+    {Quirk::kEarly413Close, "early-413-close",
+     "over-limit Content-Length: answer 413 right after the header section and close without "
+     "reading the body",
+     "RFC 9110 §15.5.14"},
+    {Quirk::kAnyRequestId, "any-request-id",
+     "accept any non-empty Mailbox-Request-ID, not only UUIDs (the Device Claim must still be "
+     "one)",
+     "draft §5.1"},
+    {Quirk::kOpaqueData, "opaque-data",
+     "check payload data only for being a non-empty string (no base64 or length check)",
+     "draft §8.1.3"},
+    {Quirk::kTrailingSlash, "trailing-slash",
+     "treat /v1/m/ and /v1/m/<id>/ as /v1/m and /v1/m/<id>", "RFC 9110 §4.2.3"},
+    {Quirk::kLargeHeaders, "large-headers", "accept header sections up to 1 MiB (default 16 KiB)",
+     "RFC 9110 §5.4"},
+    {Quirk::kOgImageAnyScheme, "og-image-any-scheme",
+     "keep an imageURL of any scheme (javascript:, data:) in og:image, HTML-escaped, under the "
+     "same script-forbidding CSP",
+     "draft §6.4"},
 };
 
 std::mutex& StderrMutex() {
@@ -101,6 +139,26 @@ std::optional<std::string> FindHeader(const HeaderList& headers, std::string_vie
 }
 
 const std::vector<FaultInfo>& AllFaults() { return kFaults; }
+
+const std::vector<QuirkInfo>& AllQuirks() { return kQuirks; }
+
+Result<Quirk> ParseQuirk(std::string_view name) {
+  std::string known;
+  for (const QuirkInfo& q : kQuirks) {
+    if (q.name == name) return q.quirk;
+    known += known.empty() ? "" : ", ";
+    known += q.name;
+  }
+  return MakeError(Errc::kFieldInvalid,
+                   "--quirk: unknown quirk '" + std::string(name) + "' (known: " + known + ")");
+}
+
+bool IsImplementedMethod(std::string_view method) {
+  for (std::string_view m : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"}) {
+    if (method == m) return true;
+  }
+  return false;
+}
 
 Result<Fault> ParseFault(std::string_view name) {
   std::string known;
@@ -142,17 +200,19 @@ std::string HtmlEscape(std::string_view s) {
 
 namespace {
 
-std::string RenderPreviewImpl(const DisplayInformation& d, bool escape, const std::string& extra) {
+std::string RenderPreviewImpl(const DisplayInformation& d, bool escape, bool any_image_scheme,
+                              const std::string& extra) {
   auto e = [escape](std::string_view s) { return escape ? HtmlEscape(s) : std::string(s); };
   std::string html =
       "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"robots\" content=\"noindex\">\n<title>" +
       e(d.title) + "</title>\n<meta property=\"og:title\" content=\"" + e(d.title) +
       "\">\n<meta property=\"og:description\" content=\"" + e(d.description) + "\">\n";
-  // Only web images become og:image: a javascript: or data: URL is dropped.
+  // By default only web images become og:image: a javascript: or data: URL
+  // is dropped. The quirk keeps it, escaped: the CSP forbids script anyway.
   bool web_image =
       StartsWithIgnoreCase(d.image_url, "https://") || StartsWithIgnoreCase(d.image_url, "http://");
-  if (web_image || !escape) {
+  if (web_image || !escape || (any_image_scheme && !d.image_url.empty())) {
     html += "<meta property=\"og:image\" content=\"" + e(d.image_url) + "\">\n";
   }
   html += "</head>\n<body>\n<h1>" + e(d.title) + "</h1>\n<p>" + e(d.description) + "</p>\n" +
@@ -162,7 +222,9 @@ std::string RenderPreviewImpl(const DisplayInformation& d, bool escape, const st
 
 }  // namespace
 
-std::string RenderPreview(const DisplayInformation& d) { return RenderPreviewImpl(d, true, ""); }
+std::string RenderPreview(const DisplayInformation& d, bool any_image_scheme) {
+  return RenderPreviewImpl(d, true, any_image_scheme, "");
+}
 
 // Per-request context: what every response needs (the echo) and what the
 // log line reports.
@@ -254,20 +316,32 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
   return r;
 }
 
-// A header that must be a UUID (any version, C-25) and appear once. Errors:
-// FieldMissing or UuidInvalid naming the header.
-Result<std::string> RequiredUuidHeader(const HttpRequest& request, std::string_view name) {
-  std::optional<std::string> v = FindHeader(request.headers, name);
-  if (!v) return MakeError(Errc::kFieldMissing, std::string(name) + ": required header is missing");
+// Every value of header `name`, in the order the lines came.
+std::vector<std::string> AllValues(const HttpRequest& request, std::string_view name) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : request.headers) {
+    if (EqualsIgnoreCase(k, name)) out.push_back(v);
+  }
+  return out;
+}
+
+// A header that must appear once and be a UUID of any version (C-25), or
+// (`uuid` false) anything but blank. Errors: FieldMissing or UuidInvalid
+// naming the header.
+Result<std::string> RequiredHeader(const HttpRequest& request, std::string_view name, bool uuid) {
+  std::vector<std::string> values = AllValues(request, name);
+  if (values.empty() || (!uuid && values.front().find_first_not_of(" \t") == std::string::npos)) {
+    return MakeError(Errc::kFieldMissing, std::string(name) + ": required header is missing");
+  }
   // Two claims (or Request-IDs) are ambiguous: a proxy in front may act on
   // the other one than we would, so neither is honoured.
-  const auto count = std::count_if(request.headers.begin(), request.headers.end(),
-                                   [&](const auto& h) { return EqualsIgnoreCase(h.first, name); });
-  if (count > 1) {
+  if (values.size() > 1) {
     return MakeError(Errc::kUuidInvalid, std::string(name) + ": given more than once");
   }
-  if (!IsUuid(*v)) return MakeError(Errc::kUuidInvalid, std::string(name) + ": not a UUID");
-  return *v;
+  if (uuid && !IsUuid(values.front())) {
+    return MakeError(Errc::kUuidInvalid, std::string(name) + ": not a UUID");
+  }
+  return values.front();
 }
 
 }  // namespace
@@ -306,6 +380,22 @@ HttpResponse RelayService::Dispatch(Call& call) {
     return ErrorResponse(413, "relay.body_too_large",
                          "request body exceeds " + std::to_string(options_.max_body) + " octets");
   }
+  const std::string& m = request.method;
+  const bool head_refused = options_.quirks.Has(Quirk::kHead405);
+  // A method no resource here implements is refused before routing, so the
+  // answer cannot depend on whether the path names a mailbox.
+  if (!IsImplementedMethod(m)) {
+    if (options_.fault == Fault::kMethod500) {
+      return ErrorResponse(500, "relay.internal", "method handler failed");
+    }
+    if (options_.quirks.Has(Quirk::kMethod501)) {
+      return ErrorResponse(501, "relay.not_implemented", "method not implemented");
+    }
+  }
+  if (options_.quirks.Has(Quirk::kTrailingSlash) && path.size() > kPathPrefix.size() &&
+      path.substr(0, kPathPrefix.size() + 1) == "/v1/m/" && path.back() == '/') {
+    path.remove_suffix(1);
+  }
   if (path == kPathPrefix) {
     call.log_id = "m";
     if (request.method != "POST") return MethodNotAllowed("POST");
@@ -318,13 +408,57 @@ HttpResponse RelayService::Dispatch(Call& call) {
   call.log_id = Short(raw_id);
   if (!IsUuid(raw_id)) return ErrorResponse(404, "relay.not_found", "mailbox id is not a UUID");
   std::string id = Lower(raw_id);
-  const std::string& m = request.method;
   if (m == "GET") return Preview(call, id);
+  if (m == "HEAD") {
+    if (options_.fault == Fault::kHead500) {
+      return ErrorResponse(500, "relay.internal", "preview handler failed");
+    }
+    if (!head_refused) return Preview(call, id);
+  }
   if (m == "POST") return ReadSecure(call, id);
   if (m == "PUT") return Update(call, id);
   if (m == "DELETE") return Delete(call, id);
   if (m == "PATCH") return Relinquish(call, id);
-  return MethodNotAllowed("GET, POST, PUT, DELETE, PATCH");
+  return MethodNotAllowed(head_refused ? "GET, POST, PUT, DELETE, PATCH"
+                                       : "GET, HEAD, POST, PUT, DELETE, PATCH");
+}
+
+Result<std::string> RelayService::ClaimHeader(const Call& call, const std::string& id) {
+  if (options_.fault == Fault::kDuplicateClaimAny) {
+    std::vector<std::string> values = AllValues(call.request, kHeaderDeviceClaim);
+    if (values.size() > 1) {
+      std::string chosen = values.front();
+      if (!id.empty()) {
+        // The fault: whichever line names a party of this mailbox is honoured.
+        Result<std::optional<Mailbox>> mailbox = store_.Get(id, Now());
+        if (mailbox && *mailbox) {
+          for (const std::string& v : values) {
+            if (PartyOf(**mailbox, v) != Party::kNone) {
+              chosen = v;
+              break;
+            }
+          }
+        }
+      }
+      if (!IsUuid(chosen)) {
+        return MakeError(Errc::kUuidInvalid, std::string(kHeaderDeviceClaim) + ": not a UUID");
+      }
+      return chosen;
+    }
+  }
+  return RequiredHeader(call.request, kHeaderDeviceClaim, true);
+}
+
+Result<std::string> RelayService::RequestIdHeader(const Call& call) const {
+  return RequiredHeader(call.request, kHeaderRequestId, !options_.quirks.Has(Quirk::kAnyRequestId));
+}
+
+Result<void> RelayService::CheckPayload(const Payload& p) const {
+  if (!options_.quirks.Has(Quirk::kOpaqueData)) return ValidatePayloadShape(p);
+  // The relay "SHALL not look into data": only the type stays ours to check.
+  TIGRESS_RETURN_IF_ERROR(ParseCipher(p.type));
+  if (p.data.empty()) return MakeError(Errc::kFieldInvalid, "payload.data: is empty");
+  return {};
 }
 
 HttpResponse RelayService::StoreError(Call& call, const Error& e) {
@@ -334,9 +468,12 @@ HttpResponse RelayService::StoreError(Call& call, const Error& e) {
 
 HttpResponse RelayService::Create(Call& call) {
   const HttpRequest& request = call.request;
-  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  if (options_.fault == Fault::kRefuseCreates) {
+    return JsonResponse(400, Json{{"error", "Invalid or missing Device-Claim header"}});
+  }
+  Result<std::string> claim = ClaimHeader(call, "");
   if (!claim) return ErrorResponse(400, claim.error());
-  Result<std::string> rid = RequiredUuidHeader(request, kHeaderRequestId);
+  Result<std::string> rid = RequestIdHeader(call);
   if (!rid) return ErrorResponse(400, rid.error());
 
   Result<CreateMailboxRequest> body = ParseCreateMailboxRequest(request.body);
@@ -346,7 +483,7 @@ HttpResponse RelayService::Create(Call& call) {
     }
     return ErrorResponse(400, body.error());
   }
-  if (auto shape = ValidatePayloadShape(body->payload); !shape) {
+  if (auto shape = CheckPayload(body->payload); !shape) {
     return ErrorResponse(400, shape.error().Token(), "payload: " + shape.error().detail);
   }
   SysSeconds now = std::chrono::floor<std::chrono::seconds>(options_.clock());
@@ -425,13 +562,14 @@ HttpResponse RelayService::Preview(Call& call, const std::string& id) {
   std::string extra;
   if (options_.fault == Fault::kPreviewLeaksPayload)
     extra = "<!-- " + (*m)->payload.data + " -->\n";
-  r.body = RenderPreviewImpl((*m)->display, options_.fault != Fault::kPreviewUnescaped, extra);
+  r.body = RenderPreviewImpl((*m)->display, options_.fault != Fault::kPreviewUnescaped,
+                             options_.quirks.Has(Quirk::kOgImageAnyScheme), extra);
   return r;
 }
 
 HttpResponse RelayService::ReadSecure(Call& call, const std::string& id) {
   const HttpRequest& request = call.request;
-  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  Result<std::string> claim = ClaimHeader(call, id);
   if (!claim) return ErrorResponse(400, claim.error());
   // The read body is optional (C-13); one that does not parse is ignored
   // rather than refused, since A.6.5 defines no 400.
@@ -472,9 +610,9 @@ HttpResponse RelayService::ReadSecure(Call& call, const std::string& id) {
 
 HttpResponse RelayService::Update(Call& call, const std::string& id) {
   const HttpRequest& request = call.request;
-  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  Result<std::string> claim = ClaimHeader(call, id);
   if (!claim) return ErrorResponse(400, claim.error());
-  Result<std::string> rid = RequiredUuidHeader(request, kHeaderRequestId);
+  Result<std::string> rid = RequestIdHeader(call);
   if (!rid) return ErrorResponse(400, rid.error());
   Result<UpdateMailboxRequest> body = ParseUpdateMailboxRequest(request.body);
   if (!body) {
@@ -483,7 +621,7 @@ HttpResponse RelayService::Update(Call& call, const std::string& id) {
     }
     return ErrorResponse(400, body.error());
   }
-  if (auto shape = ValidatePayloadShape(body->payload); !shape) {
+  if (auto shape = CheckPayload(body->payload); !shape) {
     return ErrorResponse(400, shape.error().Token(), "payload: " + shape.error().detail);
   }
   std::optional<NotificationToken> token = Usable(body->notification_token);
@@ -539,10 +677,9 @@ HttpResponse RelayService::Update(Call& call, const std::string& id) {
 }
 
 HttpResponse RelayService::Delete(Call& call, const std::string& id) {
-  const HttpRequest& request = call.request;
-  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  Result<std::string> claim = ClaimHeader(call, id);
   if (!claim) return ErrorResponse(400, claim.error());
-  Result<std::string> rid = RequiredUuidHeader(request, kHeaderRequestId);
+  Result<std::string> rid = RequestIdHeader(call);
   if (!rid) return ErrorResponse(400, rid.error());
   RequestKey key{*claim, *rid};
   char right = options_.fault == Fault::kIgnoreAccessRights ? kNoRightCheck : 'D';
@@ -579,10 +716,9 @@ HttpResponse RelayService::Delete(Call& call, const std::string& id) {
 }
 
 HttpResponse RelayService::Relinquish(Call& call, const std::string& id) {
-  const HttpRequest& request = call.request;
-  Result<std::string> claim = RequiredUuidHeader(request, kHeaderDeviceClaim);
+  Result<std::string> claim = ClaimHeader(call, id);
   if (!claim) return ErrorResponse(400, claim.error());
-  Result<std::string> rid = RequiredUuidHeader(request, kHeaderRequestId);
+  Result<std::string> rid = RequestIdHeader(call);
   if (!rid) return ErrorResponse(400, rid.error());
   RequestKey key{*claim, *rid};
   if (options_.fault == Fault::kDuplicateReprocessed) key.request_id.reset();

@@ -13,15 +13,18 @@
 //   HttpResponse r = relay.Handle({"POST", "/v1/m", {{"Mailbox-Device-Claim", claim},
 //                                                   {"Mailbox-Request-ID", rid}}, body});
 //
-// Endpoints: POST /v1/m (create), GET|POST|PUT|DELETE|PATCH /v1/m/<uuid>
-// (preview, secure read, update, delete, relinquish). A query string is
-// ignored (C-34); other paths are 404, other methods 405.
+// Endpoints: POST /v1/m (create), GET|HEAD|POST|PUT|DELETE|PATCH /v1/m/<uuid>
+// (preview, preview headers, secure read, update, delete, relinquish). A
+// query string is ignored (C-34); other paths are 404, other methods on a
+// known path 405 with `Allow` (quirk method-501: 501 for a method the relay
+// does not implement, on any path).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +48,9 @@ struct HttpRequest {
   std::string body;
 };
 
+// The answer to a HEAD request is the answer GET would get, body included;
+// the transport sends only its header section, with the Content-Length of
+// that body (RFC 9110 §9.3.2).
 struct HttpResponse {
   int status = 200;
   HeaderList headers;  // Content-Length is added by the transport
@@ -77,6 +83,10 @@ enum class Fault {
   kAllowTls10,             // SEC-03/C-43: accepts TLS 1.0 and weak ciphers (transport)
   kSetCookie,              // PRIV-04: every response sets a tracking cookie
   kPushWithPayload,        // PRIV-10: a push carries the new payload
+  kRefuseCreates,          // RELAY-01: every create is refused with 400
+  kDuplicateClaimAny,      // RELAY-66, SEC-04: of two claim lines, any party's one authorises
+  kMethod500,              // RELAY-61, C-46: a method the relay does not implement answers 500
+  kHead500,                // RELAY-61, RELAY-62: HEAD on a mailbox answers 500
 };
 
 struct FaultInfo {
@@ -90,6 +100,55 @@ const std::vector<FaultInfo>& AllFaults();
 // `ParseFault` maps a --fault value to a Fault. Errors: kFieldInvalid listing
 // the known names.
 Result<Fault> ParseFault(std::string_view name);
+
+// Legal but unusual behaviours, each allowed by the draft or the HTTP RFCs,
+// that the reference relay does not show by default. They let the harness
+// prove that it gives no FAIL to a relay that makes the other choice. Any
+// number may be on at once; each changes only the behaviour it names.
+enum class Quirk {
+  kMethod501,         // a method the relay does not implement gets 501 (RFC 9110 §9.1)
+  kHead405,           // HEAD on a mailbox gets 405 with Allow (RFC 9110 §9.1)
+  kEarly413Close,     // over-limit Content-Length: 413 then close, body unread (transport)
+  kAnyRequestId,      // any non-empty Mailbox-Request-ID is accepted (draft §5.1 SHOULD)
+  kOpaqueData,        // payload data is only checked to be a non-empty string
+  kTrailingSlash,     // /v1/m/ and /v1/m/<id>/ mean /v1/m and /v1/m/<id> (RFC 9110 §4.2.3)
+  kLargeHeaders,      // header sections up to 1 MiB are accepted (transport, RFC 9110 §5.4)
+  kOgImageAnyScheme,  // og:image keeps an imageURL of any scheme, escaped
+};
+
+struct QuirkInfo {
+  Quirk quirk;
+  std::string_view name;         // "--quirk" value, e.g. "method-501"
+  std::string_view description;  // one line for --help
+  std::string_view allowed_by;   // the rule that allows it, e.g. "RFC 9110 §9.1"
+};
+
+// `AllQuirks` lists every quirk in declaration order.
+const std::vector<QuirkInfo>& AllQuirks();
+// `ParseQuirk` maps a --quirk value to a Quirk. Errors: kFieldInvalid listing
+// the known names.
+Result<Quirk> ParseQuirk(std::string_view name);
+
+// The quirks switched on; empty by default.
+class QuirkSet {
+ public:
+  QuirkSet() = default;
+  QuirkSet(std::initializer_list<Quirk> quirks) {
+    for (Quirk q : quirks) Add(q);
+  }
+  void Add(Quirk q) { bits_ |= Bit(q); }
+  bool Has(Quirk q) const { return (bits_ & Bit(q)) != 0; }
+  bool Empty() const { return bits_ == 0; }
+
+ private:
+  static unsigned Bit(Quirk q) { return 1u << static_cast<unsigned>(q); }
+  unsigned bits_ = 0;
+};
+
+// `IsImplementedMethod` tells whether the relay implements `method` on some
+// resource: GET, HEAD, POST, PUT, DELETE, PATCH (case-sensitive, RFC 9110
+// §9.1). Everything else is refused before routing under quirk method-501.
+bool IsImplementedMethod(std::string_view method);
 
 // `PushNotifier` delivers a push to a stored notification token. It must not
 // block the caller (the webhook notifier queues to a worker thread). `body`
@@ -113,6 +172,7 @@ struct RelayOptions {
   LogSink log;                                                // default: one line to stderr
   PushNotifier* notifier = nullptr;                           // default: no push delivery
   Fault fault = Fault::kNone;
+  QuirkSet quirks;
   std::function<std::string()> new_mailbox_id;  // default: NewUuidV4 (tests may inject)
 };
 
@@ -139,6 +199,14 @@ class RelayService {
   HttpResponse Dispatch(Call& call);
   HttpResponse Create(Call& call);
   HttpResponse Preview(Call& call, const std::string& id);
+  // `ClaimHeader` is the Mailbox-Device-Claim of the request on mailbox `id`
+  // ("" for create); `RequestIdHeader` its Mailbox-Request-ID. Errors:
+  // FieldMissing, UuidInvalid (not a UUID, or given more than once).
+  Result<std::string> ClaimHeader(const Call& call, const std::string& id);
+  Result<std::string> RequestIdHeader(const Call& call) const;
+  // `CheckPayload` is ValidatePayloadShape, or under quirk opaque-data a
+  // known type and non-empty data.
+  Result<void> CheckPayload(const Payload& p) const;
   HttpResponse ReadSecure(Call& call, const std::string& id);
   HttpResponse Update(Call& call, const std::string& id);
   HttpResponse Delete(Call& call, const std::string& id);
@@ -153,9 +221,10 @@ class RelayService {
 };
 
 // `RenderPreview` is the OpenGraph HTML of A.6.4 for `d`: og:title,
-// og:description and (for http/https URLs only) og:image, all HTML-escaped,
-// no script. Exposed for tests.
-std::string RenderPreview(const DisplayInformation& d);
+// og:description and og:image, all HTML-escaped, no script. og:image is
+// present for http/https URLs only, or (`any_image_scheme`, quirk
+// og-image-any-scheme) for any non-empty imageURL. Exposed for tests.
+std::string RenderPreview(const DisplayInformation& d, bool any_image_scheme = false);
 
 // `HtmlEscape` escapes & < > " ' for text and attribute values.
 std::string HtmlEscape(std::string_view s);

@@ -7,7 +7,10 @@
 //   - `ChildProcess`: fork+exec with stdout on a pipe and stderr to a file,
 //     waiting (bounded) for the `READY <port>` line;
 //   - `HttpsClient`: one libcurl easy handle (keep-alive) that trusts only the
-//     given CA.
+//     given CA;
+//   - `RawTlsConnection`: a TLS connection that sends and reads raw bytes, for
+//     requests a well-behaved client would not send and for watching when the
+//     server closes.
 //
 //   TempDir dir;
 //   PkiFiles pki = PkiFiles::Write(dir.path()).value();
@@ -73,6 +76,8 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   int port() const { return port_; }
+  // The READY line as printed, without the newline ("READY 40123").
+  const std::string& ready_line() const { return ready_line_; }
   pid_t pid() const { return pid_; }
   std::string BaseUrl() const { return "https://127.0.0.1:" + std::to_string(port_); }
 
@@ -85,6 +90,7 @@ class ChildProcess {
   ChildProcess(pid_t pid, int port) : pid_(pid), port_(port) {}
   pid_t pid_;
   int port_;
+  std::string ready_line_;
   bool reaped_ = false;
 };
 
@@ -103,7 +109,8 @@ class HttpsClient {
   HttpsClient(const HttpsClient&) = delete;
   HttpsClient& operator=(const HttpsClient&) = delete;
 
-  // `Send` performs one request. Errors: kTransportFailure with curl's message.
+  // `Send` performs one request (HEAD reads no body). Errors: kTransportFailure
+  // with curl's message.
   Result<HttpResult> Send(const std::string& method, const std::string& url,
                           const std::vector<std::pair<std::string, std::string>>& headers,
                           const std::string& body = {});
@@ -111,6 +118,35 @@ class HttpsClient {
  private:
   std::string ca_pem_;
   void* curl_;  // CURL*, kept opaque so includers need no curl headers
+};
+
+class RawTlsConnection {
+ public:
+  // `Connect` opens a TCP connection to 127.0.0.1:`port` and completes a TLS
+  // handshake that trusts only `ca_pem`, within 5 s. Errors: kTransportFailure.
+  static Result<std::unique_ptr<RawTlsConnection>> Connect(int port, const std::string& ca_pem);
+  ~RawTlsConnection();
+  RawTlsConnection(const RawTlsConnection&) = delete;
+  RawTlsConnection& operator=(const RawTlsConnection&) = delete;
+
+  // `Write` sends `bytes` within `timeout`. Errors: kTransportFailure (the
+  // peer closed or reset, or the timeout passed).
+  Result<void> Write(std::string_view bytes,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+  struct ReadResult {
+    std::string data;     // everything read
+    bool closed = false;  // the peer closed (close_notify, EOF or reset)
+  };
+  // `Read` reads until `data` contains `until` (when not empty), the peer
+  // closes, or `timeout` passes, whichever comes first.
+  ReadResult Read(std::chrono::milliseconds timeout, std::string_view until = {});
+
+ private:
+  RawTlsConnection() = default;
+  int fd_ = -1;
+  void* ctx_ = nullptr;  // SSL_CTX*
+  void* ssl_ = nullptr;  // SSL*
 };
 
 }  // namespace tigress::relay::testing
