@@ -314,25 +314,6 @@ std::string_view MethodFeature(std::string_view method) {
   return method == "recipient.relinquish" ? "relinquish" : "";
 }
 
-// The requirement an adapter method's success stands for, by role: what an
-// unexpected failure of the call is charged to.
-std::string OperationRequirement(const std::string& role, const std::string& method) {
-  static const std::map<std::string, std::pair<std::string, std::string>> kByMethod = {
-      // method -> (initiator's requirement, recipient's requirement)
-      {"initiator.share", {"INIT-02", "INIT-02"}},
-      {"recipient.accept", {"RECIP-04", "RECIP-04"}},
-      {"recipient.relinquish", {"RECIP-13", "RECIP-13"}},
-      {"send", {"INIT-09", "RECIP-10"}},
-      {"receive", {"INIT-08", "RECIP-21"}},
-      {"close", {"INIT-11", "RECIP-12"}},
-  };
-  auto it = kByMethod.find(method);
-  if (it == kByMethod.end()) {
-    return "";
-  }
-  return role == "recipient" ? it->second.second : it->second.first;
-}
-
 // `RelayOperation` names the relay endpoint a request calls and the
 // requirement its success stands for.
 struct RelayOperation {
@@ -424,12 +405,6 @@ class CaseRun {
   reports::CaseResult Execute();
 
  private:
-  // The requirement an unexpected failure of call step `st` is charged to.
-  std::string StepOperationRequirement(const Step& st) const {
-    std::string req = OperationRequirement(st.role, st.method);
-    return req.empty() ? DefaultReq(st) : req;
-  }
-
   const std::string& DefaultReq(const Step& st) const {
     if (!st.req.empty()) {
       return st.req;
@@ -515,13 +490,14 @@ class CaseRun {
   StepResult ExecParallel(const Step& st, VarContext& ctx);
   // `JudgeCallError` judges an adapter error no expectation of `st` asked
   // for: -32601 is UNSUPPORTED only for an optional feature the manifest does
-  // not declare, else FAIL; -32602 is the device's verdict on the step's
-  // input; a relay refusal (1002) is charged to the relay operation refused
-  // (found among the proxy's exchanges from `exchanges_before` on); anything
-  // else is a FAIL of the operation the method performs.
+  // not declare, else FAIL; -32602 to a call whose parameters the scenario
+  // fills from templates (`has_input`: the inputs it varies, such as Share
+  // URL encodings) is the device's verdict on that input; a relay refusal (1002) is charged to the
+  // relay operation refused (found among the proxy's exchanges from `exchanges_before` on);
+  // anything else is a FAIL of the operation the method performs.
   Assertion JudgeCallError(const Step& st, const Adapter& ad, const RpcOutcome& out,
                            const std::string& where, const reports::Evidence& ev,
-                           std::size_t exchanges_before);
+                           std::size_t exchanges_before, bool has_input);
   StepResult ExecRestart(const Step& st, const std::string& where);
   StepResult ExecPush(const Step& st, VarContext& ctx, const std::string& where);
   // What a push must not carry (PRIV-10): payload data and display text the
@@ -1141,7 +1117,8 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
                (e.subject == Expectation::Subject::kJson && e.target.rfind("error", 0) == 0);
       });
   if (out.kind == RpcOutcome::Kind::kError && !error_expected) {
-    r.extra.push_back(JudgeCallError(st, ad, out, where, ev, exchanges_before));
+    r.extra.push_back(JudgeCallError(st, ad, out, where, ev, exchanges_before,
+                                     st.params.dump().find("${") != std::string::npos));
     r.stop = true;
     return r;
   }
@@ -1168,7 +1145,7 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
 
 Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOutcome& out,
                                   const std::string& where, const reports::Evidence& ev,
-                                  std::size_t exchanges_before) {
+                                  std::size_t exchanges_before, bool has_input) {
   const std::string call = st.role + " " + st.method;
   std::string actual = "error " + std::to_string(out.code) + " " + out.message;
   if (!out.data.is_null()) {
@@ -1187,7 +1164,7 @@ Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOu
     // As BoGo counts unimplemented behaviour: a method of the baseline
     // contract, or of a feature the manifest declares, must work.
     Assertion a = Broke(
-        Verdict::kFail, StepOperationRequirement(st),
+        Verdict::kFail, DefaultReq(st),
         where + ": " + st.role + " does not implement " + st.method + " (-32601), which " +
             (feature.empty() ? std::string("the baseline adapter contract requires")
                              : "its declared feature '" + std::string(feature) + "' includes"));
@@ -1196,7 +1173,7 @@ Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOu
     a.evidence = ev;
     return a;
   }
-  if (out.code == -32602) {
+  if (out.code == -32602 && has_input) {
     // The device refused an input the scenario gave it: that is its verdict
     // on the input, judged against the requirement the step checks.
     Assertion a = Judge(&st, DefaultReq(st), false,
@@ -1226,15 +1203,19 @@ Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOu
       a.evidence = ev;
       a.evidence.http.push_back(ExcerptOf(x, st.role + "->relay"));
       a.evidence.fields.emplace_back("blame", "relay-refusal");
-      a.evidence.fields.emplace_back("signature",
-                                     op.name + " refused, " + std::to_string(x.status) + " " +
-                                         Truncate(ErrorText(x.response_body), 60));
+      a.evidence.fields.emplace_back("signature", op.name + " refused, " +
+                                                      std::to_string(x.status) + " " +
+                                                      Truncate(ErrorText(x.response_body), 60));
       return a;
     }
   }
   // Judged at the severity of the operation the step performs: a method the
-  // device offers that fails is a FAIL, whatever the step checks next.
-  Assertion a = Judge(&st, StepOperationRequirement(st), false, where + ": " + call + " failed",
+  // device offers that fails is a FAIL, even where the step's requirement is
+  // a SHOULD or a MAY (its checks never ran).
+  Assertion a = Judge(&st, DefaultReq(st), false,
+                      where + ": " + call +
+                          " failed (the operation failed: FAIL whatever the "
+                          "level of the requirement the step checks)",
                       "success", actual, {});
   a.verdict = reports::Worst(a.verdict, Verdict::kFail);
   a.evidence = ev;
