@@ -28,6 +28,7 @@
 #include "protocol/encoding.h"
 #include "reports/progress.h"
 #include "reports/redaction.h"
+#include "reports/root_causes.h"
 #include "reports/writers.h"
 
 namespace tigress::harness {
@@ -314,46 +315,26 @@ std::string_view MethodFeature(std::string_view method) {
   return method == "recipient.relinquish" ? "relinquish" : "";
 }
 
-// `RelayOperation` names the relay endpoint a request calls and the
-// requirement its success stands for.
-struct RelayOperation {
-  std::string name;
-  std::string req;
-};
-
-RelayOperation RelayOperationOf(const std::string& method, const std::string& url) {
-  std::string path = url;
-  if (auto s = path.find("://"); s != std::string::npos) {
-    auto slash = path.find('/', s + 3);
-    path = slash == std::string::npos ? "/" : path.substr(slash);
-  }
-  path = path.substr(0, path.find_first_of("?#"));
-  while (path.size() > 1 && path.back() == '/') {
-    path.pop_back();
-  }
-  const bool collection = path.size() >= 2 && path.compare(path.size() - 2, 2, "/m") == 0;
-  if (collection) {
-    return {"CreateMailbox", "RELAY-01"};
-  }
-  if (method == "POST") return {"ReadSecureContentFromMailbox", "RELAY-16"};
-  if (method == "PUT") return {"UpdateMailbox", "RELAY-17"};
-  if (method == "DELETE") return {"DeleteMailbox", "RELAY-22"};
-  if (method == "PATCH") return {"RelinquishMailbox", "RELAY-34"};
-  return {"ReadDisplayInformationFromMailbox", "RELAY-26"};
+// The requirement a relay operation's success stands for (by
+// `reports::OperationName`); empty for a request that names no operation.
+std::string RelayOperationRequirement(std::string_view operation) {
+  static const std::map<std::string_view, std::string> kByOperation = {
+      {"CreateMailbox", "RELAY-01"},     {"ReadSecureContent", "RELAY-16"},
+      {"UpdateMailbox", "RELAY-17"},     {"DeleteMailbox", "RELAY-22"},
+      {"RelinquishMailbox", "RELAY-34"}, {"ReadDisplayInformation", "RELAY-26"},
+  };
+  auto it = kByOperation.find(operation);
+  return it == kByOperation.end() ? std::string() : it->second;
 }
 
-// The error text of a relay's response body: its JSON "error" or "message"
-// member, else the body itself.
-std::string ErrorText(const std::string& body) {
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_object()) {
-    for (const char* k : {"error", "message", "detail"}) {
-      if (j.contains(k) && j[k].is_string()) {
-        return j[k].get<std::string>();
-      }
-    }
+// The request target of an absolute URL: its path and query.
+std::string TargetOf(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) {
+    return url;
   }
-  return body;
+  const auto slash = url.find('/', scheme + 3);
+  return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
 // One exchange the recording proxy saw, as report evidence (headers
@@ -361,12 +342,7 @@ std::string ErrorText(const std::string& body) {
 reports::HttpExcerpt ExcerptOf(const har::Exchange& x, const std::string& vantage) {
   reports::HttpExcerpt ex;
   ex.vantage = vantage;
-  std::string target = x.url;
-  if (auto s = target.find("://"); s != std::string::npos) {
-    auto slash = target.find('/', s + 3);
-    target = slash == std::string::npos ? "/" : target.substr(slash);
-  }
-  ex.request_line = x.method + " " + target + " " + x.http_version;
+  ex.request_line = x.method + " " + TargetOf(x.url) + " " + x.http_version;
   ex.request_headers = RedactHeaders(x.request_headers);
   ex.request_body = Truncate(x.request_body);
   ex.status = x.status;
@@ -897,11 +873,7 @@ StepResult CaseRun::ExecHttp(const Step& st, VarContext& ctx, const std::string&
   req.abort_after = st.abandon_after;
   req.connect_only = std::chrono::milliseconds(st.connect_only_ms);
   req.tls_max = st.tls_max;
-  std::string path_only = req.url;
-  if (auto s = path_only.find("://"); s != std::string::npos) {
-    auto slash = path_only.find('/', s + 3);
-    path_only = slash == std::string::npos ? "/" : path_only.substr(slash);
-  }
+  const std::string path_only = TargetOf(req.url);
   {
     Json resolved{{"step", where},
                   {"http", {{"as", st.as}, {"method", req.method}, {"url", req.url}}}};
@@ -1193,19 +1165,21 @@ Assertion CaseRun::JudgeCallError(const Step& st, const Adapter& ad, const RpcOu
       if (x.status < 400) {
         continue;
       }
-      const RelayOperation op = RelayOperationOf(x.method, x.url);
+      const std::string op = reports::OperationName(x.method, x.url);
+      const std::string req = RelayOperationRequirement(op);
+      if (req.empty()) {
+        continue;
+      }
+      const reports::HttpExcerpt answer = ExcerptOf(x, st.role + "->relay");
       Assertion a =
-          Judge(nullptr, op.req, false,
-                where + ": " + call + " failed: the relay refused its " + op.name + " with " +
-                    std::to_string(x.status) + " " + Truncate(ErrorText(x.response_body), 120),
-                op.name + " succeeds", std::to_string(x.status), {});
+          Judge(nullptr, req, false,
+                where + ": " + call + " failed: the relay refused its " + op + " with " +
+                    std::to_string(x.status) + " " + Truncate(reports::ErrorTextOf(answer), 120),
+                op + " succeeds", std::to_string(x.status), {});
       a.verdict = reports::Worst(a.verdict, Verdict::kFail);
       a.evidence = ev;
-      a.evidence.http.push_back(ExcerptOf(x, st.role + "->relay"));
+      a.evidence.http.push_back(answer);
       a.evidence.fields.emplace_back("blame", "relay-refusal");
-      a.evidence.fields.emplace_back("signature", op.name + " refused, " +
-                                                      std::to_string(x.status) + " " +
-                                                      Truncate(ErrorText(x.response_body), 60));
       return a;
     }
   }
@@ -1770,13 +1744,6 @@ reports::CaseResult CaseRun::Execute() {
     c.assertions = std::move(assertions_);
     c.stopped_early = stopped_early_;
     c.not_evaluated = std::move(not_evaluated_);
-    for (const auto& a : c.assertions) {
-      for (const auto& [k, v] : a.evidence.fields) {
-        if (k == "signature" && c.failure_signature.empty() && a.verdict == Verdict::kFail) {
-          c.failure_signature = v;
-        }
-      }
-    }
     for (std::size_t i = 0; i < c.assertions.size(); ++i) {
       if (i == 0 || c.assertions[i].verdict != Verdict::kPass) {
         auto& att = c.assertions[i].evidence.attachments;
@@ -2040,6 +2007,7 @@ int Runner::Run(std::ostream& out) {
         }
       }
       reports::FinalizeCase(c, opt_.profile);
+      c.failure_signature = reports::FailureSignature(c);
       if (reports::IsFailing(c.verdict)) {
         AddReproBundle(sh, cases[i], c, out);
       }

@@ -109,8 +109,9 @@ std::string_view PathOf(std::string_view target) {
   return target;
 }
 
-// What the relay said went wrong, from a response body.
-std::string ErrorText(const HttpExcerpt& h) {
+}  // namespace
+
+std::string ErrorTextOf(const HttpExcerpt& h) {
   const Json doc = Json::parse(h.response_body, nullptr, false);
   if (!doc.is_discarded() && doc.is_object()) {
     for (const char* key : {"error", "message"}) {
@@ -129,6 +130,8 @@ std::string ErrorText(const HttpExcerpt& h) {
   return h.status >= 400 ? h.response_body : std::string();
 }
 
+namespace {
+
 std::string HttpSignature(const HttpExcerpt& h) {
   const std::string_view line = h.request_line;
   const std::size_t sp = line.find(' ');
@@ -145,7 +148,7 @@ std::string HttpSignature(const HttpExcerpt& h) {
     sig += (h.status >= 400 ? " refused, " : " answered, ") + std::to_string(h.status);
   }
   // Normalised before the cut, so a UUID is never cut in half.
-  const std::string text = OneLine(NormalizeVolatile(ErrorText(h)), kErrorTextChars);
+  const std::string text = OneLine(NormalizeVolatile(ErrorTextOf(h)), kErrorTextChars);
   if (!text.empty()) sig += " " + text;
   return sig;
 }

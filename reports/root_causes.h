@@ -72,6 +72,11 @@ std::string FailureSignature(const CaseResult& c);
 // ignored).
 std::string OperationName(std::string_view method, std::string_view target);
 
+// `ErrorTextOf` is what a response says went wrong: the "error" (or its
+// "message") or "message" member of a JSON body; else, for a status of 400
+// or more, the body itself; else "".
+std::string ErrorTextOf(const HttpExcerpt& h);
+
 // `NormalizeVolatile` replaces UUIDs with "{id}", runs of 5 or more digits
 // with "{n}" and file:line references ("scenarios/relay/a.yaml:12",
 // "x.cc:3:7") with "{where}".
