@@ -18,18 +18,8 @@ Result<std::unique_ptr<AdapterKatBackend>> AdapterKatBackend::Start(
   ph.root = manifest.root.string();
   ph.workdir = (workdir / "device.work").string();
   ph.bindir = bindir.string();
-  ProcessSpec ps;
-  ps.name = "device (" + manifest.name + ")";
-  ps.argv = ExpandCommand(manifest.device->command, ph);
-  for (const auto& [k, v] : manifest.env) {
-    ps.env.emplace_back(k, Expand(v, ph));
-  }
-  for (auto& kv : PlaceholderEnv(ph)) {
-    ps.env.push_back(std::move(kv));
-  }
-  ps.workdir = ph.workdir;
+  ProcessSpec ps = LaunchSpecFor(manifest, LaunchRole::kDevice, ph);
   ps.stderr_path = workdir / "device.stderr.log";
-  ps.pipe_stdio = true;
   TIGRESS_ASSIGN_OR_RETURN(b->process_, Process::Start(ps));
   Process* proc = b->process_.get();
   b->client_ =

@@ -409,19 +409,9 @@ int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err) {
   std::ofstream(ph.key) << pki->server_key_pem;
   const std::string base_url = Expand(m->relay->base_url, ph);
   ph.public_url = base_url;
-  ProcessSpec ps;
-  ps.name = "relay (" + m->name + ")";
-  ps.argv = ExpandCommand(m->relay->command, ph);
-  for (const auto& [k, v] : m->env) {
-    ps.env.emplace_back(k, Expand(v, ph));
-  }
-  for (auto& kv : PlaceholderEnv(ph)) {
-    ps.env.push_back(std::move(kv));
-  }
-  ps.workdir = ph.workdir;
+  ProcessSpec ps = LaunchSpecFor(*m, LaunchRole::kRelay, ph);
   ps.stderr_path = work / "relay.stderr.log";
   ps.stdout_path = work / "relay.stdout.log";
-  ps.ready = m->relay->ready;
   ps.port = *port;
   int rc = 2;
   {

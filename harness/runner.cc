@@ -561,19 +561,9 @@ Result<void> CaseRun::StartRelay() {
       TIGRESS_ASSIGN_OR_RETURN(port, FreeLoopbackPort());
     }
     ph.port = std::to_string(port);
-    ProcessSpec ps;
-    ps.name = "relay (" + m.name + ")";
-    ps.argv = ExpandCommand(m.relay->command, ph);
-    for (const auto& [k, v] : m.env) {
-      ps.env.emplace_back(k, Expand(v, ph));
-    }
-    for (auto& kv : PlaceholderEnv(ph)) {
-      ps.env.push_back(std::move(kv));
-    }
-    ps.workdir = ph.workdir;
+    ProcessSpec ps = LaunchSpecFor(m, LaunchRole::kRelay, ph);
     ps.stderr_path = case_dir_ / "relay.stderr.log";
     ps.stdout_path = case_dir_ / "relay.stdout.log";
-    ps.ready = m.relay->ready;
     ps.port = port;
     TIGRESS_ASSIGN_OR_RETURN(relay_, Process::Start(ps));
     auto ready = relay_->WaitReady();
@@ -615,19 +605,9 @@ Result<void> CaseRun::StartDevice(const std::string& role, const Manifest* m,
   ph.workdir = (case_dir_ / (role + ".work")).string();
   ph.public_url = public_url_;
   ph.bindir = sh_.opt.bindir.string();
-  ProcessSpec ps;
+  ProcessSpec ps = LaunchSpecFor(*m, LaunchRole::kDevice, ph);
   ps.name = role + " (" + m->name + ")";
-  ps.argv = ExpandCommand(m->device->command, ph);
-  for (const auto& [k, v] : m->env) {
-    ps.env.emplace_back(k, Expand(v, ph));
-  }
-  for (auto& kv : PlaceholderEnv(ph)) {
-    ps.env.push_back(std::move(kv));
-  }
-  ps.workdir = ph.workdir;
   ps.stderr_path = case_dir_ / (role + ".stderr.log");
-  ps.pipe_stdio = true;
-  ps.ready = m->device->ready;
   *verdict_on_error = Verdict::kError;
   TIGRESS_ASSIGN_OR_RETURN(a->process, Process::Start(ps));
   Process* proc = a->process.get();

@@ -611,4 +611,22 @@ int LiveProcessGroups() {
   return n;
 }
 
+ProcessSpec LaunchSpecFor(const Manifest& manifest, LaunchRole role, const Placeholders& ph) {
+  const bool relay = role == LaunchRole::kRelay;
+  const RoleSpec& spec = relay ? *manifest.relay : *manifest.device;
+  ProcessSpec ps;
+  ps.name = std::string(relay ? "relay (" : "device (") + manifest.name + ")";
+  ps.argv = ExpandCommand(spec.command, ph);
+  for (const auto& [k, v] : manifest.env) {
+    ps.env.emplace_back(k, Expand(v, ph));
+  }
+  for (auto& kv : PlaceholderEnv(ph)) {
+    ps.env.push_back(std::move(kv));
+  }
+  ps.workdir = ph.workdir;
+  ps.ready = spec.ready;
+  ps.pipe_stdio = !relay;
+  return ps;
+}
+
 }  // namespace tigress::harness

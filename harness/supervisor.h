@@ -49,6 +49,17 @@ struct ProcessSpec {
   std::chrono::milliseconds grace{2000};  // between SIGTERM and SIGKILL
 };
 
+// `LaunchRole` picks the command of a manifest that `LaunchSpecFor` starts.
+enum class LaunchRole { kRelay, kDevice };
+
+// `LaunchSpecFor` is the process spec of `manifest`'s relay or device
+// command: its arguments and its `env` expanded with `ph`, the TIGRESS_*
+// environment (`PlaceholderEnv`), `ph.workdir` as the working directory, the
+// role's readiness, and a device's stdin/stdout kept for JSON-RPC. The name
+// is "relay (<name>)" or "device (<name>)"; the caller sets the log paths
+// (and a relay's `port`). The manifest must have the role.
+ProcessSpec LaunchSpecFor(const Manifest& manifest, LaunchRole role, const Placeholders& ph);
+
 // `Process` is a started child. Destroying it stops it.
 class Process {
  public:

@@ -269,3 +269,38 @@ TEST_F(SupervisorTest, PassesEnvironmentAndCapturesStderr) {
 
 }  // namespace
 }  // namespace tigress::harness
+
+namespace tigress::harness {
+namespace {
+
+TEST(LaunchSpec, ExpandsTheRoleCommandAndEnvironmentAndPipesOnlyADevice) {
+  auto m = LoadManifestString(
+      "name: acme\nrelay:\n  command: [\"{root}/relay\", \"--port\", \"{port}\"]\n"
+      "  ready: {stdout: \"READY\", port: true}\ndevice:\n  command: [\"{bindir}/dev\"]\n"
+      "env: {ACME_HOME: \"{workdir}/home\"}\n",
+      "/impls/acme.yaml");
+  ASSERT_TRUE(m) << m.error().Message();
+  Placeholders ph;
+  ph.root = "/impls";
+  ph.port = "0";
+  ph.workdir = "/tmp/w";
+  ph.bindir = "/opt/bin";
+  const ProcessSpec relay = LaunchSpecFor(*m, LaunchRole::kRelay, ph);
+  EXPECT_EQ(relay.name, "relay (acme)");
+  EXPECT_EQ(relay.argv, (std::vector<std::string>{"/impls/relay", "--port", "0"}));
+  EXPECT_EQ(relay.workdir, "/tmp/w");
+  EXPECT_TRUE(relay.ready.reports_port);
+  EXPECT_FALSE(relay.pipe_stdio);
+  EXPECT_THAT(relay.env,
+              ::testing::Contains(std::pair<std::string, std::string>("ACME_HOME", "/tmp/w/home")));
+  EXPECT_THAT(relay.env,
+              ::testing::Contains(std::pair<std::string, std::string>("TIGRESS_PORT", "0")));
+  const ProcessSpec device = LaunchSpecFor(*m, LaunchRole::kDevice, ph);
+  EXPECT_EQ(device.name, "device (acme)");
+  EXPECT_EQ(device.argv, (std::vector<std::string>{"/opt/bin/dev"}));
+  EXPECT_TRUE(device.pipe_stdio);
+  EXPECT_FALSE(device.ready.reports_port);
+}
+
+}  // namespace
+}  // namespace tigress::harness
