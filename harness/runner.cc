@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <span>
 #include <sstream>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "harness/oracles.h"
 #include "harness/probe_client.h"
 #include "harness/proxy.h"
+#include "harness/step_verdicts.h"
 #include "harness/supervisor.h"
 #include "harness/vars.h"
 #include "harness/yaml_util.h"
@@ -309,24 +311,6 @@ std::vector<std::pair<std::string, std::string>> RedactHeaders(
   return out;
 }
 
-// The optional feature (docs/adapter-contract.md) a device method belongs
-// to; empty for the baseline methods every adapter implements.
-std::string_view MethodFeature(std::string_view method) {
-  return method == "recipient.relinquish" ? "relinquish" : "";
-}
-
-// The requirement a relay operation's success stands for (by
-// `reports::OperationName`); empty for a request that names no operation.
-std::string RelayOperationRequirement(std::string_view operation) {
-  static const std::map<std::string_view, std::string> kByOperation = {
-      {"CreateMailbox", "RELAY-01"},     {"ReadSecureContent", "RELAY-16"},
-      {"UpdateMailbox", "RELAY-17"},     {"DeleteMailbox", "RELAY-22"},
-      {"RelinquishMailbox", "RELAY-34"}, {"ReadDisplayInformation", "RELAY-26"},
-  };
-  auto it = kByOperation.find(operation);
-  return it == kByOperation.end() ? std::string() : it->second;
-}
-
 // The request target of an absolute URL: its path and query.
 std::string TargetOf(const std::string& url) {
   const auto scheme = url.find("://");
@@ -434,21 +418,12 @@ class CaseRun {
                        StepResult& r);
   // `RunSteps` runs the scenario's steps until one stops the case: a step
   // that broke, a failed step whose saved values later steps need, or a
-  // failed positive control (`FailControl`); the requirements of the steps
-  // not run are listed as not evaluated (`StopCase`).
+  // failed positive control (the rules of harness/step_verdicts.h); the
+  // requirements of the steps not run are listed as not evaluated.
   bool RunSteps(const std::vector<Step>& steps);
-  // A step that expects a refusal (a 4xx/5xx status, or an adapter error).
-  static bool IsNegativeStep(const Step& st);
-  // A failed positive control is a FAIL of its requirement; the refusals
-  // checked before it become not evaluated.
-  void FailControl(std::size_t first, const std::string& label);
   // `StopCase` marks the case stopped and lists the requirements of
   // steps[first_not_run..] as not evaluated because of `why`.
   void StopCase(const std::vector<Step>& steps, std::size_t first_not_run, const std::string& why);
-  void AddNotEvaluated(const std::string& req, const std::string& why);
-  // Relay refusals of requests the device got wrong are not charged to the
-  // relay (`JudgeCallError` marks them; the oracles find the fault).
-  void ExcuseRelayRefusals();
   StepResult ExecStep(const Step& st, VarContext& ctx, const std::string& where);
   StepResult ExecHttp(const Step& st, VarContext& ctx, const std::string& where);
   // `Unresolved` stops step `st` whose templates cannot be resolved: a value
@@ -517,7 +492,7 @@ class CaseRun {
   std::map<std::string, std::vector<std::string>> restarted_transcripts_;
   std::vector<std::string> content_;  // NoteContent; under oracle_mu_
   std::vector<Assertion> assertions_;
-  std::vector<bool> negative_;  // per assertion: it came from a step that expects a refusal
+  std::vector<bool> negative_;  // per assertion: its step expects a refusal (ExpectsRefusal)
   bool stopped_early_ = false;
   std::vector<reports::NotEvaluated> not_evaluated_;
   std::mutex log_mu_;
@@ -1473,7 +1448,7 @@ bool CaseRun::RunSteps(const std::vector<Step>& steps) {
     for (auto& a : r.extra) {
       assertions_.push_back(std::move(a));
     }
-    negative_.resize(assertions_.size(), IsNegativeStep(st));
+    negative_.resize(assertions_.size(), ExpectsRefusal(st));
     auto failed = [&](auto pred) {
       return std::any_of(assertions_.begin() + static_cast<std::ptrdiff_t>(first),
                          assertions_.end(), pred);
@@ -1482,8 +1457,12 @@ bool CaseRun::RunSteps(const std::vector<Step>& steps) {
     if (st.control && (r.stop || failed([](const Assertion& a) {
                          return a.verdict != Verdict::kPass && a.verdict != Verdict::kUnsupported;
                        }))) {
-      FailControl(first, label);
-      StopCase(steps, i + 1, "the positive control " + label + " failed");
+      const std::string why = "the positive control " + label + " failed";
+      // Refusals checked before the control prove nothing without it.
+      for (const std::string& req : FailControl(assertions_, negative_, first)) {
+        NoteNotEvaluated(not_evaluated_, assertions_, req, why);
+      }
+      StopCase(steps, i + 1, why);
       return false;
     }
     const bool gate_failed = !st.save.empty() && failed([](const Assertion& a) {
@@ -1510,97 +1489,13 @@ bool CaseRun::RunSteps(const std::vector<Step>& steps) {
   return true;
 }
 
-bool CaseRun::IsNegativeStep(const Step& st) {
-  return std::any_of(st.expect.begin(), st.expect.end(), [](const Expectation& e) {
-    if (e.subject == Expectation::Subject::kError) {
-      return true;
-    }
-    return e.subject == Expectation::Subject::kStatus && !e.codes.empty() &&
-           std::all_of(e.codes.begin(), e.codes.end(), [](int c) { return c == 0 || c >= 400; });
-  });
-}
-
-void CaseRun::FailControl(std::size_t first, const std::string& label) {
-  for (std::size_t k = first; k < assertions_.size(); ++k) {
-    Assertion& a = assertions_[k];
-    if (a.verdict == Verdict::kWarn || a.verdict == Verdict::kInfo) {
-      a.verdict = Verdict::kFail;
-    }
-    if (a.verdict != Verdict::kPass) {
-      a.message = "positive control failed, the case's refusals are not evaluated: " + a.message;
-    }
-  }
-  // Refusals checked before the control prove nothing without it.
-  std::vector<Assertion> kept;
-  std::vector<bool> kept_negative;
-  for (std::size_t k = 0; k < assertions_.size(); ++k) {
-    if (k < first && negative_[k]) {
-      AddNotEvaluated(assertions_[k].requirement_id, "the positive control " + label + " failed");
-      continue;
-    }
-    kept.push_back(std::move(assertions_[k]));
-    kept_negative.push_back(negative_[k]);
-  }
-  assertions_ = std::move(kept);
-  negative_ = std::move(kept_negative);
-}
-
 void CaseRun::StopCase(const std::vector<Step>& steps, std::size_t first_not_run,
                        const std::string& why) {
   stopped_early_ = true;
-  std::function<void(const Step&)> collect = [&](const Step& st) {
-    if (!st.req.empty()) {
-      AddNotEvaluated(st.req, why);
-    }
-    for (const Expectation& e : st.expect) {
-      AddNotEvaluated(e.req, why);
-    }
-    for (const Step& inner : st.steps) {
-      collect(inner);
-    }
-  };
-  for (std::size_t j = first_not_run; j < steps.size(); ++j) {
-    collect(steps[j]);
-  }
-}
-
-void CaseRun::AddNotEvaluated(const std::string& req, const std::string& why) {
-  if (req.empty()) {
-    return;
-  }
-  const bool asserted = std::any_of(assertions_.begin(), assertions_.end(),
-                                    [&](const Assertion& a) { return a.requirement_id == req; });
-  const bool listed =
-      std::any_of(not_evaluated_.begin(), not_evaluated_.end(),
-                  [&](const reports::NotEvaluated& n) { return n.requirement_id == req; });
-  if (!asserted && !listed) {
-    not_evaluated_.push_back({req, why});
-  }
-}
-
-void CaseRun::ExcuseRelayRefusals() {
-  // A request the oracles found malformed was the device's fault: the
-  // relay that refused it is not charged.
-  static const std::set<std::string> kDeviceRequestChecks = {"INIT-02",  "INIT-04",  "INIT-09",
-                                                             "RECIP-10", "RECIP-01", "REPLAY-11"};
-  std::string device_fault;
-  for (const Assertion& a : assertions_) {
-    if (a.verdict == Verdict::kFail && kDeviceRequestChecks.contains(a.requirement_id)) {
-      device_fault = a.requirement_id;
-      break;
-    }
-  }
-  if (device_fault.empty()) {
-    return;
-  }
-  for (Assertion& a : assertions_) {
-    const bool relay_blame = std::any_of(
-        a.evidence.fields.begin(), a.evidence.fields.end(),
-        [](const auto& f) { return f.first == "blame" && f.second == "relay-refusal"; });
-    if (relay_blame && a.verdict == Verdict::kFail) {
-      a.verdict = Verdict::kInfo;
-      a.message += " (not charged to the relay: the request broke " + device_fault + ")";
-    }
+  const std::span<const Step> rest(steps.begin() + static_cast<std::ptrdiff_t>(first_not_run),
+                                   steps.end());
+  for (const std::string& req : RequirementsChecked(rest)) {
+    NoteNotEvaluated(not_evaluated_, assertions_, req, why);
   }
 }
 
@@ -1719,7 +1614,7 @@ reports::CaseResult CaseRun::Execute() {
   auto finish = [&]() -> reports::CaseResult {
     Teardown();
     RunOracleChecks();
-    ExcuseRelayRefusals();
+    ExcuseRelayRefusals(assertions_);
     WriteFiles(c);
     c.assertions = std::move(assertions_);
     c.stopped_early = stopped_early_;
