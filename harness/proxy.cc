@@ -485,6 +485,11 @@ std::vector<har::Exchange> RecordingProxy::Pushes() const {
   return impl_->pushes;
 }
 
+std::size_t RecordingProxy::ExchangeCount() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->exchanges.size();
+}
+
 har::Transcript RecordingProxy::Transcript() const {
   har::Transcript t;
   std::lock_guard<std::mutex> lock(impl_->mu);

@@ -81,6 +81,8 @@ class RecordingProxy {
   // `Transcript` is a copy of the exchanges recorded so far, in arrival order.
   // Pushes (below) are not in it.
   har::Transcript Transcript() const;
+  // `ExchangeCount` is `Transcript().exchanges.size()` without the copy.
+  std::size_t ExchangeCount() const;
 
   // The proxy is also the webhook receiver for relay push notifications
   // (the catalogue's H-PUSH): a request whose target starts with

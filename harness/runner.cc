@@ -1011,7 +1011,7 @@ StepResult CaseRun::ExecCall(const Step& st, VarContext& ctx, const std::string&
   const auto timeout =
       st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : sh_.opt.call_timeout;
   RpcOutcome out;
-  const std::size_t exchanges_before = proxy_ ? proxy_->Transcript().exchanges.size() : 0;
+  const std::size_t exchanges_before = proxy_ ? proxy_->ExchangeCount() : 0;
   {
     std::lock_guard<std::mutex> lock(ad.mu);
     out = ad.client->Call(st.method, *params, timeout);

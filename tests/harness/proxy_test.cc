@@ -94,6 +94,7 @@ TEST_F(ProxyTest, ForwardsToTheRelayAndRecordsWhatItSaw) {
   (*proxy)->Stop();
   har::Transcript t = (*proxy)->Transcript();
   ASSERT_EQ(t.exchanges.size(), 1u);
+  EXPECT_EQ((*proxy)->ExchangeCount(), 1u);
   const har::Exchange& e = t.exchanges[0];
   EXPECT_EQ(e.method, "POST");
   EXPECT_EQ(e.url, relay + "/v1/m?v=c");
