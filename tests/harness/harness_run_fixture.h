@@ -31,7 +31,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/supervisor.h"
+#include "harness/process/supervisor.h"
 
 namespace tigress::harness::e2e {
 

@@ -1,0 +1,172 @@
+#include "harness/cli/repro.h"
+
+#include <algorithm>
+#include <atomic>
+#include <unistd.h>
+
+#include "harness/repro/bundle.h"
+#include "harness/run/runner.h"
+#include "harness/scenario/scenario.h"
+
+namespace tigress::harness {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Removes the unpacked bundle on every way out unless asked to keep it.
+class TempDir {
+ public:
+  explicit TempDir(bool keep) : keep_(keep) {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("tigress-repro-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  ~TempDir() {
+    if (!keep_) {
+      std::error_code ec;
+      fs::remove_all(path_, ec);
+    }
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  TempDir(TempDir&&) = delete;
+  TempDir& operator=(TempDir&&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+  bool keep_;
+};
+
+bool HasName(const std::vector<Manifest>& ms, const std::string& name) {
+  return std::any_of(ms.begin(), ms.end(), [&](const Manifest& m) { return m.name == name; });
+}
+
+}  // namespace
+
+int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostream& out,
+             std::ostream& err) {
+  auto bundle = ReadBundle(opt.bundle);
+  if (!bundle) {
+    err << "tigress-harness: " << bundle.error().Message() << "\n";
+    return kReproUsage;
+  }
+  const BundleInfo& info = bundle->info;
+  TempDir tmp(opt.keep);
+  if (auto x = ExtractBundle(*bundle, tmp.path()); !x) {
+    err << "tigress-harness: " << x.error().Message() << "\n";
+    return kReproUsage;
+  }
+  auto scenario = LoadScenarioFile(tmp.path() / info.scenario, [&](const std::string& id) {
+    return catalog.Find(id) != nullptr;
+  });
+  if (!scenario) {
+    err << "tigress-harness: the bundle's scenario does not load here: "
+        << scenario.error().Message() << "\n";
+    return kReproUsage;
+  }
+  if (scenario->id != info.scenario_id) {
+    err << "tigress-harness: the bundle's scenario is '" << scenario->id << "', bundle.json says '"
+        << info.scenario_id << "'\n";
+    return kReproUsage;
+  }
+  ScenarioSet set;
+  set.scenarios.push_back(std::move(*scenario));
+
+  RunOptions o;
+  if (!opt.manifests.empty()) {
+    o.manifests = opt.manifests;
+  } else {
+    for (const auto& impl : info.implementations) {
+      auto m = LoadManifest(tmp.path() / impl.manifest);
+      if (!m) {
+        err << "tigress-harness: " << m.error().Message() << "\n";
+        return kReproUsage;
+      }
+      // Files a manifest names relative to itself ({root}) stay where they were.
+      std::error_code ec;
+      if (!impl.original_root.empty() && fs::is_directory(impl.original_root, ec)) {
+        m->root = impl.original_root;
+      }
+      o.manifests.push_back(std::move(*m));
+    }
+  }
+  const bool same_names = (info.relay.empty() || HasName(o.manifests, info.relay)) &&
+                          (info.initiator.empty() || HasName(o.manifests, info.initiator)) &&
+                          (info.recipient.empty() || HasName(o.manifests, info.recipient));
+  if (same_names) {
+    o.relay_impl = info.relay;
+    o.initiator_impl = info.initiator;
+    o.recipient_impl = info.recipient;
+  }
+  o.matrix = info.matrix && same_names;
+  const std::string base_id =
+      info.scenario_id + (info.repetition > 0 ? "#" + std::to_string(info.repetition + 1) : "");
+  o.case_ids = {o.matrix ? info.case_id : base_id};
+  o.seed = info.run_seed;
+  o.repeat = info.repetition + 1;
+  o.profile = reports::ParseProfile(info.profile).value_or(reports::Profile::kStandard);
+  o.report_dir = opt.report_dir;
+  o.run_id = opt.run_id;
+  o.bindir = opt.bindir;
+  o.harness_exe = opt.harness_exe;
+  o.call_timeout = opt.call_timeout;
+  o.http_timeout = opt.http_timeout;
+  o.start_timeout = opt.start_timeout;
+  o.command_line = opt.command_line;
+
+  const std::string recorded = FailureSignature(info.verdict, info.findings);
+  out << "tigress-harness: reproducing " << info.case_id << " (seed " << info.run_seed
+      << ", case seed " << info.case_seed << ", recorded " << info.created << " by harness "
+      << info.harness_version << ")\n";
+  for (const auto& impl : info.implementations) {
+    std::string roles;
+    for (const auto& r : impl.roles) {
+      roles += (roles.empty() ? "" : ",") + r;
+    }
+    out << "  recorded " << roles << ": " << impl.name << " " << impl.version << "\n";
+  }
+  if (!same_names) {
+    out << "  (the --impl manifests do not carry the recorded names; roles go to the defaults)\n";
+  }
+  if (opt.keep) {
+    out << "  unpacked bundle: " << tmp.path().string() << "\n";
+  }
+
+  Runner runner(std::move(o), catalog, set);
+  const int rc = runner.Run(out);
+  if (rc == 2 || runner.result().cases.size() != 1) {
+    err << "tigress-harness: the bundle's case could not be run\n";
+    return kReproUsage;
+  }
+  const reports::CaseResult& now = runner.result().cases.front();
+  if (now.seed != info.case_seed) {
+    // Another harness version derives case seeds differently: the generated
+    // values (claims, ids, payloads) are not the recorded ones.
+    out << "repro: note: the case seed is " << now.seed << ", the bundle recorded "
+        << info.case_seed << "\n";
+  }
+  const std::string verdict(reports::VerdictName(now.verdict));
+  const std::string current = FailureSignature(verdict, FailingFindings(now));
+  out << "\nrepro: the paths under " << tmp.path().string()
+      << (opt.keep ? " are kept" : " are removed now")
+      << "; rerun with: " << ShellQuote(opt.harness_exe.string()) << " repro "
+      << ShellQuote(fs::absolute(opt.bundle).string()) << "\n";
+  out << "repro: recorded " << recorded << "\nrepro: now      "
+      << (reports::IsFailing(now.verdict) ? current : verdict) << "\n";
+  if (!reports::IsFailing(now.verdict)) {
+    out << "repro: NOT REPRODUCED (the case now ends " << verdict << ")\n";
+    return kReproNotReproduced;
+  }
+  if (current == recorded) {
+    out << "repro: REPRODUCED\n";
+    return kReproReproduced;
+  }
+  out << "repro: FAILS DIFFERENTLY\n";
+  return kReproDiffers;
+}
+
+}  // namespace tigress::harness

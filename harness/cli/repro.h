@@ -1,0 +1,60 @@
+// File: harness/cli/repro.h
+//
+// `tigress-harness repro BUNDLE`: unpack a reproduction bundle
+// (harness/repro/bundle.h) into a temporary directory and rerun its one case with
+// the recorded scenario, seed, repetition, profile and role assignment,
+// against the implementations named in the bundle (its manifests; {bindir}
+// is this harness's bindir, {root} the manifest's original directory when it
+// still exists, else the bundle's manifests/ folder) or against the
+// manifests given with --impl (roles keep the recorded names when those
+// manifests are among them, else the usual defaults apply).
+//
+//   ReproOptions o;  o.bundle = "cases/x/repro-x.tar.gz";  o.bindir = ...;
+//   int rc = RunRepro(o, catalog, std::cout, std::cerr);
+//
+// The rerun prints the same progress and verdict lines as `run` and writes
+// a run directory under `report_dir`. Expectations files are not applied: the
+// question is only whether the failure still happens. Exit codes:
+//   0  not reproduced: the case did not fail (PASS/WARN/INFO/UNSUPPORTED)
+//   1  reproduced: the case failed with the same verdict and the same set of
+//      failing requirement IDs as recorded (`FailureSignature`)
+//   2  usage or configuration error (unreadable or unsafe bundle, bad
+//      manifest, scenario not loadable against this catalogue, no such case)
+//   3  fails differently: FAIL/ERROR/TIMEOUT but another signature
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "harness/config/manifest.h"
+#include "reports/requirements.h"
+
+namespace tigress::harness {
+
+inline constexpr int kReproNotReproduced = 0;
+inline constexpr int kReproReproduced = 1;
+inline constexpr int kReproUsage = 2;
+inline constexpr int kReproDiffers = 3;
+
+struct ReproOptions {
+  std::filesystem::path bundle;
+  std::vector<Manifest> manifests;  // --impl; empty: the bundle's own
+  std::filesystem::path bindir;     // the {bindir} placeholder
+  std::filesystem::path harness_exe;
+  std::filesystem::path report_dir = "reports";
+  std::string run_id;  // empty: derived from the time
+  bool keep = false;   // keep the unpacked bundle (its path is printed)
+  std::chrono::milliseconds call_timeout{15'000};
+  std::chrono::milliseconds http_timeout{10'000};
+  std::chrono::milliseconds start_timeout{10'000};
+  std::string command_line;
+};
+
+// `RunRepro` runs the bundle's case and returns one of the exit codes above.
+int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostream& out,
+             std::ostream& err);
+
+}  // namespace tigress::harness

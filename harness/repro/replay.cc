@@ -1,0 +1,457 @@
+#include "harness/repro/replay.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/config/manifest.h"
+#include "harness/process/supervisor.h"
+#include "pki/test_ca.h"
+#include "protocol/encoding.h"
+#include "protocol/uuid.h"
+
+namespace tigress::harness {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+namespace {
+
+Error Bad(const std::string& path, const std::string& what) {
+  return MakeError(Errc::kTranscriptInvalid, "HAR: " + path + ": " + what);
+}
+
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) {
+    out += p;
+  }
+  return out;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// A UUID's text form starting at `i` (8-4-4-4-12 hex digits).
+bool UuidAt(std::string_view s, std::size_t i) {
+  static constexpr std::size_t kLen = 36;
+  if (i + kLen > s.size()) {
+    return false;
+  }
+  for (std::size_t k = 0; k < kLen; ++k) {
+    const char c = s[i + k];
+    const bool dash = k == 8 || k == 13 || k == 18 || k == 23;
+    if (dash ? c != '-' : !IsHex(c)) {
+      return false;
+    }
+  }
+  // Not part of a longer hex run.
+  return (i == 0 || !IsHex(s[i - 1])) && (i + kLen == s.size() || !IsHex(s[i + kLen]));
+}
+
+std::vector<std::string> Uuids(std::string_view s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    if (UuidAt(s, i)) {
+      out.push_back(Lower(s.substr(i, 36)));
+      i += 36;
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string Shorten(const std::string& s, std::size_t max = 60) {
+  return s.size() <= max ? s : s.substr(0, max) + "…(" + std::to_string(s.size()) + " octets)";
+}
+
+std::string Show(const Json& j) {
+  return Shorten(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Headers(const Json& o,
+                                                                 const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto it = o.find("headers");
+  if (it == o.end()) {
+    return out;
+  }
+  if (!it->is_array()) {
+    return Bad(path + ".headers", "must be an array");
+  }
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const Json& h = (*it)[i];
+    if (!h.is_object() || !h.contains("name") || !h["name"].is_string() || !h.contains("value") ||
+        !h["value"].is_string()) {
+      return Bad(path + ".headers[" + std::to_string(i) + "]", "needs string name and value");
+    }
+    out.emplace_back(h["name"].get<std::string>(), h["value"].get<std::string>());
+  }
+  return out;
+}
+
+const std::string* Header(const std::vector<std::pair<std::string, std::string>>& hs,
+                          std::string_view name) {
+  for (const auto& [k, v] : hs) {
+    if (Lower(k) == name) {
+      return &v;
+    }
+  }
+  return nullptr;
+}
+
+void JsonDiff(const Json& a, const Json& b, const std::string& path,
+              std::vector<std::string>& out) {
+  constexpr std::size_t kMax = 12;
+  if (out.size() >= kMax) {
+    return;
+  }
+  if (a.is_object() && b.is_object()) {
+    for (const auto& [k, v] : a.items()) {
+      if (!b.contains(k)) {
+        out.push_back(Cat({"body ", path, ".", k, ": ", Show(v), " -> absent"}));
+      } else {
+        JsonDiff(v, b[k], Cat({path, ".", k}), out);
+      }
+    }
+    for (const auto& [k, v] : b.items()) {
+      if (!a.contains(k) && out.size() < kMax) {
+        out.push_back(Cat({"body ", path, ".", k, ": absent -> ", Show(v)}));
+      }
+    }
+    return;
+  }
+  if (a.is_array() && b.is_array() && a.size() == b.size()) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      JsonDiff(a[i], b[i], path + "[" + std::to_string(i) + "]", out);
+    }
+    return;
+  }
+  if (a != b) {
+    out.push_back("body " + path + ": " + Show(a) + " -> " + Show(b));
+  }
+}
+
+void LearnJson(const Json& a, const Json& b, IdMap& ids) {
+  if (a.is_string() && b.is_string()) {
+    ids.Learn(a.get<std::string>(), b.get<std::string>());
+  } else if (a.is_object() && b.is_object()) {
+    for (const auto& [k, v] : a.items()) {
+      if (b.contains(k)) {
+        LearnJson(v, b[k], ids);
+      }
+    }
+  } else if (a.is_array() && b.is_array()) {
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+      LearnJson(a[i], b[i], ids);
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<HarEntry>> ParseHar(std::string_view text) {
+  Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (doc.is_discarded()) {
+    return Bad("$", "not valid JSON");
+  }
+  if (!doc.is_object() || !doc.contains("log") || !doc["log"].is_object() ||
+      !doc["log"].contains("entries") || !doc["log"]["entries"].is_array()) {
+    return Bad("log.entries", "required array is missing");
+  }
+  std::vector<HarEntry> out;
+  const Json& entries = doc["log"]["entries"];
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::string p = "log.entries[" + std::to_string(i) + "]";
+    const Json& e = entries[i];
+    if (!e.is_object() || !e.contains("request") || !e["request"].is_object()) {
+      return Bad(p + ".request", "required object is missing");
+    }
+    const Json& rq = e["request"];
+    HarEntry h;
+    if (!rq.contains("method") || !rq["method"].is_string() || !rq.contains("url") ||
+        !rq["url"].is_string()) {
+      return Bad(p + ".request", "needs string method and url");
+    }
+    h.method = rq["method"].get<std::string>();
+    h.url = rq["url"].get<std::string>();
+    TIGRESS_ASSIGN_OR_RETURN(h.request_headers, Headers(rq, p + ".request"));
+    if (auto pd = rq.find("postData"); pd != rq.end() && pd->is_object()) {
+      if (auto t = pd->find("text"); t != pd->end() && t->is_string()) {
+        h.request_body = t->get<std::string>();
+      }
+    }
+    if (auto rs = e.find("response"); rs != e.end() && rs->is_object()) {
+      if (auto st = rs->find("status"); st != rs->end()) {
+        if (!st->is_number_integer()) {
+          return Bad(p + ".response.status", "must be an integer");
+        }
+        h.status = st->get<int>();
+      }
+      TIGRESS_ASSIGN_OR_RETURN(h.response_headers, Headers(*rs, p + ".response"));
+      if (auto c = rs->find("content"); c != rs->end() && c->is_object()) {
+        if (auto t = c->find("text"); t != c->end() && t->is_string()) {
+          h.response_body = t->get<std::string>();
+          if (c->value("encoding", std::string()) == "base64") {
+            auto raw = Base64DecodeLenient(h.response_body);
+            if (!raw) {
+              return Bad(p + ".response.content.text", "is not base64");
+            }
+            h.response_body = ToString(*raw);
+          }
+        }
+      }
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::string PathAndQuery(std::string_view url) {
+  std::string_view rest = url;
+  if (auto s = rest.find("://"); s != std::string_view::npos) {
+    rest = rest.substr(s + 3);
+    auto slash = rest.find_first_of("/?#");
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  }
+  rest = rest.substr(0, rest.find('#'));
+  std::string out(rest);
+  if (out.empty() || out.front() != '/') {
+    out.insert(0, "/");
+  }
+  return out;
+}
+
+void IdMap::Learn(std::string_view recorded, std::string_view replayed) {
+  Json a = Json::parse(recorded.begin(), recorded.end(), nullptr, false);
+  Json b = Json::parse(replayed.begin(), replayed.end(), nullptr, false);
+  if (!a.is_discarded() && !b.is_discarded() && (a.is_structured() || b.is_structured())) {
+    LearnJson(a, b, *this);
+    return;
+  }
+  const auto from = Uuids(recorded);
+  const auto to = Uuids(replayed);
+  if (from.size() != to.size()) {
+    return;
+  }
+  for (std::size_t i = 0; i < from.size(); ++i) {
+    ids_.emplace(from[i], to[i]);  // the first pairing wins
+  }
+}
+
+std::string IdMap::Apply(std::string_view original) const {
+  std::string text(original);
+  for (const auto& [from, to] : origins_) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+  }
+  if (ids_.empty()) {
+    return text;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (UuidAt(text, i)) {
+      auto it = ids_.find(Lower(text.substr(i, 36)));
+      out += it == ids_.end() ? text.substr(i, 36) : it->second;
+      i += 36;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+std::string IdMap::Claim(const std::string& recorded) {
+  if (recorded.size() == 36 && UuidAt(recorded, 0)) {
+    return recorded;
+  }
+  auto it = claims_.find(recorded);
+  if (it == claims_.end()) {
+    it = claims_.emplace(recorded, NewUuidV4()).first;
+  }
+  return it->second;
+}
+
+HttpRequest IdMap::MapRequest(const HarEntry& e, const std::string& base_url) {
+  HttpRequest r;
+  r.method = e.method;
+  std::string base = base_url;
+  while (!base.empty() && base.back() == '/') {
+    base.pop_back();
+  }
+  const std::string path = PathAndQuery(e.url);
+  if (e.url.size() > path.size() && e.url.find("://") != std::string::npos) {
+    const std::string origin = e.url.substr(0, e.url.find('/', e.url.find("://") + 3));
+    const std::string to = base.substr(0, base.find('/', base.find("://") + 3));
+    if (!origin.empty() && origin != to) {
+      origins_.emplace(origin, to);
+    }
+  }
+  r.url = base + Apply(path);
+  for (const auto& [k, v] : e.request_headers) {
+    const std::string name = Lower(k);
+    if (name == "host" || name == "content-length" || name == "connection" ||
+        name == "transfer-encoding" || name == "accept-encoding" || name.starts_with(':')) {
+      continue;
+    }
+    r.headers.emplace_back(k, name == "mailbox-device-claim" ? Claim(v) : Apply(v));
+  }
+  if (e.request_body) {
+    r.body = Apply(*e.request_body);
+  }
+  return r;
+}
+
+ExchangeDiff CompareExchange(const HarEntry& recorded, const HttpRequest& sent,
+                             const Result<HttpResponse>& replayed, IdMap& ids) {
+  ExchangeDiff d;
+  if (!replayed) {
+    d.differences.push_back(
+        "no response (" + replayed.error().Message() + "); recorded " +
+        (recorded.status == 0 ? "none either" : std::to_string(recorded.status)));
+    if (recorded.status == 0) {
+      d.differences.clear();
+    }
+    return d;
+  }
+  ids.Learn(recorded.response_body, replayed->body);
+  if (recorded.status != replayed->status) {
+    d.differences.push_back("status " + std::to_string(recorded.status) + " -> " +
+                            std::to_string(replayed->status));
+  }
+  const std::string* rid_recorded = Header(recorded.request_headers, "mailbox-request-id");
+  const std::string* rid_sent = Header(sent.headers, "mailbox-request-id");
+  if (rid_recorded != nullptr && rid_sent != nullptr) {
+    const std::string* echo_recorded = Header(recorded.response_headers, "mailbox-request-id");
+    const std::string* echo_now = Header(replayed->headers, "mailbox-request-id");
+    const bool was = echo_recorded != nullptr && *echo_recorded == *rid_recorded;
+    const bool is = echo_now != nullptr && *echo_now == *rid_sent;
+    if (was != is) {
+      d.differences.push_back(std::string("Mailbox-Request-ID echo: ") + (was ? "yes" : "no") +
+                              " -> " + (is ? "yes" : "no"));
+    }
+  }
+  const std::string expected = ids.Apply(recorded.response_body);
+  Json a = Json::parse(expected, nullptr, false);
+  Json b = Json::parse(replayed->body, nullptr, false);
+  const bool a_json = !a.is_discarded() && !expected.empty();
+  const bool b_json = !b.is_discarded() && !replayed->body.empty();
+  if (a_json && b_json) {
+    JsonDiff(a, b, "$", d.differences);
+  } else if (a_json != b_json) {
+    d.differences.push_back(std::string("body: ") + (a_json ? "JSON" : "not JSON") + " -> " +
+                            (b_json ? "JSON" : "not JSON"));
+  } else if (expected != replayed->body) {
+    d.differences.push_back("body text differs (" + std::to_string(expected.size()) + " -> " +
+                            std::to_string(replayed->body.size()) + " octets)");
+  }
+  return d;
+}
+
+int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err) {
+  std::ifstream in(opt.transcript, std::ios::binary);
+  if (!in) {
+    err << "tigress-harness: " << opt.transcript.string() << ": cannot read\n";
+    return 2;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto entries = ParseHar(ss.str());
+  if (!entries) {
+    err << "tigress-harness: " << opt.transcript.string() << ": " << entries.error().Message()
+        << "\n";
+    return 2;
+  }
+  auto m = LoadManifest(opt.relay_manifest);
+  if (!m) {
+    err << "tigress-harness: " << m.error().Message() << "\n";
+    return 2;
+  }
+  if (!m->relay) {
+    err << "tigress-harness: " << m->name << " provides no relay\n";
+    return 2;
+  }
+  const fs::path work =
+      fs::temp_directory_path() / ("tigress-replay-" + std::to_string(::getpid()));
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  fs::create_directories(work / "relay.work", ec);
+  auto pki = pki::MakeTestPki();
+  auto port = FreeLoopbackPort();
+  if (!pki || !port || ec) {
+    err << "tigress-harness: cannot prepare the relay's directory, certificate or port\n";
+    return 2;
+  }
+  Placeholders ph;
+  ph.root = m->root.string();
+  ph.port = std::to_string(*port);
+  ph.ca = (work / "ca.pem").string();
+  ph.cert = (work / "server-cert.pem").string();
+  ph.key = (work / "server-key.pem").string();
+  ph.workdir = (work / "relay.work").string();
+  ph.bindir = opt.bindir.string();
+  std::ofstream(ph.ca) << pki->ca_cert_pem;
+  std::ofstream(ph.cert) << pki->server_cert_pem;
+  std::ofstream(ph.key) << pki->server_key_pem;
+  const std::string base_url = Expand(m->relay->base_url, ph);
+  ph.public_url = base_url;
+  ProcessSpec ps = LaunchSpecFor(*m, LaunchRole::kRelay, ph);
+  ps.stderr_path = work / "relay.stderr.log";
+  ps.stdout_path = work / "relay.stdout.log";
+  ps.port = *port;
+  int rc = 2;
+  {
+    auto relay = Process::Start(ps);
+    Result<void> ready = relay ? (*relay)->WaitReady() : Result<void>(relay.error());
+    if (!ready) {
+      err << "tigress-harness: the relay did not start: " << ready.error().Message() << "\n";
+    } else {
+      out << "tigress-harness: replaying " << entries->size() << " exchange(s) of "
+          << opt.transcript.string() << " against " << m->name << " at " << base_url << "\n";
+      ProbeClient probe(ph.ca);
+      IdMap ids;
+      int differing = 0;
+      for (std::size_t i = 0; i < entries->size(); ++i) {
+        const HarEntry& e = (*entries)[i];
+        HttpRequest req = ids.MapRequest(e, base_url);
+        req.timeout = opt.http_timeout;
+        auto resp = probe.Send(req);
+        ExchangeDiff d = CompareExchange(e, req, resp, ids);
+        out << "[" << i + 1 << "/" << entries->size() << "] " << e.method << " "
+            << PathAndQuery(e.url) << ": " << (d.same() ? "same" : "DIFFERS") << "\n";
+        for (const auto& line : d.differences) {
+          out << "      " << line << "\n";
+        }
+        differing += d.same() ? 0 : 1;
+      }
+      out << "\ntigress-harness: " << differing << " of " << entries->size()
+          << " exchange(s) differ\n";
+      rc = differing == 0 ? 0 : 1;
+    }
+    if (relay) {
+      (*relay)->Stop();
+    }
+  }
+  if (opt.keep) {
+    out << "relay work directory and logs: " << work.string() << "\n";
+  } else {
+    fs::remove_all(work, ec);
+  }
+  return rc;
+}
+
+}  // namespace tigress::harness

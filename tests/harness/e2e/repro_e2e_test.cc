@@ -1,0 +1,235 @@
+// End-to-end: `interop` over two manifests, reproduction bundles written for
+// failing cases, and `repro` rerunning them, with the real tigress-harness,
+// tigress-relay and tigress-device binaries (TIGRESS_BIN_DIR). Failures are
+// made on purpose with the binaries' deliberate faults.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/repro/bundle.h"
+#include "tests/harness/harness_run_fixture.h"
+
+namespace tigress::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+using e2e::ReadFile;
+using e2e::With;
+
+// Runs against the source tree's scenarios and catalogue.
+class ReproE2e : public e2e::HarnessRunTest {
+ protected:
+  ReproE2e() : HarnessRunTest("tigress-repro-e2e") {}
+
+  int Harness(const std::vector<std::string>& args, const std::string& tag) {
+    return RunHarness(With(args, SourceTree()), tag);
+  }
+};
+
+const Json* FindCell(const Json& report, const std::string& relay, const std::string& init,
+                     const std::string& recip) {
+  for (const Json& c : report["matrix"]["cells"]) {
+    if (c["relay"] == relay && c["initiator"] == init && c["recipient"] == recip) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+TEST_F(ReproE2e, InteropOverTwoManifestsReportsTheWholeMatrix) {
+  const fs::path a = e2e::kReferenceManifest;
+  const fs::path b = ReferenceAs("reference-b");
+  const int rc =
+      Harness(With({"interop", "--impl", a.string(), "--impl", b.string(), "--seed", "11", "-j",
+                    "2", "--filter", "interop/share-fragment-aes128,interop/share-separate-aes256"},
+                   ReportDir("interop")),
+              "interop");
+  ASSERT_EQ(rc, 0) << Stdout("interop") << Stderr("interop");
+  const Json report = ReportJson("interop");
+  ASSERT_EQ(report["cases"].size(), 16U);  // 2 scenarios x 2 relays x 2 initiators x 2 recipients
+  for (const Json& c : report["cases"]) {
+    EXPECT_THAT(c["id"].get<std::string>(), ::testing::StartsWith("interop/"));
+    EXPECT_THAT(c["id"].get<std::string>(), HasSubstr("@"));
+  }
+  const Json& m = report["matrix"];
+  EXPECT_EQ(m["relays"], Json::array({"reference", "reference-b"}));
+  EXPECT_EQ(m["initiators"], Json::array({"reference", "reference-b"}));
+  EXPECT_EQ(m["recipients"], Json::array({"reference", "reference-b"}));
+  ASSERT_EQ(m["cells"].size(), 8U);
+  for (const Json& cell : m["cells"]) {
+    EXPECT_EQ(cell["total"], 2) << cell.dump();
+    EXPECT_EQ(cell["passed"], 2) << cell.dump();
+    EXPECT_EQ(cell["verdict"], "PASS");
+  }
+  const Json* mixed = FindCell(report, "reference-b", "reference", "reference-b");
+  ASSERT_NE(mixed, nullptr);
+  EXPECT_THAT(mixed->at("cases").dump(),
+              HasSubstr("interop/share-separate-aes256@reference-b+reference+reference-b"));
+
+  const std::string md = ReadFile(dir_ / "reports" / "interop" / "summary.md");
+  EXPECT_THAT(md, HasSubstr("## Interop matrix"));
+  EXPECT_THAT(md, HasSubstr("Relay **reference-b**"));
+  EXPECT_THAT(md, HasSubstr("| reference-b | 2/2 PASS | 2/2 PASS |"));
+  EXPECT_THAT(ReadFile(dir_ / "reports" / "interop" / "report.html"),
+              HasSubstr("<h3>Relay reference-b</h3>"));
+  EXPECT_THAT(Stdout("interop"), HasSubstr("Interop matrix:"));
+  // Nothing failed, so no case has a bundle.
+  for (const auto& e : fs::recursive_directory_iterator(dir_ / "reports" / "interop")) {
+    EXPECT_THAT(e.path().filename().string(), Not(HasSubstr(".tar.gz")));
+  }
+}
+
+TEST_F(ReproE2e, InteropIsolatesABrokenDeviceAndItsCellBundleReproduces) {
+  const fs::path a = e2e::kReferenceManifest;
+  const fs::path broken =
+      ReferenceAs("broken", {{"env: {}", "env: {TIGRESS_DEVICE_FAULT: plaintext-payload}"}});
+  const int rc = Harness(With({"interop", "--impl", a.string(), "--impl", broken.string(), "--seed",
+                               "12", "--filter", "interop/share-fragment-aes128"},
+                              ReportDir("interop")),
+                         "interop");
+  ASSERT_EQ(rc, 1) << Stdout("interop") << Stderr("interop");
+  const Json report = ReportJson("interop");
+  for (const char* relay : {"reference", "broken"}) {
+    for (const char* init : {"reference", "broken"}) {
+      for (const char* recip : {"reference", "broken"}) {
+        const Json* cell = FindCell(report, relay, init, recip);
+        ASSERT_NE(cell, nullptr) << relay << init << recip;
+        const bool clean = std::string(init) == "reference" && std::string(recip) == "reference";
+        EXPECT_EQ(cell->at("verdict") == "PASS", clean) << cell->dump();
+        EXPECT_EQ(cell->at("not_passed").empty(), clean) << cell->dump();
+      }
+    }
+  }
+  const std::string html = ReadFile(dir_ / "reports" / "interop" / "report.html");
+  EXPECT_THAT(html, HasSubstr("interop/share-fragment-aes128@reference+reference+broken</a> FAIL"));
+
+  // The failing cell's bundle: listed in the evidence, self-contained, no Secret.
+  const std::string id = "interop/share-fragment-aes128@reference+reference+broken";
+  const fs::path case_dir = dir_ / "reports" / "interop" / "cases" /
+                            "interop_share-fragment-aes128@reference+reference+broken";
+  const fs::path bundle = case_dir / BundleFileName(case_dir);
+  ASSERT_TRUE(fs::exists(bundle)) << bundle;
+  for (const Json& c : report["cases"]) {
+    if (c["id"] == id) {
+      EXPECT_THAT(c["assertions"][0]["evidence"]["attachments"].dump(),
+                  HasSubstr(bundle.filename().string()));
+    }
+  }
+  auto b = ReadBundle(bundle);
+  ASSERT_TRUE(b) << b.error().Message();
+  EXPECT_EQ(b->info.case_id, id);
+  EXPECT_TRUE(b->info.matrix);
+  EXPECT_EQ(b->info.recipient, "broken");
+  EXPECT_EQ(b->info.run_seed, 12U);
+  EXPECT_THAT(b->Find("manifests/broken.yaml")->data, HasSubstr("plaintext-payload"));
+  ASSERT_NE(b->Find("case/initiator.jsonrpc.log"), nullptr);
+  ASSERT_NE(b->Find("case/recipient.stderr.log"), nullptr);
+  EXPECT_THAT(b->info.command, HasSubstr("--recipient broken"));
+  const std::regex fragment("#[A-Za-z0-9_+/%-]{20,}");
+  const std::regex secret_field("\"secret\" *: *\"[A-Za-z0-9+/]{20,}");
+  for (const auto& mem : b->members) {
+    EXPECT_FALSE(std::regex_search(mem.data, fragment)) << mem.path;
+    EXPECT_FALSE(std::regex_search(mem.data, secret_field)) << mem.path;
+  }
+  // The Share URL is there, its fragment shortened by the transcript redaction.
+  EXPECT_TRUE(
+      std::regex_search(b->Find("case/initiator.jsonrpc.log")->data,
+                        std::regex("shareUrl\":\"https://[^\"#]+#[^\"]{0,8}\\(\\d+ chars\\)")));
+
+  // Moved away from the run directory, it still reproduces the same failure.
+  fs::copy_file(bundle, dir_ / "moved.tar.gz");
+  fs::remove_all(dir_ / "reports" / "interop");
+  const int again =
+      Harness(With({"repro", (dir_ / "moved.tar.gz").string()}, ReportDir("again")), "repro");
+  EXPECT_EQ(again, 1) << Stdout("repro") << Stderr("repro");
+  EXPECT_THAT(Stdout("repro"), HasSubstr("FAIL   " + id));
+  EXPECT_THAT(Stdout("repro"), HasSubstr("repro: REPRODUCED"));
+  EXPECT_EQ(ReportJson("again")["cases"][0]["id"], id);
+}
+
+TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundles) {
+  const fs::path faulty = ReferenceAs(
+      "faulty", {{"\"{bindir}/tigress-relay\", ",
+                  "\"{bindir}/tigress-relay\", \"--fault\", \"no-request-id-echo\", "}});
+  const int rc = Harness(
+      With({"run", "--impl", faulty.string(), "--filter", "relay/echo-on-errors", "--seed", "3"},
+           ReportDir("run")),
+      "run");
+  ASSERT_EQ(rc, 1) << Stdout("run") << Stderr("run");
+  const fs::path bundle = dir_ / "reports" / "run" / "cases" / "relay_echo-on-errors" /
+                          "repro-relay_echo-on-errors.tar.gz";
+  ASSERT_TRUE(fs::exists(bundle));
+  EXPECT_THAT(Stdout("run"), HasSubstr(" repro " + bundle.string()));  // offered with the rerun
+  auto b = ReadBundle(bundle);
+  ASSERT_TRUE(b) << b.error().Message();
+  EXPECT_EQ(b->info.verdict, "FAIL");
+  EXPECT_EQ(FailureSignature(b->info.verdict, b->info.findings), "FAIL [REPLAY-01]");
+  EXPECT_NE(b->Find("case/relay.stderr.log"), nullptr);
+  EXPECT_THAT(b->Find("case/relay.stderr.log")->data, HasSubstr("DELIBERATE FAULT ENABLED"));
+
+  // The same failure, from the bundle alone.
+  EXPECT_EQ(Harness(With({"repro", bundle.string()}, ReportDir("r1")), "r1"), 1)
+      << Stdout("r1") << Stderr("r1");
+  EXPECT_THAT(Stdout("r1"), HasSubstr("FAIL   relay/echo-on-errors"));
+  EXPECT_THAT(Stdout("r1"), HasSubstr("repro: recorded FAIL [REPLAY-01]"));
+  EXPECT_THAT(Stdout("r1"), HasSubstr("repro: REPRODUCED"));
+  EXPECT_THAT(Stdout("r1"), Not(HasSubstr("the case seed is")));
+  EXPECT_EQ(ReportJson("r1")["cases"][0]["seed"], std::to_string(b->info.case_seed));
+
+  // Against a fixed relay (the reference, given with --impl): not reproduced.
+  EXPECT_EQ(
+      Harness(With({"repro", bundle.string(), "--impl", e2e::kReferenceManifest}, ReportDir("r2")),
+              "r2"),
+      0)
+      << Stdout("r2") << Stderr("r2");
+  EXPECT_THAT(Stdout("r2"), HasSubstr("NOT REPRODUCED"));
+
+  // A relay that does not even start fails, but differently.
+  const fs::path dead = dir_ / "dead" / "faulty.yaml";
+  fs::create_directories(dead.parent_path());
+  std::ofstream(dead) << "name: faulty\nrelay:\n  command: [\"/bin/false\"]\n"
+                         "  ready: {stdout: READY, timeout: 2s}\n";
+  EXPECT_EQ(
+      Harness(With({"repro", bundle.string(), "--impl", dead.string()}, ReportDir("r3")), "r3"), 3)
+      << Stdout("r3") << Stderr("r3");
+  EXPECT_THAT(Stdout("r3"), HasSubstr("FAILS DIFFERENTLY"));
+
+  // A known failure still gets its bundle, with the expectations file in it;
+  // repro ignores expectations and still says the failure reproduces.
+  std::ofstream(dir_ / "expect.yaml")
+      << "known_failures:\n  \"relay/echo-on-errors\": \"the fault drops the echo\"\n";
+  ASSERT_EQ(Harness(With({"run", "--impl", faulty.string(), "--filter", "relay/echo-on-errors",
+                          "--seed", "3", "--expectations", (dir_ / "expect.yaml").string()},
+                         ReportDir("known")),
+                    "known"),
+            0)
+      << Stdout("known") << Stderr("known");
+  auto known = ReadBundle(dir_ / "reports" / "known" / "cases" / "relay_echo-on-errors" /
+                          "repro-relay_echo-on-errors.tar.gz");
+  ASSERT_TRUE(known) << known.error().Message();
+  EXPECT_TRUE(known->info.expected_failure);
+  ASSERT_NE(known->Find("expectations.yaml"), nullptr);
+  EXPECT_THAT(known->Find("expectations.yaml")->data, HasSubstr("the fault drops the echo"));
+  EXPECT_EQ(Harness(With({"repro", (dir_ / "reports" / "known" / "cases" / "relay_echo-on-errors" /
+                                    "repro-relay_echo-on-errors.tar.gz")
+                                       .string()},
+                         ReportDir("r5")),
+                    "r5"),
+            1)
+      << Stdout("r5") << Stderr("r5");
+
+  // Not a bundle: a configuration error.
+  std::ofstream(dir_ / "junk.tar.gz") << "junk";
+  EXPECT_EQ(Harness({"repro", (dir_ / "junk.tar.gz").string()}, "r4"), 2);
+  EXPECT_THAT(Stderr("r4"), HasSubstr("junk.tar.gz"));
+}
+
+}  // namespace
+}  // namespace tigress::harness

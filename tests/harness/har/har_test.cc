@@ -1,0 +1,79 @@
+#include "harness/har/har.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace tigress::harness::har {
+namespace {
+
+Exchange Sample() {
+  Exchange e;
+  e.started_ms = 1'764'345'600'123;
+  e.send_ms = 0.5;
+  e.wait_ms = 2.25;
+  e.receive_ms = 0.125;
+  e.method = "POST";
+  e.url = "https://localhost:4431/v1/m/3b0c2a4e-1f0d-4c8e-9a51-6d2f7e8b9c01?v=c";
+  e.request_headers = {{"Content-Type", "application/json"}, {"Mailbox-Request-ID", "r1"}};
+  e.request_body = R"({"a":1})";
+  e.status = 201;
+  e.status_text = "Created";
+  e.response_headers = {{"Mailbox-Request-ID", "r1"}};
+  e.response_body = std::string("\x00\xff\x10 binary", 10);
+  return e;
+}
+
+TEST(Har, WritesHar12ThatReadsBackTheSameExchange) {
+  Transcript t;
+  t.exchanges = {Sample()};
+  const std::string text = WriteHar(t);
+  auto doc = nlohmann::json::parse(text);
+  EXPECT_EQ(doc["log"]["version"], "1.2");
+  EXPECT_EQ(doc["log"]["creator"]["name"], "tigress-harness");
+  const auto& entry = doc["log"]["entries"][0];
+  EXPECT_EQ(entry["startedDateTime"], "2025-11-28T16:00:00.123Z");
+  EXPECT_EQ(entry["request"]["queryString"][0]["name"], "v");
+  EXPECT_EQ(entry["response"]["content"]["encoding"], "base64");
+  EXPECT_DOUBLE_EQ(entry["time"].get<double>(), 2.875);
+
+  auto back = ReadHar(text);
+  ASSERT_TRUE(back) << back.error().Message();
+  ASSERT_EQ(back->exchanges.size(), 1u);
+  const Exchange& e = back->exchanges[0];
+  EXPECT_EQ(e.method, "POST");
+  EXPECT_EQ(e.url, Sample().url);
+  EXPECT_EQ(e.request_headers, Sample().request_headers);
+  EXPECT_EQ(e.request_body, R"({"a":1})");
+  EXPECT_EQ(e.status, 201);
+  EXPECT_EQ(e.response_body, Sample().response_body);
+  EXPECT_DOUBLE_EQ(e.wait_ms, 2.25);
+}
+
+TEST(Har, KeepsAnUnansweredExchangeAsStatusZeroWithItsReason) {
+  Transcript t;
+  Exchange e = Sample();
+  e.status = 0;
+  e.response_headers.clear();
+  e.response_body.clear();
+  e.error = "the relay did not answer: end of stream";
+  t.exchanges = {e};
+  auto back = ReadHar(WriteHar(t));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->exchanges[0].status, 0);
+  EXPECT_EQ(back->exchanges[0].error, e.error);
+}
+
+TEST(Har, RejectsTextThatIsNotAHarWithThePathAtFault) {
+  EXPECT_FALSE(ReadHar("not json"));
+  EXPECT_FALSE(ReadHar(R"({"log":{}})"));
+  auto no_url =
+      ReadHar(R"({"log":{"entries":[{"request":{"method":"GET"},"response":{"status":200}}]}})");
+  ASSERT_FALSE(no_url);
+  EXPECT_NE(no_url.error().Message().find("log.entries[0].request"), std::string::npos);
+  auto bad_b64 = ReadHar(
+      R"({"log":{"entries":[{"request":{"method":"GET","url":"https://h/"},"response":{"status":200,"content":{"text":"***","encoding":"base64"}}}]}})");
+  EXPECT_FALSE(bad_b64);
+}
+
+}  // namespace
+}  // namespace tigress::harness::har

@@ -1,0 +1,342 @@
+// Reproduction bundles: bundle.json round trip, the tar.gz layout, the
+// refusal of unsafe archives, and the collection of a case directory.
+#include "harness/repro/bundle.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace tigress::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+BundleInfo SampleInfo() {
+  BundleInfo info;
+  info.case_id = "interop/share@ref+ref-b+ref";
+  info.scenario_id = "interop/share";
+  info.repetition = 2;
+  info.run_seed = 18446744073709551615ULL;
+  info.case_seed = 42;
+  info.profile = "lenient";
+  info.matrix = true;
+  info.relay = "ref";
+  info.initiator = "ref-b";
+  info.recipient = "ref";
+  info.verdict = "FAIL";
+  info.findings.push_back({"RELAY-31", "FAIL", "second claim accepted", "401", "200"});
+  info.implementations.push_back({"ref",
+                                  "0.1.0",
+                                  {"aes-128-gcm"},
+                                  {"relay", "recipient"},
+                                  "manifests/ref.yaml",
+                                  "/x/ref.yaml",
+                                  "/x"});
+  info.command = "tigress-harness run --filter interop/share --seed 1";
+  return info;
+}
+reports::Assertion Check(std::string req, reports::Verdict v, std::string message = "") {
+  reports::Assertion a;
+  a.requirement_id = std::move(req);
+  a.verdict = v;
+  a.message = std::move(message);
+  return a;
+}
+
+class BundleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tigress-bundle-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) {
+      fs::remove_all(dir_);
+    }
+  }
+  void Write(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+  }
+  static std::string ReadAll(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  // A tar.gz with exactly the given entries, for archives WriteBundle would
+  // never produce.
+  void RawArchive(const fs::path& out,
+                  const std::vector<std::tuple<std::string, int, std::string>>& entries) {
+    archive* a = archive_write_new();
+    archive_write_add_filter_gzip(a);
+    archive_write_set_format_pax_restricted(a);
+    ASSERT_EQ(archive_write_open_filename(a, out.c_str()), ARCHIVE_OK);
+    for (const auto& [name, type, data] : entries) {
+      archive_entry* e = archive_entry_new();
+      archive_entry_set_pathname(e, name.c_str());
+      archive_entry_set_filetype(e, static_cast<unsigned>(type));
+      archive_entry_set_perm(e, 0644);
+      if (type == AE_IFLNK) {
+        archive_entry_set_symlink(e, data.c_str());
+        archive_entry_set_size(e, 0);
+      } else {
+        archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+      }
+      archive_write_header(a, e);
+      if (type == AE_IFREG) {
+        archive_write_data(a, data.data(), data.size());
+      }
+      archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+  }
+  fs::path dir_;
+};
+
+TEST(BundlePathTest, OnlyPlainRelativeMemberPathsAreSafe) {
+  for (const char* ok : {"bundle.json", "case/http.log", "manifests/a-b.yaml", "a/b/c.d"}) {
+    EXPECT_TRUE(IsSafeMemberPath(ok)) << ok;
+  }
+  for (const char* bad :
+       {"", "/etc/passwd", "../x", "a/../b", "a//b", "./a", "a/.", "a\\b", "a/\n", "case/"}) {
+    EXPECT_FALSE(IsSafeMemberPath(bad)) << bad;
+  }
+}
+
+TEST(BundleInfoTest, RoundTripsEveryField) {
+  BundleInfo info = SampleInfo();
+  info.expectations = "expectations.yaml";
+  info.omitted = {"big.log (larger than 16 MiB)"};
+  auto back = ParseBundleInfo(BundleInfoToJson(info));
+  ASSERT_TRUE(back) << back.error().Message();
+  EXPECT_EQ(back->case_id, info.case_id);
+  EXPECT_EQ(back->scenario_id, info.scenario_id);
+  EXPECT_EQ(back->repetition, 2);
+  EXPECT_EQ(back->run_seed, 18446744073709551615ULL);
+  EXPECT_EQ(back->case_seed, 42U);
+  EXPECT_EQ(back->profile, "lenient");
+  EXPECT_TRUE(back->matrix);
+  EXPECT_EQ(back->initiator, "ref-b");
+  ASSERT_EQ(back->findings.size(), 1U);
+  EXPECT_EQ(back->findings[0].actual, "200");
+  ASSERT_EQ(back->implementations.size(), 1U);
+  EXPECT_EQ(back->implementations[0].roles, (std::vector<std::string>{"relay", "recipient"}));
+  EXPECT_EQ(back->implementations[0].original_root, "/x");
+  EXPECT_EQ(back->expectations, "expectations.yaml");
+  EXPECT_EQ(back->omitted, info.omitted);
+  EXPECT_EQ(back->command, info.command);
+}
+
+TEST(BundleInfoTest, RefusesAnotherFormatVersionAndUnsafeMemberNames) {
+  std::string text = BundleInfoToJson(SampleInfo());
+  std::string v2 = text;
+  v2.replace(v2.find("\"format_version\": 1"), 19, "\"format_version\": 2");
+  auto r = ParseBundleInfo(v2);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid));
+  std::string evil = text;
+  evil.replace(evil.find("manifests/ref.yaml"), 18, "../../etc/passwd");
+  ASSERT_FALSE(ParseBundleInfo(evil));
+  EXPECT_FALSE(ParseBundleInfo("[1, 2]"));
+}
+
+TEST_F(BundleTest, WrittenBundleReadsBackWithItsMembersAndTheExecutableBit) {
+  const fs::path out = dir_ / "repro-case.tar.gz";
+  std::vector<BundleMember> members = {{"scenario.yaml", "id: interop/share\n", false},
+                                       {"manifests/ref.yaml", "name: ref\n", false},
+                                       {"case/repro.sh", "#!/bin/sh\nexit 0\n", true},
+                                       {"case/empty.log", "", false}};
+  ASSERT_TRUE(WriteBundle(out, SampleInfo(), members));
+  EXPECT_FALSE(fs::exists(out.string() + ".part"));
+  auto b = ReadBundle(out);
+  ASSERT_TRUE(b) << b.error().Message();
+  EXPECT_EQ(b->info.case_id, "interop/share@ref+ref-b+ref");
+  EXPECT_EQ(b->info.files, (std::vector<std::string>{"scenario.yaml", "manifests/ref.yaml",
+                                                     "case/repro.sh", "case/empty.log"}));
+  ASSERT_EQ(b->members.size(), 4U);
+  ASSERT_NE(b->Find("case/repro.sh"), nullptr);
+  EXPECT_TRUE(b->Find("case/repro.sh")->executable);
+  EXPECT_FALSE(b->Find("scenario.yaml")->executable);
+  EXPECT_EQ(b->Find("manifests/ref.yaml")->data, "name: ref\n");
+  EXPECT_EQ(b->Find("case/empty.log")->data, "");
+
+  ASSERT_TRUE(ExtractBundle(*b, dir_ / "x"));
+  EXPECT_EQ(ReadAll(dir_ / "x" / "scenario.yaml"), "id: interop/share\n");
+  EXPECT_NE((fs::status(dir_ / "x" / "case" / "repro.sh").permissions() & fs::perms::owner_exec),
+            fs::perms::none);
+  EXPECT_TRUE(ParseBundleInfo(ReadAll(dir_ / "x" / "bundle.json")));
+}
+
+TEST_F(BundleTest, StandardTarListsEveryMemberUnderOneTopDirectory) {
+  const fs::path out = dir_ / "repro-relay_x.tar.gz";
+  ASSERT_TRUE(WriteBundle(out, SampleInfo(),
+                          {{"scenario.yaml", "s", false}, {"manifests/ref.yaml", "m", false}}));
+  const std::string cmd = "tar -tzf '" + out.string() + "'";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string listing;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) {
+    listing += buf;
+  }
+  ASSERT_EQ(::pclose(p), 0);
+  EXPECT_EQ(listing,
+            "repro-relay_x/bundle.json\nrepro-relay_x/scenario.yaml\n"
+            "repro-relay_x/manifests/ref.yaml\n");
+}
+
+TEST_F(BundleTest, WriteRefusesUnsafeAndDuplicateMemberPaths) {
+  auto r = WriteBundle(dir_ / "a.tar.gz", SampleInfo(), {{"../escape", "x", false}});
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid));
+  r = WriteBundle(dir_ / "b.tar.gz", SampleInfo(), {{"a", "1", false}, {"a", "2", false}});
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid));
+  r = WriteBundle(dir_ / "c.tar.gz", SampleInfo(), {{"bundle.json", "{}", false}});
+  ASSERT_FALSE(r);
+  EXPECT_FALSE(fs::exists(dir_ / "a.tar.gz"));
+}
+
+TEST_F(BundleTest, ReadRefusesTraversalLinksStrayMembersAndMissingBundleJson) {
+  const std::string info = BundleInfoToJson(SampleInfo());
+  const std::vector<std::tuple<std::string, int, std::string>> ok_rest = {
+      {"t/bundle.json", AE_IFREG, info},
+      {"t/scenario.yaml", AE_IFREG, "s"},
+      {"t/manifests/ref.yaml", AE_IFREG, "m"}};
+  RawArchive(dir_ / "ok.tar.gz", ok_rest);
+  ASSERT_TRUE(ReadBundle(dir_ / "ok.tar.gz"));  // the control: the same archive, nothing added
+
+  struct Case {
+    const char* name;
+    std::tuple<std::string, int, std::string> extra;
+  };
+  for (const Case& c : {Case{"traversal", {"t/../../evil", AE_IFREG, "x"}},
+                        Case{"absolute", {"/tmp/evil", AE_IFREG, "x"}},
+                        Case{"symlink", {"t/case/link", AE_IFLNK, "/etc/passwd"}},
+                        Case{"second top directory", {"u/x", AE_IFREG, "x"}},
+                        Case{"duplicate", {"t/scenario.yaml", AE_IFREG, "again"}}}) {
+    auto entries = ok_rest;
+    entries.push_back(c.extra);
+    const fs::path p = dir_ / (std::string("bad-") + c.name + ".tar.gz");
+    RawArchive(p, entries);
+    auto r = ReadBundle(p);
+    ASSERT_FALSE(r) << c.name;
+    EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid)) << c.name << ": " << r.error().Message();
+  }
+  RawArchive(dir_ / "nojson.tar.gz", {{"t/scenario.yaml", AE_IFREG, "s"}});
+  auto r = ReadBundle(dir_ / "nojson.tar.gz");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().Message().find("no bundle.json"), std::string::npos);
+  RawArchive(dir_ / "nomanifest.tar.gz",
+             {{"t/bundle.json", AE_IFREG, info}, {"t/scenario.yaml", AE_IFREG, "s"}});
+  EXPECT_FALSE(ReadBundle(dir_ / "nomanifest.tar.gz"));
+  Write(dir_ / "garbage.tar.gz", "this is not gzip");
+  EXPECT_FALSE(ReadBundle(dir_ / "garbage.tar.gz"));
+}
+
+TEST_F(BundleTest, CaseBundleCollectsTheCaseFilesRedactedWithoutWorkDirectories) {
+  const fs::path case_dir = dir_ / "run" / "cases" / "interop_share";
+  Write(case_dir / "resolved.yaml", "case: interop/share\n");
+  Write(case_dir / "initiator.stderr.log", "debug: secret=S3CRET-VALUE-123 sent\n");
+  Write(case_dir / "repro.sh", "#!/bin/sh\n");
+  Write(case_dir / "relay.work" / "mailboxes.db", "database");
+  Write(dir_ / "impl" / "ref.yaml", "name: ref\nrelay: {command: [x]}\n");
+  Write(dir_ / "expect.yaml", "known_failures: []\n");
+  Manifest m;
+  m.name = "ref";
+  m.version = "0.1.0";
+  m.features = {"aes-128-gcm"};
+  m.path = dir_ / "impl" / "ref.yaml";
+  m.root = dir_ / "impl";
+  reports::CaseResult c;
+  c.case_id = "interop/share";
+  c.seed = 99;
+  c.relay = "ref";
+  c.initiator = "ref";
+  c.recipient = "ref";
+  c.verdict = reports::Verdict::kFail;
+  c.assertions.push_back(Check("INIT-08", reports::Verdict::kPass));
+  c.assertions.push_back(
+      Check("RELAY-31", reports::Verdict::kFail, "claim S3CRET-VALUE-123 accepted"));
+  CaseBundleInput in;
+  in.result = &c;
+  in.case_dir = case_dir;
+  in.scenario_id = "interop/share";
+  in.scenario_text = "id: interop/share\n";
+  in.run_seed = 7;
+  in.profile = "strict";
+  in.relay = &m;
+  in.initiator = &m;
+  in.recipient = &m;
+  in.hello = [](const std::string&) {
+    return std::pair<std::string, std::vector<std::string>>{"0.1.0+hello", {"relinquish"}};
+  };
+  in.expectations_path = dir_ / "expect.yaml";
+  in.command = "tigress-harness run --filter interop/share --seed 7";
+  in.redact = [](std::string_view s) {
+    std::string out(s);
+    for (auto p = out.find("S3CRET-VALUE-123"); p != std::string::npos;
+         p = out.find("S3CRET-VALUE-123")) {
+      out.replace(p, 16, "[REDACTED]");
+    }
+    return out;
+  };
+  auto path = WriteCaseBundle(in);
+  ASSERT_TRUE(path) << path.error().Message();
+  EXPECT_EQ(*path, case_dir / "repro-interop_share.tar.gz");
+  // Written twice: the first bundle is not packed into the second.
+  ASSERT_TRUE(WriteCaseBundle(in));
+  auto b = ReadBundle(*path);
+  ASSERT_TRUE(b) << b.error().Message();
+  EXPECT_EQ(b->info.files,
+            (std::vector<std::string>{"scenario.yaml", "manifests/ref.yaml", "expectations.yaml",
+                                      "case/initiator.stderr.log", "case/repro.sh",
+                                      "case/resolved.yaml"}));
+  EXPECT_TRUE(b->Find("case/repro.sh")->executable);
+  ASSERT_EQ(b->info.implementations.size(), 1U);
+  EXPECT_EQ(b->info.implementations[0].roles,
+            (std::vector<std::string>{"relay", "initiator", "recipient"}));
+  EXPECT_EQ(b->info.implementations[0].version, "0.1.0+hello");
+  EXPECT_EQ(b->info.implementations[0].features,
+            (std::vector<std::string>{"aes-128-gcm", "relinquish"}));
+  EXPECT_EQ(b->info.implementations[0].original_root, (dir_ / "impl").string());
+  EXPECT_EQ(b->info.run_seed, 7U);
+  EXPECT_EQ(b->info.case_seed, 99U);
+  ASSERT_EQ(b->info.findings.size(), 1U);
+  EXPECT_EQ(b->info.findings[0].requirement_id, "RELAY-31");
+  EXPECT_EQ(b->info.findings[0].message, "claim [REDACTED] accepted");
+  EXPECT_EQ(b->Find("case/initiator.stderr.log")->data, "debug: secret=[REDACTED] sent\n");
+  // Nothing in the archive holds the value, compressed or not.
+  for (const auto& mem : b->members) {
+    EXPECT_EQ(mem.data.find("S3CRET-VALUE-123"), std::string::npos) << mem.path;
+  }
+}
+
+TEST(FailureSignatureTest, IsTheVerdictAndTheSortedUniqueRequirementIds) {
+  std::vector<BundleFinding> f = {{"RELAY-31", "FAIL", "", "", ""},
+                                  {"INIT-08", "FAIL", "", "", ""},
+                                  {"RELAY-31", "FAIL", "", "", ""},
+                                  {"", "ERROR", "", "", ""}};
+  EXPECT_EQ(FailureSignature("ERROR", f), "ERROR [- INIT-08 RELAY-31]");
+  EXPECT_EQ(FailureSignature("FAIL", {}), "FAIL []");
+  reports::CaseResult c;
+  c.assertions.push_back(Check("A-1", reports::Verdict::kWarn));
+  c.assertions.push_back(Check("A-2", reports::Verdict::kTimeout));
+  auto found = FailingFindings(c);
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].requirement_id, "A-2");
+  EXPECT_EQ(found[0].verdict, "TIMEOUT");
+}
+
+}  // namespace
+}  // namespace tigress::harness
