@@ -1,0 +1,51 @@
+// File: harness/run/selection.h
+//
+// Which cases a run runs and how one is rerun: selection by filters, skips,
+// keywords, repeat and shard; the implementations playing each role (one
+// choice or the whole matrix); per-case seeds; the shell command that reruns
+// a case. Pure functions of the options and the scenarios.
+//
+//   std::vector<CaseSpec> cases = SelectCases(scenarios, opt);
+//   Result<std::vector<CaseSpec>> assigned = AssignImplementations(std::move(cases), opt);
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "harness/run/run_options.h"
+#include "harness/scenario/scenario.h"
+#include "protocol/result.h"
+
+namespace tigress::harness {
+
+// `SelectCases` applies filters, skips, keywords, repeat and sharding (a
+// stable hash of the scenario id, so shards do not depend on the case order).
+std::vector<CaseSpec> SelectCases(const ScenarioSet& set, const RunOptions& opt);
+
+// `CaseSeed` derives a case's seed from the run seed, the scenario id and the
+// repetition, so `--filter ID --seed S` replays the same values.
+std::uint64_t CaseSeed(std::uint64_t run_seed, const std::string& scenario_id, int repetition);
+
+// `AssignImplementations` fills the role fields of every case: with
+// `opt.matrix` one case per distinct combination of the manifests providing
+// the roles the scenario uses (ids get "@relay+initiator+recipient"), else the
+// --relay/--initiator/--recipient choice (default: the first manifest with
+// the role; the recipient defaults to the initiator's). Errors:
+// kConfigInvalid for a name that matches no manifest or lacks the role.
+Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
+                                                    const RunOptions& opt);
+
+// `RerunCommand` is the one shell command that reruns exactly `c`.
+std::string RerunCommand(const RunOptions& opt, const CaseSpec& c);
+
+// `ShellQuote` quotes one argument for sh.
+std::string ShellQuote(const std::string& arg);
+
+// `DefaultRunId` names a run that was given no --run-id: the UTC time `now`
+// ("20260102-030405") and four hex digits of a hash of the seed and the
+// process id, so two runs started in the same second differ.
+std::string DefaultRunId(std::uint64_t seed, long pid, std::time_t now);
+
+}  // namespace tigress::harness

@@ -1,0 +1,110 @@
+#include "harness/run/selection.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace tigress::harness {
+namespace {
+
+TEST(CaseSelection, FiltersSkipsKeywordsRepeatAndShards) {
+  ScenarioSet set;
+  for (const char* id : {"relay/a", "relay/b", "device/c", "interop/d"}) {
+    Scenario s;
+    s.id = id;
+    s.keywords = {std::string(id).substr(0, std::string(id).find('/'))};
+    set.scenarios.push_back(s);
+  }
+  RunOptions o;
+  o.filters = {"relay/*"};
+  o.skips = {"*/b"};
+  EXPECT_EQ(SelectCases(set, o).size(), 1u);
+  o = RunOptions{};
+  o.keywords = {"device", "interop"};
+  EXPECT_EQ(SelectCases(set, o).size(), 2u);
+  o = RunOptions{};
+  o.repeat = 3;
+  auto cases = SelectCases(set, o);
+  ASSERT_EQ(cases.size(), 12u);
+  EXPECT_EQ(cases[1].case_id, "relay/a#2");
+  EXPECT_NE(cases[0].seed, cases[1].seed);
+  EXPECT_EQ(cases[0].seed, CaseSeed(0, "relay/a", 0)) << "a rerun with --filter gets the same seed";
+  // Every case lands in exactly one shard.
+  std::size_t total = 0;
+  for (int i = 0; i < 3; ++i) {
+    RunOptions s;
+    s.shard_index = i;
+    s.shard_count = 3;
+    total += SelectCases(set, s).size();
+  }
+  EXPECT_EQ(total, 4u);
+}
+
+TEST(CaseSelection, TheMatrixCoversEveryCombinationOfTheRolesAScenarioUses) {
+  ScenarioSet set;
+  Scenario relay_only;
+  relay_only.id = "relay/a";
+  relay_only.roles = {"relay"};
+  Scenario full;
+  full.id = "interop/b";
+  full.roles = {"relay", "initiator", "recipient"};
+  set.scenarios = {relay_only, full};
+  RunOptions o;
+  Manifest a;
+  a.name = "a";
+  a.relay = RoleSpec{};
+  a.device = RoleSpec{};
+  Manifest b;
+  b.name = "b";
+  b.device = RoleSpec{};
+  o.manifests = {a, b};
+  auto plain = AssignImplementations(SelectCases(set, o), o);
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->size(), 2u);
+  EXPECT_EQ((*plain)[1].initiator->name, "a");
+  EXPECT_EQ((*plain)[1].recipient->name, "a");
+  o.matrix = true;
+  auto cells = AssignImplementations(SelectCases(set, o), o);
+  ASSERT_TRUE(cells);
+  std::vector<std::string> ids;
+  for (const auto& c : *cells) ids.push_back(c.case_id);
+  EXPECT_THAT(ids, ::testing::ElementsAre("relay/a@a", "interop/b@a+a+a", "interop/b@a+a+b",
+                                          "interop/b@a+b+a", "interop/b@a+b+b"));
+  EXPECT_THAT(RerunCommand(o, (*cells)[3]),
+              ::testing::HasSubstr("--relay a --initiator b --recipient a"));
+  o.matrix = false;
+  o.relay_impl = "b";
+  auto bad = AssignImplementations(SelectCases(set, o), o);
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().Message(), ::testing::HasSubstr("'b' provides no relay"));
+}
+
+TEST(RerunCommand, QuotesArgumentsForTheShell) {
+  EXPECT_EQ(ShellQuote("relay/a"), "relay/a");
+  EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
+  EXPECT_EQ(ShellQuote(""), "''");
+}
+
+TEST(RerunCommand, NamesTheScenarioSeedRepetitionAndProfile) {
+  Scenario s;
+  s.id = "relay/a b";
+  RunOptions o;
+  o.harness_exe = "/bin/tigress-harness";
+  o.seed = 7;
+  o.profile = reports::Profile::kStrict;
+  CaseSpec c;
+  c.scenario = &s;
+  c.repetition = 2;
+  EXPECT_EQ(RerunCommand(o, c),
+            "/bin/tigress-harness run --filter 'relay/a b' --seed 7 --repeat 3 --profile strict");
+}
+
+TEST(DefaultRunId, IsTheUtcTimeAndAHashOfTheSeedAndProcess) {
+  const std::string id = DefaultRunId(1, 100, 0);
+  EXPECT_THAT(id, ::testing::StartsWith("19700101-000000-"));
+  EXPECT_EQ(id.size(), std::string("19700101-000000-abcd").size());
+  EXPECT_EQ(DefaultRunId(1, 100, 0), id) << "the same inputs give the same id";
+  EXPECT_NE(DefaultRunId(1, 101, 0), id) << "another process gets another suffix";
+}
+
+}  // namespace
+}  // namespace tigress::harness
