@@ -7,6 +7,11 @@
 //                                         "payload.type: required field is missing");
 //   e.Token();    // "json.field_missing"
 //   e.Message();  // "json.field_missing: payload.type: required field is missing"
+//
+// The token is the stable name of an error everywhere it leaves the process:
+// in logs, reports, vector files and, for the reference relay, in the "error"
+// member of its JSON error bodies (errors.def says why those wire tokens are
+// catalogue entries rather than a list of their own).
 #pragma once
 
 #include <string>

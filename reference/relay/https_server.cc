@@ -147,7 +147,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       // section, so with early_413_close no octet of the body has been read.
       drain_after_write_ = !Options().early_413_close;
       close_unread_after_write_ = Options().early_413_close;
-      HttpResponse r = PlainError(413, "relay.body_too_large", "request body exceeds the limit");
+      HttpResponse r =
+          PlainError(413, ErrcToken(Errc::kBodyTooLarge), "request body exceeds the limit");
       // The header block was complete, so the echo rule (REPLAY-01) still applies.
       const auto& req = parser_->get();
       if (auto it = req.find(kHeaderRequestId); it != req.end()) {
@@ -161,14 +162,15 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     // connection and the client loses the answer.
     if (ec == http::error::header_limit) {
       drain_after_write_ = true;
-      return Respond(
-          PlainError(431, "relay.headers_too_large", "request header block exceeds the limit"), 11,
-          false, false);
+      return Respond(PlainError(431, ErrcToken(Errc::kHeadersTooLarge),
+                                "request header block exceeds the limit"),
+                     11, false, false);
     }
     if (ec && ec.category() == beast::error_code(http::error::bad_target).category() &&
         ec != http::error::partial_message) {
       drain_after_write_ = true;
-      return Respond(PlainError(400, "relay.bad_http", "malformed HTTP request"), 11, false, false);
+      return Respond(PlainError(400, ErrcToken(Errc::kBadHttp), "malformed HTTP request"), 11,
+                     false, false);
     }
     if (ec) return;  // timeout, reset, truncated stream: just drop the connection
     const auto& req = parser_->get();

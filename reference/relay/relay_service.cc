@@ -303,15 +303,17 @@ HttpResponse EmptyResponse(int status, std::string body = {}) {
   return r;
 }
 
-HttpResponse NotFound() { return ErrorResponse(404, "relay.not_found", "no such mailbox"); }
+HttpResponse NotFound() {
+  return ErrorResponse(404, ErrcToken(Errc::kMailboxNotFound), "no such mailbox");
+}
 HttpResponse Unauthorized() {
-  return ErrorResponse(401, "relay.unauthorized",
+  return ErrorResponse(401, ErrcToken(Errc::kClaimUnauthorized),
                        "the device claim may not perform this operation");
 }
 
 HttpResponse MethodNotAllowed(std::string_view allow) {
   HttpResponse r =
-      ErrorResponse(405, "relay.method_not_allowed", "method not allowed on this resource");
+      ErrorResponse(405, ErrcToken(Errc::kMethodNotAllowed), "method not allowed on this resource");
   r.headers.emplace_back("Allow", std::string(allow));
   return r;
 }
@@ -354,7 +356,7 @@ HttpResponse RelayService::Handle(const HttpRequest& request) {
   } catch (const std::exception& e) {
     // A bug, not an input problem: answer 500 and keep serving.
     options_.log(std::string("relay: internal error on ") + call.log_id + ": " + e.what());
-    response = ErrorResponse(500, "relay.internal", "internal error");
+    response = ErrorResponse(500, ErrcToken(Errc::kRelayInternal), "internal error");
   }
   if (call.request_id && options_.fault != Fault::kNoRequestIdEcho) {
     response.headers.emplace_back(std::string(kHeaderRequestId), *call.request_id);
@@ -377,7 +379,7 @@ HttpResponse RelayService::Dispatch(Call& call) {
   if (std::size_t f = path.find('#'); f != std::string_view::npos) path = path.substr(0, f);
 
   if (options_.fault != Fault::kNoBodyLimit && request.body.size() > options_.max_body) {
-    return ErrorResponse(413, "relay.body_too_large",
+    return ErrorResponse(413, ErrcToken(Errc::kBodyTooLarge),
                          "request body exceeds " + std::to_string(options_.max_body) + " octets");
   }
   const std::string& m = request.method;
@@ -386,10 +388,10 @@ HttpResponse RelayService::Dispatch(Call& call) {
   // answer cannot depend on whether the path names a mailbox.
   if (!IsImplementedMethod(m)) {
     if (options_.fault == Fault::kMethod500) {
-      return ErrorResponse(500, "relay.internal", "method handler failed");
+      return ErrorResponse(500, ErrcToken(Errc::kRelayInternal), "method handler failed");
     }
     if (options_.quirks.Has(Quirk::kMethod501)) {
-      return ErrorResponse(501, "relay.not_implemented", "method not implemented");
+      return ErrorResponse(501, ErrcToken(Errc::kMethodNotImplemented), "method not implemented");
     }
   }
   if (options_.quirks.Has(Quirk::kTrailingSlash) && path.size() > kPathPrefix.size() &&
@@ -402,16 +404,17 @@ HttpResponse RelayService::Dispatch(Call& call) {
     return Create(call);
   }
   if (path.size() <= kPathPrefix.size() + 1 || path.substr(0, kPathPrefix.size() + 1) != "/v1/m/") {
-    return ErrorResponse(404, "relay.no_route", "no such resource");
+    return ErrorResponse(404, ErrcToken(Errc::kNoRoute), "no such resource");
   }
   std::string_view raw_id = path.substr(kPathPrefix.size() + 1);
   call.log_id = Short(raw_id);
-  if (!IsUuid(raw_id)) return ErrorResponse(404, "relay.not_found", "mailbox id is not a UUID");
+  if (!IsUuid(raw_id))
+    return ErrorResponse(404, ErrcToken(Errc::kMailboxNotFound), "mailbox id is not a UUID");
   std::string id = Lower(raw_id);
   if (m == "GET") return Preview(call, id);
   if (m == "HEAD") {
     if (options_.fault == Fault::kHead500) {
-      return ErrorResponse(500, "relay.internal", "preview handler failed");
+      return ErrorResponse(500, ErrcToken(Errc::kRelayInternal), "preview handler failed");
     }
     if (!head_refused) return Preview(call, id);
   }
@@ -463,7 +466,7 @@ Result<void> RelayService::CheckPayload(const Payload& p) const {
 
 HttpResponse RelayService::StoreError(Call& call, const Error& e) {
   options_.log("relay: store failure on " + call.log_id + ": " + e.Message());
-  return ErrorResponse(500, "relay.store_failure", "internal storage error");
+  return ErrorResponse(500, ErrcToken(Errc::kStoreFailure), "internal storage error");
 }
 
 HttpResponse RelayService::Create(Call& call) {
@@ -479,7 +482,7 @@ HttpResponse RelayService::Create(Call& call) {
   Result<CreateMailboxRequest> body = ParseCreateMailboxRequest(request.body);
   if (!body) {
     if (options_.fault == Fault::kBadJson500 && body.error().Is(Errc::kJsonInvalid)) {
-      return ErrorResponse(500, "relay.internal", "parser crashed");
+      return ErrorResponse(500, ErrcToken(Errc::kRelayInternal), "parser crashed");
     }
     return ErrorResponse(400, body.error());
   }
@@ -505,7 +508,7 @@ HttpResponse RelayService::Create(Call& call) {
                                "mailboxConfiguration.expiration: " + exp.error().detail);
         }
       } else if (*exp <= now && options_.fault != Fault::kAcceptPastExpiration) {
-        return ErrorResponse(400, "json.field_invalid",
+        return ErrorResponse(400, ErrcToken(Errc::kFieldInvalid),
                              "mailboxConfiguration.expiration: is not in the future");
       } else {
         m.expiration = *exp;
@@ -617,7 +620,7 @@ HttpResponse RelayService::Update(Call& call, const std::string& id) {
   Result<UpdateMailboxRequest> body = ParseUpdateMailboxRequest(request.body);
   if (!body) {
     if (options_.fault == Fault::kBadJson500 && body.error().Is(Errc::kJsonInvalid)) {
-      return ErrorResponse(500, "relay.internal", "parser crashed");
+      return ErrorResponse(500, ErrcToken(Errc::kRelayInternal), "parser crashed");
     }
     return ErrorResponse(400, body.error());
   }

@@ -4,6 +4,8 @@
 
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "protocol/result.h"
 
@@ -34,6 +36,42 @@ TEST(ErrorCatalogue, GivesEveryEntryAUniqueTokenAndValue) {
     EXPECT_EQ(make_error_code(entry.code).message(), std::string(entry.message));
   }
   EXPECT_GT(tokens.size(), 20U);
+}
+
+// The relay's error bodies carry these tokens; peers and recorded transcripts
+// match on them, so renaming one is a wire change this test makes visible.
+TEST(ErrorCatalogue, KeepsTheRelayWireTokensByteForByte) {
+  const std::pair<Errc, std::string_view> kWire[] = {
+      {Errc::kMailboxNotFound, "relay.not_found"},
+      {Errc::kClaimUnauthorized, "relay.unauthorized"},
+      {Errc::kMethodNotAllowed, "relay.method_not_allowed"},
+      {Errc::kRelayInternal, "relay.internal"},
+      {Errc::kBodyTooLarge, "relay.body_too_large"},
+      {Errc::kMethodNotImplemented, "relay.not_implemented"},
+      {Errc::kNoRoute, "relay.no_route"},
+      {Errc::kHeadersTooLarge, "relay.headers_too_large"},
+      {Errc::kBadHttp, "relay.bad_http"},
+      {Errc::kStoreFailure, "relay.store_failure"},
+      {Errc::kFieldInvalid, "json.field_invalid"},
+  };
+  for (const auto& [code, token] : kWire) {
+    EXPECT_EQ(ErrcToken(code), token);
+  }
+}
+
+TEST(ErrorCatalogue, KeepsEveryComponentInsideItsOwnRange) {
+  for (const CatalogueEntry& entry : kCatalogue) {
+    const std::string token(entry.token);
+    if (token.rfind("relay.", 0) == 0) {
+      EXPECT_TRUE(entry.value >= 100 && entry.value < 200) << token;
+    } else if (token.rfind("device.", 0) == 0) {
+      EXPECT_TRUE(entry.value >= 200 && entry.value < 300) << token;
+    } else if (token.rfind("harness.", 0) == 0) {
+      EXPECT_TRUE(entry.value >= 300 && entry.value < 400) << token;
+    } else {
+      EXPECT_TRUE(entry.value >= 1 && entry.value < 100) << token;
+    }
+  }
 }
 
 TEST(ErrorCatalogue, MessageJoinsTokenAndDetail) {
