@@ -4,6 +4,11 @@
 add_library(tigress_options INTERFACE)
 add_library(tigress::options ALIAS tigress_options)
 target_compile_features(tigress_options INTERFACE cxx_std_20)
+# Every target may state the project's version (reports, HAR creator, hello
+# answers), so the generated header comes with the common options rather than
+# with a dependency each component would have to remember.
+include(TigressVersion)
+target_link_libraries(tigress_options INTERFACE tigress::version)
 
 add_library(tigress_warnings INTERFACE)
 add_library(tigress::warnings ALIAS tigress_warnings)

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "protocol/result.h"
+#include "tigress/version.h"
 
 namespace tigress::harness::har {
 
@@ -47,7 +48,7 @@ struct Exchange {
 
 // `Transcript` is a case's exchanges in the order their requests arrived.
 struct Transcript {
-  std::string creator_version = "0.1.0";
+  std::string creator_version{tigress::kVersion};
   std::vector<Exchange> exchanges;
 };
 

@@ -30,11 +30,12 @@
 #include "reference/device/device.h"
 #include "reference/device/faults.h"
 #include "reference/device/transport.h"
+#include "tigress/version.h"
 
 namespace tigress::device {
 
 inline constexpr std::string_view kDeviceName = "tigress-device";
-inline constexpr std::string_view kDeviceVersion = "0.1.0";
+inline constexpr std::string_view kDeviceVersion = tigress::kVersion;
 
 struct AdapterOptions {
   Fault fault = Fault::kNone;                  // from --fault / TIGRESS_DEVICE_FAULT
