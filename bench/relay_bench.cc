@@ -27,17 +27,19 @@
 #include "protocol/messages.h"
 #include "protocol/rfc3339.h"
 #include "protocol/uuid.h"
-#include "reference/relay/testing/relay_process.h"
+#include "tests/support/relay_process.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/tls_clients.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 namespace {
 
-using tigress::relay::testing::ChildProcess;
-using tigress::relay::testing::HttpsClient;
-using tigress::relay::testing::PkiFiles;
-using tigress::relay::testing::TempDir;
+using tigress::test_support::ChildProcess;
+using tigress::test_support::HttpsClient;
+using tigress::test_support::PkiFiles;
+using tigress::test_support::ScratchDir;
 using Clock = std::chrono::steady_clock;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -222,7 +224,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  TempDir dir;
+  ScratchDir dir("tigress-relay-bench");
   PkiFiles pki = PkiFiles::Write(dir.path()).value();
   std::printf("relay_bench: %d connections x %zu cycles, TLS keep-alive, loopback; %u CPUs\n",
               threads, cycles, std::thread::hardware_concurrency());

@@ -507,6 +507,14 @@ std::optional<int> Process::ExitStatus() {
   return WEXITSTATUS(impl_->wait_status);
 }
 
+std::optional<int> Process::ExitCode() {
+  if (!impl_->Reap(false)) {
+    return std::nullopt;
+  }
+  const int st = impl_->wait_status;
+  return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
 std::string Process::ExitDescription() {
   if (!impl_->Reap(false)) {
     return "running";

@@ -105,6 +105,10 @@ class Process {
   // while it runs or when a signal killed it.
   std::optional<int> ExitStatus();
 
+  // `ExitCode` is the code a shell reports once the child has exited: its
+  // exit status, or 128+signal when a signal killed it; nullopt while it runs.
+  std::optional<int> ExitCode();
+
   // `ExitDescription` is "exited with status 3" / "killed by signal 11", or
   // "running".
   std::string ExitDescription();

@@ -1,13 +1,13 @@
 #include "reference/device/adapter.h"
 
 #include <filesystem>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include "protocol/payload.h"
 #include "reference/device/exchange.h"
 #include "tests/device/fake_relay.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::device {
 namespace {
@@ -65,10 +65,8 @@ TEST_F(AdapterTest, HelloNamesTheDeviceAndOnlyWorkingFeatures) {
 }
 
 TEST_F(AdapterTest, AStateFileLetsARestartedAdapterContinueTheShare) {
-  const std::filesystem::path file =
-      std::filesystem::temp_directory_path() /
-      ("tigress-adapter-state-" + std::to_string(::getpid()) + ".json");
-  std::filesystem::remove(file);
+  test_support::ScratchDir dir("tigress-adapter-state");
+  const std::filesystem::path file = dir.path() / "state.json";
   AdapterOptions o;
   o.sleep = [](std::chrono::milliseconds) {};
   o.state_file = file;
@@ -96,7 +94,6 @@ TEST_F(AdapterTest, AStateFileLetsARestartedAdapterContinueTheShare) {
   EXPECT_EQ(ErrorCode(Call(forgetful, "send",
                            {{"provisioningInfo", {{"format", "f"}, {"content", Json::object()}}}})),
             kRpcInvalidParams);
-  std::filesystem::remove(file);
 }
 
 TEST_F(AdapterTest, AnswersContractErrorsForBadLines) {

@@ -7,8 +7,9 @@
 #include <gtest/gtest.h>
 
 #include "protocol/encoding.h"
-#include "reference/relay/testing/relay_process.h"
-#include "tests/device/adapter_process.h"
+#include "tests/support/adapter_process.h"
+#include "tests/support/relay_process.h"
+#include "tests/support/scratch_dir.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -18,10 +19,10 @@ namespace tigress::device {
 namespace {
 
 namespace fs = std::filesystem;
-using relay::testing::ChildProcess;
-using relay::testing::PkiFiles;
-using relay::testing::TempDir;
-using testing::AdapterProcess;
+using test_support::AdapterProcess;
+using test_support::ChildProcess;
+using test_support::PkiFiles;
+using test_support::ScratchDir;
 
 const std::string kDeviceBin = std::string(TIGRESS_BIN_DIR) + "/tigress-device";
 const std::string kRelayBin = std::string(TIGRESS_BIN_DIR) + "/tigress-relay";
@@ -105,7 +106,7 @@ class DeviceIntegrationTest : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
-  TempDir dir_;
+  ScratchDir dir_{"tigress-device"};
   PkiFiles pki_;
   std::string base_url_;
   std::unique_ptr<ChildProcess> relay_;
@@ -201,7 +202,7 @@ TEST_F(DeviceIntegrationTest, SeparateSecretDeliveryAndRelinquishLetASecondRecip
 }
 
 TEST_F(DeviceIntegrationTest, ARelayCertificateFromAnotherCaGives1003) {
-  TempDir other_dir;
+  ScratchDir other_dir("tigress-other-ca");
   PkiFiles other = PkiFiles::Write(other_dir.path()).value();
   auto init = StartDevice("initiator");
   ASSERT_TRUE(init);

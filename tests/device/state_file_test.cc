@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "reference/relay/testing/relay_process.h"
+#include "tests/support/scratch_dir.h"
 #include <sys/stat.h>
 
 namespace tigress::device {
 namespace {
 
-using relay::testing::TempDir;
+using test_support::ScratchDir;
 
 StateFile Sample() {
   StateFile f;
@@ -31,7 +31,7 @@ mode_t ModeOf(const std::filesystem::path& p) {
 }
 
 TEST(StateFile, RoundTripsWithMode0600) {
-  TempDir dir;
+  ScratchDir dir("tigress-state-file");
   auto path = dir.path() / "state.json";
   ASSERT_TRUE(SaveStateFile(path, Sample()));
   EXPECT_EQ(ModeOf(path), 0600u);
@@ -41,7 +41,7 @@ TEST(StateFile, RoundTripsWithMode0600) {
 }
 
 TEST(StateFile, TightensAnExistingWorldReadableFile) {
-  TempDir dir;
+  ScratchDir dir("tigress-state-file");
   auto path = dir.path() / "state.json";
   { std::ofstream(path) << "{}"; }
   chmod(path.c_str(), 0644);
@@ -50,7 +50,7 @@ TEST(StateFile, TightensAnExistingWorldReadableFile) {
 }
 
 TEST(StateFile, ErrorsNameThePathAndTheField) {
-  TempDir dir;
+  ScratchDir dir("tigress-state-file");
   auto path = dir.path() / "bad.json";
   { std::ofstream(path) << R"({"role":"initiator","mailboxUrl":"u","claim":"c","secret":"%%%"})"; }
   auto r = LoadStateFile(path);

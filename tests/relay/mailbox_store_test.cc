@@ -10,7 +10,7 @@
 #include "protocol/uuid.h"
 #include "reference/relay/memory_store.h"
 #include "reference/relay/sqlite_store.h"
-#include "reference/relay/testing/relay_process.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::relay {
 namespace {
@@ -38,7 +38,7 @@ class MailboxStoreTest : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "memory") return MakeMemoryStore();
     return OpenSqliteStore((dir_.path() / "store.sqlite3").string()).value();
   }
-  testing::TempDir dir_;
+  test_support::ScratchDir dir_{"tigress-store"};
   std::unique_ptr<MailboxStore> store_;
   std::string initiator_ = NewUuidV4();
 };
@@ -194,7 +194,7 @@ TEST_P(MailboxStoreTest, SweepRemovesOnlyExpiredMailboxes) {
 }
 
 TEST(SqliteStore, AcknowledgedStateSurvivesReopen) {
-  testing::TempDir dir;
+  test_support::ScratchDir dir("tigress-store");
   std::string path = (dir.path() / "s.sqlite3").string();
   std::string initiator = NewUuidV4(), recipient = NewUuidV4();
   Mailbox m = MakeMailbox(initiator);
@@ -218,7 +218,7 @@ TEST(SqliteStore, AcknowledgedStateSurvivesReopen) {
 }
 
 TEST(SqliteStore, DatabaseFileIsReadableByItsOwnerOnly) {
-  testing::TempDir dir;
+  test_support::ScratchDir dir("tigress-store");
   auto path = dir.path() / "s.sqlite3";
   auto store = OpenSqliteStore(path.string()).value();
   auto perms = std::filesystem::status(path).permissions();

@@ -19,7 +19,10 @@
 #include "protocol/rfc3339.h"
 #include "protocol/uuid.h"
 #include "reference/relay/https_server.h"
-#include "reference/relay/testing/relay_process.h"
+#include "tests/support/relay_process.h"
+#include "tests/support/scratch_dir.h"
+#include "tests/support/tls_clients.h"
+#include "tests/support/wait_for.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -27,13 +30,14 @@
 namespace tigress::relay {
 namespace {
 
-using testing::ChildProcess;
+using test_support::ChildProcess;
+using test_support::HttpsClient;
+using test_support::PkiFiles;
+using test_support::RawTlsConnection;
+using test_support::ScratchDir;
+using test_support::WaitFor;
 using ::testing::HasSubstr;
-using testing::HttpsClient;
 using ::testing::Not;
-using testing::PkiFiles;
-using testing::RawTlsConnection;
-using testing::TempDir;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 const std::string kRelayBin = std::string(TIGRESS_BIN_DIR) + "/tigress-relay";
@@ -95,7 +99,7 @@ class RelayIntegrationTest : public ::testing::Test {
     return url.substr(url.find("/v1/m/"));
   }
 
-  TempDir dir_;
+  ScratchDir dir_{"tigress-relay"};
   PkiFiles pki_;
 };
 
@@ -858,13 +862,9 @@ TEST_F(RelayIntegrationTest, SweeperDeletesExpiredMailboxes) {
       client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), body.dump()).value();
   ASSERT_EQ(created.status, 200);
   // Wait (bounded) for the sweeper's log line rather than sleeping.
-  bool swept = false;
-  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-       !swept && std::chrono::steady_clock::now() < deadline;) {
-    swept = Stderr().find("swept 1 expired") != std::string::npos;
-    if (!swept) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  EXPECT_TRUE(swept) << Stderr();
+  EXPECT_TRUE(WaitFor([&] { return Stderr().find("swept 1 expired") != std::string::npos; },
+                      std::chrono::seconds(10), "the sweeper's log line"))
+      << Stderr();
   EXPECT_EQ(client.Send("GET", relay->BaseUrl() + PathOf(created.body), {}).value().status, 404);
 }
 

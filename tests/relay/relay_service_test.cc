@@ -10,7 +10,7 @@
 #include "protocol/uuid.h"
 #include "reference/relay/memory_store.h"
 #include "reference/relay/sqlite_store.h"
-#include "reference/relay/testing/relay_process.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::relay {
 namespace {
@@ -109,7 +109,7 @@ class RelayServiceTest : public ::testing::TestWithParam<std::string> {
 
   Fault fault_ = Fault::kNone;
   QuirkSet quirks_;
-  testing::TempDir dir_;
+  test_support::ScratchDir dir_{"tigress-relay-service"};
   std::unique_ptr<MailboxStore> store_;
   std::chrono::system_clock::time_point now_;
   RecordingNotifier notifier_;

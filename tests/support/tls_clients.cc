@@ -1,13 +1,7 @@
-#include "reference/relay/testing/relay_process.h"
+#include "tests/support/tls_clients.h"
 
-#include <cctype>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <poll.h>
-#include <signal.h>
-#include <thread>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -15,222 +9,22 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include "protocol/text.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 
-namespace tigress::relay::testing {
+namespace tigress::test_support {
 namespace {
 
 Error Transport(std::string detail) {
   return MakeError(Errc::kTransportFailure, std::move(detail));
 }
 
-std::string DescribeStatus(int status) {
-  if (WIFEXITED(status)) return "exited with " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "stopped";
-}
-
-int ExitCode(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
-// Waits for `pid` up to `timeout`; returns its raw status or nullopt.
-std::optional<int> WaitPid(pid_t pid, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  // A pidfd becomes readable when the process exits, so the wait is an event.
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  for (;;) {
-    int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid || r < 0) {
-      if (pidfd >= 0) close(pidfd);
-      if (r == pid) return status;
-      return std::nullopt;
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      if (pidfd >= 0) close(pidfd);
-      return std::nullopt;
-    }
-    if (pidfd >= 0) {
-      pollfd pfd{pidfd, POLLIN, 0};
-      poll(&pfd, 1, static_cast<int>(left.count()));
-    } else {
-      // Kernels without pidfd_open: fall back to a fine-grained bounded poll.
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-}
-
-struct Spawned {
-  pid_t pid;
-  int out_fd;
-};
-
-Result<Spawned> Spawn(const std::vector<std::string>& argv, int stderr_fd, bool merge_stderr) {
-  if (argv.empty()) return Transport("spawn: empty argv");
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return Transport("spawn: pipe failed");
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    return Transport("spawn: fork failed");
-  }
-  if (pid == 0) {
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    if (merge_stderr) {
-      dup2(pipe_fds[1], STDERR_FILENO);
-    } else if (stderr_fd >= 0) {
-      dup2(stderr_fd, STDERR_FILENO);
-    }
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  return Spawned{pid, pipe_fds[0]};
-}
-
 }  // namespace
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl =
-      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/tigress-relay-XXXXXX";
-  if (mkdtemp(tmpl.data()) == nullptr) std::abort();
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-Result<PkiFiles> PkiFiles::Write(const std::filesystem::path& dir) {
-  TIGRESS_ASSIGN_OR_RETURN(pki::TestPki made, pki::MakeTestPki());
-  PkiFiles files{made, (dir / "ca.pem").string(), (dir / "cert.pem").string(),
-                 (dir / "key.pem").string()};
-  for (auto [path, text] :
-       {std::pair{&files.ca, &made.ca_cert_pem}, std::pair{&files.cert, &made.server_cert_pem},
-        std::pair{&files.key, &made.server_key_pem}}) {
-    std::ofstream out(*path, std::ios::binary);
-    out << *text;
-    if (!out) return Transport("cannot write " + *path);
-  }
-  return files;
-}
-
-Result<std::unique_ptr<ChildProcess>> ChildProcess::StartAndWaitReady(
-    const std::vector<std::string>& argv, const std::filesystem::path& stderr_file,
-    std::chrono::milliseconds timeout) {
-  int err_fd = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  auto spawned = Spawn(argv, err_fd, false);
-  if (err_fd >= 0) close(err_fd);
-  if (!spawned) return spawned.error();
-  std::unique_ptr<ChildProcess> child(new ChildProcess(spawned->pid, 0));
-  std::string line;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool ready = false;
-  while (!ready) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd pfd{spawned->out_fd, POLLIN, 0};
-    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
-    char c;
-    ssize_t n = read(spawned->out_fd, &c, 1);
-    if (n <= 0) break;  // EOF: the process closed stdout (probably exited)
-    if (c == '\n') {
-      if (line.rfind("READY ", 0) == 0) {
-        child->port_ = std::atoi(line.c_str() + 6);
-        child->ready_line_ = line;
-        ready = child->port_ > 0;
-      }
-      line.clear();
-    } else {
-      line += c;
-    }
-  }
-  close(spawned->out_fd);
-  if (!ready) {
-    if (auto status = WaitPid(child->pid_, std::chrono::milliseconds(200))) {
-      child->reaped_ = true;
-      return Transport(argv[0] + " " + DescribeStatus(*status) +
-                       " before printing READY (stderr: " + stderr_file.string() + ")");
-    }
-    return Transport(argv[0] + " printed no READY line within " + std::to_string(timeout.count()) +
-                     " ms");
-  }
-  return child;
-}
-
-Result<std::pair<int, std::string>> ChildProcess::Run(const std::vector<std::string>& argv,
-                                                      std::chrono::milliseconds timeout) {
-  TIGRESS_ASSIGN_OR_RETURN(Spawned s, Spawn(argv, -1, true));
-  std::string output;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd pfd{s.out_fd, POLLIN, 0};
-    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
-    char buf[4096];
-    ssize_t n = read(s.out_fd, buf, sizeof buf);
-    if (n <= 0) break;
-    output.append(buf, static_cast<std::size_t>(n));
-  }
-  close(s.out_fd);
-  std::optional<int> status = WaitPid(s.pid, std::chrono::milliseconds(2000));
-  if (!status) {
-    kill(s.pid, SIGKILL);
-    status = WaitPid(s.pid, std::chrono::milliseconds(2000));
-    if (!status) return Transport(argv[0] + " could not be reaped");
-  }
-  return std::make_pair(ExitCode(*status), output);
-}
-
-ChildProcess::~ChildProcess() {
-  if (reaped_) return;
-  kill(pid_, SIGKILL);
-  WaitPid(pid_, std::chrono::seconds(5));
-}
-
-void ChildProcess::Signal(int sig) {
-  if (!reaped_) kill(pid_, sig);
-}
-
-Result<int> ChildProcess::WaitExit(std::chrono::milliseconds timeout) {
-  if (reaped_) return Transport("process already reaped");
-  std::optional<int> status = WaitPid(pid_, timeout);
-  if (!status)
-    return Transport("process did not exit within " + std::to_string(timeout.count()) + " ms");
-  reaped_ = true;
-  return ExitCode(*status);
-}
-
 std::optional<std::string> HttpResult::Header(std::string_view name) const {
-  for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return v;
-    }
-  }
-  return std::nullopt;
+  return text::FindHeader(headers, name);
 }
 
 namespace {
@@ -406,4 +200,4 @@ RawTlsConnection::ReadResult RawTlsConnection::Read(std::chrono::milliseconds ti
   }
 }
 
-}  // namespace tigress::relay::testing
+}  // namespace tigress::test_support
