@@ -1,0 +1,38 @@
+// File: harness/run/evidence.h
+//
+// How a case's exchanges appear in reports and case files: bodies truncated,
+// device claims and attestations shortened, request targets without the
+// scheme and authority. Pure functions.
+//
+//   reports::HttpExcerpt ex = ExcerptOf(exchange, "initiator->relay");
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "harness/har/har.h"
+#include "protocol/text.h"
+#include "reports/results.h"
+
+namespace tigress::harness {
+
+// `Truncate` keeps the first `max` octets and says how long `s` was.
+std::string Truncate(const std::string& s, std::size_t max = 2048);
+
+// `RedactHeaders` shortens the values of Mailbox-Device-Claim and
+// Mailbox-Device-Attestation (any case); other fields are kept.
+text::HeaderList RedactHeaders(const text::HeaderList& headers);
+
+// `TargetOf` is the request target of an absolute URL: its path and query
+// ("/" when it has none); a string without "://" is returned as is.
+std::string TargetOf(const std::string& url);
+
+// `ExcerptOf` is one exchange the recording proxy saw, as report evidence
+// (headers redacted, bodies truncated).
+reports::HttpExcerpt ExcerptOf(const har::Exchange& x, const std::string& vantage);
+
+// `SafeDirName` is a case id usable as one directory name ('/', '#' and ' '
+// become '_').
+std::string SafeDirName(const std::string& id);
+
+}  // namespace tigress::harness
