@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "protocol/payload.h"
+#include "protocol/text.h"
 #include "protocol/uuid.h"
 
 namespace tigress::relay {
@@ -15,22 +16,7 @@ namespace {
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kPathPrefix = "/v1/m";
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using text::StartsWithIgnoreCase;
 
 // For logs: the first 8 characters of an id, never a full claim or id.
 std::string Short(std::string_view id) {
@@ -131,13 +117,6 @@ std::mutex& StderrMutex() {
 
 }  // namespace
 
-std::optional<std::string> FindHeader(const HeaderList& headers, std::string_view name) {
-  for (const auto& [k, v] : headers) {
-    if (EqualsIgnoreCase(k, name)) return v;
-  }
-  return std::nullopt;
-}
-
 const std::vector<FaultInfo>& AllFaults() { return kFaults; }
 
 const std::vector<QuirkInfo>& AllQuirks() { return kQuirks; }
@@ -169,33 +148,6 @@ Result<Fault> ParseFault(std::string_view name) {
   }
   return MakeError(Errc::kFieldInvalid,
                    "--fault: unknown fault '" + std::string(name) + "' (known: " + known + ")");
-}
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 namespace {
@@ -320,11 +272,7 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
 
 // Every value of header `name`, in the order the lines came.
 std::vector<std::string> AllValues(const HttpRequest& request, std::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : request.headers) {
-    if (EqualsIgnoreCase(k, name)) out.push_back(v);
-  }
-  return out;
+  return text::HeaderValues(request.headers, name);
 }
 
 // A header that must appear once and be a UUID of any version (C-25), or
@@ -410,7 +358,7 @@ HttpResponse RelayService::Dispatch(Call& call) {
   call.log_id = Short(raw_id);
   if (!IsUuid(raw_id))
     return ErrorResponse(404, ErrcToken(Errc::kMailboxNotFound), "mailbox id is not a UUID");
-  std::string id = Lower(raw_id);
+  std::string id = text::ToLowerAscii(raw_id);
   if (m == "GET") return Preview(call, id);
   if (m == "HEAD") {
     if (options_.fault == Fault::kHead500) {

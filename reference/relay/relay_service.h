@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "protocol/messages.h"
+#include "protocol/text.h"
 #include "reference/relay/mailbox_store.h"
 
 namespace tigress::relay {
@@ -39,7 +40,7 @@ namespace tigress::relay {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // `FindHeader` looks `name` up case-insensitively; the first match wins.
-std::optional<std::string> FindHeader(const HeaderList& headers, std::string_view name);
+using text::FindHeader;
 
 struct HttpRequest {
   std::string method;  // "POST"
@@ -227,7 +228,7 @@ class RelayService {
 std::string RenderPreview(const DisplayInformation& d, bool any_image_scheme = false);
 
 // `HtmlEscape` escapes & < > " ' for text and attribute values.
-std::string HtmlEscape(std::string_view s);
+using text::HtmlEscape;
 
 // The Content-Security-Policy sent with every preview.
 inline constexpr std::string_view kPreviewCsp =
