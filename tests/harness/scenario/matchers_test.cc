@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/scenario/vars.h"
-
 namespace tigress::harness {
 namespace {
 
@@ -171,35 +169,6 @@ TEST(CountMatch, CountsStatusesAgainstARange) {
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.actual, "2 (1x no response, 2x 200, 1x 401)");
   EXPECT_EQ(r.expected, "exactly 1 response(s) with status 200");
-}
-
-TEST(Vars, InterpolationKeepsTypesAndSplicesText) {
-  VarContext ctx(7);
-  ctx.Set("create", Json{{"urlLink", "https://h/v1/m/1"}, {"n", 3}});
-  EXPECT_EQ(*Interpolate(Json("${create.n}"), ctx), Json(3));
-  EXPECT_EQ(*Interpolate(Json("n=${create.n};u=${create.urlLink}"), ctx),
-            Json("n=3;u=https://h/v1/m/1"));
-  auto missing = Interpolate(Json("${create.nope}"), ctx);
-  ASSERT_FALSE(missing);
-  EXPECT_TRUE(missing.error().Is(Errc::kVariableUndefined));
-}
-
-TEST(Vars, GeneratorsAreSeededAndNamedOnesAreStable) {
-  VarContext a(42), b(42);
-  const std::string ua = a.Eval("uuid:claim")->get<std::string>();
-  EXPECT_EQ(ua, b.Eval("uuid:claim")->get<std::string>()) << "the same seed gives the same values";
-  EXPECT_EQ(ua, a.Eval("uuid:claim")->get<std::string>()) << "a named UUID is stable within a case";
-  EXPECT_NE(a.Eval("fresh_uuid")->get<std::string>(), a.Eval("fresh_uuid")->get<std::string>());
-  EXPECT_THAT(ua, ::testing::MatchesRegex(
-                      "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
-  EXPECT_EQ(a.Eval("b64:30:p")->get<std::string>(), a.Eval("b64:30:p")->get<std::string>());
-  EXPECT_EQ(a.Eval("b64:3")->get<std::string>().size(), 4u);
-  EXPECT_THAT(a.Eval("time:+60")->get<std::string>(),
-              ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"));
-  VarContext child = a.Child(5);
-  EXPECT_EQ(child.Eval("i")->get<int>(), 5);
-  EXPECT_EQ(child.Eval("uuid:claim")->get<std::string>(), ua)
-      << "named UUIDs are shared with lanes";
 }
 
 }  // namespace
