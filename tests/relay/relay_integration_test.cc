@@ -1,5 +1,5 @@
 // Integration tests: the real tigress-relay binary over TLS on loopback, with
-// a libcurl client that trusts only the test PKI's CA.
+// the project's HTTP client trusting only the test PKI's CA.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -11,10 +11,10 @@
 #include <thread>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/http_client.h"
 #include "protocol/messages.h"
 #include "protocol/rfc3339.h"
 #include "protocol/uuid.h"
@@ -275,23 +275,11 @@ TEST_F(RelayIntegrationTest, ListensOnIpv6Loopback) {
   EXPECT_EQ(client.Send("GET", base + PathOf(created.body), {}).value().status, 200);
 }
 
-// Tries one GET over TLS 1.1 at most (client security level lowered so the
-// client itself does not refuse); returns whether a response came back.
+// Tries one GET over TLS 1.1 at most (the client offers the legacy versions
+// and ciphers, so only the server can refuse); returns whether a response came back.
 bool Tls11Works(const std::string& url, const std::string& ca_pem) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  curl_blob blob{const_cast<char*>(ca_pem.data()), ca_pem.size(), CURL_BLOB_COPY};
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_CAINFO_BLOB, &blob);
-  curl_easy_setopt(
-      curl.get(), CURLOPT_SSLVERSION,
-      static_cast<long>(CURL_SSLVERSION_TLSv1_1) | static_cast<long>(CURL_SSLVERSION_MAX_TLSv1_1));
-  curl_easy_setopt(curl.get(), CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0");
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 10000L);
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(
-      curl.get(), CURLOPT_WRITEFUNCTION,
-      +[](char*, std::size_t s, std::size_t n, void*) { return s * n; });
-  return curl_easy_perform(curl.get()) == CURLE_OK;
+  http::Client client({.trust = {.ca_pem = ca_pem}});
+  return client.Send({.url = url, .tls_max = "1.1"}).has_value();
 }
 
 TEST_F(RelayIntegrationTest, TlsBelow12IsRefused) {

@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -27,74 +26,24 @@ std::optional<std::string> HttpResult::Header(std::string_view name) const {
   return text::FindHeader(headers, name);
 }
 
-namespace {
-
-std::size_t WriteBody(char* data, std::size_t size, std::size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
-}
-
-std::size_t WriteHeader(char* data, std::size_t size, std::size_t n, void* user) {
-  std::string_view line(data, size * n);
-  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
-  if (line.rfind("HTTP/", 0) == 0) headers->clear();  // a new response (e.g. after 100)
-  std::size_t colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() &&
-           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-      value.remove_suffix(1);
-    }
-    headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
-  }
-  return size * n;
-}
-
-}  // namespace
-
 HttpsClient::HttpsClient(std::string ca_pem)
-    : ca_pem_(std::move(ca_pem)), curl_(curl_easy_init()) {}
-
-HttpsClient::~HttpsClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+    : client_(http::ClientOptions{.trust = {.ca_pem = std::move(ca_pem)}, .keep_alive = true}) {}
 
 Result<HttpResult> HttpsClient::Send(
     const std::string& method, const std::string& url,
     const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
-  CURL* h = static_cast<CURL*>(curl_);
-  if (h == nullptr) return Transport("curl_easy_init failed");
-  curl_easy_reset(h);
-  HttpResult result;
-  curl_blob blob{ca_pem_.data(), ca_pem_.size(), CURL_BLOB_COPY};
-  curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
-  curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 15000L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  if (method == "GET") {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-  } else if (method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-  } else if (!body.empty() || method == "POST" || method == "PUT") {
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  }
-  struct curl_slist* list = curl_slist_append(nullptr, "Expect:");
-  if (!body.empty()) list = curl_slist_append(list, "Content-Type: application/json");
-  for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &WriteBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &result.body);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &WriteHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &result.headers);
-  CURLcode rc = curl_easy_perform(h);
-  curl_slist_free_all(list);
-  if (rc != CURLE_OK) return Transport(method + " " + url + ": " + curl_easy_strerror(rc));
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.status);
-  return result;
+  http::Request request;
+  request.method = method;
+  request.url = url;
+  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  request.headers.insert(request.headers.end(), headers.begin(), headers.end());
+  const bool reads = method == "GET" || method == "HEAD";
+  if (!reads && (!body.empty() || method == "POST" || method == "PUT")) request.body = body;
+  request.timeout = std::chrono::seconds(15);
+  request.connect_timeout = std::chrono::seconds(5);
+  Result<http::Response> response = client_.Send(request);
+  if (!response) return Transport(response.error().detail);
+  return HttpResult{response->status, std::move(response->headers), std::move(response->body)};
 }
 
 namespace {

@@ -2,7 +2,8 @@
 //
 // Clients for tests and the benchmark that talk to a relay over real TLS on
 // loopback, trusting only a test CA:
-//   - `HttpsClient`: one libcurl easy handle (keep-alive);
+//   - `HttpsClient`: the project's HTTP client (common/http_client.h) with a
+//     kept-alive connection and the defaults a relay test wants;
 //   - `RawTlsConnection`: a TLS connection that sends and reads raw bytes, for
 //     requests a well-behaved client would not send and for watching when the
 //     server closes.
@@ -20,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/http_client.h"
 #include "protocol/result.h"
 
 namespace tigress::test_support {
@@ -35,19 +37,19 @@ class HttpsClient {
  public:
   // Trusts only `ca_pem` (no system store). Keeps its connection alive.
   explicit HttpsClient(std::string ca_pem);
-  ~HttpsClient();
-  HttpsClient(const HttpsClient&) = delete;
-  HttpsClient& operator=(const HttpsClient&) = delete;
 
-  // `Send` performs one request (HEAD reads no body). Errors: kTransportFailure
-  // with curl's message.
+  // `Send` performs one request within 15 s: `headers` in order after a
+  // Content-Type: application/json when `body` is not empty; a body (even an
+  // empty one) goes with every method but GET and HEAD when it is not empty
+  // or the method is POST or PUT; no Expect. A response whose status arrived
+  // is returned even if the connection then failed. Errors: kTransportFailure
+  // with the client's "<METHOD> <url>: <reason>".
   Result<HttpResult> Send(const std::string& method, const std::string& url,
                           const std::vector<std::pair<std::string, std::string>>& headers,
                           const std::string& body = {});
 
  private:
-  std::string ca_pem_;
-  void* curl_;  // CURL*, kept opaque so includers need no curl headers
+  http::Client client_;
 };
 
 class RawTlsConnection {
