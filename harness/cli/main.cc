@@ -1,7 +1,7 @@
-// tigress-harness: see harness/cli/cli.h and docs/harness.md.
+// tigress-harness: see harness/cli/app.h and docs/harness.md.
 #include <iostream>
 
-#include "harness/cli/cli.h"
+#include "harness/cli/app.h"
 #include "harness/process/supervisor.h"
 
 int main(int argc, char** argv) {
@@ -11,6 +11,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // Only configuration code may throw; anything escaping is a setup error.
     std::cerr << "tigress-harness: " << e.what() << "\n";
-    return 2;
+    return tigress::harness::kExitUsage;
   }
 }

@@ -1,9 +1,9 @@
 #include "harness/cli/repro.h"
 
 #include <algorithm>
-#include <atomic>
-#include <unistd.h>
 
+#include "harness/cli/app.h"
+#include "harness/cli/temp_dir.h"
 #include "harness/repro/bundle.h"
 #include "harness/run/runner.h"
 #include "harness/scenario/scenario.h"
@@ -14,95 +14,57 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Removes the unpacked bundle on every way out unless asked to keep it.
-class TempDir {
- public:
-  explicit TempDir(bool keep) : keep_(keep) {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("tigress-repro-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ~TempDir() {
-    if (!keep_) {
-      std::error_code ec;
-      fs::remove_all(path_, ec);
-    }
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  TempDir(TempDir&&) = delete;
-  TempDir& operator=(TempDir&&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool keep_;
-};
-
 bool HasName(const std::vector<Manifest>& ms, const std::string& name) {
   return std::any_of(ms.begin(), ms.end(), [&](const Manifest& m) { return m.name == name; });
 }
 
-}  // namespace
-
-int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostream& out,
-             std::ostream& err) {
-  auto bundle = ReadBundle(opt.bundle);
-  if (!bundle) {
-    err << "tigress-harness: " << bundle.error().Message() << "\n";
-    return kReproUsage;
-  }
-  const BundleInfo& info = bundle->info;
-  TempDir tmp(opt.keep);
-  if (auto x = ExtractBundle(*bundle, tmp.path()); !x) {
-    err << "tigress-harness: " << x.error().Message() << "\n";
-    return kReproUsage;
-  }
-  auto scenario = LoadScenarioFile(tmp.path() / info.scenario, [&](const std::string& id) {
-    return catalog.Find(id) != nullptr;
-  });
+// The bundle's scenario file, checked against this catalogue and bundle.json.
+Result<Scenario> LoadBundleScenario(const fs::path& unpacked, const BundleInfo& info,
+                                    const reports::Catalog& catalog) {
+  auto scenario = LoadScenarioFile(
+      unpacked / info.scenario, [&](const std::string& id) { return catalog.Find(id) != nullptr; });
   if (!scenario) {
-    err << "tigress-harness: the bundle's scenario does not load here: "
-        << scenario.error().Message() << "\n";
-    return kReproUsage;
+    return MakeError(Errc::kCaseNotRunnable,
+                     "the bundle's scenario does not load here: " + scenario.error().Message());
   }
   if (scenario->id != info.scenario_id) {
-    err << "tigress-harness: the bundle's scenario is '" << scenario->id << "', bundle.json says '"
-        << info.scenario_id << "'\n";
-    return kReproUsage;
+    return MakeError(Errc::kCaseNotRunnable, "the bundle's scenario is '" + scenario->id +
+                                                 "', bundle.json says '" + info.scenario_id + "'");
   }
-  ScenarioSet set;
-  set.scenarios.push_back(std::move(*scenario));
+  return std::move(*scenario);
+}
 
-  RunOptions o;
+struct Rerun {
+  RunOptions options;
+  bool same_names = false;  // the manifests carry the recorded role names
+};
+
+Result<Rerun> RerunOptions(const ReproOptions& opt, const BundleInfo& info,
+                           const fs::path& unpacked) {
+  Rerun r;
+  RunOptions& o = r.options;
   if (!opt.manifests.empty()) {
     o.manifests = opt.manifests;
   } else {
     for (const auto& impl : info.implementations) {
-      auto m = LoadManifest(tmp.path() / impl.manifest);
-      if (!m) {
-        err << "tigress-harness: " << m.error().Message() << "\n";
-        return kReproUsage;
-      }
+      TIGRESS_ASSIGN_OR_RETURN(Manifest m, LoadManifest(unpacked / impl.manifest));
       // Files a manifest names relative to itself ({root}) stay where they were.
       std::error_code ec;
       if (!impl.original_root.empty() && fs::is_directory(impl.original_root, ec)) {
-        m->root = impl.original_root;
+        m.root = impl.original_root;
       }
-      o.manifests.push_back(std::move(*m));
+      o.manifests.push_back(std::move(m));
     }
   }
-  const bool same_names = (info.relay.empty() || HasName(o.manifests, info.relay)) &&
-                          (info.initiator.empty() || HasName(o.manifests, info.initiator)) &&
-                          (info.recipient.empty() || HasName(o.manifests, info.recipient));
-  if (same_names) {
+  r.same_names = (info.relay.empty() || HasName(o.manifests, info.relay)) &&
+                 (info.initiator.empty() || HasName(o.manifests, info.initiator)) &&
+                 (info.recipient.empty() || HasName(o.manifests, info.recipient));
+  if (r.same_names) {
     o.relay_impl = info.relay;
     o.initiator_impl = info.initiator;
     o.recipient_impl = info.recipient;
   }
-  o.matrix = info.matrix && same_names;
+  o.matrix = info.matrix && r.same_names;
   const std::string base_id =
       info.scenario_id + (info.repetition > 0 ? "#" + std::to_string(info.repetition + 1) : "");
   o.case_ids = {o.matrix ? info.case_id : base_id};
@@ -117,8 +79,10 @@ int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostr
   o.http_timeout = opt.http_timeout;
   o.start_timeout = opt.start_timeout;
   o.command_line = opt.command_line;
+  return r;
+}
 
-  const std::string recorded = FailureSignature(info.verdict, info.findings);
+void PrintRecorded(const BundleInfo& info, bool same_names, std::ostream& out) {
   out << "tigress-harness: reproducing " << info.case_id << " (seed " << info.run_seed
       << ", case seed " << info.case_seed << ", recorded " << info.created << " by harness "
       << info.harness_version << ")\n";
@@ -132,15 +96,30 @@ int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostr
   if (!same_names) {
     out << "  (the --impl manifests do not carry the recorded names; roles go to the defaults)\n";
   }
+}
+
+}  // namespace
+
+Result<int> RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostream& out) {
+  TIGRESS_ASSIGN_OR_RETURN(const Bundle bundle, ReadBundle(opt.bundle));
+  const BundleInfo& info = bundle.info;
+  TempDir tmp("tigress-repro", opt.keep);
+  TIGRESS_RETURN_IF_ERROR(ExtractBundle(bundle, tmp.path()));
+  ScenarioSet set;
+  TIGRESS_ASSIGN_OR_RETURN(Scenario scenario, LoadBundleScenario(tmp.path(), info, catalog));
+  set.scenarios.push_back(std::move(scenario));
+  TIGRESS_ASSIGN_OR_RETURN(Rerun rerun, RerunOptions(opt, info, tmp.path()));
+
+  const std::string recorded = FailureSignature(info.verdict, info.findings);
+  PrintRecorded(info, rerun.same_names, out);
   if (opt.keep) {
     out << "  unpacked bundle: " << tmp.path().string() << "\n";
   }
 
-  Runner runner(std::move(o), catalog, set);
+  Runner runner(std::move(rerun.options), catalog, set);
   const int rc = runner.Run(out);
-  if (rc == 2 || runner.result().cases.size() != 1) {
-    err << "tigress-harness: the bundle's case could not be run\n";
-    return kReproUsage;
+  if (rc == kExitUsage || runner.result().cases.size() != 1) {
+    return MakeError(Errc::kCaseNotRunnable, "the bundle's case could not be run");
   }
   const reports::CaseResult& now = runner.result().cases.front();
   if (now.seed != info.case_seed) {

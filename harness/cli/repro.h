@@ -10,7 +10,7 @@
 // manifests are among them, else the usual defaults apply).
 //
 //   ReproOptions o;  o.bundle = "cases/x/repro-x.tar.gz";  o.bindir = ...;
-//   int rc = RunRepro(o, catalog, std::cout, std::cerr);
+//   Result<int> rc = RunRepro(o, catalog, std::cout);
 //
 // The rerun prints the same progress and verdict lines as `run` and writes
 // a run directory under `report_dir`. Expectations files are not applied: the
@@ -18,9 +18,10 @@
 //   0  not reproduced: the case did not fail (PASS/WARN/INFO/UNSUPPORTED)
 //   1  reproduced: the case failed with the same verdict and the same set of
 //      failing requirement IDs as recorded (`FailureSignature`)
-//   2  usage or configuration error (unreadable or unsafe bundle, bad
-//      manifest, scenario not loadable against this catalogue, no such case)
 //   3  fails differently: FAIL/ERROR/TIMEOUT but another signature
+// and an `Error` (exit 2, harness/cli/app.h) for an unreadable or unsafe
+// bundle, a bad manifest, a scenario not loadable against this catalogue
+// or a case that could not be run (kCaseNotRunnable).
 #pragma once
 
 #include <chrono>
@@ -30,13 +31,13 @@
 #include <vector>
 
 #include "harness/config/manifest.h"
+#include "protocol/result.h"
 #include "reports/requirements.h"
 
 namespace tigress::harness {
 
 inline constexpr int kReproNotReproduced = 0;
 inline constexpr int kReproReproduced = 1;
-inline constexpr int kReproUsage = 2;
 inline constexpr int kReproDiffers = 3;
 
 struct ReproOptions {
@@ -54,7 +55,6 @@ struct ReproOptions {
 };
 
 // `RunRepro` runs the bundle's case and returns one of the exit codes above.
-int RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostream& out,
-             std::ostream& err);
+Result<int> RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostream& out);
 
 }  // namespace tigress::harness
