@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/config/defaults.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
@@ -35,8 +36,8 @@ struct ReadySpec {
     kStdout,  // a stdout line starts with `token`
   };
   Kind kind = Kind::kNone;
-  std::string token;                          // for kStdout
-  std::chrono::milliseconds timeout{10'000};  // bound of the wait
+  std::string token;                                          // for kStdout
+  std::chrono::milliseconds timeout{kDefaultReadyTimeoutMs};  // bound of the wait
   // `reports_port` (YAML `ready: {stdout: TOKEN, port: true}`, kStdout only,
   // relay only): the relay gets {port} = 0, binds a port of its choosing and
   // prints it as the first decimal number after TOKEN on the ready line

@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/config/defaults.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
@@ -111,7 +112,7 @@ struct Step {
   // every push seen there against PRIV-10 (no content).
   std::string push_url;
   std::int64_t push_count = 1;
-  std::int64_t push_within_ms = 3000;
+  std::int64_t push_within_ms = kDefaultPushWithinMs;
 
   // kParallel
   int repeat = 0;  // > 0: run `steps` that many times concurrently; 0: each step concurrently

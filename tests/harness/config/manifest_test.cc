@@ -66,6 +66,7 @@ TEST(Manifest, DefaultsRelayReadinessToTcpAndBaseUrlToLocalhost) {
   auto m = LoadManifestString("name: r\nrelay:\n  command: [\"/bin/true\"]\n", "/x/r.yaml");
   ASSERT_TRUE(m) << m.error().Message();
   EXPECT_EQ(m->relay->ready.kind, ReadySpec::Kind::kTcp);
+  EXPECT_EQ(m->relay->ready.timeout.count(), kDefaultReadyTimeoutMs);
   EXPECT_EQ(m->relay->base_url, "https://localhost:{port}");
 }
 
