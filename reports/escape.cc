@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "protocol/text.h"
+
 namespace tigress::reports {
 namespace {
 
@@ -79,28 +81,14 @@ std::string Map(std::string_view text, Fn&& fn) {
   return out;
 }
 
-void MarkupChar(std::string& out, char32_t cp, bool xml) {
-  switch (cp) {
-    case '&':
-      out += "&amp;";
-      return;
-    case '<':
-      out += "&lt;";
-      return;
-    case '>':
-      out += "&gt;";
-      return;
-    case '"':
-      out += "&quot;";
-      return;
-    case '\'':
-      out += "&#39;";
-      return;
-    default:
-      break;
-  }
-  if (IsControl(cp) || (xml && (cp == 0xFFFE || cp == 0xFFFF))) cp = kReplacement;
-  AppendUtf8(out, cp);
+// `text` as valid UTF-8 in which control characters (and, for XML, the
+// noncharacters U+FFFE and U+FFFF) are U+FFFD: what is left for escaping is
+// the markup characters, which are all ASCII.
+std::string Printable(std::string_view text, bool xml) {
+  return Map(text, [xml](std::string& out, char32_t cp) {
+    if (IsControl(cp) || (xml && (cp == 0xFFFE || cp == 0xFFFF))) cp = kReplacement;
+    AppendUtf8(out, cp);
+  });
 }
 
 }  // namespace
@@ -109,13 +97,10 @@ std::string SanitizeUtf8(std::string_view text) {
   return Map(text, [](std::string& out, char32_t cp) { AppendUtf8(out, cp); });
 }
 
-std::string HtmlEscape(std::string_view text) {
-  return Map(text, [](std::string& out, char32_t cp) { MarkupChar(out, cp, false); });
-}
+std::string HtmlEscape(std::string_view text) { return text::HtmlEscape(Printable(text, false)); }
 
-std::string XmlEscape(std::string_view text) {
-  return Map(text, [](std::string& out, char32_t cp) { MarkupChar(out, cp, true); });
-}
+// text::HtmlEscape's references (&amp; &lt; &gt; &quot; &#39;) are all valid in XML.
+std::string XmlEscape(std::string_view text) { return text::HtmlEscape(Printable(text, true)); }
 
 std::string MarkdownInline(std::string_view text) {
   return Map(text, [](std::string& out, char32_t cp) {
