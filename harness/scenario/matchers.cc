@@ -7,19 +7,13 @@
 #include <regex>
 
 #include "harness/scenario/vars.h"
+#include "protocol/text.h"
 
 namespace tigress::harness {
 
 namespace {
 
 using Json = nlohmann::json;
-
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string Short(const std::string& s, std::size_t max = 300) {
   return s.size() <= max ? s : s.substr(0, max) + "...(" + std::to_string(s.size()) + " bytes)";
@@ -152,13 +146,7 @@ MatchResult MatchValue(const Expectation& e, const std::optional<Json>& actual,
 
 std::vector<std::string> HeaderValues(
     const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : headers) {
-    if (IEquals(k, name)) {
-      out.push_back(v);
-    }
-  }
-  return out;
+  return text::HeaderValues(headers, name);
 }
 
 MatchResult MatchHttp(const Expectation& e, const HttpView& v, const Json& operand) {
