@@ -5,7 +5,8 @@
 // after the case's steps. Pure logic: no I/O. Each check yields `Finding`s
 // that the runner turns into reports::Assertion entries citing the
 // requirement (docs/oracles.md lists every check, its requirement and the
-// deliberate fault that proves it).
+// deliberate fault that proves it). The checks form a table (`OracleTable`)
+// of functions over one parsed context (oracle_context.h).
 //
 //   OracleInput in;
 //   in.transcript = &proxy->Transcript();
@@ -37,9 +38,9 @@ namespace tigress::harness {
 
 inline constexpr std::size_t kMaxFindingsPerCheck = 5;
 
-// Every requirement an oracle of this file can cite, for coverage: an
-// oracle's check counts as asserting it. coverage_test holds it equal to the
-// IDs oracles.cc names.
+// Every requirement an oracle can cite (the table's and iv-unique's), for
+// coverage: an oracle's check counts as asserting it. coverage_test holds it
+// equal to the IDs the sources of harness/oracles/ name.
 inline constexpr std::array<std::string_view, 22> kOracleRequirements = {
     "INIT-01",    "INIT-02",  "INIT-04",   "INIT-13",  "INIT-14",  "PAYLOAD-04",
     "PAYLOAD-15", "PRIV-01",  "PRIV-02",   "PRIV-04",  "PRIV-05",  "PRIV-06",
@@ -69,41 +70,65 @@ struct OracleInput {
 // percent-encoded standard base64 (upper- and lower-case escapes).
 std::vector<std::pair<std::string, std::string>> SecretEncodings(ByteView secret);
 
-// `RunOracles` runs every per-case check:
-//   secret-never-sent (PRIV-01)   no Secret encoding in a request or the relay's stderr
-//   fragment-never-sent (RECIP-01) no '#' in a request target; no share-URL fragment text
-//                                  in a request target (reported here, not as PRIV-01)
-//   plaintext-never-sent (PRIV-02) no canary in a request or the relay's stderr; no payload
-//                                  `data` that decodes to JSON text
-//   claims-v4 (PRIV-06)            every Mailbox-Device-Claim is a version-4 UUID
-//   initiator-claim-fresh (INIT-01) no claim creates two mailboxes
-//   recipient-claim-fresh (RECIP-03) a recipient's claim is not the mailbox initiator's nor
-//                                  used on another mailbox
-//   token-fresh (PRIV-07)          no notification token on two mailboxes
-//   no-cookies (PRIV-03)           no Cookie request header, no Set-Cookie response header
-//   display-not-identifying (PRIV-09) displayInformation holds no e-mail address, phone
-//                                  number or declared personal data
-//   mailbox-ids-random (RELAY-04)  created mailbox ids are v4 UUIDs that do not look
-//                                  sequential (long runs of one digit) and are distinct
-//   create-well-formed (INIT-02)   every create carries claim and Request-ID headers, a JSON
-//                                  content type, payload.type/data, displayInformation
-//                                  title/description/imageURL and mailboxConfiguration
-//                                  .expiration, all strings
-//   expiration-utc (INIT-04)       a create's expiration is YYYY-MM-DDThh:mm:ssZ and later
-//                                  than the moment the create reached the proxy
-//   request-id-fresh (REPLAY-11)   creates, updates, deletes and relinquishes carry a UUID
-//                                  Request-ID that repeats only on a retry (same method,
-//                                  target, claim and body)
-// and the checks that attribute a finding to the device that sent the request
-// (the initiator's claim is the one on a create; another claim on a mailbox
-// of the case is a recipient's; a request without a claim is neither's):
+struct OracleContext;  // oracle_context.h: the transcript parsed once
+class Findings;        // oracle_context.h: the findings of one case, capped per check
+
+// One entry of the per-case oracle table: a function that reads the case's
+// context and reports findings under `checks` (Finding::check) citing
+// `requirements`. An entry names several checks when their findings
+// interleave (per exchange or per value) and must stay in that order.
+struct OracleCheck {
+  std::string_view id;
+  std::vector<std::string_view> checks;
+  std::vector<std::string_view> requirements;
+  void (*run)(const OracleContext&, Findings&);
+};
+
+// `OracleTable` is every per-case check, in the order `RunOracles` runs them
+// and reports their findings (docs/oracles.md describes each):
+//   request-leaks          secret-never-sent (PRIV-01): no Secret encoding in a request or
+//                          the relay's stderr; fragment-never-sent (RECIP-01): no '#' and no
+//                          share-URL fragment text in a request target (reported there, not
+//                          as PRIV-01); plaintext-never-sent (PRIV-02): no canary in a request
+//                          or the relay's stderr, no payload `data` that decodes to JSON text
+//   claims-v4              (PRIV-06) every Mailbox-Device-Claim is a version-4 UUID
+//   initiator-claim-fresh  (INIT-01) no claim creates two mailboxes
+//   recipient-claim-fresh  (RECIP-03) a recipient's claim is used on one mailbox and
+//                          created none
+// the leak checks again for the device that sent the request (the
+// initiator's claim is the one on a create; another claim on a mailbox of
+// the case is a recipient's; a request without a claim is neither's):
 //   initiator-sends-no-secret (INIT-13)  no Secret leak in an initiator request
 //   recipient-strips-fragment (URL-08)   no fragment or Secret leak in a recipient request
 //   recipient-sends-no-secret (RECIP-02) no Secret or canary leak in a recipient request
-//   initiator-identifiers (INIT-14)      the initiator's tokens are fresh per mailbox and its
-//                                        displayInformation is not identifying
-//   recipient-token-fresh (RECIP-16)     the recipient's tokens are fresh per mailbox
-// and secret-quality (PAYLOAD-15) over `ShareSecrets(in)`.
+// then:
+//   token-fresh            (PRIV-07) no notification token on two mailboxes; the device
+//                          that sent it also fails initiator-identifiers (INIT-14) or
+//                          recipient-token-fresh (RECIP-16)
+//   no-cookies             (PRIV-05) no Cookie request header; (PRIV-04) no Set-Cookie
+//                          response header
+//   display-not-identifying (PRIV-09) displayInformation (but imageURL) holds no e-mail
+//                          address, phone number or declared personal data; the
+//                          initiator's also fails initiator-identifiers (INIT-14), whose
+//                          pass this entry reports
+//   attestation-fresh      (PRIV-08) no Mailbox-Device-Attestation on two mailboxes, none
+//                          identifying; the initiator's reuse fails INIT-14
+//   create-well-formed     (INIT-02) every create carries claim and Request-ID headers, a
+//                          JSON content type, payload.type/data, displayInformation
+//                          title/description/imageURL and mailboxConfiguration.expiration,
+//                          all strings; expiration-utc (INIT-04) that expiration is
+//                          YYYY-MM-DDThh:mm:ssZ and later than the create's arrival
+//   request-id-fresh       (REPLAY-11) creates, updates, deletes and relinquishes carry a
+//                          UUID Request-ID that repeats only on a retry (same method,
+//                          target, claim and body)
+//   mailbox-ids-random     (RELAY-04) created mailbox ids are v4 UUIDs without a run of 8
+//                          equal hex digits, and distinct
+//   secret-quality         (PAYLOAD-15) `SecretQualityFindings` over `ShareSecrets(in)`
+// The run-wide iv-unique (PAYLOAD-04) is `IvLedger`, not in the table.
+const std::vector<OracleCheck>& OracleTable();
+
+// `RunOracles` runs the table's checks over one case and returns their
+// findings in table order.
 std::vector<Finding> RunOracles(const OracleInput& in);
 
 // One share's Secret and how a finding names it ("the Secret of mailbox
