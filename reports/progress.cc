@@ -21,36 +21,6 @@ std::string Counter(std::size_t done, std::size_t total) {
   return "[" + d + "/" + t + "]";
 }
 
-void Bump(RunSummary& s, const CaseResult& c) {
-  ++s.total;
-  switch (c.verdict) {
-    case Verdict::kPass:
-      ++s.pass;
-      break;
-    case Verdict::kFail:
-      ++s.fail;
-      break;
-    case Verdict::kWarn:
-      ++s.warn;
-      break;
-    case Verdict::kInfo:
-      ++s.info;
-      break;
-    case Verdict::kUnsupported:
-      ++s.unsupported;
-      break;
-    case Verdict::kError:
-      ++s.error;
-      break;
-    case Verdict::kTimeout:
-      ++s.timeout;
-      break;
-  }
-  if (c.Unexpected()) ++s.unexpected;
-  if (c.stale_expectation) ++s.stale;
-  if (internal::IsCoveredFailure(c)) ++s.expected_failures;
-}
-
 // Erase the current terminal line and return to its start.
 constexpr std::string_view kClearLine = "\r\x1b[2K";
 
@@ -101,18 +71,7 @@ std::string FormatRootCauses(std::span<const FailureGroup> groups) {
 
 std::string FormatCounterLine(const ProgressCounts& counts, double elapsed_s) {
   std::string line = Counter(counts.done, counts.total);
-  const RunSummary& s = counts.summary;
-  const std::pair<int, const char*> parts[] = {{s.pass, "pass"},
-                                               {s.fail, "fail"},
-                                               {s.warn, "warn"},
-                                               {s.info, "info"},
-                                               {s.unsupported, "unsupported"},
-                                               {s.error, "error"},
-                                               {s.timeout, "timeout"},
-                                               {s.unexpected, "unexpected"}};
-  for (const auto& [n, name] : parts) {
-    if (n > 0) line += " " + std::to_string(n) + " " + name;
-  }
+  if (const std::string tally = counts.summary.ToString(); !tally.empty()) line += " " + tally;
   if (counts.running > 0) line += "  running " + std::to_string(counts.running);
   line += "  " + internal::FormatSeconds(elapsed_s);
   return line;
@@ -136,7 +95,7 @@ void ProgressPrinter::CaseFinished(const CaseResult& c) {
   std::lock_guard lock(mu_);
   if (counts_.running > 0) --counts_.running;
   ++counts_.done;
-  Bump(counts_.summary, c);
+  counts_.summary.Add(c);
   std::string line = FormatCaseLine(counts_.done, counts_.total, c);
   if (guard_ != nullptr) line = guard_->Apply(line);
   if (live_) out_ << kClearLine;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+
+#include "protocol/text.h"
+#include "reports/render_util.h"
 
 namespace tigress::reports {
 namespace {
@@ -33,15 +35,25 @@ const VerdictEntry& EntryOf(Verdict v) {
   return kVerdicts[5];  // out-of-range enum value: treat as ERROR
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(a[i])) !=
-        std::toupper(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
+// The verdict counter of a `RunSummary`; null for an out-of-range value.
+int RunSummary::*VerdictField(Verdict v) {
+  switch (v) {
+    case Verdict::kPass:
+      return &RunSummary::pass;
+    case Verdict::kFail:
+      return &RunSummary::fail;
+    case Verdict::kWarn:
+      return &RunSummary::warn;
+    case Verdict::kInfo:
+      return &RunSummary::info;
+    case Verdict::kUnsupported:
+      return &RunSummary::unsupported;
+    case Verdict::kError:
+      return &RunSummary::error;
+    case Verdict::kTimeout:
+      return &RunSummary::timeout;
   }
-  return true;
+  return nullptr;
 }
 
 }  // namespace
@@ -50,7 +62,7 @@ std::string_view VerdictName(Verdict v) { return EntryOf(v).name; }
 
 std::optional<Verdict> ParseVerdict(std::string_view name) {
   for (const VerdictEntry& e : kVerdicts) {
-    if (EqualsIgnoreCase(e.name, name)) return e.verdict;
+    if (text::EqualsIgnoreCase(e.name, name)) return e.verdict;
   }
   return std::nullopt;
 }
@@ -84,7 +96,7 @@ std::string_view ProfileName(Profile p) {
 
 std::optional<Profile> ParseProfile(std::string_view name) {
   for (Profile p : {Profile::kStandard, Profile::kStrict, Profile::kLenient}) {
-    if (EqualsIgnoreCase(name, ProfileName(p))) return p;
+    if (text::EqualsIgnoreCase(name, ProfileName(p))) return p;
   }
   return std::nullopt;
 }
@@ -106,7 +118,7 @@ std::string_view InterpretationClassName(InterpretationClass c) {
 std::optional<InterpretationClass> ParseInterpretationClass(std::string_view name) {
   for (InterpretationClass c : {InterpretationClass::kInterop, InterpretationClass::kRobustness,
                                 InterpretationClass::kHardening}) {
-    if (EqualsIgnoreCase(name, InterpretationClassName(c))) return c;
+    if (text::EqualsIgnoreCase(name, InterpretationClassName(c))) return c;
   }
   return std::nullopt;
 }
@@ -199,61 +211,37 @@ void FinalizeCase(CaseResult& c, Profile profile) {
 }
 
 int RunSummary::Count(Verdict v) const {
-  switch (v) {
-    case Verdict::kPass:
-      return pass;
-    case Verdict::kFail:
-      return fail;
-    case Verdict::kWarn:
-      return warn;
-    case Verdict::kInfo:
-      return info;
-    case Verdict::kUnsupported:
-      return unsupported;
-    case Verdict::kError:
-      return error;
-    case Verdict::kTimeout:
-      return timeout;
+  int RunSummary::*field = VerdictField(v);
+  return field == nullptr ? 0 : this->*field;
+}
+
+void RunSummary::Add(const CaseResult& c) {
+  ++total;
+  if (int RunSummary::*field = VerdictField(c.verdict); field != nullptr) ++(this->*field);
+  if (c.Unexpected()) ++unexpected;
+  if (internal::IsCoveredFailure(c)) ++expected_failures;
+  if (c.stale_expectation) ++stale;
+  if (std::any_of(c.assertions.begin(), c.assertions.end(), [](const Assertion& a) {
+        return a.interpretation && a.verdict != Verdict::kPass;
+      })) {
+    ++interpretation;
   }
-  return 0;
+}
+
+std::string RunSummary::ToString() const {
+  std::string out;
+  auto part = [&out](int n, std::string_view name) {
+    if (n > 0) out += (out.empty() ? "" : " ") + std::to_string(n) + " " + std::string(name);
+  };
+  // kVerdicts lists the verdicts in the order the header promises.
+  for (const VerdictEntry& e : kVerdicts) part(Count(e.verdict), text::ToLowerAscii(e.name));
+  part(unexpected, "unexpected");
+  return out;
 }
 
 RunSummary RunResult::Summarize() const {
   RunSummary s;
-  for (const CaseResult& c : cases) {
-    ++s.total;
-    switch (c.verdict) {
-      case Verdict::kPass:
-        ++s.pass;
-        break;
-      case Verdict::kFail:
-        ++s.fail;
-        break;
-      case Verdict::kWarn:
-        ++s.warn;
-        break;
-      case Verdict::kInfo:
-        ++s.info;
-        break;
-      case Verdict::kUnsupported:
-        ++s.unsupported;
-        break;
-      case Verdict::kError:
-        ++s.error;
-        break;
-      case Verdict::kTimeout:
-        ++s.timeout;
-        break;
-    }
-    if (c.Unexpected()) ++s.unexpected;
-    if (c.expected_failure && IsFailing(c.verdict) && !c.Unexpected()) ++s.expected_failures;
-    if (c.stale_expectation) ++s.stale;
-    if (std::any_of(c.assertions.begin(), c.assertions.end(), [](const Assertion& a) {
-          return a.interpretation && a.verdict != Verdict::kPass;
-        })) {
-      ++s.interpretation;
-    }
-  }
+  for (const CaseResult& c : cases) s.Add(c);
   return s;
 }
 

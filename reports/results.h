@@ -249,7 +249,12 @@ struct ImplementationInfo {
   std::string manifest_path;
 };
 
-// `RunSummary` counts cases by verdict and by expectation status.
+// `RunSummary` counts cases by verdict and by expectation status: the one
+// tally behind the reports' summaries and the console's live counter line.
+//
+//   RunSummary s;
+//   for (const CaseResult& c : finished) s.Add(c);
+//   s.ToString();  // "11 pass 1 fail 1 warn 1 unexpected"
 struct RunSummary {
   int total = 0;
   int pass = 0;
@@ -264,8 +269,17 @@ struct RunSummary {
   int stale = 0;              // stale expectations
   int interpretation = 0;     // cases with at least one non-PASS interpretation assertion
 
+  // `Add` counts one finished case (after `FinalizeCase`).
+  void Add(const CaseResult& c);
+
   // `Count` is the number of cases with verdict `v`.
   int Count(Verdict v) const;
+
+  // `ToString` lists the non-zero verdict counts and then the unexpected
+  // count, each as "<n> <name>" in lower case, separated by spaces, in the
+  // order pass, fail, warn, info, unsupported, error, timeout, unexpected;
+  // "" when every one is zero.
+  std::string ToString() const;
 };
 
 // Version of the report.json schema written for a `RunResult`.

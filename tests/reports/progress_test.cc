@@ -129,6 +129,25 @@ TEST(ProgressPrinter, WritesOnlyLinesWhenNotATerminal) {
   EXPECT_EQ(p.counts().summary.unexpected, 1);
 }
 
+TEST(ProgressPrinter, CountsFinishedCasesAsTheReportSummaryDoes) {
+  RunResult run;
+  run.cases = {Finished("a", Verdict::kPass, 0), Finished("b", Verdict::kFail, 0),
+               Finished("c", Verdict::kError, 0)};
+  run.cases[1].expected_failure = true;
+  FinalizeCase(run.cases[1], Profile::kStrict);
+  std::ostringstream out;
+  ProgressPrinter p(out, run.cases.size(), /*live=*/false);
+  for (const CaseResult& c : run.cases) p.CaseFinished(c);
+  const RunSummary live = p.counts().summary;
+  const RunSummary report = run.Summarize();
+  EXPECT_EQ(live.ToString(), report.ToString());
+  EXPECT_EQ(live.ToString(), "1 pass 1 fail 1 error 1 unexpected");
+  EXPECT_EQ(live.total, report.total);
+  EXPECT_EQ(live.expected_failures, 1);
+  EXPECT_EQ(live.expected_failures, report.expected_failures);
+  EXPECT_EQ(live.stale, report.stale);
+}
+
 TEST(ProgressPrinter, RewritesTheCounterLineInPlaceOnATerminal) {
   std::ostringstream out;
   ProgressPrinter p(out, 1, /*live=*/true);

@@ -372,5 +372,39 @@ TEST(RunResult, SummaryCountsVerdictsAndExpectations) {
   EXPECT_EQ(s.Count(Verdict::kWarn), 1);
 }
 
+TEST(RunSummary, AddCountsOneCaseAtATime) {
+  RunSummary s;
+  s.Add(Case({A(Verdict::kTimeout)}));
+  EXPECT_EQ(s.total, 1);
+  EXPECT_EQ(s.timeout, 1);
+  EXPECT_EQ(s.unexpected, 1);
+  s.Add(KnownFailure({A(Verdict::kFail)}));
+  EXPECT_EQ(s.total, 2);
+  EXPECT_EQ(s.fail, 1);
+  EXPECT_EQ(s.expected_failures, 1);
+  EXPECT_EQ(s.unexpected, 1) << "a covered known failure is not unexpected";
+  s.Add(Case({A(Verdict::kUnsupported)}));
+  EXPECT_EQ(s.Count(Verdict::kUnsupported), 1);
+  EXPECT_EQ(s.Count(Verdict::kPass), 0);
+}
+
+TEST(RunSummary, ToStringLeavesOutZeroCountsAndEndsWithUnexpected) {
+  RunSummary s;
+  EXPECT_EQ(s.ToString(), "");
+  s.pass = 11;
+  s.fail = 1;
+  s.timeout = 2;
+  s.unexpected = 3;
+  s.stale = 4;  // not part of the tally line
+  EXPECT_EQ(s.ToString(), "11 pass 1 fail 2 timeout 3 unexpected");
+  RunSummary all;
+  for (Verdict v : {Verdict::kPass, Verdict::kFail, Verdict::kWarn, Verdict::kInfo,
+                    Verdict::kUnsupported, Verdict::kError, Verdict::kTimeout}) {
+    all.Add(Case({A(v)}));
+  }
+  EXPECT_EQ(all.ToString(),
+            "1 pass 1 fail 1 warn 1 info 1 unsupported 1 error 1 timeout 3 unexpected");
+}
+
 }  // namespace
 }  // namespace tigress::reports
