@@ -1,8 +1,8 @@
 // File: harness/net/probe_client.h
 //
 // The probe client: raw HTTPS requests to a relay as a device or an attacker,
-// with full control of method, URL, headers and body (libcurl; the only
-// translation unit that touches CURL). It trusts only the run's test CA.
+// with full control of method, URL, headers and body (a thin layer over
+// common/http_client.h). It trusts only the run's test CA.
 //
 //   ProbeClient probe(ca_file);
 //   HttpRequest req{.method = "POST", .url = base + "/v1/m",

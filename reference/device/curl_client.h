@@ -1,6 +1,7 @@
 // File: reference/device/curl_client.h
 //
-// The libcurl (OpenSSL backend) implementation of `Transport`. TLS trusts
+// The implementation of `Transport` over the project's one HTTP client
+// (common/http_client.h: libcurl with the OpenSSL backend). TLS trusts
 // only the CA file it is given (no CA path, no system store); peer and host
 // verification stay on unless `verify_peer` is false (the
 // accept-untrusted-cert fault). Connections are kept alive between requests.
