@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/encoding.h"
+#include "protocol/text.h"
 
 namespace tigress::harness::har {
 namespace {
@@ -63,15 +64,7 @@ Json HeaderList(const Headers& h) {
 }
 
 std::string HeaderValue(const Headers& h, std::string_view name) {
-  for (const auto& [k, v] : h) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return v;
-    }
-  }
-  return {};
+  return text::FindHeader(h, name).value_or("");
 }
 
 Json QueryList(const std::string& url) {
@@ -237,13 +230,13 @@ Result<Transcript> ReadHar(std::string_view text) {
     if (req.contains("postData")) {
       TIGRESS_ASSIGN_OR_RETURN(e.request_body, ReadText(req["postData"], at + ".request.postData"));
     }
-    if (!en.contains("response") || !en["response"].is_object() ||
-        !en["response"].contains("status") || !en["response"]["status"].is_number_integer()) {
-      return MakeError(Errc::kTranscriptInvalid,
-                       at + ".response.status is missing or not an integer");
+    // An entry without a response (or without its status) is an exchange
+    // nobody answered, as HAR writers other than ours leave it.
+    const Json resp = en.value("response", Json::object());
+    if (!resp.is_object() || (resp.contains("status") && !resp["status"].is_number_integer())) {
+      return MakeError(Errc::kTranscriptInvalid, at + ".response.status is not an integer");
     }
-    const Json& resp = en["response"];
-    e.status = resp["status"].get<int>();
+    e.status = resp.value("status", 0);
     e.status_text = resp.value("statusText", "");
     TIGRESS_ASSIGN_OR_RETURN(e.response_headers,
                              ReadHeaders(resp.value("headers", Json()), at + ".response.headers"));

@@ -57,9 +57,12 @@ struct Transcript {
 std::string WriteHar(const Transcript& t);
 
 // `ReadHar` parses HAR 1.2 text as written by `WriteHar` (and by other tools:
-// unknown members are ignored). Errors: kTranscriptInvalid naming the JSON
-// path (not JSON, no log.entries, an entry without request.method/url or
-// response.status, a content.text marked base64 that is not).
+// unknown members are ignored; an entry without a response or without
+// response.status reads as unanswered, status 0). postData.text and
+// content.text marked "encoding": "base64" are decoded to their octets.
+// Errors: kTranscriptInvalid naming the JSON path (not JSON, no log.entries,
+// an entry without request.method/url, a response that is not an object or
+// whose status is not an integer, a text marked base64 that is not).
 Result<Transcript> ReadHar(std::string_view text);
 
 }  // namespace tigress::harness::har

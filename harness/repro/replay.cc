@@ -12,7 +12,7 @@
 #include "harness/config/manifest.h"
 #include "harness/process/supervisor.h"
 #include "pki/test_ca.h"
-#include "protocol/encoding.h"
+#include "protocol/text.h"
 #include "protocol/uuid.h"
 
 namespace tigress::harness {
@@ -22,22 +22,10 @@ using Json = nlohmann::json;
 
 namespace {
 
-Error Bad(const std::string& path, const std::string& what) {
-  return MakeError(Errc::kTranscriptInvalid, "HAR: " + path + ": " + what);
-}
-
 std::string Cat(std::initializer_list<std::string_view> parts) {
   std::string out;
   for (std::string_view p : parts) {
     out += p;
-  }
-  return out;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -65,7 +53,7 @@ std::vector<std::string> Uuids(std::string_view s) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < s.size();) {
     if (UuidAt(s, i)) {
-      out.push_back(Lower(s.substr(i, 36)));
+      out.push_back(text::ToLowerAscii(s.substr(i, 36)));
       i += 36;
     } else {
       ++i;
@@ -80,37 +68,6 @@ std::string Shorten(const std::string& s, std::size_t max = 60) {
 
 std::string Show(const Json& j) {
   return Shorten(j.dump(-1, ' ', false, Json::error_handler_t::replace));
-}
-
-Result<std::vector<std::pair<std::string, std::string>>> Headers(const Json& o,
-                                                                 const std::string& path) {
-  std::vector<std::pair<std::string, std::string>> out;
-  auto it = o.find("headers");
-  if (it == o.end()) {
-    return out;
-  }
-  if (!it->is_array()) {
-    return Bad(path + ".headers", "must be an array");
-  }
-  for (std::size_t i = 0; i < it->size(); ++i) {
-    const Json& h = (*it)[i];
-    if (!h.is_object() || !h.contains("name") || !h["name"].is_string() || !h.contains("value") ||
-        !h["value"].is_string()) {
-      return Bad(path + ".headers[" + std::to_string(i) + "]", "needs string name and value");
-    }
-    out.emplace_back(h["name"].get<std::string>(), h["value"].get<std::string>());
-  }
-  return out;
-}
-
-const std::string* Header(const std::vector<std::pair<std::string, std::string>>& hs,
-                          std::string_view name) {
-  for (const auto& [k, v] : hs) {
-    if (Lower(k) == name) {
-      return &v;
-    }
-  }
-  return nullptr;
 }
 
 void JsonDiff(const Json& a, const Json& b, const std::string& path,
@@ -163,63 +120,6 @@ void LearnJson(const Json& a, const Json& b, IdMap& ids) {
 
 }  // namespace
 
-Result<std::vector<HarEntry>> ParseHar(std::string_view text) {
-  Json doc = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (doc.is_discarded()) {
-    return Bad("$", "not valid JSON");
-  }
-  if (!doc.is_object() || !doc.contains("log") || !doc["log"].is_object() ||
-      !doc["log"].contains("entries") || !doc["log"]["entries"].is_array()) {
-    return Bad("log.entries", "required array is missing");
-  }
-  std::vector<HarEntry> out;
-  const Json& entries = doc["log"]["entries"];
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const std::string p = "log.entries[" + std::to_string(i) + "]";
-    const Json& e = entries[i];
-    if (!e.is_object() || !e.contains("request") || !e["request"].is_object()) {
-      return Bad(p + ".request", "required object is missing");
-    }
-    const Json& rq = e["request"];
-    HarEntry h;
-    if (!rq.contains("method") || !rq["method"].is_string() || !rq.contains("url") ||
-        !rq["url"].is_string()) {
-      return Bad(p + ".request", "needs string method and url");
-    }
-    h.method = rq["method"].get<std::string>();
-    h.url = rq["url"].get<std::string>();
-    TIGRESS_ASSIGN_OR_RETURN(h.request_headers, Headers(rq, p + ".request"));
-    if (auto pd = rq.find("postData"); pd != rq.end() && pd->is_object()) {
-      if (auto t = pd->find("text"); t != pd->end() && t->is_string()) {
-        h.request_body = t->get<std::string>();
-      }
-    }
-    if (auto rs = e.find("response"); rs != e.end() && rs->is_object()) {
-      if (auto st = rs->find("status"); st != rs->end()) {
-        if (!st->is_number_integer()) {
-          return Bad(p + ".response.status", "must be an integer");
-        }
-        h.status = st->get<int>();
-      }
-      TIGRESS_ASSIGN_OR_RETURN(h.response_headers, Headers(*rs, p + ".response"));
-      if (auto c = rs->find("content"); c != rs->end() && c->is_object()) {
-        if (auto t = c->find("text"); t != c->end() && t->is_string()) {
-          h.response_body = t->get<std::string>();
-          if (c->value("encoding", std::string()) == "base64") {
-            auto raw = Base64DecodeLenient(h.response_body);
-            if (!raw) {
-              return Bad(p + ".response.content.text", "is not base64");
-            }
-            h.response_body = ToString(*raw);
-          }
-        }
-      }
-    }
-    out.push_back(std::move(h));
-  }
-  return out;
-}
-
 std::string PathAndQuery(std::string_view url) {
   std::string_view rest = url;
   if (auto s = rest.find("://"); s != std::string_view::npos) {
@@ -265,7 +165,7 @@ std::string IdMap::Apply(std::string_view original) const {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     if (UuidAt(text, i)) {
-      auto it = ids_.find(Lower(text.substr(i, 36)));
+      auto it = ids_.find(text::ToLowerAscii(text.substr(i, 36)));
       out += it == ids_.end() ? text.substr(i, 36) : it->second;
       i += 36;
     } else {
@@ -286,7 +186,7 @@ std::string IdMap::Claim(const std::string& recorded) {
   return it->second;
 }
 
-HttpRequest IdMap::MapRequest(const HarEntry& e, const std::string& base_url) {
+HttpRequest IdMap::MapRequest(const har::Exchange& e, const std::string& base_url) {
   HttpRequest r;
   r.method = e.method;
   std::string base = base_url;
@@ -303,20 +203,20 @@ HttpRequest IdMap::MapRequest(const HarEntry& e, const std::string& base_url) {
   }
   r.url = base + Apply(path);
   for (const auto& [k, v] : e.request_headers) {
-    const std::string name = Lower(k);
+    const std::string name = text::ToLowerAscii(k);
     if (name == "host" || name == "content-length" || name == "connection" ||
         name == "transfer-encoding" || name == "accept-encoding" || name.starts_with(':')) {
       continue;
     }
     r.headers.emplace_back(k, name == "mailbox-device-claim" ? Claim(v) : Apply(v));
   }
-  if (e.request_body) {
-    r.body = Apply(*e.request_body);
+  if (!e.request_body.empty()) {
+    r.body = Apply(e.request_body);
   }
   return r;
 }
 
-ExchangeDiff CompareExchange(const HarEntry& recorded, const HttpRequest& sent,
+ExchangeDiff CompareExchange(const har::Exchange& recorded, const HttpRequest& sent,
                              const Result<HttpResponse>& replayed, IdMap& ids) {
   ExchangeDiff d;
   if (!replayed) {
@@ -333,13 +233,12 @@ ExchangeDiff CompareExchange(const HarEntry& recorded, const HttpRequest& sent,
     d.differences.push_back("status " + std::to_string(recorded.status) + " -> " +
                             std::to_string(replayed->status));
   }
-  const std::string* rid_recorded = Header(recorded.request_headers, "mailbox-request-id");
-  const std::string* rid_sent = Header(sent.headers, "mailbox-request-id");
-  if (rid_recorded != nullptr && rid_sent != nullptr) {
-    const std::string* echo_recorded = Header(recorded.response_headers, "mailbox-request-id");
-    const std::string* echo_now = Header(replayed->headers, "mailbox-request-id");
-    const bool was = echo_recorded != nullptr && *echo_recorded == *rid_recorded;
-    const bool is = echo_now != nullptr && *echo_now == *rid_sent;
+  const auto rid_recorded = text::FindHeader(recorded.request_headers, "mailbox-request-id");
+  const auto rid_sent = text::FindHeader(sent.headers, "mailbox-request-id");
+  if (rid_recorded && rid_sent) {
+    const bool was =
+        text::FindHeader(recorded.response_headers, "mailbox-request-id") == rid_recorded;
+    const bool is = text::FindHeader(replayed->headers, "mailbox-request-id") == rid_sent;
     if (was != is) {
       d.differences.push_back(std::string("Mailbox-Request-ID echo: ") + (was ? "yes" : "no") +
                               " -> " + (is ? "yes" : "no"));
@@ -370,12 +269,13 @@ int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  auto entries = ParseHar(ss.str());
-  if (!entries) {
-    err << "tigress-harness: " << opt.transcript.string() << ": " << entries.error().Message()
+  auto transcript = har::ReadHar(ss.str());
+  if (!transcript) {
+    err << "tigress-harness: " << opt.transcript.string() << ": " << transcript.error().Message()
         << "\n";
     return 2;
   }
+  const std::vector<har::Exchange>* entries = &transcript->exchanges;
   auto m = LoadManifest(opt.relay_manifest);
   if (!m) {
     err << "tigress-harness: " << m.error().Message() << "\n";
@@ -426,7 +326,7 @@ int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err) {
       IdMap ids;
       int differing = 0;
       for (std::size_t i = 0; i < entries->size(); ++i) {
-        const HarEntry& e = (*entries)[i];
+        const har::Exchange& e = (*entries)[i];
         HttpRequest req = ids.MapRequest(e, base_url);
         req.timeout = opt.http_timeout;
         auto resp = probe.Send(req);

@@ -5,11 +5,11 @@
 // cases/<case>/transcript.har) one by one, in file order, to a freshly
 // started relay, and show where its answers differ from the recorded ones.
 //
-//   auto entries = ParseHar(text).value();
+//   har::Transcript t = har::ReadHar(text).value();
 //   IdMap ids;                                   // recorded -> replayed ids
-//   HttpRequest req = ids.MapRequest(entries[0], relay_base_url);
+//   HttpRequest req = ids.MapRequest(t.exchanges[0], relay_base_url);
 //   ... send ..., then:
-//   ExchangeDiff d = CompareExchange(entries[0], req, response, ids);  // also learns ids
+//   ExchangeDiff d = CompareExchange(t.exchanges[0], req, response, ids);  // also learns ids
 //
 // Identifiers the relay chooses (mailbox ids, in URLs and JSON bodies) differ
 // between the recording and the replay: `IdMap` learns them pairwise from
@@ -23,42 +23,28 @@
 // and the bodies: JSON structurally (paths of differing values, after id
 // mapping), other text by equality after id mapping.
 //
+// The transcript is read with harness/har/har.h, so a body recorded as
+// base64 (not UTF-8) is replayed as its original octets.
+//
 // Limits (documented in docs/harness.md): exchanges that raced in the
 // recording are replayed sequentially; a body the recorder truncated is sent
-// truncated; the parser reads only what replay needs (it is not a general
-// HAR library, pending the proxy's harness/har/har.h).
+// truncated; an empty recorded body is no body (POST, PUT and PATCH still go
+// out with Content-Length: 0).
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
+#include "harness/har/har.h"
 #include "harness/net/probe_client.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
-
-// `HarEntry` is one recorded exchange.
-struct HarEntry {
-  std::string method;
-  std::string url;  // as recorded (absolute)
-  std::vector<std::pair<std::string, std::string>> request_headers;
-  std::optional<std::string> request_body;  // postData.text
-  int status = 0;                           // 0: no response was recorded
-  std::vector<std::pair<std::string, std::string>> response_headers;
-  std::string response_body;  // content.text (base64-decoded when so encoded)
-};
-
-// `ParseHar` reads log.entries of a HAR 1.2 document. Errors:
-// kTranscriptInvalid naming the JSON path (not JSON, no log.entries, an entry
-// without request.method/url, a non-integer status).
-Result<std::vector<HarEntry>> ParseHar(std::string_view text);
 
 // `PathAndQuery` is the part of an absolute URL after the authority ("/" when
 // empty), without any fragment.
@@ -84,7 +70,7 @@ class IdMap {
   // path and query, the recorded headers minus Host,
   // Content-Length, Connection, Transfer-Encoding and Accept-Encoding, with
   // ids and claims mapped, and the mapped body.
-  HttpRequest MapRequest(const HarEntry& e, const std::string& base_url);
+  HttpRequest MapRequest(const har::Exchange& e, const std::string& base_url);
 
   const std::map<std::string, std::string>& ids() const { return ids_; }
 
@@ -103,7 +89,7 @@ struct ExchangeDiff {
 // `CompareExchange` compares a recorded exchange with the replayed response
 // to `sent` (status 0 / no response when `replayed` is an error), learning ids
 // from the pair first.
-ExchangeDiff CompareExchange(const HarEntry& recorded, const HttpRequest& sent,
+ExchangeDiff CompareExchange(const har::Exchange& recorded, const HttpRequest& sent,
                              const Result<HttpResponse>& replayed, IdMap& ids);
 
 // `ReplayOptions` is the `replay` command line.

@@ -63,6 +63,28 @@ TEST(Har, KeepsAnUnansweredExchangeAsStatusZeroWithItsReason) {
   EXPECT_EQ(back->exchanges[0].error, e.error);
 }
 
+TEST(Har, DecodesARequestBodyMarkedBase64ToItsOctets) {
+  Transcript t;
+  Exchange e = Sample();
+  e.request_body = std::string("\x00\xff\xfe{", 4);
+  t.exchanges = {e};
+  const std::string text = WriteHar(t);
+  EXPECT_EQ(nlohmann::json::parse(text)["log"]["entries"][0]["request"]["postData"]["encoding"],
+            "base64");
+  auto back = ReadHar(text);
+  ASSERT_TRUE(back) << back.error().Message();
+  EXPECT_EQ(back->exchanges[0].request_body, e.request_body);
+}
+
+TEST(Har, ReadsAnEntryWithoutAResponseAsUnanswered) {
+  auto t = ReadHar(R"({"log":{"entries":[{"request":{"method":"GET","url":"https://h/"}},
+    {"request":{"method":"GET","url":"https://h/"},"response":{"headers":[]}}]}})");
+  ASSERT_TRUE(t) << t.error().Message();
+  ASSERT_EQ(t->exchanges.size(), 2u);
+  EXPECT_EQ(t->exchanges[0].status, 0);
+  EXPECT_EQ(t->exchanges[1].status, 0);
+}
+
 TEST(Har, RejectsTextThatIsNotAHarWithThePathAtFault) {
   EXPECT_FALSE(ReadHar("not json"));
   EXPECT_FALSE(ReadHar(R"({"log":{}})"));
@@ -73,6 +95,12 @@ TEST(Har, RejectsTextThatIsNotAHarWithThePathAtFault) {
   auto bad_b64 = ReadHar(
       R"({"log":{"entries":[{"request":{"method":"GET","url":"https://h/"},"response":{"status":200,"content":{"text":"***","encoding":"base64"}}}]}})");
   EXPECT_FALSE(bad_b64);
+  auto text_status = ReadHar(
+      R"({"log":{"entries":[{"request":{"method":"GET","url":"/"},"response":{"status":"200"}}]}})");
+  ASSERT_FALSE(text_status);
+  EXPECT_TRUE(text_status.error().Is(Errc::kTranscriptInvalid));
+  EXPECT_NE(text_status.error().Message().find("log.entries[0].response.status"),
+            std::string::npos);
 }
 
 }  // namespace
