@@ -1,7 +1,6 @@
 // File: harness/har/har.cc
 #include "harness/har/har.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
