@@ -14,8 +14,8 @@
 //     nlohmann::json report = ReportJson();
 //   }
 //
-// The directory is <tmp>/<prefix>-<pid>-<test name>; it is kept when the test
-// fails, so its reports and logs can be read.
+// The directory is a fresh <tmp>/<prefix>-<test name>-XXXXXX (ScratchDir); it
+// is kept when the test fails, so its reports and logs can be read.
 #pragma once
 
 #include <chrono>
@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/process/supervisor.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::harness::e2e {
 
@@ -58,17 +59,12 @@ std::vector<std::string> With(std::vector<std::string> a, const More&... more) {
 
 class HarnessRunTest : public ::testing::Test {
  protected:
-  explicit HarnessRunTest(std::string prefix) : prefix_(std::move(prefix)) {}
+  explicit HarnessRunTest(const std::string& prefix)
+      : scratch_(prefix + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name()),
+        dir_(scratch_.path()) {}
 
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           (prefix_ + "-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
   void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
+    if (HasFailure()) scratch_.Keep();
   }
 
   fs::path WriteFile(const std::string& name, const std::string& text) {
@@ -138,10 +134,8 @@ class HarnessRunTest : public ::testing::Test {
     return nlohmann::json::parse(ReadFile(dir_ / "reports" / run_id / "report.json"));
   }
 
+  test_support::ScratchDir scratch_;
   fs::path dir_;
-
- private:
-  std::string prefix_;
 };
 
 }  // namespace tigress::harness::e2e

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/kat/core_backend.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::kat {
 namespace {
@@ -271,7 +272,8 @@ TEST(VectorRunner, ReportsUndefinedFlagsAndWrongCountsAsFormatErrors) {
 }
 
 TEST(VectorRunner, NamesTheLineOfAFileThatIsNotJson) {
-  const auto path = std::filesystem::path(::testing::TempDir()) / "kat_broken.json";
+  test_support::ScratchDir dir("tigress-kat");
+  const auto path = dir.path() / "kat_broken.json";
   {
     std::ofstream f(path);
     f << "{\n  \"family\": \"payload_aead\",\n  \"tests\": [,]\n}\n";
@@ -283,7 +285,6 @@ TEST(VectorRunner, NamesTheLineOfAFileThatIsNotJson) {
   std::ostringstream out;
   EXPECT_EQ(RunVectorsCommand({path.string()}, out, core, false), 1);
   EXPECT_NE(out.str().find("ERROR " + path.string() + ": line 3"), std::string::npos);
-  std::filesystem::remove(path);
 }
 
 TEST(VectorRunner, ReportsMalformedDocumentsWithoutThrowing) {

@@ -5,13 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include "reports/requirements.h"
 #include "reports/writers.h"
 #include "tests/reports/sample_run.h"
+#include "tests/support/scratch_dir.h"
 #include <sys/wait.h>
 
 namespace tigress::reports {
@@ -21,12 +21,6 @@ namespace fs = std::filesystem;
 
 class ReportConsumers : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tigress-consumers-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path Write(const std::string& name, const std::string& text) {
     const fs::path p = dir_ / name;
     std::ofstream(p, std::ios::binary) << text;
@@ -47,7 +41,8 @@ class ReportConsumers : public ::testing::Test {
     return cat;
   }
 
-  fs::path dir_;
+  test_support::ScratchDir scratch_{"tigress-consumers"};
+  const fs::path dir_ = scratch_.path();
 };
 
 struct JunitCounts {

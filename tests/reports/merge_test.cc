@@ -4,12 +4,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include "reports/writers.h"
 #include "tests/reports/sample_run.h"
+#include "tests/support/scratch_dir.h"
 #include <sys/wait.h>
 
 namespace tigress::reports {
@@ -68,13 +68,6 @@ TEST(RebaseCaseDirs, MakesArtifactPathsRelativeToTheMergedFolder) {
 
 class ReportCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("tigress-report-cli-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   // Runs tigress-report with `args`; returns its exit code, output in `log`.
   int Run(const std::string& args, std::string* log) {
     const fs::path log_file = root_ / "cli.log";
@@ -88,7 +81,8 @@ class ReportCliTest : public ::testing::Test {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
-  fs::path root_;
+  test_support::ScratchDir scratch_{"tigress-report-cli"};
+  const fs::path root_ = scratch_.path();
 };
 
 TEST_F(ReportCliTest, MergesTwoRunsAndExitsWithTheMergedVerdict) {

@@ -9,13 +9,13 @@
 #include <regex>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "reports/escape.h"
 #include "tests/reports/sample_run.h"
+#include "tests/support/scratch_dir.h"
 #include <sys/wait.h>
 
 namespace tigress::reports {
@@ -711,13 +711,9 @@ TEST(Html, AKnownFailureThatEndsInErrorIsNotLabelledExpected) {
 
 class RunDirTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("tigress-reports-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(root_);
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-  std::filesystem::path root_;
+  test_support::ScratchDir scratch_{"tigress-reports-test"};
+  // Not created yet: the writers make it.
+  const std::filesystem::path root_ = scratch_.path() / "reports";
 };
 
 TEST_F(RunDirTest, WritesTheFourReportsIntoTheRunDirectory) {

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <set>
 #include <signal.h>
-#include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -14,6 +13,7 @@
 
 #include "harness/process/supervisor.h"
 #include "tests/harness/harness_run_fixture.h"
+#include "tests/support/wait_for.h"
 
 namespace tigress::harness {
 namespace {
@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 using e2e::ReadFile;
+using test_support::WaitFor;
 
 const std::vector<std::string> kSeed = {"--seed", "7"};
 
@@ -74,13 +75,12 @@ class HarnessRun : public e2e::HarnessRunTest {
       if (!name.ends_with("adapter.pid") && name != "relay.pid") continue;
       pid_t pid = std::stoi(ReadFile(e.path()));
       ++checked;
-      bool gone = false;
-      for (int i = 0; i < 100 && !gone; ++i) {
-        gone = ::kill(pid, 0) != 0 ||
+      auto gone = [pid] {
+        return ::kill(pid, 0) != 0 ||
                ReadFile("/proc/" + std::to_string(pid) + "/stat").find(" Z ") != std::string::npos;
-        if (!gone) std::this_thread::sleep_for(20ms);
-      }
-      EXPECT_TRUE(gone) << "process " << pid << " from " << e.path() << " outlived the run";
+      };
+      EXPECT_TRUE(WaitFor(gone, 2s, "the process's end"))
+          << "process " << pid << " from " << e.path() << " outlived the run";
     }
     EXPECT_GT(checked, 0) << "no pid file was written; the check proved nothing";
   }
@@ -391,9 +391,8 @@ TEST_F(HarnessRun, InterruptKillsEveryChildAndExits130) {
   fs::path pid_file =
       dir_ / "reports" / "run" / "cases" / "device_nothing-new" / "initiator.work.adapter.pid";
   // Another process writes the file; polling (bounded) is the only way to see it.
-  auto written = [&] { return !ReadFile(pid_file).empty(); };
-  for (int i = 0; i < 500 && !written(); ++i) std::this_thread::sleep_for(20ms);
-  ASSERT_TRUE(written()) << "the adapter never started";
+  ASSERT_TRUE(WaitFor([&] { return !ReadFile(pid_file).empty(); }, 10s, "the adapter's pid file"))
+      << "the adapter never started";
   ::kill(p->pid(), SIGINT);
   ASSERT_TRUE(p->WaitExit(10s));
   EXPECT_EQ(p->ExitStatus(), 130);

@@ -22,6 +22,7 @@
 #include <openssl/ssl.h>
 
 #include "pki/test_ca.h"
+#include "tests/support/scratch_dir.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -171,17 +172,11 @@ class OneShotTlsServer {
 class ProbeClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tigress-probe-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
     auto pki = pki::MakeTestPki();
     ASSERT_TRUE(pki) << pki.error().Message();
     pki_ = *pki;
     std::ofstream(dir_ / "ca.pem") << pki_.ca_cert_pem;
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
   HttpRequest Post(const OneShotTlsServer& server, std::string body) {
     HttpRequest req;
     req.method = "POST";
@@ -194,7 +189,8 @@ class ProbeClientTest : public ::testing::Test {
 
   ProbeClient Probe() { return ProbeClient((dir_ / "ca.pem").string()); }
 
-  fs::path dir_;
+  test_support::ScratchDir scratch_{"tigress-probe"};
+  const fs::path dir_ = scratch_.path();
   pki::TestPki pki_;
 };
 

@@ -11,6 +11,7 @@
 #include "harness/net/probe_client.h"
 #include "harness/process/supervisor.h"
 #include "pki/test_ca.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::harness {
 namespace {
@@ -20,10 +21,6 @@ namespace fs = std::filesystem;
 class ProxyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tigress-proxy-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "relay");
     auto pki = pki::MakeTestPki();
     ASSERT_TRUE(pki) << pki.error().Message();
@@ -33,7 +30,7 @@ class ProxyTest : public ::testing::Test {
   }
   void TearDown() override {
     if (relay_) relay_->Stop();
-    if (!HasFailure()) fs::remove_all(dir_);
+    if (HasFailure()) scratch_.Keep();
   }
 
   std::string Path(const char* name) { return (dir_ / name).string(); }
@@ -72,7 +69,10 @@ class ProxyTest : public ::testing::Test {
     return "https://localhost:" + std::to_string(*port);
   }
 
-  fs::path dir_;
+  test_support::ScratchDir scratch_{
+      "tigress-proxy-" +
+      std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())};
+  const fs::path dir_ = scratch_.path();
   std::unique_ptr<Process> relay_;
 };
 

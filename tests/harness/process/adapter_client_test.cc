@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/process/supervisor.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::harness {
 namespace {
@@ -16,16 +17,7 @@ using namespace std::chrono_literals;
 
 class AdapterClientTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tigress-adp-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    proc_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { proc_.reset(); }
 
   AdapterClient Start(const std::string& mode) {
     ProcessSpec s;
@@ -46,7 +38,8 @@ class AdapterClientTest : public ::testing::Test {
     });
   }
 
-  std::filesystem::path dir_;
+  test_support::ScratchDir scratch_{"tigress-adp"};
+  const std::filesystem::path dir_ = scratch_.path();
   std::unique_ptr<Process> proc_;
 };
 

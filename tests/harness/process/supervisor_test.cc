@@ -4,12 +4,13 @@
 #include <fstream>
 #include <signal.h>
 #include <sstream>
-#include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/scratch_dir.h"
+#include "tests/support/wait_for.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -21,14 +22,6 @@ using ::testing::HasSubstr;
 
 class SupervisorTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tigress-sup-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   ProcessSpec Spec(std::vector<std::string> argv) {
     ProcessSpec s;
     s.name = "test";
@@ -40,7 +33,8 @@ class SupervisorTest : public ::testing::Test {
     return s;
   }
 
-  std::filesystem::path dir_;
+  test_support::ScratchDir scratch_{"tigress-sup"};
+  const std::filesystem::path dir_ = scratch_.path();
 };
 
 bool Alive(pid_t pid) { return ::kill(pid, 0) == 0; }
@@ -70,9 +64,8 @@ TEST_F(SupervisorTest, StopKillsTheWholeProcessGroup) {
     stat >> pid_s >> comm >> state;
     return state == "Z" || state.empty();
   };
-  for (int i = 0; i < 200 && !gone(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_TRUE(gone()) << "grandchild " << grandchild << " survived Stop()";
+  EXPECT_TRUE(test_support::WaitFor(gone, std::chrono::seconds(2), "the grandchild's end"))
+      << "grandchild " << grandchild << " survived Stop()";
   EXPECT_EQ(LiveProcessGroups(), live_before - 1);
 }
 

@@ -7,9 +7,10 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::harness {
 namespace {
@@ -50,17 +51,8 @@ reports::Assertion Check(std::string req, reports::Verdict v, std::string messag
 
 class BundleTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tigress-bundle-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
   void TearDown() override {
-    if (!HasFailure()) {
-      fs::remove_all(dir_);
-    }
+    if (HasFailure()) scratch_.Keep();  // the bundle and its inputs, to inspect
   }
   void Write(const fs::path& p, const std::string& text) {
     fs::create_directories(p.parent_path());
@@ -100,7 +92,10 @@ class BundleTest : public ::testing::Test {
     archive_write_close(a);
     archive_write_free(a);
   }
-  fs::path dir_;
+  test_support::ScratchDir scratch_{
+      "tigress-bundle-" +
+      std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())};
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST(BundlePathTest, OnlyPlainRelativeMemberPathsAreSafe) {
