@@ -40,7 +40,8 @@ inline constexpr std::size_t kMaxFindingsPerCheck = 5;
 
 // Every requirement an oracle can cite (the table's and iv-unique's), for
 // coverage: an oracle's check counts as asserting it. coverage_test holds it
-// equal to the IDs the sources of harness/oracles/ name.
+// equal to the IDs the sources of harness/oracles/ name, oracle_table_test to
+// the IDs the table's entries declare plus iv-unique's.
 inline constexpr std::array<std::string_view, 22> kOracleRequirements = {
     "INIT-01",    "INIT-02",  "INIT-04",   "INIT-13",  "INIT-14",  "PAYLOAD-04",
     "PAYLOAD-15", "PRIV-01",  "PRIV-02",   "PRIV-04",  "PRIV-05",  "PRIV-06",
