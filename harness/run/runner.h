@@ -16,6 +16,13 @@
 // written), resolved.yaml (every step as executed) and repro.sh; a failing
 // case (FAIL/ERROR/TIMEOUT) also gets its reproduction bundle
 // repro-<case dir>.tar.gz (harness/repro/bundle.h).
+//
+// The units of harness/run/: selection.h (which cases, which
+// implementations, seeds, rerun commands), case_run.h (one case's
+// lifecycle), devices.h (its adapters), step_executor.h (the steps and the
+// ports they run through), step_verdicts.h (how steps shape the verdict),
+// oracle_inputs.h, case_files.h and evidence.h (what a case records), and
+// run_shared.h (what the cases of a run share).
 #pragma once
 
 #include <filesystem>

@@ -1,8 +1,8 @@
 // File: harness/run/step_verdicts.h
 //
 // How the outcome of a step shapes a case's verdict: pure rules over steps
-// and assertions, no I/O, so they are tested without processes. The case
-// runner (harness/run/runner.cc) applies them while a case runs:
+// and assertions, no I/O, so they are tested without processes. A case's
+// lifecycle (harness/run/case_run.cc) applies them while the case runs:
 //
 //   negative.resize(assertions.size(), ExpectsRefusal(step));
 //   if (control_failed) {
