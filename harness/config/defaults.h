@@ -14,6 +14,8 @@ namespace tigress::harness {
 
 // One adapter JSON-RPC call (a scenario step's `timeout` overrides it).
 inline constexpr std::int64_t kDefaultCallTimeoutMs = 15'000;
+// One known-answer call of `vectors --impl` (payload.seal, shareUrl.parse, ...).
+inline constexpr std::int64_t kDefaultKatCallTimeoutMs = 10'000;
 // One probe HTTP exchange (a scenario step's `timeout` overrides it).
 inline constexpr std::int64_t kDefaultHttpTimeoutMs = 10'000;
 // An adapter's start-up: hello, the contract probe and configure.

@@ -16,9 +16,10 @@
 #include <filesystem>
 #include <memory>
 
-#include "harness/process/adapter_client.h"
-#include "harness/kat/kat_backend.h"
+#include "harness/config/defaults.h"
 #include "harness/config/manifest.h"
+#include "harness/kat/kat_backend.h"
+#include "harness/process/adapter_client.h"
 #include "harness/process/supervisor.h"
 
 namespace tigress::harness {
@@ -48,7 +49,7 @@ class AdapterKatBackend : public kat::KatBackend {
   std::string name_;
   std::unique_ptr<Process> process_;
   std::unique_ptr<AdapterClient> client_;
-  std::chrono::milliseconds timeout_{10'000};
+  std::chrono::milliseconds timeout_{kDefaultKatCallTimeoutMs};
 };
 
 }  // namespace tigress::harness
