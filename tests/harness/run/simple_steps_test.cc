@@ -113,5 +113,32 @@ TEST_F(PushStep, APushCarryingContentTheRelayWasGivenFailsPriv10) {
   EXPECT_THAT(r.extra[1].message, ::testing::Not(HasSubstr("the-secret-payload")));
 }
 
+TEST_F(SimpleSteps, AStepsImplicitChecksFallBackToItsFirstExpectationThenTheScenario) {
+  StepContext cx = Context();
+  Step st;
+  EXPECT_EQ(cx.DefaultReq(st), "RELAY-01");
+  Expectation e;
+  e.req = "RELAY-17";
+  st.expect = {e};
+  EXPECT_EQ(cx.DefaultReq(st), "RELAY-17");
+  st.req = "SEC-01";
+  EXPECT_EQ(cx.DefaultReq(st), "SEC-01");
+}
+
+TEST_F(SimpleSteps, ControlsAndSavingStepsCheckThePlainProtocolUnlessTheyNameReadings) {
+  scenario.interpretation_refs = {"C-11"};
+  StepContext cx = Context();
+  Step plain;
+  EXPECT_EQ(cx.StepRefs(plain), std::vector<std::string>{"C-11"});
+  Step control;
+  control.control = true;
+  EXPECT_TRUE(cx.StepRefs(control).empty());
+  Step saving;
+  saving.save = {{"id", "json.id"}};
+  EXPECT_TRUE(cx.StepRefs(saving).empty());
+  saving.interpretation_refs = std::vector<std::string>{"C-21"};
+  EXPECT_EQ(cx.StepRefs(saving), std::vector<std::string>{"C-21"});
+}
+
 }  // namespace
 }  // namespace tigress::harness
