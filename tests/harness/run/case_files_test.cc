@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/run/evidence.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::harness {
 namespace {
@@ -25,15 +26,8 @@ std::string Read(const fs::path& p) {
 
 class CaseFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("case_files_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-           "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  fs::path dir;
+  test_support::ScratchDir scratch{"case-files-test"};
+  const fs::path& dir = scratch.path();
 };
 
 TEST_F(CaseFiles, WritesTheCaseDirectoryThroughTheRedaction) {
