@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/scratch_dir.h"
 
@@ -239,6 +240,94 @@ TEST_F(BundleTest, ReadRefusesTraversalLinksStrayMembersAndMissingBundleJson) {
   EXPECT_FALSE(ReadBundle(dir_ / "garbage.tar.gz"));
 }
 
+TEST_F(BundleTest, ReadNamesTheRefusedMemberAndTheRuleItBreaks) {
+  const std::string info = BundleInfoToJson(SampleInfo());
+  struct Case {
+    const char* name;
+    std::vector<std::tuple<std::string, int, std::string>> entries;
+    std::string message;  // after "<archive>: "
+  };
+  const std::vector<Case> cases = {
+      {"unsafe", {{"t/a/../b", AE_IFREG, "x"}}, "unsafe member path 't/a/../b'"},
+      {"link", {{"t/link", AE_IFLNK, "/etc/passwd"}}, "member 't/link' is not a regular file"},
+      {"outside",
+       {{"t/bundle.json", AE_IFREG, info}, {"u/x", AE_IFREG, "x"}},
+       "member 'u/x' is outside the top directory 't'"},
+      {"no top", {{"loose", AE_IFREG, "x"}}, "member 'loose' is not inside a top directory"},
+      {"twice",
+       {{"t/scenario.yaml", AE_IFREG, "s"}, {"t/scenario.yaml", AE_IFREG, "s"}},
+       "member 'scenario.yaml' appears twice"},
+      {"no json",
+       {{"t/scenario.yaml", AE_IFREG, "s"}},
+       "no bundle.json (not a tigress-harness reproduction bundle)"},
+      {"no scenario",
+       {{"t/bundle.json", AE_IFREG, info}, {"t/manifests/ref.yaml", AE_IFREG, "m"}},
+       "the scenario member 'scenario.yaml' is missing"},
+      {"no manifest",
+       {{"t/bundle.json", AE_IFREG, info}, {"t/scenario.yaml", AE_IFREG, "s"}},
+       "the manifest member 'manifests/ref.yaml' is missing"},
+  };
+  for (const Case& c : cases) {
+    const fs::path p = dir_ / (std::string(c.name) + ".tar.gz");
+    RawArchive(p, c.entries);
+    auto r = ReadBundle(p);
+    ASSERT_FALSE(r) << c.name;
+    EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid)) << c.name;
+    EXPECT_EQ(r.error().detail, p.string() + ": " + c.message) << c.name;
+  }
+  auto r = ReadBundle(dir_ / "absent.tar.gz");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kIoFailure));
+}
+
+TEST_F(BundleTest, ReadRefusesMoreMembersThanTheCap) {
+  std::vector<std::tuple<std::string, int, std::string>> entries = {
+      {"t/bundle.json", AE_IFREG, BundleInfoToJson(SampleInfo())},
+      {"t/scenario.yaml", AE_IFREG, "s"},
+      {"t/manifests/ref.yaml", AE_IFREG, "m"}};
+  for (std::size_t i = entries.size(); i < kMaxBundleMembers; ++i) {
+    entries.emplace_back("t/case/f" + std::to_string(i), AE_IFREG, "");
+  }
+  RawArchive(dir_ / "full.tar.gz", entries);
+  ASSERT_TRUE(ReadBundle(dir_ / "full.tar.gz"));  // exactly the cap is fine
+  entries.emplace_back("t/case/one-more", AE_IFREG, "");
+  RawArchive(dir_ / "over.tar.gz", entries);
+  auto r = ReadBundle(dir_ / "over.tar.gz");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().detail, (dir_ / "over.tar.gz").string() + ": more than " +
+                                  std::to_string(kMaxBundleMembers) + " members");
+}
+
+TEST_F(BundleTest, ReadRefusesAMemberLargerThanTheCap) {
+  RawArchive(dir_ / "big.tar.gz",
+             {{"t/bundle.json", AE_IFREG, BundleInfoToJson(SampleInfo())},
+              {"t/case/big.log", AE_IFREG, std::string(kMaxBundleMemberBytes + 1, 'x')}});
+  auto r = ReadBundle(dir_ / "big.tar.gz");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid));
+  EXPECT_EQ(r.error().detail,
+            (dir_ / "big.tar.gz").string() + ": member 't/case/big.log' is too large");
+}
+
+TEST_F(BundleTest, ExtractRefusesAnUnsafeMemberPath) {
+  Bundle b;
+  b.info = SampleInfo();
+  b.members.push_back({"../escape", "x", false});
+  auto r = ExtractBundle(b, dir_ / "x");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().detail, "unsafe member path '../escape'");
+  EXPECT_FALSE(fs::exists(dir_ / "escape"));
+}
+
+TEST_F(BundleTest, WriteIntoAMissingDirectoryIsAnIoFailureLeavingNothing) {
+  const fs::path out = dir_ / "no-such-dir" / "repro-x.tar.gz";
+  auto r = WriteBundle(out, SampleInfo(), {{"scenario.yaml", "s", false}});
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kIoFailure));
+  EXPECT_EQ(r.error().detail.rfind(out.string() + ".part: ", 0), 0U) << r.error().Message();
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(BundleTest, CaseBundleCollectsTheCaseFilesRedactedWithoutWorkDirectories) {
   const fs::path case_dir = dir_ / "run" / "cases" / "interop_share";
   Write(case_dir / "resolved.yaml", "case: interop/share\n");
@@ -315,6 +404,96 @@ TEST_F(BundleTest, CaseBundleCollectsTheCaseFilesRedactedWithoutWorkDirectories)
   for (const auto& mem : b->members) {
     EXPECT_EQ(mem.data.find("S3CRET-VALUE-123"), std::string::npos) << mem.path;
   }
+}
+
+TEST_F(BundleTest, CaseBundleLeavesOutAFileOverTheSizeCapAndSaysWhy) {
+  const fs::path case_dir = dir_ / "cases" / "big_case";
+  Write(case_dir / "resolved.yaml", "case: big\n");
+  Write(case_dir / "huge.log", std::string(kMaxBundleMemberBytes + 1, 'x'));
+  reports::CaseResult c;
+  c.case_id = "big";
+  c.verdict = reports::Verdict::kFail;
+  CaseBundleInput in;
+  in.result = &c;
+  in.case_dir = case_dir;
+  in.scenario_id = "big";
+  in.scenario_text = "id: big\n";
+  auto path = WriteCaseBundle(in);
+  ASSERT_TRUE(path) << path.error().Message();
+  auto b = ReadBundle(*path);
+  ASSERT_TRUE(b) << b.error().Message();
+  EXPECT_EQ(b->info.files, (std::vector<std::string>{"scenario.yaml", "case/resolved.yaml"}));
+  EXPECT_EQ(b->info.omitted, (std::vector<std::string>{"huge.log (larger than 16 MiB)"}));
+  EXPECT_EQ(b->Find("case/huge.log"), nullptr);
+}
+
+TEST_F(BundleTest, CaseBundleOfAnUnreadableManifestIsAnIoFailureNamingIt) {
+  const fs::path case_dir = dir_ / "cases" / "c";
+  Write(case_dir / "resolved.yaml", "case: c\n");
+  Manifest m;
+  m.name = "gone";
+  m.path = dir_ / "impl" / "gone.yaml";  // never written
+  reports::CaseResult c;
+  c.case_id = "c";
+  CaseBundleInput in;
+  in.result = &c;
+  in.case_dir = case_dir;
+  in.scenario_id = "c";
+  in.relay = &m;
+  auto r = WriteCaseBundle(in);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kIoFailure));
+  EXPECT_EQ(r.error().detail, m.path.string() + ": cannot read");
+  EXPECT_FALSE(fs::exists(case_dir / BundleFileName(case_dir)));
+}
+
+TEST(BundleInfoTest, NamesTheFieldItRefuses) {
+  const std::string base = BundleInfoToJson(SampleInfo());
+  struct Case {
+    const char* pointer;  // JSON pointer of the field to replace or remove
+    const char* value;    // JSON text, or nullptr to remove the field
+    const char* message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"/format", R"("other")", "format is not 'tigress-harness/repro-bundle'"},
+           {"/format_version", nullptr, "format_version must be 1"},
+           {"/case_id", nullptr, "case_id is missing"},
+           {"/scenario_id", "7", "scenario_id must be a string"},
+           {"/repetition", "-1", "repetition must be a small non-negative integer"},
+           {"/run_seed", "18", "run_seed must be a decimal string"},
+           {"/case_seed", R"("18446744073709551616")", "case_seed must be a decimal string"},
+           {"/matrix", R"("yes")", "matrix must be a boolean"},
+           {"/roles", "[]", "roles must be an object"},
+           {"/roles/initiator", "1", "roles.initiator must be a string"},
+           {"/findings", "{}", "findings must be an array"},
+           {"/findings/0", "1", "findings[0]. must be an object"},
+           {"/findings/0/verdict", nullptr, "findings[0].verdict is missing"},
+           {"/implementations", nullptr, "implementations must be an array"},
+           {"/implementations/0", "1", "implementations[0]. must be an object"},
+           {"/implementations/0/name", nullptr, "implementations[0].name is missing"},
+           {"/implementations/0/features", R"([1])",
+            "implementations[0].features must be an array of strings"},
+           {"/implementations/0/manifest", R"("/etc/x")",
+            "implementations[0].manifest is not a safe member path"},
+           {"/scenario", R"("a/../b")", "scenario is not a safe member path"},
+           {"/expectations", R"("../e")", "expectations is not a safe member path"},
+           {"/files", R"("f")", "files must be an array of strings"},
+       }) {
+    nlohmann::json doc = nlohmann::json::parse(base);
+    const nlohmann::json::json_pointer ptr(c.pointer);
+    if (c.value == nullptr) {
+      doc.at(ptr.parent_pointer()).erase(ptr.back());
+    } else {
+      doc[ptr] = nlohmann::json::parse(c.value);
+    }
+    auto r = ParseBundleInfo(doc.dump());
+    ASSERT_FALSE(r) << c.pointer;
+    EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid)) << c.pointer;
+    EXPECT_EQ(r.error().detail, std::string("bundle.json: ") + c.message) << c.pointer;
+  }
+  auto r = ParseBundleInfo("not json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().detail, "bundle.json: not a JSON object");
 }
 
 TEST(FailureSignatureTest, IsTheVerdictAndTheSortedUniqueRequirementIds) {
