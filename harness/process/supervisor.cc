@@ -434,8 +434,10 @@ Result<void> Process::WaitReady() {
         s.became_ready = true;
         return {};
       }
+      // Read under the lock: the stdout thread writes stdout_eof.
+      const bool eof = s.stdout_eof;
       lock.unlock();
-      if (s.stdout_eof || !Running()) {
+      if (eof || !Running()) {
         return died();
       }
       return MakeError(Errc::kProcessNotReady,
