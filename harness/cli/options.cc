@@ -9,12 +9,18 @@ namespace tigress::harness {
 namespace {
 
 // `run` carries the full text; interop and repro repeat only the gist.
-const char* Pick(OptionStyle style, const char* run, const char* interop,
+std::string Pick(OptionStyle style, const std::string& run, const std::string& interop,
                  const char* repro = nullptr) {
   if (style == OptionStyle::kRun) {
     return run;
   }
   return (style == OptionStyle::kRepro && repro != nullptr) ? repro : interop;
+}
+
+// "<text> (default <ms>)", the default read from harness/config/defaults.h
+// so the help cannot disagree with the behaviour.
+std::string WithDefault(const char* text, std::int64_t ms) {
+  return std::string(text) + " (default " + std::to_string(ms) + ")";
 }
 
 }  // namespace
@@ -81,16 +87,18 @@ void AddTimeoutOptions(CLI::App& sub, Timeouts& t, OptionStyle style) {
     sub.add_option("--http-timeout-ms", t.http_ms, "Timeout of one exchange");
     return;
   }
+  sub.add_option("--call-timeout-ms", t.call_ms,
+                 Pick(style, WithDefault("Timeout of one adapter call", kDefaultCallTimeoutMs),
+                      "Timeout of one adapter call"));
   sub.add_option(
-      "--call-timeout-ms", t.call_ms,
-      Pick(style, "Timeout of one adapter call (default 15000)", "Timeout of one adapter call"));
-  sub.add_option("--http-timeout-ms", t.http_ms,
-                 Pick(style, "Timeout of one probe HTTP exchange (default 10000)",
-                      "Timeout of one probe exchange"));
-  sub.add_option(
-      "--start-timeout-ms", t.start_ms,
-      Pick(style, "Timeout of an adapter's hello, contract probe and configure (default 10000)",
-           "Timeout of an adapter's start-up"));
+      "--http-timeout-ms", t.http_ms,
+      Pick(style, WithDefault("Timeout of one probe HTTP exchange", kDefaultHttpTimeoutMs),
+           "Timeout of one probe exchange"));
+  sub.add_option("--start-timeout-ms", t.start_ms,
+                 Pick(style,
+                      WithDefault("Timeout of an adapter's hello, contract probe and configure",
+                                  kDefaultStartTimeoutMs),
+                      "Timeout of an adapter's start-up"));
 }
 
 std::vector<std::string> SplitComma(const std::vector<std::string>& values) {

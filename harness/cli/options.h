@@ -22,6 +22,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/config/defaults.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
@@ -30,9 +31,9 @@ namespace tigress::harness {
 enum class OptionStyle { kRun, kInterop, kRepro, kReplay };
 
 struct Timeouts {
-  std::int64_t call_ms = 15000;   // --call-timeout-ms
-  std::int64_t http_ms = 10000;   // --http-timeout-ms
-  std::int64_t start_ms = 10000;  // --start-timeout-ms
+  std::int64_t call_ms = kDefaultCallTimeoutMs;    // --call-timeout-ms
+  std::int64_t http_ms = kDefaultHttpTimeoutMs;    // --http-timeout-ms
+  std::int64_t start_ms = kDefaultStartTimeoutMs;  // --start-timeout-ms
 };
 
 // `ReportLocation` is where a run directory goes.

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/config/defaults.h"
 #include "harness/config/manifest.h"
 #include "protocol/result.h"
 #include "reports/requirements.h"
@@ -48,9 +49,9 @@ struct ReproOptions {
   std::filesystem::path report_dir = "reports";
   std::string run_id;  // empty: derived from the time
   bool keep = false;   // keep the unpacked bundle (its path is printed)
-  std::chrono::milliseconds call_timeout{15'000};
-  std::chrono::milliseconds http_timeout{10'000};
-  std::chrono::milliseconds start_timeout{10'000};
+  std::chrono::milliseconds call_timeout{kDefaultCallTimeoutMs};
+  std::chrono::milliseconds http_timeout{kDefaultHttpTimeoutMs};
+  std::chrono::milliseconds start_timeout{kDefaultStartTimeoutMs};
   std::string command_line;
 };
 

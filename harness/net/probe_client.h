@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/config/defaults.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
@@ -43,7 +44,7 @@ struct HttpRequest {
   std::string url;  // absolute https URL; a #fragment is never sent
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::string> body;
-  std::chrono::milliseconds timeout{10'000};
+  std::chrono::milliseconds timeout{kDefaultHttpTimeoutMs};
   // Slow and abandoned clients (all off by default). With `chunk_size` > 0 the
   // body is uploaded that many octets at a time, `chunk_pause` apart. With
   // `abort_after` the upload stops after that many body octets and the

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "harness/har/har.h"
+#include "harness/config/defaults.h"
 #include "harness/net/probe_client.h"
 #include "protocol/result.h"
 
@@ -97,7 +98,7 @@ struct ReplayOptions {
   std::filesystem::path transcript;
   std::filesystem::path relay_manifest;
   std::filesystem::path bindir;
-  std::chrono::milliseconds http_timeout{10'000};
+  std::chrono::milliseconds http_timeout{kDefaultHttpTimeoutMs};
   bool keep = false;  // keep the relay's work directory (its path is printed)
 };
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/config/defaults.h"
 #include "harness/config/expectations.h"
 #include "harness/config/manifest.h"
 #include "harness/scenario/scenario.h"
@@ -46,9 +47,9 @@ struct RunOptions {
   std::filesystem::path scenarios_dir;
   std::filesystem::path bindir;       // the {bindir} placeholder
   std::filesystem::path harness_exe;  // for rerun commands
-  std::chrono::milliseconds call_timeout{15'000};
-  std::chrono::milliseconds http_timeout{10'000};
-  std::chrono::milliseconds start_timeout{10'000};  // adapter hello/probe
+  std::chrono::milliseconds call_timeout{kDefaultCallTimeoutMs};
+  std::chrono::milliseconds http_timeout{kDefaultHttpTimeoutMs};
+  std::chrono::milliseconds start_timeout{kDefaultStartTimeoutMs};  // adapter hello/probe
   std::string command_line;
   bool live_progress = false;
 };

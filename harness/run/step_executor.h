@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/config/defaults.h"
 #include "harness/config/manifest.h"
 #include "harness/har/har.h"
 #include "harness/net/probe_client.h"
@@ -140,8 +141,8 @@ struct StepContext {
   // Why the relay is down ("exited with status 1; stderr tail: ..."), or ""
   // while it runs (or there is none).
   std::function<std::string()> relay_down = [] { return std::string(); };
-  std::chrono::milliseconds http_timeout{10'000};
-  std::chrono::milliseconds call_timeout{15'000};
+  std::chrono::milliseconds http_timeout{kDefaultHttpTimeoutMs};
+  std::chrono::milliseconds call_timeout{kDefaultCallTimeoutMs};
 
   // `DefaultReq` is the requirement of a step's implicit checks: its `req`,
   // else its first expectation's, else the scenario's first.
