@@ -2,17 +2,14 @@
 // `tigress-relay` over TLS on loopback, with a per-test CA from pki.
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include "harness/process/supervisor.h"
 #include "protocol/encoding.h"
 #include "tests/support/adapter_process.h"
 #include "tests/support/relay_process.h"
 #include "tests/support/scratch_dir.h"
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 namespace tigress::device {
@@ -26,22 +23,6 @@ using test_support::ScratchDir;
 
 const std::string kDeviceBin = std::string(TIGRESS_BIN_DIR) + "/tigress-device";
 const std::string kRelayBin = std::string(TIGRESS_BIN_DIR) + "/tigress-relay";
-
-// A port the OS just handed out; the relay needs it up front for --public-url.
-int FreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 Json Info(int step) {
   return Json{{"format", "digitalwallet.carkey.ccc"}, {"content", {{"step", step}}}};
@@ -74,7 +55,10 @@ class DeviceIntegrationTest : public ::testing::Test {
     int port = 0;
     // The chosen port can be taken between probe and bind; try a few.
     for (int attempt = 0; attempt < 5 && !relay_; ++attempt) {
-      port = FreeLoopbackPort();
+      // The relay needs its port up front for --public-url.
+      Result<int> free_port = harness::FreeLoopbackPort();
+      ASSERT_TRUE(free_port) << free_port.error().Message();
+      port = *free_port;
       base_url_ = "https://localhost:" + std::to_string(port);
       fs::create_directories(dir_.path() / "relay-data");
       auto started = ChildProcess::StartAndWaitReady(
