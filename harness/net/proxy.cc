@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -18,11 +17,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <nlohmann/json.hpp>
 
 #include "pki/test_ca.h"
-#include "protocol/encoding.h"
-#include "protocol/uuid.h"
 #include <sys/socket.h>
 
 namespace tigress::harness {
@@ -67,9 +63,8 @@ struct RecordingProxy::Impl {
   mutable std::mutex mu;
   std::vector<har::Exchange> exchanges;
   std::vector<har::Exchange> pushes;
-  std::string hostile = "off";
-  std::map<std::string, std::vector<std::string>> payloads;  // mailbox path -> data seen
-  std::string last_path;   // the mailbox of the latest payload seen
+  HostileMode hostile = HostileMode::kOff;
+  HostileState hostile_state;
   std::set<int> open_fds;  // downstream and upstream sockets, shut down by Stop
   std::vector<std::thread> threads;
 
@@ -188,70 +183,29 @@ struct RecordingProxy::Impl {
     return false;
   }
 
-  // Applies the hostile mode to a relay answer (and notes the payloads seen,
-  // so later answers can be replayed or swapped).
+  // Applies the hostile mode to a relay answer (the state it keeps is the
+  // proxy's, so the whole step runs under the lock).
   void Misbehave(const std::string& target, http::response<http::string_body>& res,
                  har::Exchange& ex) {
-    const int status = static_cast<int>(res.result_int());
-    if (status < 200 || status >= 300) {
-      return;
+    RelayAnswer answer{static_cast<int>(res.result_int()), {}, std::move(res.body())};
+    for (const auto& f : res) {
+      answer.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
-    const std::string path = target.substr(0, target.find_first_of("?#"));
-    std::string mode;
-    std::string older;
-    nlohmann::json body = nlohmann::json::parse(res.body(), nullptr, false);
-    const bool has_payload = !body.is_discarded() && body.is_object() && body.contains("payload") &&
-                             body["payload"].is_object() && body["payload"].contains("data") &&
-                             body["payload"]["data"].is_string();
+    HostileOutcome out;
     {
       std::lock_guard<std::mutex> lock(mu);
-      mode = hostile;
-      if (has_payload) {
-        const std::string data = body["payload"]["data"].get<std::string>();
-        if (mode == "replay-older") {
-          for (const auto& d : payloads[path]) {
-            if (d != data) {
-              older = d;
-              break;
-            }
-          }
-        } else if (mode == "swap-mailbox" && !last_path.empty() && last_path != path) {
-          older = payloads[last_path].back();
-        }
-        auto& seen = payloads[path];
-        if (std::find(seen.begin(), seen.end(), data) == seen.end()) {
-          seen.push_back(data);
-        }
-        last_path = path;
-      }
+      out = ApplyHostile(hostile, target, std::move(answer), hostile_state);
     }
-    if (mode == "off") {
-      return;
+    // Field by field so the reason phrase and version stay the relay's.
+    for (auto it = res.begin(); it != res.end();) {
+      it = res.erase(it);
     }
-    bool changed = false;
-    if (mode == "request-id-mismatch" && res.count("Mailbox-Request-ID") > 0) {
-      res.set("Mailbox-Request-ID", NewUuidV4());
-      changed = true;
-    } else if (has_payload && (mode == "flip-bit" || mode == "truncate")) {
-      auto raw = Base64Decode(body["payload"]["data"].get<std::string>());
-      if (raw && raw->size() > 12 + 8) {
-        if (mode == "flip-bit") {
-          (*raw)[12] ^= 0x01;
-        } else {
-          raw->resize(raw->size() - 8);
-        }
-        body["payload"]["data"] = Base64Encode(*raw);
-        changed = true;
-      }
-    } else if (has_payload && !older.empty()) {
-      body["payload"]["data"] = older;
-      changed = true;
+    for (const auto& [name, value] : out.answer.headers) {
+      res.insert(name, value);
     }
-    if (changed) {
-      if (mode != "request-id-mismatch") {
-        res.body() = body.dump();
-      }
-      ex.error = "hostile: " + mode;
+    res.body() = std::move(out.answer.body);
+    if (!out.note.empty()) {
+      ex.error = out.note;
     }
   }
 
@@ -288,7 +242,7 @@ struct RecordingProxy::Impl {
     ssl::context* ctx = &server_ctx;
     {
       std::lock_guard<std::mutex> lock(mu);
-      if (hostile == "untrusted-cert" && untrusted_ctx) {
+      if (hostile == HostileMode::kUntrustedCert && untrusted_ctx) {
         ctx = untrusted_ctx.get();
       }
     }
@@ -458,8 +412,8 @@ void RecordingProxy::Stop() {
   }
 }
 
-Result<void> RecordingProxy::SetHostile(const std::string& mode) {
-  if (mode == "untrusted-cert" && !impl_->untrusted_ctx) {
+Result<void> RecordingProxy::SetHostile(HostileMode mode) {
+  if (mode == HostileMode::kUntrustedCert && !impl_->untrusted_ctx) {
     TIGRESS_ASSIGN_OR_RETURN(pki::TestPki other, pki::MakeTestPki());
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
     beast::error_code ec;
@@ -476,6 +430,14 @@ Result<void> RecordingProxy::SetHostile(const std::string& mode) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->hostile = mode;
   return {};
+}
+
+Result<void> RecordingProxy::SetHostile(const std::string& mode) {
+  const auto parsed = ParseHostileMode(mode);
+  if (!parsed) {
+    return MakeError(Errc::kProxyFailed, "unknown hostile mode: " + mode);
+  }
+  return SetHostile(*parsed);
 }
 
 std::string RecordingProxy::push_url() const { return base_url() + std::string(kPushPath); }

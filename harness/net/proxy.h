@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "harness/har/har.h"
+#include "harness/har/hostile.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
@@ -61,21 +62,19 @@ class RecordingProxy {
   void Stop();
 
   // `SetHostile` changes how later answers reach the devices (the exchange
-  // records what the device got, with a "hostile: MODE" comment):
-  //   off                  forward faithfully (the default)
-  //   flip-bit             flip one bit of the first ciphertext octet of a 2xx
-  //                        response's payload.data
-  //   truncate             drop the last 8 octets (half the tag) of payload.data
-  //   replay-older         serve an older payload of the same mailbox again
-  //                        (the oldest seen that differs from the current one)
-  //   swap-mailbox         serve the latest payload seen from another mailbox
-  //   request-id-mismatch  a 2xx response echoes a fresh Mailbox-Request-ID
-  //   untrusted-cert       new device connections get a server certificate from a
-  //                        fresh CA the devices do not trust (open connections
-  //                        keep theirs)
-  // A mode that has nothing to act on (no payload, no older one) forwards
-  // the answer unchanged. Errors: kProxyFailed (the untrusted certificate
-  // could not be made), kCryptoFailure.
+  // records what the device got, with a "hostile: MODE" comment). The
+  // tampering of answers is ApplyHostile's (harness/har/hostile.h), applied
+  // to every answer with the proxy's one HostileState; the proxy adds:
+  //   kUntrustedCert  new device connections get a server certificate from a
+  //                   fresh CA the devices do not trust (open connections
+  //                   keep theirs); answers pass untouched
+  // kOff (forward faithfully) is the default. Errors (kUntrustedCert only,
+  // the first time): kProxyFailed (the untrusted certificate could not be
+  // made), kCryptoFailure.
+  Result<void> SetHostile(HostileMode mode);
+  // The same with the mode's scenario name (HostileModeName), for callers
+  // still holding the text. Errors: as above, and kProxyFailed for a name
+  // ParseHostileMode refuses.
   Result<void> SetHostile(const std::string& mode);
 
   // `Transcript` is a copy of the exchanges recorded so far, in arrival order.
