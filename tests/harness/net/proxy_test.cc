@@ -179,5 +179,19 @@ TEST_F(ProxyTest, HostileModeReplacesTheRequestIdEcho) {
   EXPECT_EQ((*proxy)->Transcript().exchanges.at(0).error, "hostile: request-id-mismatch");
 }
 
+TEST_F(ProxyTest, RefusesAHostileModeNameItDoesNotKnow) {
+  auto port = FreeLoopbackPort();
+  ASSERT_TRUE(port);
+  auto proxy = RecordingProxy::Start({Path("cert.pem"), Path("key.pem"), Path("ca.pem"),
+                                      "https://localhost:" + std::to_string(*port)});
+  ASSERT_TRUE(proxy) << proxy.error().Message();
+  ASSERT_TRUE((*proxy)->SetHostile(HostileMode::kFlipBit));
+  auto refused = (*proxy)->SetHostile("flip_bit");
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(refused.error().Is(Errc::kProxyFailed));
+  EXPECT_NE(refused.error().Message().find("unknown hostile mode: flip_bit"), std::string::npos);
+  EXPECT_TRUE((*proxy)->SetHostile("off"));
+}
+
 }  // namespace
 }  // namespace tigress::harness
