@@ -16,6 +16,11 @@
 //
 //   // the `tigress-harness vectors` / `tigress-kat` command:
 //   int rc = RunVectorsCommand(DefaultVectorFiles("vectors"), std::cout, core, false);
+//
+// Units: runner.cc (reading a file, family dispatch, summary), families.h
+// (tigress_file.cc, payload_family.cc, share_url_family.cc, message_family.cc,
+// wycheproof_file.cc), vector_fields.h (typed field reads), outcome.h (the
+// verdict rules the families share), render.cc (RunVectorsCommand's text).
 #pragma once
 
 #include <cstddef>

@@ -31,6 +31,10 @@
 // files and directories, relative paths without "." or ".." segments, at most
 // `kMaxBundleMembers` members of at most `kMaxBundleMemberBytes` each; errors
 // are kBundleInvalid naming the member, kIoFailure for unreadable files.
+//
+// Units: bundle_info.cc (bundle.json), bundle_writer.cc (WriteBundle,
+// WriteCaseBundle), bundle_reader.cc (ReadBundle), bundle.cc (member paths,
+// ExtractBundle, findings); bundle_internal.h is what they share.
 #pragma once
 
 #include <cstdint>
