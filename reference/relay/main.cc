@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include <CLI/CLI.hpp>
-#include <curl/curl.h>
 
 #include "reference/relay/https_server.h"
 #include "reference/relay/memory_store.h"
@@ -200,7 +199,6 @@ int Run(int argc, char** argv) {
     store = std::move(*opened);
   }
 
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   tigress::relay::WebhookOptions webhook_options;
   webhook_options.ca_file = webhook_ca;
   auto notifier = std::make_unique<tigress::relay::WebhookNotifier>(webhook_options);
@@ -248,7 +246,6 @@ int Run(int argc, char** argv) {
   std::cerr << "tigress-relay: signal " << received << ", shutting down\n";
   (*server)->Stop();
   notifier.reset();
-  curl_global_cleanup();
   return 0;
 }
 

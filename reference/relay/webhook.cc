@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include <curl/curl.h>
+#include "common/http_client.h"
 
 namespace tigress::relay {
 namespace {
@@ -19,8 +19,6 @@ std::string HostPart(const std::string& url) {
   std::size_t end = url.find('/', start);
   return url.substr(0, end);
 }
-
-std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
 
 }  // namespace
 
@@ -47,34 +45,25 @@ struct WebhookNotifier::Impl {
   }
 
   void Post(const std::string& url, const std::string& body) {
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-    if (!curl) return;
-    CURL* h = curl.get();
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Discard);
-    if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
-    struct curl_slist* headers = curl_slist_append(
-        nullptr, body.empty() ? "Content-Type:" : "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    CURLcode rc = curl_easy_perform(h);
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
+    http::Request request;  // https only, no redirects: the client's defaults
+    request.method = "POST";
+    request.url = url;
+    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body;
+    request.timeout = options.timeout;
+    auto response = client.Send(request);
     options.log("relay: push to " + HostPart(url) + " " +
-                (rc == CURLE_OK ? std::to_string(status)
-                                : std::string("failed: ") + curl_easy_strerror(rc)));
+                (response ? std::to_string(response->status)
+                          : std::string("failed: ") + response.error().Message()));
   }
+  // One fresh connection per push: a push endpoint belongs to whoever the
+  // device named, so nothing is kept open to it.
+  http::Client client{http::ClientOptions{}};
 };
 
 WebhookNotifier::WebhookNotifier(WebhookOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  impl_->client = http::Client(http::ClientOptions{.trust = {.ca_file = impl_->options.ca_file}});
   if (!impl_->options.log) {
     impl_->options.log = [](std::string_view line) { std::cerr << line << '\n' << std::flush; };
   }
