@@ -2,8 +2,8 @@
 //
 // The device's view of HTTP: one request in, one response (or a transport
 // error) out. The device logic (device.h) talks only to this interface, so
-// unit tests drive it with a fake relay and only curl_client.cc touches
-// libcurl.
+// unit tests drive it with a fake relay; curl_client.cc implements it over
+// common/http_client.h.
 //
 //   std::unique_ptr<Transport> t = MakeCurlTransport({.ca_file = "ca.pem"}).value();
 //   Result<HttpResponse> r = t->Send({"PUT", url, {{"Mailbox-Device-Claim", c}}, body});
