@@ -105,7 +105,7 @@ Command AddListCommand(CLI::App& app) {
             for (const auto& c : SelectCases(tree.scenarios, o)) {
               const Scenario& s = *c.scenario;
               ctx.out << std::left << std::setw(44) << s.id << " " << std::setw(26)
-                      << JoinComma(s.roles) << " " << JoinComma(s.requirements) << "\n";
+                      << JoinComma(RoleNames(s.roles)) << " " << JoinComma(s.requirements) << "\n";
               ctx.out << "    " << s.title << "\n";
             }
             return kExitOk;

@@ -16,12 +16,16 @@ using reports::Verdict;
 
 namespace {
 
+// "initiator initiator.share": how messages name a call.
+std::string CallName(const CallAction& act) { return RoleName(act.role) + " " + act.method; }
+
 // What the reports show of a call: the call, its parameters and outcome
 // (Secrets hidden) and how long it took.
 reports::Evidence CallEvidence(const Step& st, const Json& params, const RpcOutcome& out,
                                const Json& doc) {
+  const CallAction& act = st.As<CallAction>();
   reports::Evidence ev;
-  ev.fields.emplace_back("call", st.role + " " + st.method);
+  ev.fields.emplace_back("call", CallName(act));
   ev.fields.emplace_back("params", Truncate(RedactRpcLine(params.dump()), 1024));
   ev.fields.emplace_back("outcome", out.kind == RpcOutcome::Kind::kTimeout ? out.detail
                                     : out.kind == RpcOutcome::Kind::kBroken
@@ -43,19 +47,21 @@ bool ExpectsError(const Step& st) {
 // baseline contract, or of a feature the manifest declares, must work.
 Assertion JudgeUnimplemented(const StepContext& cx, const Step& st, const Manifest* manifest,
                              const std::string& where, const std::string& actual) {
-  const std::string_view feature = MethodFeature(st.method);
+  const CallAction& act = st.As<CallAction>();
+  const std::string_view feature = MethodFeature(act.method);
   if (!feature.empty() && (manifest == nullptr || !manifest->HasFeature(feature))) {
     return Broke(Verdict::kUnsupported, cx.DefaultReq(st),
-                 where + ": " + st.role + " does not implement " + st.method +
+                 where + ": " + RoleName(act.role) + " does not implement " + act.method +
                      " (-32601), part of the optional feature '" + std::string(feature) +
                      "' its manifest does not declare");
   }
   Assertion a =
       Broke(Verdict::kFail, cx.DefaultReq(st),
-            where + ": " + st.role + " does not implement " + st.method + " (-32601), which " +
+            where + ": " + RoleName(act.role) + " does not implement " + act.method +
+                " (-32601), which " +
                 (feature.empty() ? std::string("the baseline adapter contract requires")
                                  : "its declared feature '" + std::string(feature) + "' includes"));
-  a.expected = "an implementation of " + st.method;
+  a.expected = "an implementation of " + act.method;
   a.actual = actual;
   return a;
 }
@@ -67,7 +73,8 @@ Assertion JudgeUnimplemented(const StepContext& cx, const Step& st, const Manife
 std::optional<Assertion> JudgeRelayRefusal(const StepContext& cx, const Step& st,
                                            const std::string& where, const reports::Evidence& ev,
                                            std::size_t exchanges_before) {
-  const std::string call = st.role + " " + st.method;
+  const CallAction& act = st.As<CallAction>();
+  const std::string call = CallName(act);
   const har::Transcript t = cx.proxy->Transcript();
   for (std::size_t i = exchanges_before; i < t.exchanges.size(); ++i) {
     const har::Exchange& x = t.exchanges[i];
@@ -79,7 +86,7 @@ std::optional<Assertion> JudgeRelayRefusal(const StepContext& cx, const Step& st
     if (req.empty()) {
       continue;
     }
-    const reports::HttpExcerpt answer = ExcerptOf(x, st.role + "->relay");
+    const reports::HttpExcerpt answer = ExcerptOf(x, RoleName(act.role) + "->relay");
     Assertion a =
         cx.Judge(nullptr, req, false,
                  where + ": " + call + " failed: the relay refused its " + op + " with " +
@@ -104,7 +111,8 @@ Assertion JudgeCallError(const StepContext& cx, const Step& st, const Manifest* 
                          const RpcOutcome& out, const std::string& where,
                          const reports::Evidence& ev, std::size_t exchanges_before,
                          bool has_input) {
-  const std::string call = st.role + " " + st.method;
+  const CallAction& act = st.As<CallAction>();
+  const std::string call = CallName(act);
   std::string actual = "error " + std::to_string(out.code) + " " + out.message;
   if (!out.data.is_null()) {
     actual += " " + Truncate(RedactRpcLine(out.data.dump()), 200);
@@ -141,15 +149,16 @@ Assertion JudgeCallError(const StepContext& cx, const Step& st, const Manifest* 
 
 // The role's device, or why there is none (the step stops).
 Device* FindDevice(const Step& st, const std::string& where, StepContext& cx, StepResult& r) {
-  const DeviceLookup found = cx.adapters.Acquire(st.role);
+  const CallAction& act = st.As<CallAction>();
+  const DeviceLookup found = cx.adapters.Acquire(act.role);
   if (found.device != nullptr) {
     return found.device;
   }
   r.extra.push_back(found.start_error.empty()
                         ? Broke(Verdict::kError, cx.DefaultReq(st),
-                                where + ": no " + st.role + " adapter is running")
+                                where + ": no " + RoleName(act.role) + " adapter is running")
                         : Broke(found.start_verdict, cx.DefaultReq(st),
-                                where + ": the " + st.role +
+                                where + ": the " + RoleName(act.role) +
                                     " adapter (started late) is unusable: " + found.start_error));
   r.stop = true;
   return nullptr;
@@ -158,6 +167,7 @@ Device* FindDevice(const Step& st, const std::string& where, StepContext& cx, St
 void JudgeOutcome(const Step& st, const std::string& where, const Json& doc,
                   const reports::Evidence& ev, VarContext& vars, const StepContext& cx,
                   StepResult& r) {
+  const CallAction& act = st.As<CallAction>();
   for (const Expectation& e : st.expect) {
     auto operand = Interpolate(e.operand, vars);
     if (!operand) {
@@ -166,7 +176,7 @@ void JudgeOutcome(const Step& st, const std::string& where, const Json& doc,
       continue;
     }
     MatchResult m = MatchCall(e, doc, *operand);
-    std::string msg = st.role + " " + st.method + ": " + ExpectationToString(e) +
+    std::string msg = CallName(act) + ": " + ExpectationToString(e) +
                       (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
     Assertion a =
         cx.Judge(&st, e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
@@ -178,12 +188,13 @@ void JudgeOutcome(const Step& st, const std::string& where, const Json& doc,
 }  // namespace
 
 StepResult ExecCall(const Step& st, VarContext& vars, const std::string& where, StepContext& cx) {
+  const CallAction& act = st.As<CallAction>();
   StepResult r;
   Device* device = FindDevice(st, where, cx, r);
   if (device == nullptr) {
     return r;
   }
-  auto params = Interpolate(st.params, vars);
+  auto params = Interpolate(act.params, vars);
   if (!params) {
     Unresolved(cx, st, where, params.error(), r);
     return r;
@@ -191,14 +202,14 @@ StepResult ExecCall(const Step& st, VarContext& vars, const std::string& where, 
   cx.log.AddResolvedStep(
       Json{{"step", where},
            {"call",
-            {{"role", st.role},
-             {"method", st.method},
+            {{"role", RoleName(act.role)},
+             {"method", act.method},
              {"params", Json::parse(RedactRpcLine(params->dump()), nullptr, false)}}}});
   cx.oracle.NoteCallParams(*params);
   const auto timeout =
-      st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : cx.call_timeout;
+      act.timeout_ms > 0 ? std::chrono::milliseconds(act.timeout_ms) : cx.call_timeout;
   const std::size_t exchanges_before = cx.proxy != nullptr ? cx.proxy->ExchangeCount() : 0;
-  const RpcOutcome out = device->Call(st.method, *params, timeout);
+  const RpcOutcome out = device->Call(act.method, *params, timeout);
   if (out.kind == RpcOutcome::Kind::kResult) {
     cx.oracle.NoteSecrets(out.result);
   }
@@ -207,7 +218,7 @@ StepResult ExecCall(const Step& st, VarContext& vars, const std::string& where, 
   if (out.kind == RpcOutcome::Kind::kTimeout || out.kind == RpcOutcome::Kind::kBroken) {
     Assertion a =
         Broke(out.kind == RpcOutcome::Kind::kTimeout ? Verdict::kTimeout : Verdict::kError,
-              cx.DefaultReq(st), where + ": " + st.role + " " + st.method + ": " + out.detail);
+              cx.DefaultReq(st), where + ": " + CallName(act) + ": " + out.detail);
     a.evidence = ev;
     r.extra.push_back(std::move(a));
     r.stop = true;
@@ -216,7 +227,7 @@ StepResult ExecCall(const Step& st, VarContext& vars, const std::string& where, 
   const bool error_expected = ExpectsError(st);
   if (out.kind == RpcOutcome::Kind::kError && !error_expected) {
     r.extra.push_back(JudgeCallError(cx, st, device->manifest(), out, where, ev, exchanges_before,
-                                     st.params.dump().find("${") != std::string::npos));
+                                     act.params.dump().find("${") != std::string::npos));
     r.stop = true;
     return r;
   }

@@ -47,15 +47,8 @@ class CaseRun::ProxyAccess final : public ProxyPort {
 namespace {
 
 // The implementation playing `role` when the scenario uses the role.
-const Manifest* Player(const Scenario& sc, const CaseSpec& spec, const std::string& role) {
-  if (!sc.HasRole(role)) {
-    return nullptr;
-  }
-  return role == "relay" ? spec.relay : role == "initiator" ? spec.initiator : spec.recipient;
-}
-
-bool StartsLate(const Scenario& sc, const std::string& role) {
-  return std::find(sc.start_late.begin(), sc.start_late.end(), role) != sc.start_late.end();
+const Manifest* Player(const Scenario& sc, const CaseSpec& spec, Role role) {
+  return sc.HasRole(role) ? spec.Player(role) : nullptr;
 }
 
 }  // namespace
@@ -98,9 +91,9 @@ reports::CaseResult CaseRun::Begin() {
   fs::remove_all(case_dir_, ec);
   fs::create_directories(case_dir_, ec);
   vars_.Set("case", Json{{"id", spec_.case_id}, {"seed", spec_.seed}});
-  for (const auto& [role, name] : {std::pair<std::string, std::string*>("relay", &c.relay),
-                                   {"initiator", &c.initiator},
-                                   {"recipient", &c.recipient}}) {
+  for (const auto& [role, name] : {std::pair<Role, std::string*>(Role::kRelay, &c.relay),
+                                   {Role::kInitiator, &c.initiator},
+                                   {Role::kRecipient, &c.recipient}}) {
     if (const Manifest* m = Player(sc_, spec_, role); m != nullptr) {
       *name = m->name;
     }
@@ -113,15 +106,16 @@ reports::CaseResult CaseRun::Begin() {
 bool CaseRun::Unplayable() {
   // Roles the scenario needs must be provided by the selected implementations.
   std::vector<const Manifest*> parties;
-  for (const std::string role : {"relay", "initiator", "recipient"}) {
+  for (const Role role : kAllRoles) {
     if (!sc_.HasRole(role)) {
       continue;
     }
     const Manifest* m = Player(sc_, spec_, role);
     if (m == nullptr) {
-      assertions_.push_back(Broke(
-          Verdict::kError, sc_.requirements.front(),
-          "no implementation provides " + std::string(role == "initiator" ? "an " : "a ") + role));
+      assertions_.push_back(Broke(Verdict::kError, sc_.requirements.front(),
+                                  "no implementation provides " +
+                                      std::string(role == Role::kInitiator ? "an " : "a ") +
+                                      RoleName(role)));
       return true;
     }
     parties.push_back(m);
@@ -143,7 +137,7 @@ bool CaseRun::Unplayable() {
 }
 
 bool CaseRun::StartProcesses() {
-  if (sc_.HasRole("relay")) {
+  if (sc_.HasRole(Role::kRelay)) {
     if (auto r = StartRelay(); !r) {
       assertions_.push_back(
           Broke(r.error().Is(Errc::kProcessNotReady) ? Verdict::kTimeout : Verdict::kError,
@@ -151,15 +145,15 @@ bool CaseRun::StartProcesses() {
       return false;
     }
   }
-  for (const std::string role : {"initiator", "recipient"}) {
+  for (const Role role : {Role::kInitiator, Role::kRecipient}) {
     const Manifest* m = Player(sc_, spec_, role);
-    if (m == nullptr || StartsLate(sc_, role)) {
+    if (m == nullptr || sc_.StartsLate(role)) {
       continue;
     }
     Verdict v = Verdict::kError;
     if (auto r = devices_->Start(role, m, &v); !r) {
       assertions_.push_back(Broke(v, sc_.requirements.front(),
-                                  role + " adapter is unusable: " + r.error().Message()));
+                                  RoleName(role) + " adapter is unusable: " + r.error().Message()));
       return false;
     }
   }
@@ -334,9 +328,9 @@ void CaseRun::Teardown() {
   }
   // A device's work directory may hold its Secret (a state file): it does not
   // stay in the report.
-  for (const char* role : {"initiator", "recipient"}) {
+  for (const Role role : {Role::kInitiator, Role::kRecipient}) {
     std::error_code ec;
-    fs::remove_all(case_dir_ / (std::string(role) + ".work"), ec);
+    fs::remove_all(case_dir_ / (RoleName(role) + ".work"), ec);
   }
 }
 

@@ -11,7 +11,7 @@ using reports::Verdict;
 using namespace std::chrono_literals;
 
 struct CaseDevices::Adapter final : Device {
-  std::string role;
+  Role role = Role::kInitiator;
   const Manifest* manifest_ = nullptr;
   std::unique_ptr<Process> process;
   std::unique_ptr<AdapterClient> client;
@@ -28,7 +28,7 @@ struct CaseDevices::Adapter final : Device {
 
 CaseDevices::CaseDevices(RunShared& shared, std::filesystem::path case_dir,
                          const Manifest* initiator, const Manifest* recipient,
-                         std::vector<std::string> start_late)
+                         std::vector<Role> start_late)
     : sh_(shared),
       case_dir_(std::move(case_dir)),
       initiator_(initiator),
@@ -63,9 +63,10 @@ Result<void> Configure(AdapterClient& client, const std::string& role, const Run
 
 }  // namespace
 
-Result<void> CaseDevices::Start(const std::string& role, const Manifest* m, Verdict* verdict) {
+Result<void> CaseDevices::Start(Role role_id, const Manifest* m, Verdict* verdict) {
+  const std::string& role = RoleName(role_id);
   auto a = std::make_unique<Adapter>();
-  a->role = role;
+  a->role = role_id;
   a->manifest_ = m;
   Placeholders ph;
   ph.root = m->root.string();
@@ -88,7 +89,7 @@ Result<void> CaseDevices::Start(const std::string& role, const Manifest* m, Verd
   // Kept from here on, so a device that fails its probe is still stopped,
   // checked and transcribed with the case.
   Adapter* raw = a.get();
-  adapters_[role] = std::move(a);
+  adapters_[role_id] = std::move(a);
   auto hello = ContractProbe(*raw->client, sh_.opt.start_timeout);
   if (!hello) {
     if (hello.error().Is(Errc::kAdapterTimeout)) {
@@ -101,11 +102,11 @@ Result<void> CaseDevices::Start(const std::string& role, const Manifest* m, Verd
   return Configure(*raw->client, role, sh_, public_url_, verdict);
 }
 
-DeviceLookup CaseDevices::StartForStep(const std::string& role) {
-  const Manifest* m = role == "initiator" ? initiator_ : recipient_;
+DeviceLookup CaseDevices::StartForStep(Role role) {
+  const Manifest* m = role == Role::kInitiator ? initiator_ : recipient_;
   DeviceLookup out;
   if (m == nullptr) {
-    out.start_error = "no manifest for the " + role + " role";
+    out.start_error = "no manifest for the " + RoleName(role) + " role";
     return out;
   }
   if (auto started = Start(role, m, &out.start_verdict); !started) {
@@ -116,7 +117,7 @@ DeviceLookup CaseDevices::StartForStep(const std::string& role) {
   return out;
 }
 
-DeviceLookup CaseDevices::Acquire(const std::string& role) {
+DeviceLookup CaseDevices::Acquire(Role role) {
   // With start_late roles the map may grow during the steps: look up under
   // the lock (parallel lanes), and start the role's device at its first call.
   std::unique_lock<std::mutex> lock(late_mu_, std::defer_lock);
@@ -134,7 +135,7 @@ DeviceLookup CaseDevices::Acquire(const std::string& role) {
   return {};
 }
 
-DeviceLookup CaseDevices::Restart(const std::string& role, const std::string& where) {
+DeviceLookup CaseDevices::Restart(Role role, const std::string& where) {
   std::lock_guard<std::mutex> lock(late_mu_);
   if (auto it = adapters_.find(role); it != adapters_.end()) {
     {
@@ -166,7 +167,7 @@ std::vector<std::string> CaseDevices::Dead() {
   std::vector<std::string> out;
   for (auto& [role, ad] : adapters_) {
     if (ad->process && !ad->process->Running()) {
-      out.push_back("the " + role + " adapter " + ad->process->ExitDescription() +
+      out.push_back("the " + RoleName(role) + " adapter " + ad->process->ExitDescription() +
                     " during the case; stderr tail: " + ad->process->StderrTail(600));
     }
   }
@@ -182,7 +183,7 @@ void CaseDevices::StopAll() {
 std::map<std::string, std::vector<std::string>> CaseDevices::Transcripts() const {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& [role, ad] : adapters_) {
-    std::vector<std::string>& lines = out[role];
+    std::vector<std::string>& lines = out[RoleName(role)];
     if (auto it = restarted_transcripts_.find(role); it != restarted_transcripts_.end()) {
       lines = it->second;
     }

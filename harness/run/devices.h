@@ -8,7 +8,7 @@
 //
 //   CaseDevices devices(shared, case_dir, spec.initiator, spec.recipient, sc.start_late);
 //   devices.set_public_url(proxy->base_url());
-//   Result<void> up = devices.Start("initiator", spec.initiator, &verdict);
+//   Result<void> up = devices.Start(Role::kInitiator, spec.initiator, &verdict);
 #pragma once
 
 #include <filesystem>
@@ -26,7 +26,7 @@ namespace tigress::harness {
 class CaseDevices final : public AdapterPort {
  public:
   CaseDevices(RunShared& shared, std::filesystem::path case_dir, const Manifest* initiator,
-              const Manifest* recipient, std::vector<std::string> start_late);
+              const Manifest* recipient, std::vector<Role> start_late);
   ~CaseDevices() override;
 
   // Where devices reach the relay (the recording proxy); empty: no relay.
@@ -34,10 +34,10 @@ class CaseDevices final : public AdapterPort {
 
   // `Start` starts `role`'s adapter from `m`. On error `*verdict` is TIMEOUT
   // when the adapter did not answer in time, else ERROR.
-  Result<void> Start(const std::string& role, const Manifest* m, reports::Verdict* verdict);
+  Result<void> Start(Role role, const Manifest* m, reports::Verdict* verdict);
 
-  DeviceLookup Acquire(const std::string& role) override;
-  DeviceLookup Restart(const std::string& role, const std::string& where) override;
+  DeviceLookup Acquire(Role role) override;
+  DeviceLookup Restart(Role role, const std::string& where) override;
 
   // `Dead` describes each adapter process that exited during the case
   // ("the initiator adapter exited with status 1 during the case; ...").
@@ -45,25 +45,25 @@ class CaseDevices final : public AdapterPort {
   // `StopAll` asks every adapter to shut down, then stops its process.
   void StopAll();
   // Every running role's JSON-RPC transcript, with those of the processes
-  // a restart replaced first.
+  // a restart replaced first, by role name.
   std::map<std::string, std::vector<std::string>> Transcripts() const;
 
  private:
   struct Adapter;
   // Starts the role's device from the case's manifest for it (a late start
   // or a restart); the lookup says why when it cannot.
-  DeviceLookup StartForStep(const std::string& role);
+  DeviceLookup StartForStep(Role role);
   static void StopAdapter(Adapter& ad);
 
   RunShared& sh_;
   std::filesystem::path case_dir_;
   const Manifest* initiator_;
   const Manifest* recipient_;
-  std::vector<std::string> start_late_;
+  std::vector<Role> start_late_;
   std::string public_url_;
-  std::map<std::string, std::unique_ptr<Adapter>> adapters_;
+  std::map<Role, std::unique_ptr<Adapter>> adapters_;
   std::mutex late_mu_;  // serialises late starts and restarts
-  std::map<std::string, std::vector<std::string>> restarted_transcripts_;
+  std::map<Role, std::vector<std::string>> restarted_transcripts_;
 };
 
 }  // namespace tigress::harness

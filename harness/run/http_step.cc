@@ -18,13 +18,14 @@ namespace {
 
 // The request the step describes, its templates resolved.
 Result<HttpRequest> BuildRequest(const Step& st, VarContext& vars, const StepContext& cx) {
+  const HttpAction& act = st.As<HttpAction>();
   HttpRequest req;
-  req.method = st.http_method;
-  if (!st.path.empty()) {
-    TIGRESS_ASSIGN_OR_RETURN(std::string p, InterpolateString(st.path, vars));
+  req.method = act.method;
+  if (!act.path.empty()) {
+    TIGRESS_ASSIGN_OR_RETURN(std::string p, InterpolateString(act.path, vars));
     req.url = cx.relay_url + p;
   } else {
-    TIGRESS_ASSIGN_OR_RETURN(std::string u, InterpolateString(st.url, vars));
+    TIGRESS_ASSIGN_OR_RETURN(std::string u, InterpolateString(act.url, vars));
     req.url = StripFragment(u);
     // Probe requests are the harness's own, not evidence about a device: a
     // URL on the recording proxy (a urlLink) goes to the relay directly.
@@ -36,35 +37,36 @@ Result<HttpRequest> BuildRequest(const Step& st, VarContext& vars, const StepCon
     }
   }
   bool has_ct = false;
-  for (const auto& [k, v] : st.headers) {
+  for (const auto& [k, v] : act.headers) {
     TIGRESS_ASSIGN_OR_RETURN(std::string val, InterpolateString(v, vars));
     has_ct = has_ct || text::EqualsIgnoreCase(k, "content-type");
     req.headers.emplace_back(k, std::move(val));
   }
-  if (st.body) {
-    TIGRESS_ASSIGN_OR_RETURN(Json b, Interpolate(*st.body, vars));
-    if (st.body->is_string()) {
+  if (act.body) {
+    TIGRESS_ASSIGN_OR_RETURN(Json b, Interpolate(*act.body, vars));
+    if (act.body->is_string()) {
       req.body = b.is_string() ? b.get<std::string>() : b.dump();
     } else {
       req.body = b.dump();
-      if (!has_ct && st.as == "device") {
+      if (!has_ct && act.as == "device") {
         req.headers.emplace_back("Content-Type", "application/json");
       }
     }
   }
-  req.timeout = st.timeout_ms > 0 ? std::chrono::milliseconds(st.timeout_ms) : cx.http_timeout;
-  req.chunk_size = st.slow_chunk;
-  req.chunk_pause = std::chrono::milliseconds(st.slow_pause_ms);
-  req.abort_after = st.abandon_after;
-  req.connect_only = std::chrono::milliseconds(st.connect_only_ms);
-  req.tls_max = st.tls_max;
+  req.timeout = act.timeout_ms > 0 ? std::chrono::milliseconds(act.timeout_ms) : cx.http_timeout;
+  req.chunk_size = act.slow_chunk;
+  req.chunk_pause = std::chrono::milliseconds(act.slow_pause_ms);
+  req.abort_after = act.abandon_after;
+  req.connect_only = std::chrono::milliseconds(act.connect_only_ms);
+  req.tls_max = act.tls_max;
   return req;
 }
 
 // The step as executed, for resolved.yaml.
 Json ResolvedHttp(const Step& st, const std::string& where, const HttpRequest& req) {
+  const HttpAction& act = st.As<HttpAction>();
   Json resolved{{"step", where},
-                {"http", {{"as", st.as}, {"method", req.method}, {"url", req.url}}}};
+                {"http", {{"as", act.as}, {"method", req.method}, {"url", req.url}}}};
   Json hdrs = Json::object();
   for (const auto& [k, v] : RedactHeaders(req.headers)) {
     hdrs[k] = v;
@@ -77,8 +79,9 @@ Json ResolvedHttp(const Step& st, const std::string& where, const HttpRequest& r
 }
 
 reports::HttpExcerpt RequestExcerpt(const Step& st, const HttpRequest& req) {
+  const HttpAction& act = st.As<HttpAction>();
   reports::HttpExcerpt ex;
-  ex.vantage = "probe (" + st.as + ") -> relay";
+  ex.vantage = "probe (" + act.as + ") -> relay";
   ex.request_line = req.method + " " + TargetOf(req.url) + " HTTP/1.1";
   ex.request_headers = RedactHeaders(req.headers);
   if (req.body) {
@@ -89,8 +92,9 @@ reports::HttpExcerpt RequestExcerpt(const Step& st, const HttpRequest& req) {
 
 std::string RequestLog(const Step& st, const std::string& where, const HttpRequest& req,
                        const reports::HttpExcerpt& ex) {
+  const HttpAction& act = st.As<HttpAction>();
   std::ostringstream log;
-  log << "=== " << where << " (" << st.as << ")\n> " << ex.request_line << "\n";
+  log << "=== " << where << " (" << act.as << ")\n> " << ex.request_line << "\n";
   for (const auto& [k, v] : ex.request_headers) {
     log << "> " << k << ": " << v << "\n";
   }
@@ -191,6 +195,7 @@ Json ResponseDocument(const HttpResponse& resp, const Json& body_json, bool is_j
 }  // namespace
 
 StepResult ExecHttp(const Step& st, VarContext& vars, const std::string& where, StepContext& cx) {
+  const HttpAction& act = st.As<HttpAction>();
   StepResult r;
   r.http = true;
   auto req = BuildRequest(st, vars, cx);
@@ -223,7 +228,7 @@ StepResult ExecHttp(const Step& st, VarContext& vars, const std::string& where, 
   const HttpView view{resp->status, &resp->headers, &resp->body, is_json ? &body_json : nullptr};
   JudgeResponse(st, where, view, ex, vars, cx, r);
   if (resp->status >= 200 && resp->status < 300) {
-    for (const auto& [var, tmpl] : st.if_accepted) {
+    for (const auto& [var, tmpl] : act.if_accepted) {
       auto value = Interpolate(tmpl, vars);
       if (!value) {
         Unresolved(cx, st, where, value.error(), r);

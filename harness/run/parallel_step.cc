@@ -25,17 +25,17 @@ struct Lane {
 
 // `repeat` > 0: that many lanes of all the steps; else one lane per step.
 // Each lane has its own child of the case's variables.
-std::vector<Lane> MakeLanes(const Step& st, VarContext& vars) {
+std::vector<Lane> MakeLanes(const ParallelAction& group, VarContext& vars) {
   std::vector<Lane> lanes;
-  const int count = st.repeat > 0 ? st.repeat : static_cast<int>(st.steps.size());
+  const int count = group.repeat > 0 ? group.repeat : static_cast<int>(group.steps.size());
   for (int i = 0; i < count; ++i) {
     Lane l;
-    if (st.repeat > 0) {
-      for (const auto& s : st.steps) {
+    if (group.repeat > 0) {
+      for (const auto& s : group.steps) {
         l.steps.push_back(&s);
       }
     } else {
-      l.steps.push_back(&st.steps[static_cast<std::size_t>(i)]);
+      l.steps.push_back(&group.steps[static_cast<std::size_t>(i)]);
     }
     l.vars = std::make_unique<VarContext>(vars.Child(i));
     lanes.push_back(std::move(l));
@@ -107,7 +107,7 @@ Assertion MergeLanes(const std::vector<Assertion>& list) {
 
 StepResult ExecParallel(const Step& st, VarContext& vars, const std::string& /*where*/,
                         StepContext& cx) {
-  std::vector<Lane> lanes = MakeLanes(st, vars);
+  std::vector<Lane> lanes = MakeLanes(st.As<ParallelAction>(), vars);
   RunLanes(lanes, cx);
   StepResult r;
   std::vector<int> statuses;

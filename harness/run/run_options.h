@@ -64,6 +64,11 @@ struct CaseSpec {
   const Manifest* relay = nullptr;
   const Manifest* initiator = nullptr;
   const Manifest* recipient = nullptr;
+
+  // `Player` is the implementation playing `role` (null: unused).
+  const Manifest* Player(Role role) const {
+    return role == Role::kRelay ? relay : role == Role::kInitiator ? initiator : recipient;
+  }
 };
 
 }  // namespace tigress::harness

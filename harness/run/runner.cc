@@ -229,15 +229,11 @@ reports::ImplementationInfo DescribeImplementation(const Manifest& m,
   reports::ImplementationInfo info;
   info.name = m.name;
   info.version = m.version;
-  for (std::string_view role : {"relay", "initiator", "recipient"}) {
-    bool plays = std::any_of(cases.begin(), cases.end(), [&](const CaseSpec& c) {
-      const Manifest* who = role == "relay"       ? c.relay
-                            : role == "initiator" ? c.initiator
-                                                  : c.recipient;
-      return who == &m;
-    });
+  for (const Role role : kAllRoles) {
+    bool plays = std::any_of(cases.begin(), cases.end(),
+                             [&](const CaseSpec& c) { return c.Player(role) == &m; });
     if (plays) {
-      info.roles.emplace_back(role);
+      info.roles.push_back(RoleName(role));
     }
   }
   info.features = m.features;

@@ -163,19 +163,19 @@ Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
   for (auto& c : cases) {
     const Scenario& s = *c.scenario;
     if (!opt.matrix) {
-      c.relay = s.HasRole("relay") ? relay : nullptr;
-      c.initiator = s.HasRole("initiator") ? init : nullptr;
-      c.recipient = s.HasRole("recipient") ? recip : nullptr;
+      c.relay = s.HasRole(Role::kRelay) ? relay : nullptr;
+      c.initiator = s.HasRole(Role::kInitiator) ? init : nullptr;
+      c.recipient = s.HasRole(Role::kRecipient) ? recip : nullptr;
       out.push_back(std::move(c));
       continue;
     }
-    auto candidates = [&](const char* role, bool is_relay) {
+    auto candidates = [&](Role role) {
       std::vector<const Manifest*> v;
       if (!s.HasRole(role)) {
         return std::vector<const Manifest*>{nullptr};
       }
       for (const auto& m : opt.manifests) {
-        if (is_relay ? m.relay.has_value() : m.device.has_value()) {
+        if (role == Role::kRelay ? m.relay.has_value() : m.device.has_value()) {
           v.push_back(&m);
         }
       }
@@ -184,9 +184,9 @@ Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
       }
       return v;
     };
-    for (const Manifest* r : candidates("relay", true)) {
-      for (const Manifest* i : candidates("initiator", false)) {
-        for (const Manifest* p : candidates("recipient", false)) {
+    for (const Manifest* r : candidates(Role::kRelay)) {
+      for (const Manifest* i : candidates(Role::kInitiator)) {
+        for (const Manifest* p : candidates(Role::kRecipient)) {
           CaseSpec cell = c;
           cell.relay = r;
           cell.initiator = i;

@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 
 StepResult ExecWait(const Step& st, VarContext& /*vars*/, const std::string& /*where*/,
                     StepContext& cx) {
-  cx.clock.SleepFor(std::chrono::milliseconds(st.wait_ms));
+  cx.clock.SleepFor(std::chrono::milliseconds(st.As<WaitAction>().ms));
   return {};
 }
 
@@ -24,7 +24,7 @@ StepResult ExecHostile(const Step& st, VarContext& /*vars*/, const std::string& 
     r.extra.push_back(Broke(Verdict::kError, cx.DefaultReq(st),
                             where + ": hostile needs the relay role (the recording proxy)"));
     r.stop = true;
-  } else if (auto set = cx.proxy->SetHostile(st.hostile); !set) {
+  } else if (auto set = cx.proxy->SetHostile(st.As<HostileAction>().mode); !set) {
     r.extra.push_back(
         Broke(Verdict::kError, cx.DefaultReq(st), where + ": " + set.error().Message()));
     r.stop = true;
@@ -35,11 +35,12 @@ StepResult ExecHostile(const Step& st, VarContext& /*vars*/, const std::string& 
 StepResult ExecRestart(const Step& st, VarContext& /*vars*/, const std::string& where,
                        StepContext& cx) {
   StepResult r;
-  const DeviceLookup back = cx.adapters.Restart(st.role, where);
+  const Role role = st.As<RestartAction>().role;
+  const DeviceLookup back = cx.adapters.Restart(role, where);
   if (back.device == nullptr) {
     r.extra.push_back(
         Broke(back.start_verdict, cx.DefaultReq(st),
-              where + ": the " + st.role +
+              where + ": the " + RoleName(role) +
                   " adapter did not come back after the restart: " + back.start_error));
     r.stop = true;
   }
@@ -95,8 +96,9 @@ Assertion JudgePushContent(const StepContext& cx, const har::Exchange& p,
 
 StepResult ExecPush(const Step& st, VarContext& vars, const std::string& where, StepContext& cx) {
   StepResult r;
+  const PushAction& push = st.As<PushAction>();
   const std::string& req = st.req.empty() ? std::string("RELAY-50") : st.req;
-  auto url = InterpolateString(st.push_url, vars);
+  auto url = InterpolateString(push.url, vars);
   if (!url || cx.proxy == nullptr) {
     r.extra.push_back(Broke(
         Verdict::kError, req,
@@ -104,12 +106,12 @@ StepResult ExecPush(const Step& st, VarContext& vars, const std::string& where, 
     r.stop = true;
     return r;
   }
-  const std::vector<har::Exchange> got = AwaitPushes(cx, *url, st.push_count, st.push_within_ms);
+  const std::vector<har::Exchange> got = AwaitPushes(cx, *url, push.count, push.within_ms);
   const std::string shown = Redact(url->substr(cx.proxy->push_url().size()));
-  r.extra.push_back(cx.Judge(&st, req, static_cast<std::int64_t>(got.size()) == st.push_count,
+  r.extra.push_back(cx.Judge(&st, req, static_cast<std::int64_t>(got.size()) == push.count,
                              where + ": " + std::to_string(got.size()) + " push(es) to the token " +
-                                 shown + " within " + std::to_string(st.push_within_ms) + " ms",
-                             std::to_string(st.push_count) + " push(es)",
+                                 shown + " within " + std::to_string(push.within_ms) + " ms",
+                             std::to_string(push.count) + " push(es)",
                              std::to_string(got.size()) + " push(es)", {}));
   const std::vector<std::string> forbidden = cx.oracle.PushForbidden();
   for (const har::Exchange& p : got) {

@@ -107,7 +107,7 @@ StepExecutor ExecutorFor(Step::Kind kind) {
 
 StepResult ExecuteStep(const Step& st, VarContext& vars, const std::string& where,
                        StepContext& cx) {
-  const StepExecutor exec = ExecutorFor(st.kind);
+  const StepExecutor exec = ExecutorFor(st.kind());
   return exec != nullptr ? exec(st, vars, where, cx) : StepResult{};
 }
 

@@ -2,7 +2,7 @@
 //
 // The steps of a case and the seams they run through. Each step kind has one
 // executor (a function of the step, the case's variables, where it is in the
-// scenario, and a `StepContext`); `ExecuteStep` picks it by `Step::Kind`.
+// scenario, and a `StepContext`); `ExecuteStep` picks it by `Step::kind()`.
 // Executors reach the world only through the context's ports, so a unit test
 // drives them with fakes and starts no process or socket:
 //
@@ -16,8 +16,9 @@
 //                  .log = log, .clock = clock, .relay_url = "https://127.0.0.1:4000"};
 //   StepResult r = ExecuteStep(step, vars, step.where, cx);
 //
-// Each executor reads only the fields of its own kind of step (plus the
-// common ones: where, name, req, expect, save, control, interpretation).
+// Each executor reads its own kind of action (`st.As<HttpAction>()`, ...) and
+// the fields every step has: where, name, req, expect, save, control,
+// interpretation.
 #pragma once
 
 #include <chrono>
@@ -93,10 +94,10 @@ class AdapterPort {
   virtual ~AdapterPort() = default;
   // `Acquire` is the role's running device; a role the scenario starts late
   // is started at its first call.
-  virtual DeviceLookup Acquire(const std::string& role) = 0;
+  virtual DeviceLookup Acquire(Role role) = 0;
   // `Restart` stops the role's device (keeping its transcript, marked with
   // `where`) and starts it again.
-  virtual DeviceLookup Restart(const std::string& role, const std::string& where) = 0;
+  virtual DeviceLookup Restart(Role role, const std::string& where) = 0;
 };
 
 // `ProxyPort` is the recording proxy between the devices and the relay.

@@ -69,7 +69,7 @@ std::vector<std::string> RequirementsChecked(std::span<const Step> steps) {
     for (const Expectation& e : st.expect) {
       out.push_back(e.req);
     }
-    for (auto& inner : RequirementsChecked(st.steps)) {
+    for (auto& inner : RequirementsChecked(st.Inner())) {
       out.push_back(std::move(inner));
     }
   }

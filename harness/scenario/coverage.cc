@@ -89,14 +89,14 @@ std::vector<CoverageProblem> CoverageReport::Problems(bool strict) const {
 
 namespace {
 
-void CollectAsserted(const std::vector<Step>& steps, std::vector<std::string>& out) {
+void CollectAsserted(std::span<const Step> steps, std::vector<std::string>& out) {
   auto add = [&out](const std::string& id) {
     if (!id.empty() && std::find(out.begin(), out.end(), id) == out.end()) {
       out.push_back(id);
     }
   };
   for (const Step& st : steps) {
-    if (st.kind == Step::Kind::kPush) {
+    if (st.kind() == Step::Kind::kPush) {
       add(st.req.empty() ? "RELAY-50" : st.req);
       add("PRIV-10");
     } else {
@@ -105,7 +105,7 @@ void CollectAsserted(const std::vector<Step>& steps, std::vector<std::string>& o
     for (const Expectation& e : st.expect) {
       add(e.req);
     }
-    CollectAsserted(st.steps, out);
+    CollectAsserted(st.Inner(), out);
   }
 }
 
@@ -118,7 +118,7 @@ std::vector<std::string> AssertedRequirements(const Scenario& s) {
 }
 
 bool RunsOracles(const Scenario& s) {
-  return s.HasRole("relay") && (s.HasRole("initiator") || s.HasRole("recipient"));
+  return s.HasRole(Role::kRelay) && (s.HasRole(Role::kInitiator) || s.HasRole(Role::kRecipient));
 }
 
 CoverageReport ComputeCatalogueCoverage(const reports::Catalog& catalog,

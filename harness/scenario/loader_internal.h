@@ -14,6 +14,7 @@
 // wording docs/scenario-format.md and the tests rely on.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -52,8 +53,9 @@ bool IsVariableName(const std::string& name);
 // roots and the parallel group's `i` and `uuid`.
 bool IsReservedVariable(const std::string& name);
 
-// `IsDeviceRole` is true for initiator and recipient.
-bool IsDeviceRole(std::string_view role);
+// `ParseDeviceRole` is the device role (initiator or recipient) named
+// `name`; nullopt for the relay and for anything else.
+std::optional<Role> ParseDeviceRole(std::string_view name);
 
 // `CheckReq` refuses a requirement ID the catalogue does not know.
 Result<void> CheckReq(const LoadContext& cx, const YAML::Node& node, const std::string& id);

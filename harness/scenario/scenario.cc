@@ -4,11 +4,62 @@
 
 #include <algorithm>
 #include <string>
+#include <type_traits>
 
 namespace tigress::harness {
 
-bool Scenario::HasRole(std::string_view role) const {
+const std::string& RoleName(Role role) {
+  static const std::string kNames[] = {"relay", "initiator", "recipient"};
+  return kNames[static_cast<int>(role)];
+}
+
+std::vector<std::string> RoleNames(const std::vector<Role>& roles) {
+  std::vector<std::string> out;
+  for (Role r : roles) {
+    out.push_back(RoleName(r));
+  }
+  return out;
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : kAllRoles) {
+    if (RoleName(r) == name) {
+      return r;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+template <Step::Kind K, typename A>
+constexpr bool kKindIs =
+    std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(K), Step::Action>, A>;
+
+}  // namespace
+
+static_assert(std::variant_size_v<Step::Action> == 7 && kKindIs<Step::Kind::kCall, CallAction> &&
+                  kKindIs<Step::Kind::kHttp, HttpAction> &&
+                  kKindIs<Step::Kind::kWait, WaitAction> &&
+                  kKindIs<Step::Kind::kParallel, ParallelAction> &&
+                  kKindIs<Step::Kind::kHostile, HostileAction> &&
+                  kKindIs<Step::Kind::kRestart, RestartAction> &&
+                  kKindIs<Step::Kind::kPush, PushAction>,
+              "Step::Kind follows the order of Step::Action's alternatives");
+
+std::span<const Step> Step::Inner() const {
+  if (const auto* group = std::get_if<ParallelAction>(&action)) {
+    return group->steps;
+  }
+  return {};
+}
+
+bool Scenario::HasRole(Role role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+bool Scenario::StartsLate(Role role) const {
+  return std::find(start_late.begin(), start_late.end(), role) != start_late.end();
 }
 
 std::string Scenario::Area() const { return id.substr(0, id.find('/')); }

@@ -18,8 +18,11 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +31,26 @@
 #include "protocol/result.h"
 
 namespace tigress::harness {
+
+// `Role` is a part a scenario needs played: the relay, or one of the two
+// devices. Scenarios, reports, file names and log lines spell it as
+// RoleName does.
+enum class Role { kRelay, kInitiator, kRecipient };
+
+// Every role, in the order reports list them.
+inline constexpr Role kAllRoles[] = {Role::kRelay, Role::kInitiator, Role::kRecipient};
+
+// `RoleName` is the role's name: "relay", "initiator" or "recipient".
+const std::string& RoleName(Role role);
+
+// `RoleNames` is RoleName of each of `roles`, in order.
+std::vector<std::string> RoleNames(const std::vector<Role>& roles);
+
+// `ParseRole` is the role named exactly `name`, or nullopt.
+std::optional<Role> ParseRole(std::string_view name);
+
+// `IsDeviceRole` is true for the initiator and the recipient.
+inline bool IsDeviceRole(Role role) { return role != Role::kRelay; }
 
 // `Expectation` is one check on the outcome of a step.
 struct Expectation {
@@ -65,58 +88,89 @@ struct Expectation {
   std::string where;                     // file:line
 };
 
-// `Step` is one action of a scenario.
-struct Step {
-  enum class Kind { kCall, kHttp, kWait, kParallel, kHostile, kRestart, kPush };
-  Kind kind = Kind::kWait;
-  std::string where;  // file:line
-  std::string name;   // optional label
-  std::string req;    // requirement for implicit checks (a call that must succeed)
+struct Step;
 
-  // kCall; kRestart: the device role whose adapter process is stopped and
-  // started again (same work directory, hello and configure again)
-  std::string role;    // initiator | recipient
-  std::string method;  // JSON-RPC method
+// The actions a step can take, one type per kind, each with only its own
+// fields (docs/scenario-format.md).
+
+// `call`: one JSON-RPC request to a device role's adapter.
+struct CallAction {
+  Role role = Role::kInitiator;  // a device role
+  std::string method{};          // JSON-RPC method
   nlohmann::json params = nlohmann::json::object();
+  std::int64_t timeout_ms = 0;  // 0: the runner's default
+};
 
-  // kHttp
+// `http`: one probe request to the relay.
+struct HttpAction {
   std::string as = "device";  // device | attacker
-  std::string http_method;
-  std::string path;  // relative to ${relay.base_url}
-  std::string url;   // or a full URL (its fragment is never sent)
-  std::vector<std::pair<std::string, std::string>> headers;  // templates
-  std::optional<nlohmann::json> body;                        // string: raw; object/array: JSON
-  std::int64_t timeout_ms = 0;                               // 0: the runner's default
+  std::string method{};
+  std::string path{};  // relative to ${relay.base_url}
+  std::string url{};   // or a full URL (its fragment is never sent)
+  std::vector<std::pair<std::string, std::string>> headers{};  // templates
+  std::optional<nlohmann::json> body{};                        // string: raw; object/array: JSON
+  std::int64_t timeout_ms = 0;                                 // 0: the runner's default
   // Slow and abandoned clients: the body goes out `slow_chunk` octets at a
   // time with `slow_pause_ms` between chunks; `abandon_after` drops the
   // connection once that many body octets are sent; `connect_only_ms` opens
   // the connection (TCP and TLS), sends nothing for that long, and closes it.
   std::size_t slow_chunk = 0;
   std::int64_t slow_pause_ms = 0;
-  std::optional<std::size_t> abandon_after;
+  std::optional<std::size_t> abandon_after{};
   std::int64_t connect_only_ms = 0;
-  std::string tls_max;  // "1.0" .. "1.3": the highest TLS version the probe offers; empty: any
+  std::string tls_max{};  // "1.0" .. "1.3": the highest TLS version the probe offers; empty: any
+  // `if_accepted`: variable -> template, set when the relay answers 2xx, so
+  // a later read-back compares with the last write the relay accepted rather
+  // than the last one sent.
+  std::vector<std::pair<std::string, nlohmann::json>> if_accepted{};
+};
 
-  // kWait
-  std::int64_t wait_ms = 0;
+// `wait`: a pause.
+struct WaitAction {
+  std::int64_t ms = 0;
+};
 
-  // kHostile: how the recording proxy answers devices from now on
-  // (docs/scenario-format.md): off, flip-bit, truncate, replay-older,
-  // swap-mailbox, request-id-mismatch, untrusted-cert.
-  std::string hostile;
-
-  // kPush: the recording proxy must have received exactly `push_count`
-  // webhook notifications at `push_url` (a template, e.g.
-  // "${relay.push_url}init-${uuid:a}") within `push_within_ms`; a count of 0
-  // waits the whole time. Judged against `req` (RELAY-50 by default), and
-  // every push seen there against PRIV-10 (no content).
-  std::string push_url;
-  std::int64_t push_count = 1;
-  std::int64_t push_within_ms = kDefaultPushWithinMs;
-
-  // kParallel
+// `parallel`: steps run concurrently.
+struct ParallelAction {
   int repeat = 0;  // > 0: run `steps` that many times concurrently; 0: each step concurrently
-  std::vector<Step> steps;
+  std::vector<Step> steps{};
+};
+
+// `hostile`: how the recording proxy answers devices from now on: off,
+// flip-bit, truncate, replay-older, swap-mailbox, request-id-mismatch,
+// untrusted-cert.
+struct HostileAction {
+  std::string mode{};
+};
+
+// `restart`: the device role whose adapter process is stopped and started
+// again (same work directory, hello and configure again).
+struct RestartAction {
+  Role role = Role::kInitiator;  // a device role
+};
+
+// `push`: the recording proxy must have received exactly `count` webhook
+// notifications at `url` (a template, e.g. "${relay.push_url}init-${uuid:a}")
+// within `within_ms`; a count of 0 waits the whole time. Judged against the
+// step's `req` (RELAY-50 by default), and every push seen there against
+// PRIV-10 (no content).
+struct PushAction {
+  std::string url{};
+  std::int64_t count = 1;
+  std::int64_t within_ms = kDefaultPushWithinMs;
+};
+
+// `Step` is one action of a scenario and what is checked of it.
+struct Step {
+  // The kinds, in the order of `Action`'s alternatives.
+  enum class Kind { kCall, kHttp, kWait, kParallel, kHostile, kRestart, kPush };
+  using Action = std::variant<CallAction, HttpAction, WaitAction, ParallelAction, HostileAction,
+                              RestartAction, PushAction>;
+
+  std::string where;  // file:line
+  std::string name;   // optional label
+  std::string req;    // requirement for implicit checks (a call that must succeed)
+  Action action = WaitAction{};
 
   std::vector<std::pair<std::string, std::string>> save;  // variable -> path in the step's document
   std::vector<Expectation> expect;
@@ -130,10 +184,20 @@ struct Step {
   // on the step, possibly empty), replacing the scenario's; unset: the
   // scenario's apply, except to control steps and steps that save values.
   std::optional<std::vector<std::string>> interpretation_refs;
-  // `if_accepted` (http steps): variable -> template, set when the relay
-  // answers 2xx, so a later read-back compares with the last write the relay
-  // accepted rather than the last one sent.
-  std::vector<std::pair<std::string, nlohmann::json>> if_accepted;
+
+  Kind kind() const { return static_cast<Kind>(action.index()); }
+  // `As` is the step's action of kind `A` (std::bad_variant_access for
+  // another kind).
+  template <typename A>
+  const A& As() const {
+    return std::get<A>(action);
+  }
+  template <typename A>
+  A& As() {
+    return std::get<A>(action);
+  }
+  // `Inner` is a parallel group's steps; empty for every other kind.
+  std::span<const Step> Inner() const;
 };
 
 // `Scenario` is one loaded file.
@@ -143,12 +207,12 @@ struct Scenario {
   std::string description;
   std::vector<std::string> requirements;  // declared plus every expectation's req
   std::vector<std::string> keywords;
-  std::vector<std::string> roles;     // subset of relay, initiator, recipient
+  std::vector<Role> roles;            // as declared (a subset of the three)
   std::vector<std::string> features;  // optional features every implementation must declare
   std::vector<std::string> interpretation_refs;  // part C items the scenario rests on
   // Device roles whose adapter process starts only at the role's first call
   // (store-and-forward: a device that did not exist while the other wrote).
-  std::vector<std::string> start_late;
+  std::vector<Role> start_late;
   // Identifying strings (names, addresses) the display-not-identifying
   // oracle (PRIV-09) must not find in displayInformation, besides the e-mail
   // and phone patterns it always looks for. Each at least 3 characters.
@@ -157,7 +221,8 @@ struct Scenario {
   std::filesystem::path file;
   std::string text;  // the raw file, kept for the case directory
 
-  bool HasRole(std::string_view role) const;
+  bool HasRole(Role role) const;
+  bool StartsLate(Role role) const;
   // `Area` is the first path segment of the id ("relay" for "relay/create-basic").
   std::string Area() const;
 };

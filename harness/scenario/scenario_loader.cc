@@ -24,7 +24,10 @@ bool IsReservedVariable(const std::string& name) {
   return BuiltinRoots().contains(name) || name == "i" || name == "uuid";
 }
 
-bool IsDeviceRole(std::string_view role) { return role == "initiator" || role == "recipient"; }
+std::optional<Role> ParseDeviceRole(std::string_view name) {
+  std::optional<Role> role = ParseRole(name);
+  return role && IsDeviceRole(*role) ? role : std::nullopt;
+}
 
 Result<void> CheckReq(const LoadContext& cx, const YAML::Node& node, const std::string& id) {
   if (!cx.known(id)) {
@@ -134,11 +137,14 @@ class TopLevelReader {
     if (!root_["roles"]) {
       return doc_.Fail(root_, "missing key 'roles' (relay, initiator, recipient)");
     }
-    TIGRESS_ASSIGN_OR_RETURN(s_.roles, doc_.StringList(root_["roles"], "roles"));
-    for (const auto& r : s_.roles) {
-      if (r != "relay" && !internal::IsDeviceRole(r)) {
+    TIGRESS_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                             doc_.StringList(root_["roles"], "roles"));
+    for (const auto& r : names) {
+      std::optional<Role> role = ParseRole(r);
+      if (!role) {
         return doc_.Fail(root_["roles"], "unknown role '" + r + "' (relay, initiator, recipient)");
       }
+      s_.roles.push_back(*role);
     }
     return {};
   }
@@ -155,12 +161,15 @@ class TopLevelReader {
           internal::CheckInterpretationRefs(cx_, root_["interpretation"], s_.interpretation_refs));
     }
     if (root_["start_late"]) {
-      TIGRESS_ASSIGN_OR_RETURN(s_.start_late, doc_.StringList(root_["start_late"], "start_late"));
-      for (const auto& r : s_.start_late) {
-        if (!internal::IsDeviceRole(r) || !s_.HasRole(r)) {
+      TIGRESS_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                               doc_.StringList(root_["start_late"], "start_late"));
+      for (const auto& r : names) {
+        std::optional<Role> role = internal::ParseDeviceRole(r);
+        if (!role || !s_.HasRole(*role)) {
           return doc_.Fail(root_["start_late"],
                            "start_late lists '" + r + "', which is not a device role of 'roles'");
         }
+        s_.start_late.push_back(*role);
       }
     }
     if (root_["personal_data"]) {
@@ -195,7 +204,7 @@ class TopLevelReader {
 
   // Adds every requirement the steps cite to the declared ones and counts
   // the checks (expectations, and push steps, which are judged themselves).
-  void CollectReqs(const std::vector<Step>& steps, std::size_t& n) {
+  void CollectReqs(std::span<const Step> steps, std::size_t& n) {
     auto add = [this](const std::string& id) {
       if (std::find(s_.requirements.begin(), s_.requirements.end(), id) == s_.requirements.end()) {
         s_.requirements.push_back(id);
@@ -206,12 +215,12 @@ class TopLevelReader {
         ++n;
         add(e.req);
       }
-      if (st.kind == Step::Kind::kPush) {  // judged itself: the count, then PRIV-10
+      if (st.kind() == Step::Kind::kPush) {  // judged itself: the count, then PRIV-10
         ++n;
         add(st.req.empty() ? "RELAY-50" : st.req);
         add("PRIV-10");
       }
-      CollectReqs(st.steps, n);
+      CollectReqs(st.Inner(), n);
     }
   }
 

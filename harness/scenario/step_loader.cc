@@ -48,35 +48,37 @@ Result<void> RefuseExpectAndSave(const LoadContext& cx, const YAML::Node& node,
 Result<void> LoadCall(const LoadContext& cx, const YAML::Node& n, Step& st,
                       const DefinedVars& defined) {
   const YamlDoc& doc = cx.doc;
-  st.kind = Step::Kind::kCall;
+  CallAction& call = st.action.emplace<CallAction>();
   TIGRESS_RETURN_IF_ERROR(doc.CheckKeys(n, {"role", "method", "params", "timeout"}, "call"));
   if (!n["role"] || !n["method"]) {
     return doc.Fail(n, "call needs role and method");
   }
-  TIGRESS_ASSIGN_OR_RETURN(st.role, doc.String(n["role"], "call.role"));
-  if (!IsDeviceRole(st.role)) {
+  TIGRESS_ASSIGN_OR_RETURN(std::string name, doc.String(n["role"], "call.role"));
+  const std::optional<Role> role = ParseDeviceRole(name);
+  if (!role) {
     return doc.Fail(n["role"], "call.role must be initiator or recipient");
   }
-  if (!cx.scenario.HasRole(st.role)) {
-    return doc.Fail(n["role"], "role '" + st.role + "' is not in the scenario's roles");
+  if (!cx.scenario.HasRole(*role)) {
+    return doc.Fail(n["role"], "role '" + name + "' is not in the scenario's roles");
   }
-  TIGRESS_ASSIGN_OR_RETURN(st.method, doc.String(n["method"], "call.method"));
+  call.role = *role;
+  TIGRESS_ASSIGN_OR_RETURN(call.method, doc.String(n["method"], "call.method"));
   if (n["params"]) {
     if (!n["params"].IsMap()) {
       return doc.Fail(n["params"], "call.params must be a mapping");
     }
-    st.params = YamlToJson(n["params"]);
-    TIGRESS_RETURN_IF_ERROR(CheckVars(cx, n["params"], st.params, defined));
+    call.params = YamlToJson(n["params"]);
+    TIGRESS_RETURN_IF_ERROR(CheckVars(cx, n["params"], call.params, defined));
   }
   if (n["timeout"]) {
-    TIGRESS_ASSIGN_OR_RETURN(st.timeout_ms, Duration(cx, n["timeout"], "call.timeout"));
+    TIGRESS_ASSIGN_OR_RETURN(call.timeout_ms, Duration(cx, n["timeout"], "call.timeout"));
   }
   return {};
 }
 
 // http.headers: a mapping, or a list of one-entry mappings that sends
 // repeated headers in that order.
-Result<void> LoadHttpHeaders(const LoadContext& cx, const YAML::Node& h, Step& st,
+Result<void> LoadHttpHeaders(const LoadContext& cx, const YAML::Node& h, HttpAction& http,
                              const DefinedVars& defined) {
   std::vector<YAML::Node> maps;
   if (h.IsMap()) {
@@ -99,7 +101,7 @@ Result<void> LoadHttpHeaders(const LoadContext& cx, const YAML::Node& h, Step& s
         return cx.doc.Fail(kv.second, "header values must be strings");
       }
       TIGRESS_RETURN_IF_ERROR(CheckVars(cx, kv.second, value, defined));
-      st.headers.emplace_back(std::move(name), std::move(value));
+      http.headers.emplace_back(std::move(name), std::move(value));
     }
   }
   return {};
@@ -107,7 +109,7 @@ Result<void> LoadHttpHeaders(const LoadContext& cx, const YAML::Node& h, Step& s
 
 // The client's behaviour on the wire: slow, abandon_after, tls_max,
 // connect_only.
-Result<void> LoadHttpClientShape(const LoadContext& cx, const YAML::Node& n, Step& st) {
+Result<void> LoadHttpClientShape(const LoadContext& cx, const YAML::Node& n, HttpAction& http) {
   const YamlDoc& doc = cx.doc;
   if (n["slow"]) {
     const YAML::Node& sl = n["slow"];
@@ -119,24 +121,25 @@ Result<void> LoadHttpClientShape(const LoadContext& cx, const YAML::Node& n, Ste
     if (chunk < 1) {
       return doc.Fail(sl["chunk"], "http.slow.chunk must be at least 1");
     }
-    st.slow_chunk = static_cast<std::size_t>(chunk);
-    TIGRESS_ASSIGN_OR_RETURN(st.slow_pause_ms, Duration(cx, sl["pause"], "http.slow.pause"));
+    http.slow_chunk = static_cast<std::size_t>(chunk);
+    TIGRESS_ASSIGN_OR_RETURN(http.slow_pause_ms, Duration(cx, sl["pause"], "http.slow.pause"));
   }
   if (n["abandon_after"]) {
     TIGRESS_ASSIGN_OR_RETURN(std::int64_t after, doc.Int(n["abandon_after"], "http.abandon_after"));
     if (after < 0) {
       return doc.Fail(n["abandon_after"], "http.abandon_after must be an octet count");
     }
-    st.abandon_after = static_cast<std::size_t>(after);
+    http.abandon_after = static_cast<std::size_t>(after);
   }
   if (n["tls_max"]) {
-    TIGRESS_ASSIGN_OR_RETURN(st.tls_max, doc.String(n["tls_max"], "http.tls_max"));
-    if (st.tls_max != "1.0" && st.tls_max != "1.1" && st.tls_max != "1.2" && st.tls_max != "1.3") {
+    TIGRESS_ASSIGN_OR_RETURN(http.tls_max, doc.String(n["tls_max"], "http.tls_max"));
+    if (http.tls_max != "1.0" && http.tls_max != "1.1" && http.tls_max != "1.2" &&
+        http.tls_max != "1.3") {
       return doc.Fail(n["tls_max"], "http.tls_max must be \"1.0\", \"1.1\", \"1.2\" or \"1.3\"");
     }
   }
   if (n["connect_only"]) {
-    TIGRESS_ASSIGN_OR_RETURN(st.connect_only_ms,
+    TIGRESS_ASSIGN_OR_RETURN(http.connect_only_ms,
                              Duration(cx, n["connect_only"], "http.connect_only"));
   }
   return {};
@@ -145,26 +148,26 @@ Result<void> LoadHttpClientShape(const LoadContext& cx, const YAML::Node& n, Ste
 Result<void> LoadHttp(const LoadContext& cx, const YAML::Node& n, Step& st,
                       const DefinedVars& defined) {
   const YamlDoc& doc = cx.doc;
-  st.kind = Step::Kind::kHttp;
+  HttpAction& http = st.action.emplace<HttpAction>();
   TIGRESS_RETURN_IF_ERROR(
       doc.CheckKeys(n,
                     {"as", "method", "path", "url", "headers", "body", "timeout", "slow",
                      "abandon_after", "connect_only", "tls_max"},
                     "http"));
-  if (!cx.scenario.HasRole("relay")) {
+  if (!cx.scenario.HasRole(Role::kRelay)) {
     return doc.Fail(n, "an http step needs the relay role");
   }
   if (n["as"]) {
-    TIGRESS_ASSIGN_OR_RETURN(st.as, doc.String(n["as"], "http.as"));
-    if (st.as != "device" && st.as != "attacker") {
+    TIGRESS_ASSIGN_OR_RETURN(http.as, doc.String(n["as"], "http.as"));
+    if (http.as != "device" && http.as != "attacker") {
       return doc.Fail(n["as"], "http.as must be device or attacker");
     }
   }
   if (!n["method"]) {
     return doc.Fail(n, "http needs a method");
   }
-  TIGRESS_ASSIGN_OR_RETURN(st.http_method, doc.String(n["method"], "http.method"));
-  if (st.http_method.empty() || st.http_method.find_first_of(" \r\n") != std::string::npos) {
+  TIGRESS_ASSIGN_OR_RETURN(http.method, doc.String(n["method"], "http.method"));
+  if (http.method.empty() || http.method.find_first_of(" \r\n") != std::string::npos) {
     return doc.Fail(n["method"], "http.method must be a single token");
   }
   if (n["path"] && n["url"]) {
@@ -174,44 +177,44 @@ Result<void> LoadHttp(const LoadContext& cx, const YAML::Node& n, Step& st,
     return doc.Fail(n, "http needs a path (relative to the relay) or a url");
   }
   if (n["path"]) {
-    TIGRESS_ASSIGN_OR_RETURN(st.path, doc.String(n["path"], "http.path"));
-    TIGRESS_RETURN_IF_ERROR(CheckVars(cx, n["path"], st.path, defined));
+    TIGRESS_ASSIGN_OR_RETURN(http.path, doc.String(n["path"], "http.path"));
+    TIGRESS_RETURN_IF_ERROR(CheckVars(cx, n["path"], http.path, defined));
   } else {
-    TIGRESS_ASSIGN_OR_RETURN(st.url, doc.String(n["url"], "http.url"));
-    TIGRESS_RETURN_IF_ERROR(CheckVars(cx, n["url"], st.url, defined));
+    TIGRESS_ASSIGN_OR_RETURN(http.url, doc.String(n["url"], "http.url"));
+    TIGRESS_RETURN_IF_ERROR(CheckVars(cx, n["url"], http.url, defined));
   }
   if (n["headers"]) {
-    TIGRESS_RETURN_IF_ERROR(LoadHttpHeaders(cx, n["headers"], st, defined));
+    TIGRESS_RETURN_IF_ERROR(LoadHttpHeaders(cx, n["headers"], http, defined));
   }
-  TIGRESS_RETURN_IF_ERROR(LoadHttpClientShape(cx, n, st));
+  TIGRESS_RETURN_IF_ERROR(LoadHttpClientShape(cx, n, http));
   if (n["body"]) {
     const YAML::Node& b = n["body"];
-    st.body = TemplateValue(b);
-    TIGRESS_RETURN_IF_ERROR(CheckVars(cx, b, *st.body, defined));
+    http.body = TemplateValue(b);
+    TIGRESS_RETURN_IF_ERROR(CheckVars(cx, b, *http.body, defined));
   }
   if (n["timeout"]) {
-    TIGRESS_ASSIGN_OR_RETURN(st.timeout_ms, Duration(cx, n["timeout"], "http.timeout"));
+    TIGRESS_ASSIGN_OR_RETURN(http.timeout_ms, Duration(cx, n["timeout"], "http.timeout"));
   }
   return {};
 }
 
 Result<void> LoadWait(const LoadContext& cx, const YAML::Node& node, Step& st) {
-  st.kind = Step::Kind::kWait;
-  TIGRESS_ASSIGN_OR_RETURN(st.wait_ms, Duration(cx, node["wait"], "wait"));
-  if (st.wait_ms > kMaxWaitMs) {
+  WaitAction& wait = st.action.emplace<WaitAction>();
+  TIGRESS_ASSIGN_OR_RETURN(wait.ms, Duration(cx, node["wait"], "wait"));
+  if (wait.ms > kMaxWaitMs) {
     return cx.doc.Fail(node["wait"], "wait is longer than 10 minutes");
   }
   return {};
 }
 
 Result<void> LoadHostile(const LoadContext& cx, const YAML::Node& node, Step& st) {
-  st.kind = Step::Kind::kHostile;
-  TIGRESS_ASSIGN_OR_RETURN(st.hostile, cx.doc.String(node["hostile"], "hostile"));
+  HostileAction& hostile = st.action.emplace<HostileAction>();
+  TIGRESS_ASSIGN_OR_RETURN(hostile.mode, cx.doc.String(node["hostile"], "hostile"));
   static const std::set<std::string> kModes = {"off",           "flip-bit",
                                                "truncate",      "replay-older",
                                                "swap-mailbox",  "request-id-mismatch",
                                                "untrusted-cert"};
-  if (!kModes.contains(st.hostile)) {
+  if (!kModes.contains(hostile.mode)) {
     return cx.doc.Fail(node["hostile"],
                        "hostile is one of off, flip-bit, truncate, replay-older, swap-mailbox, "
                        "request-id-mismatch, untrusted-cert");
@@ -221,12 +224,13 @@ Result<void> LoadHostile(const LoadContext& cx, const YAML::Node& node, Step& st
 
 Result<void> LoadRestart(const LoadContext& cx, const YAML::Node& node, Step& st,
                          bool in_parallel) {
-  st.kind = Step::Kind::kRestart;
-  TIGRESS_ASSIGN_OR_RETURN(st.role, cx.doc.String(node["restart"], "restart"));
-  if (!IsDeviceRole(st.role) || !cx.scenario.HasRole(st.role)) {
+  TIGRESS_ASSIGN_OR_RETURN(std::string name, cx.doc.String(node["restart"], "restart"));
+  const std::optional<Role> role = ParseDeviceRole(name);
+  if (!role || !cx.scenario.HasRole(*role)) {
     return cx.doc.Fail(node["restart"],
-                       "restart names '" + st.role + "', which is not a device role of 'roles'");
+                       "restart names '" + name + "', which is not a device role of 'roles'");
   }
+  st.action = RestartAction{*role};
   if (in_parallel) {
     return cx.doc.Fail(node["restart"], "restart is not allowed inside a parallel group");
   }
@@ -237,26 +241,26 @@ Result<void> LoadPush(const LoadContext& cx, const YAML::Node& node, Step& st,
                       const DefinedVars& defined) {
   const YamlDoc& doc = cx.doc;
   const YAML::Node& p = node["push"];
-  st.kind = Step::Kind::kPush;
+  PushAction& push = st.action.emplace<PushAction>();
   TIGRESS_RETURN_IF_ERROR(doc.CheckKeys(p, {"url", "count", "within"}, "push"));
   if (!p["url"]) {
     return doc.Fail(p, "push needs 'url' (a notification token URL under ${relay.push_url})");
   }
-  TIGRESS_ASSIGN_OR_RETURN(st.push_url, doc.String(p["url"], "url"));
-  TIGRESS_RETURN_IF_ERROR(CheckVars(cx, p["url"], Json(st.push_url), defined));
+  TIGRESS_ASSIGN_OR_RETURN(push.url, doc.String(p["url"], "url"));
+  TIGRESS_RETURN_IF_ERROR(CheckVars(cx, p["url"], Json(push.url), defined));
   if (p["count"]) {
-    if (!YAML::convert<std::int64_t>::decode(p["count"], st.push_count) || st.push_count < 0 ||
-        st.push_count > 100) {
+    if (!YAML::convert<std::int64_t>::decode(p["count"], push.count) || push.count < 0 ||
+        push.count > 100) {
       return doc.Fail(p["count"], "push count must be an integer from 0 to 100");
     }
   }
   if (p["within"]) {
-    TIGRESS_ASSIGN_OR_RETURN(st.push_within_ms, Duration(cx, p["within"], "within"));
-    if (st.push_within_ms <= 0 || st.push_within_ms > kMaxPushWithinMs) {
+    TIGRESS_ASSIGN_OR_RETURN(push.within_ms, Duration(cx, p["within"], "within"));
+    if (push.within_ms <= 0 || push.within_ms > kMaxPushWithinMs) {
       return doc.Fail(p["within"], "push within must be more than 0 and at most 1 minute");
     }
   }
-  if (!cx.scenario.HasRole("relay")) {
+  if (!cx.scenario.HasRole(Role::kRelay)) {
     return doc.Fail(p, "push needs the relay role (the recording proxy receives the pushes)");
   }
   return RefuseExpectAndSave(cx, node,
@@ -266,7 +270,7 @@ Result<void> LoadPush(const LoadContext& cx, const YAML::Node& node, Step& st,
 Result<void> LoadParallel(const LoadContext& cx, const YAML::Node& n, Step& st,
                           const DefinedVars& defined) {
   const YamlDoc& doc = cx.doc;
-  st.kind = Step::Kind::kParallel;
+  ParallelAction& group = st.action.emplace<ParallelAction>();
   DefinedVars inner = defined;
   YAML::Node list = n;
   if (n.IsMap()) {
@@ -276,7 +280,7 @@ Result<void> LoadParallel(const LoadContext& cx, const YAML::Node& n, Step& st,
       if (r < 1 || r > 256) {
         return doc.Fail(n["repeat"], "parallel.repeat must be 1..256");
       }
-      st.repeat = static_cast<int>(r);
+      group.repeat = static_cast<int>(r);
       inner.insert("i");
       inner.insert("uuid");
     }
@@ -288,7 +292,7 @@ Result<void> LoadParallel(const LoadContext& cx, const YAML::Node& n, Step& st,
   if (!list.IsSequence() || list.size() == 0) {
     return doc.Fail(n, "parallel steps must be a non-empty list");
   }
-  TIGRESS_ASSIGN_OR_RETURN(st.steps, LoadSteps(cx, list, inner, /*in_parallel=*/true));
+  TIGRESS_ASSIGN_OR_RETURN(group.steps, LoadSteps(cx, list, inner, /*in_parallel=*/true));
   return {};
 }
 
@@ -325,7 +329,7 @@ Result<void> LoadExpectList(const LoadContext& cx, const YAML::Node& ex, Step& s
     return cx.doc.Fail(ex, "expect must be a list of expectations");
   }
   for (const auto& e : ex) {
-    TIGRESS_ASSIGN_OR_RETURN(Expectation x, LoadExpectation(cx, e, st.kind, defined));
+    TIGRESS_ASSIGN_OR_RETURN(Expectation x, LoadExpectation(cx, e, st.kind(), defined));
     st.expect.push_back(std::move(x));
   }
   return {};
@@ -338,13 +342,13 @@ Result<void> LoadSave(const LoadContext& cx, const YAML::Node& sv, Step& st, Def
   if (in_parallel) {
     return doc.Fail(sv, "save is not allowed inside a parallel group");
   }
-  if (st.kind == Step::Kind::kWait || st.kind == Step::Kind::kParallel) {
+  if (st.kind() == Step::Kind::kWait || st.kind() == Step::Kind::kParallel) {
     return doc.Fail(sv, "only call and http steps can save values");
   }
   if (!sv.IsMap()) {
     return doc.Fail(sv, "save must be a mapping of variable: path (e.g. share: result)");
   }
-  const bool call = st.kind == Step::Kind::kCall;
+  const bool call = st.kind() == Step::Kind::kCall;
   for (const auto& kv : sv) {
     auto var = kv.first.as<std::string>();
     if (!IsVariableName(var)) {
@@ -371,7 +375,7 @@ Result<void> LoadSave(const LoadContext& cx, const YAML::Node& sv, Step& st, Def
 
 Result<void> LoadControl(const LoadContext& cx, const YAML::Node& c, Step& st, bool in_parallel) {
   TIGRESS_ASSIGN_OR_RETURN(st.control, cx.doc.Bool(c, "control"));
-  if (st.control && st.kind != Step::Kind::kCall && st.kind != Step::Kind::kHttp) {
+  if (st.control && st.kind() != Step::Kind::kCall && st.kind() != Step::Kind::kHttp) {
     return cx.doc.Fail(c, "only call and http steps can be positive controls");
   }
   if (st.control && in_parallel) {
@@ -386,9 +390,10 @@ Result<void> LoadControl(const LoadContext& cx, const YAML::Node& c, Step& st, b
 // `if_accepted:` defines variables too, set only when the relay answers 2xx.
 Result<void> LoadIfAccepted(const LoadContext& cx, const YAML::Node& ia, Step& st,
                             DefinedVars& defined) {
-  if (st.kind != Step::Kind::kHttp) {
+  if (st.kind() != Step::Kind::kHttp) {
     return cx.doc.Fail(ia, "only http steps have if_accepted");
   }
+  HttpAction& http = st.As<HttpAction>();
   if (!ia.IsMap()) {
     return cx.doc.Fail(ia, "if_accepted must be a mapping of variable: value template");
   }
@@ -399,7 +404,7 @@ Result<void> LoadIfAccepted(const LoadContext& cx, const YAML::Node& ia, Step& s
     }
     Json value = TemplateValue(kv.second);
     TIGRESS_RETURN_IF_ERROR(CheckVars(cx, kv.second, value, defined));
-    st.if_accepted.emplace_back(var, std::move(value));
+    http.if_accepted.emplace_back(var, std::move(value));
     defined.insert(var);
   }
   return {};

@@ -6,17 +6,14 @@
 namespace tigress::harness {
 namespace {
 
-using reports::Verdict;
 using fakes::FakeDevice;
+using reports::Verdict;
 using ::testing::HasSubstr;
 
-Step Call(std::string role, std::string method, nlohmann::json params = nlohmann::json::object()) {
+Step Call(Role role, std::string method, nlohmann::json params = nlohmann::json::object()) {
   Step st;
-  st.kind = Step::Kind::kCall;
   st.where = "t.yaml:7";
-  st.role = std::move(role);
-  st.method = std::move(method);
-  st.params = std::move(params);
+  st.action = CallAction{.role = role, .method = std::move(method), .params = std::move(params)};
   return st;
 }
 
@@ -30,7 +27,7 @@ Expectation Succeeds(std::string req) {
 
 class CallStep : public fakes::StepTest {
  protected:
-  CallStep() { adapters.devices["initiator"] = &device; }
+  CallStep() { adapters.devices[Role::kInitiator] = &device; }
   FakeDevice device;
 };
 
@@ -39,7 +36,7 @@ TEST_F(CallStep, SucceedsSavesTheResultAndNotesItsSecret) {
     return FakeDevice::Returns(
         {{"shareUrl", "https://relay.example/v1/m/1#AAECAwQFBgcICQoLDA0ODw"}});
   };
-  Step st = Call("initiator", "initiator.share", {{"title", "${case.title}"}});
+  Step st = Call(Role::kInitiator, "initiator.share", {{"title", "${case.title}"}});
   vars.Set("case", nlohmann::json{{"title", "Wi-Fi"}});
   st.expect = {Succeeds("INIT-01")};
   st.save = {{"share", "result.shareUrl"}};
@@ -66,7 +63,7 @@ TEST_F(CallStep, AnUnimplementedMethodOfAnUndeclaredOptionalFeatureIsUnsupported
   device.handler = [](const std::string&, const nlohmann::json&) {
     return FakeDevice::Refuses(-32601, "method not found");
   };
-  StepResult r = Run(Call("initiator", "recipient.relinquish"));
+  StepResult r = Run(Call(Role::kInitiator, "recipient.relinquish"));
   ASSERT_EQ(r.extra.size(), 1u);
   EXPECT_EQ(r.extra[0].verdict, Verdict::kUnsupported);
   EXPECT_THAT(r.extra[0].message, HasSubstr("optional feature 'relinquish'"));
@@ -77,7 +74,7 @@ TEST_F(CallStep, AnUnimplementedBaselineMethodFails) {
   device.handler = [](const std::string&, const nlohmann::json&) {
     return FakeDevice::Refuses(-32601, "method not found");
   };
-  StepResult r = Run(Call("initiator", "initiator.share"));
+  StepResult r = Run(Call(Role::kInitiator, "initiator.share"));
   ASSERT_EQ(r.extra.size(), 1u);
   EXPECT_EQ(r.extra[0].verdict, Verdict::kFail);
   EXPECT_EQ(r.extra[0].expected, "an implementation of initiator.share");
@@ -89,7 +86,7 @@ TEST_F(CallStep, InvalidParamsOnTemplatedInputIsTheDevicesVerdictOnThatInput) {
     return FakeDevice::Refuses(-32602, "bad share url");
   };
   vars.Set("url", "https://relay.example/v1/m/1#x");
-  Step st = Call("initiator", "recipient.receive", {{"shareUrl", "${url}"}});
+  Step st = Call(Role::kInitiator, "recipient.receive", {{"shareUrl", "${url}"}});
   st.req = "RECIP-02";
   StepResult r = Run(st);
   ASSERT_EQ(r.extra.size(), 1u);
@@ -102,7 +99,7 @@ TEST_F(CallStep, InvalidParamsOnLiteralInputIsAFailedOperation) {
   device.handler = [](const std::string&, const nlohmann::json&) {
     return FakeDevice::Refuses(-32602, "bad params");
   };
-  Step st = Call("initiator", "recipient.receive", {{"shareUrl", "https://x/#y"}});
+  Step st = Call(Role::kInitiator, "recipient.receive", {{"shareUrl", "https://x/#y"}});
   st.req = "RECIP-02";
   StepResult r = Run(st);
   ASSERT_EQ(r.extra.size(), 1u);
@@ -125,7 +122,7 @@ TEST_F(CallStep, ARelayRefusalIsChargedToTheRelayOperationRefusedDuringTheCall) 
     proxy.transcript.exchanges.push_back(update);
     return FakeDevice::Refuses(1002, "relay refused");
   };
-  StepResult r = Run(Call("initiator", "initiator.update"));
+  StepResult r = Run(Call(Role::kInitiator, "initiator.update"));
   ASSERT_EQ(r.extra.size(), 1u);
   const reports::Assertion& a = r.extra[0];
   EXPECT_EQ(a.requirement_id, "RELAY-17");
@@ -141,7 +138,7 @@ TEST_F(CallStep, AnErrorTheStepExpectsIsJudgedNotCharged) {
   device.handler = [](const std::string&, const nlohmann::json&) {
     return FakeDevice::Refuses(1001, "not found");
   };
-  Step st = Call("initiator", "initiator.update");
+  Step st = Call(Role::kInitiator, "initiator.update");
   Expectation e;
   e.req = "RELAY-01";
   e.subject = Expectation::Subject::kError;
@@ -160,20 +157,20 @@ TEST_F(CallStep, ATimeoutIsATimeoutThatStops) {
     o.detail = "no answer within 1000 ms";
     return o;
   };
-  StepResult r = Run(Call("initiator", "initiator.share"));
+  StepResult r = Run(Call(Role::kInitiator, "initiator.share"));
   ASSERT_EQ(r.extra.size(), 1u);
   EXPECT_EQ(r.extra[0].verdict, Verdict::kTimeout);
   EXPECT_TRUE(r.stop);
 }
 
 TEST_F(CallStep, ARoleWithoutADeviceIsAnErrorAndALateStartThatFailsSaysWhy) {
-  StepResult none = Run(Call("recipient", "recipient.receive"));
+  StepResult none = Run(Call(Role::kRecipient, "recipient.receive"));
   ASSERT_EQ(none.extra.size(), 1u);
   EXPECT_EQ(none.extra[0].verdict, Verdict::kError);
   EXPECT_THAT(none.extra[0].message, HasSubstr("no recipient adapter is running"));
   adapters.start_error = "hello timed out";
   adapters.start_verdict = Verdict::kTimeout;
-  StepResult late = Run(Call("recipient", "recipient.receive"));
+  StepResult late = Run(Call(Role::kRecipient, "recipient.receive"));
   ASSERT_EQ(late.extra.size(), 1u);
   EXPECT_EQ(late.extra[0].verdict, Verdict::kTimeout);
   EXPECT_THAT(late.extra[0].message,

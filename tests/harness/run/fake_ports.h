@@ -86,13 +86,13 @@ class FakeDevice final : public Device {
 // Devices by role; a role without one reports `start_error` (if set).
 class FakeAdapters final : public AdapterPort {
  public:
-  std::map<std::string, FakeDevice*> devices;
+  std::map<Role, FakeDevice*> devices;
   std::string start_error;
   reports::Verdict start_verdict = reports::Verdict::kError;
   std::vector<std::string> restarted;  // "role@where"
   bool restart_fails = false;
 
-  DeviceLookup Acquire(const std::string& role) override {
+  DeviceLookup Acquire(Role role) override {
     DeviceLookup out;
     if (auto it = devices.find(role); it != devices.end()) {
       out.device = it->second;
@@ -102,8 +102,8 @@ class FakeAdapters final : public AdapterPort {
     }
     return out;
   }
-  DeviceLookup Restart(const std::string& role, const std::string& where) override {
-    restarted.push_back(role + "@" + where);
+  DeviceLookup Restart(Role role, const std::string& where) override {
+    restarted.push_back(RoleName(role) + "@" + where);
     if (restart_fails) {
       DeviceLookup out;
       out.start_error = "hello timed out";

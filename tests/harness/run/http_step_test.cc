@@ -6,8 +6,8 @@
 namespace tigress::harness {
 namespace {
 
-using reports::Verdict;
 using fakes::FakeTransport;
+using reports::Verdict;
 using ::testing::HasSubstr;
 
 Expectation Status(std::vector<int> codes, std::string req = "RELAY-01") {
@@ -21,10 +21,8 @@ Expectation Status(std::vector<int> codes, std::string req = "RELAY-01") {
 
 Step Get(std::string path) {
   Step st;
-  st.kind = Step::Kind::kHttp;
   st.where = "t.yaml:2";
-  st.http_method = "GET";
-  st.path = std::move(path);
+  st.action = HttpAction{.method = "GET", .path = std::move(path)};
   return st;
 }
 
@@ -118,7 +116,7 @@ TEST_F(HttpStep, AStepListingStatusZeroJudgesNoResponseAsStatusZero) {
 
 TEST_F(HttpStep, AUrlOnTheRecordingProxyGoesToTheRelayDirectly) {
   Step st = Get("");
-  st.url = "https://127.0.0.1:5000/v1/m/x#secret-fragment";
+  st.As<HttpAction>().url = "https://127.0.0.1:5000/v1/m/x#secret-fragment";
   Run(st);
   ASSERT_EQ(transport.sent().size(), 1u);
   EXPECT_EQ(transport.sent()[0].url, "https://127.0.0.1:4000/v1/m/x");
@@ -126,8 +124,8 @@ TEST_F(HttpStep, AUrlOnTheRecordingProxyGoesToTheRelayDirectly) {
 
 TEST_F(HttpStep, AJsonBodyFromADeviceGetsItsContentTypeAndIsNotedForThePushOracle) {
   Step st = Get("/v1/m");
-  st.http_method = "POST";
-  st.body = nlohmann::json{{"payload", {{"data", "planted-payload-data"}}}};
+  st.As<HttpAction>().method = "POST";
+  st.As<HttpAction>().body = nlohmann::json{{"payload", {{"data", "planted-payload-data"}}}};
   Run(st);
   ASSERT_EQ(transport.sent().size(), 1u);
   EXPECT_EQ(text::FindHeader(transport.sent()[0].headers, "content-type"), "application/json");
@@ -144,7 +142,7 @@ TEST_F(HttpStep, AValueAnEarlierStepDidNotSaveLeavesTheStepUnresolvedAndSendsNot
 
 TEST_F(HttpStep, IfAcceptedSetsItsVariablesOnlyOn2xx) {
   Step st = Get("/v1/m");
-  st.if_accepted = {{"last", nlohmann::json("v2")}};
+  st.As<HttpAction>().if_accepted = {{"last", nlohmann::json("v2")}};
   transport.handler = [](const HttpRequest&) {
     return Result<HttpResponse>(FakeTransport::Ok(409));
   };

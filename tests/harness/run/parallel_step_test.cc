@@ -8,8 +8,8 @@
 namespace tigress::harness {
 namespace {
 
-using reports::Verdict;
 using fakes::FakeTransport;
+using reports::Verdict;
 using ::testing::HasSubstr;
 
 Expectation Status(std::vector<int> codes) {
@@ -29,16 +29,12 @@ TEST_F(ParallelStep, MergesTheLanesChecksPerExpectationAndCountsTheirStatuses) {
     return Result<HttpResponse>(FakeTransport::Ok(++n == 3 ? 409 : 201));
   };
   Step create;
-  create.kind = Step::Kind::kHttp;
   create.where = "t.yaml:4";
-  create.http_method = "POST";
-  create.path = "/v1/m";
+  create.action = HttpAction{.method = "POST", .path = "/v1/m"};
   create.expect = {Status({201})};
   Step group;
-  group.kind = Step::Kind::kParallel;
   group.where = "t.yaml:3";
-  group.repeat = 3;
-  group.steps = {create};
+  group.action = ParallelAction{.repeat = 3, .steps = {create}};
   Expectation two = Status({201});
   two.subject = Expectation::Subject::kCount;
   two.min = 2;
@@ -49,7 +45,7 @@ TEST_F(ParallelStep, MergesTheLanesChecksPerExpectationAndCountsTheirStatuses) {
   EXPECT_EQ(transport.sent().size(), 3u);
   ASSERT_EQ(r.checks.size(), 2u);
   const reports::Assertion& merged = r.checks[0].second;
-  EXPECT_EQ(r.checks[0].first, &group.steps[0].expect[0]);
+  EXPECT_EQ(r.checks[0].first, &group.Inner()[0].expect[0]);
   EXPECT_NE(merged.verdict, Verdict::kPass);
   EXPECT_THAT(merged.message, ::testing::StartsWith("1 of 3 lanes failed: "));
   EXPECT_THAT(merged.message, HasSubstr("(lane "));
@@ -61,17 +57,14 @@ TEST_F(ParallelStep, MergesTheLanesChecksPerExpectationAndCountsTheirStatuses) {
 
 TEST_F(ParallelStep, WithoutRepeatEachStepIsALaneAndAllPassingSaysSo) {
   Step a;
-  a.kind = Step::Kind::kHttp;
   a.where = "t.yaml:4";
-  a.http_method = "GET";
-  a.path = "/a";
+  a.action = HttpAction{.method = "GET", .path = "/a"};
   a.expect = {Status({200})};
   Step b = a;
-  b.path = "/b";
+  b.As<HttpAction>().path = "/b";
   Step group;
-  group.kind = Step::Kind::kParallel;
   group.where = "t.yaml:3";
-  group.steps = {a, b};
+  group.action = ParallelAction{.steps = {a, b}};
   StepResult r = Run(group);
   ASSERT_EQ(r.checks.size(), 2u);
   EXPECT_THAT(r.checks[0].second.message, ::testing::StartsWith("all 1 lanes: "));
@@ -86,15 +79,11 @@ TEST_F(ParallelStep, ALaneTheHarnessCouldNotRunStopsTheCase) {
     return Result<HttpResponse>(MakeError(Errc::kHttpTransport, "connection refused"));
   };
   Step get;
-  get.kind = Step::Kind::kHttp;
   get.where = "t.yaml:4";
-  get.http_method = "GET";
-  get.path = "/v1/m";
+  get.action = HttpAction{.method = "GET", .path = "/v1/m"};
   Step group;
-  group.kind = Step::Kind::kParallel;
   group.where = "t.yaml:3";
-  group.repeat = 5;
-  group.steps = {get};
+  group.action = ParallelAction{.repeat = 5, .steps = {get}};
   StepResult r = Run(group);
   EXPECT_TRUE(r.stop);
   EXPECT_EQ(r.extra.size(), 3u) << "at most three lanes' errors are kept";

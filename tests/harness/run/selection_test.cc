@@ -43,10 +43,10 @@ TEST(CaseSelection, TheMatrixCoversEveryCombinationOfTheRolesAScenarioUses) {
   ScenarioSet set;
   Scenario relay_only;
   relay_only.id = "relay/a";
-  relay_only.roles = {"relay"};
+  relay_only.roles = {Role::kRelay};
   Scenario full;
   full.id = "interop/b";
-  full.roles = {"relay", "initiator", "recipient"};
+  full.roles = {Role::kRelay, Role::kInitiator, Role::kRecipient};
   set.scenarios = {relay_only, full};
   RunOptions o;
   Manifest a;

@@ -14,8 +14,7 @@ class SimpleSteps : public fakes::StepTest {};
 
 TEST_F(SimpleSteps, AWaitSleepsOnTheCasesClock) {
   Step st;
-  st.kind = Step::Kind::kWait;
-  st.wait_ms = 60'000;
+  st.action = WaitAction{.ms = 60'000};
   const auto real_start = std::chrono::steady_clock::now();
   StepResult r = Run(st);
   EXPECT_TRUE(r.extra.empty());
@@ -25,12 +24,11 @@ TEST_F(SimpleSteps, AWaitSleepsOnTheCasesClock) {
 
 TEST_F(SimpleSteps, HostileSetsTheProxysModeAndNeedsTheProxy) {
   Step st;
-  st.kind = Step::Kind::kHostile;
   st.where = "t.yaml:5";
-  st.hostile = "flip-bit";
+  st.action = HostileAction{.mode = "flip-bit"};
   EXPECT_TRUE(Run(st).extra.empty());
   EXPECT_EQ(proxy.hostile, "flip-bit");
-  st.hostile = "no-such-mode";
+  st.As<HostileAction>().mode = "no-such-mode";
   StepResult bad = Run(st);
   ASSERT_EQ(bad.extra.size(), 1u);
   EXPECT_EQ(bad.extra[0].verdict, Verdict::kError);
@@ -42,11 +40,10 @@ TEST_F(SimpleSteps, HostileSetsTheProxysModeAndNeedsTheProxy) {
 
 TEST_F(SimpleSteps, RestartRestartsTheRolesDeviceAndSaysWhenItDoesNotComeBack) {
   fakes::FakeDevice device;
-  adapters.devices["recipient"] = &device;
+  adapters.devices[Role::kRecipient] = &device;
   Step st;
-  st.kind = Step::Kind::kRestart;
   st.where = "t.yaml:9";
-  st.role = "recipient";
+  st.action = RestartAction{.role = Role::kRecipient};
   EXPECT_TRUE(Run(st).extra.empty());
   EXPECT_EQ(adapters.restarted, std::vector<std::string>{"recipient@t.yaml:9"});
   adapters.restart_fails = true;
@@ -67,11 +64,8 @@ har::Exchange PushTo(const std::string& url, std::string body) {
 
 Step Push(std::int64_t count) {
   Step st;
-  st.kind = Step::Kind::kPush;
   st.where = "t.yaml:11";
-  st.push_url = "${relay.push_url}init-1";
-  st.push_count = count;
-  st.push_within_ms = 3000;
+  st.action = PushAction{.url = "${relay.push_url}init-1", .count = count, .within_ms = 3000};
   return st;
 }
 

@@ -90,8 +90,7 @@ TEST(RequirementsChecked, WalksStepsExpectationsAndParallelGroups) {
   Step lane;
   lane.expect = {Status({401}, "RELAY-31")};
   Step group;
-  group.kind = Step::Kind::kParallel;
-  group.steps = {lane};
+  group.action = ParallelAction{.steps = {lane}};
   const std::vector<Step> steps = {a, group};
   EXPECT_THAT(RequirementsChecked(steps), ElementsAre("INIT-16", "RELAY-01", "RELAY-31"));
 }

@@ -48,10 +48,10 @@ TEST(ScenarioLoader, LoadsStepsExpectationsAndRequirements) {
   EXPECT_EQ(s->id, "relay/create-basic");
   EXPECT_EQ(s->Area(), "relay");
   ASSERT_EQ(s->steps.size(), 2u);
-  EXPECT_EQ(s->steps[0].kind, Step::Kind::kHttp);
+  EXPECT_EQ(s->steps[0].kind(), Step::Kind::kHttp);
   EXPECT_EQ(s->steps[0].expect.size(), 3u);
   EXPECT_EQ(s->steps[0].save.at(0), (std::pair<std::string, std::string>("create", "json")));
-  EXPECT_EQ(s->steps[1].repeat, 4);
+  EXPECT_EQ(s->steps[1].As<ParallelAction>().repeat, 4);
   EXPECT_EQ(s->steps[1].expect[0].subject, Expectation::Subject::kCount);
   // Requirements cited by expectations join the declared ones.
   EXPECT_THAT(s->requirements,
@@ -158,16 +158,16 @@ steps:
 )";
   auto s = LoadScenarioString(kText, "relay/odd-clients.yaml", Known);
   ASSERT_TRUE(s) << s.error().Message();
-  const Step& first = s->steps[0];
+  const HttpAction& first = s->steps[0].As<HttpAction>();
   ASSERT_EQ(first.headers.size(), 2u);
   EXPECT_EQ(first.headers[0].second, "a");
   EXPECT_EQ(first.headers[1].second, "b");
   EXPECT_EQ(first.slow_chunk, 8u);
   EXPECT_EQ(first.slow_pause_ms, 50);
   EXPECT_EQ(first.abandon_after, 3u);
-  EXPECT_EQ(s->steps[1].connect_only_ms, 1000);
-  EXPECT_EQ(s->steps[1].tls_max, "1.1");
-  EXPECT_EQ(s->start_late, std::vector<std::string>{"recipient"});
+  EXPECT_EQ(s->steps[1].As<HttpAction>().connect_only_ms, 1000);
+  EXPECT_EQ(s->steps[1].As<HttpAction>().tls_max, "1.1");
+  EXPECT_EQ(s->start_late, std::vector<Role>{Role::kRecipient});
 
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"start_late: [recipient]", "start_late: [initiator]"},
@@ -193,8 +193,8 @@ steps:
 )";
   auto s = LoadScenarioString(kText, "interop/restart.yaml", Known);
   ASSERT_TRUE(s) << s.error().Message();
-  EXPECT_EQ(s->steps[0].kind, Step::Kind::kRestart);
-  EXPECT_EQ(s->steps[0].role, "initiator");
+  EXPECT_EQ(s->steps[0].kind(), Step::Kind::kRestart);
+  EXPECT_EQ(s->steps[0].As<RestartAction>().role, Role::kInitiator);
 
   for (const auto& [from, to, message] :
        std::vector<std::tuple<std::string, std::string, std::string>>{
@@ -222,9 +222,9 @@ steps:
 )";
   auto s = LoadScenarioString(kText, "relay/push.yaml", Known);
   ASSERT_TRUE(s) << s.error().Message();
-  EXPECT_EQ(s->steps[0].kind, Step::Kind::kPush);
-  EXPECT_EQ(s->steps[0].push_count, 0);
-  EXPECT_EQ(s->steps[0].push_within_ms, 250);
+  EXPECT_EQ(s->steps[0].kind(), Step::Kind::kPush);
+  EXPECT_EQ(s->steps[0].As<PushAction>().count, 0);
+  EXPECT_EQ(s->steps[0].As<PushAction>().within_ms, 250);
 
   for (const auto& [from, to, message] :
        std::vector<std::tuple<std::string, std::string, std::string>>{
@@ -261,6 +261,42 @@ steps:
   ASSERT_FALSE(refused);
   EXPECT_THAT(refused.error().Message(), ::testing::HasSubstr("privacy/declared.yaml:5"));
   EXPECT_THAT(refused.error().Message(), ::testing::HasSubstr("shorter than 3"));
+}
+
+TEST(ScenarioRoles, ParseRoleReadsExactlyTheNamesRoleNameWrites) {
+  for (Role r : kAllRoles) {
+    EXPECT_EQ(ParseRole(RoleName(r)), r);
+  }
+  EXPECT_EQ(RoleName(Role::kRelay), "relay");
+  EXPECT_EQ(RoleName(Role::kInitiator), "initiator");
+  EXPECT_EQ(RoleName(Role::kRecipient), "recipient");
+  EXPECT_EQ(ParseRole("Relay"), std::nullopt);
+  EXPECT_EQ(ParseRole(""), std::nullopt);
+  EXPECT_EQ(ParseRole("device"), std::nullopt);
+  EXPECT_EQ(RoleNames({Role::kRecipient, Role::kRelay}),
+            (std::vector<std::string>{"recipient", "relay"}));
+}
+
+TEST(ScenarioRoles, KeepTheDeclaredOrderAndAnswerHasRoleAndStartsLate) {
+  auto s = LoadScenarioString(R"(id: interop/late
+title: t
+requirements: [RELAY-01]
+roles: [recipient, relay, initiator]
+start_late: [recipient]
+steps:
+  - call: {role: recipient, method: receive}
+    expect: [{req: RELAY-01, ok: true}]
+)",
+                              "interop/late.yaml", Known);
+  ASSERT_TRUE(s) << s.error().Message();
+  EXPECT_EQ(s->roles, (std::vector<Role>{Role::kRecipient, Role::kRelay, Role::kInitiator}));
+  EXPECT_TRUE(s->StartsLate(Role::kRecipient));
+  EXPECT_FALSE(s->StartsLate(Role::kInitiator));
+  EXPECT_EQ(s->steps[0].As<CallAction>().role, Role::kRecipient);
+  Scenario relay_only;
+  relay_only.roles = {Role::kRelay};
+  EXPECT_TRUE(relay_only.HasRole(Role::kRelay));
+  EXPECT_FALSE(relay_only.HasRole(Role::kInitiator));
 }
 
 }  // namespace
