@@ -196,7 +196,12 @@ Result<void> ParseMembersAndRun(const OJson& doc, const InfoReader& r, BundleInf
   if (!info.expectations.empty() && !IsSafeMemberPath(info.expectations)) {
     return BundleInvalid("bundle.json: expectations is not a safe member path");
   }
-  info.expected_failure = doc.value("expected_failure", false);
+  if (auto e = doc.find("expected_failure"); e != doc.end()) {
+    if (!e->is_boolean()) {
+      return BundleInvalid("bundle.json: expected_failure must be a boolean");
+    }
+    info.expected_failure = e->get<bool>();
+  }
   TIGRESS_ASSIGN_OR_RETURN(info.harness_version, r.Str(doc, "", "harness_version", false));
   TIGRESS_ASSIGN_OR_RETURN(info.created, r.Str(doc, "", "created", false));
   TIGRESS_ASSIGN_OR_RETURN(info.command, r.Str(doc, "", "command", false));

@@ -463,6 +463,8 @@ TEST(BundleInfoTest, NamesTheFieldItRefuses) {
            {"/run_seed", "18", "run_seed must be a decimal string"},
            {"/case_seed", R"("18446744073709551616")", "case_seed must be a decimal string"},
            {"/matrix", R"("yes")", "matrix must be a boolean"},
+           // A hostile bundle once crashed repro here (an uncaught type error).
+           {"/expected_failure", R"("yes")", "expected_failure must be a boolean"},
            {"/roles", "[]", "roles must be an object"},
            {"/roles/initiator", "1", "roles.initiator must be a string"},
            {"/findings", "{}", "findings must be an array"},
