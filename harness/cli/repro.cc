@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "harness/cli/app.h"
-#include "harness/cli/temp_dir.h"
+#include "harness/process/temp_dir.h"
 #include "harness/repro/bundle.h"
 #include "harness/run/runner.h"
 #include "harness/scenario/scenario.h"
@@ -103,7 +103,7 @@ void PrintRecorded(const BundleInfo& info, bool same_names, std::ostream& out) {
 Result<int> RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, std::ostream& out) {
   TIGRESS_ASSIGN_OR_RETURN(const Bundle bundle, ReadBundle(opt.bundle));
   const BundleInfo& info = bundle.info;
-  TempDir tmp("tigress-repro", opt.keep);
+  TIGRESS_ASSIGN_OR_RETURN(TempDir tmp, TempDir::Create("tigress-repro", opt.keep));
   TIGRESS_RETURN_IF_ERROR(ExtractBundle(bundle, tmp.path()));
   ScenarioSet set;
   TIGRESS_ASSIGN_OR_RETURN(Scenario scenario, LoadBundleScenario(tmp.path(), info, catalog));

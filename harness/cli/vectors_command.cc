@@ -4,7 +4,7 @@
 
 #include "harness/cli/app.h"
 #include "harness/cli/command.h"
-#include "harness/cli/temp_dir.h"
+#include "harness/process/temp_dir.h"
 #include "harness/kat/adapter_kat_backend.h"
 #include "harness/kat/core_backend.h"
 #include "harness/kat/runner.h"
@@ -26,8 +26,7 @@ Result<int> RunThroughAdapter(const VectorFlags& f, const std::vector<std::strin
                               const CommandContext& ctx) {
   TIGRESS_ASSIGN_OR_RETURN(SourcePaths paths, ResolvePaths(ctx.paths));
   TIGRESS_ASSIGN_OR_RETURN(Manifest m, LoadManifest(f.impl));
-  TempDir work("tigress-vectors", /*keep=*/false);
-  fs::create_directories(work.path());
+  TIGRESS_ASSIGN_OR_RETURN(TempDir work, TempDir::Create("tigress-vectors", /*keep=*/false));
   // The backend (and its adapter process) ends before the directory goes.
   TIGRESS_ASSIGN_OR_RETURN(auto backend, AdapterKatBackend::Start(m, paths.bindir, work.path()));
   return kat::RunVectorsCommand(files, ctx.out, *backend, f.verbose);

@@ -1,22 +1,16 @@
 // The one translation unit with Boost.Process v2 (and so Asio): keep it small.
+// Ports, process groups and the stdout/stderr plumbing live in ports.cc,
+// process_groups.cc and child_io.cc.
 #define BOOST_PROCESS_USE_STD_FS 1
 
 #include "harness/process/supervisor.h"
 
-#include <algorithm>
-#include <array>
-#include <atomic>
-#include <cctype>
 #include <cerrno>
-#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <mutex>
 #include <poll.h>
-#include <set>
 #include <sstream>
 #include <string_view>
 #include <thread>
@@ -28,10 +22,9 @@
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include "harness/process/child_io.h"
+#include "harness/process/process_groups.h"
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -42,44 +35,6 @@ namespace tigress::harness {
 namespace bp = boost::process::v2;
 
 namespace {
-
-// ---- signal-safe registry of live process groups ----
-
-constexpr std::size_t kMaxGroups = 1024;
-std::array<std::atomic<pid_t>, kMaxGroups> g_groups{};
-
-void RegisterGroup(pid_t pgid) {
-  for (auto& slot : g_groups) {
-    pid_t expected = 0;
-    if (slot.compare_exchange_strong(expected, pgid)) {
-      return;
-    }
-  }
-}
-
-void UnregisterGroup(pid_t pgid) {
-  for (auto& slot : g_groups) {
-    pid_t expected = pgid;
-    if (slot.compare_exchange_strong(expected, 0)) {
-      return;
-    }
-  }
-}
-
-extern "C" void KillAllAndExit(int /*sig*/) {
-  for (auto& slot : g_groups) {
-    pid_t g = slot.load();
-    if (g > 0) {
-      ::kill(-g, SIGKILL);
-    }
-  }
-  static const char kMsg[] = "\ntigress-harness: interrupted, all child processes killed\n";
-  ssize_t ignored = ::write(STDERR_FILENO, kMsg, sizeof(kMsg) - 1);
-  (void)ignored;
-  ::_exit(130);
-}
-
-// ---- process launch helpers ----
 
 // Runs in the child between fork and exec: a process group of its own so
 // that Stop() and the interrupt handler reach grandchildren as well.
@@ -139,67 +94,55 @@ std::optional<std::filesystem::path> FindExecutable(const std::string& name) {
   return std::nullopt;
 }
 
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(Fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      Reset();
-      fd = std::exchange(o.fd, -1);
+// The harness's own environment, overridden by `overrides`, as KEY=VALUE.
+std::vector<std::string> ChildEnvironmentStrings(
+    const std::vector<std::pair<std::string, std::string>>& overrides) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; (e != nullptr) && (*e != nullptr); ++e) {
+    std::string_view kv(*e);
+    std::string_view key = kv.substr(0, kv.find('='));
+    bool overridden = false;
+    for (const auto& [k, v] : overrides) {
+      overridden = overridden || k == key;
     }
-    return *this;
-  }
-  ~Fd() { Reset(); }
-  void Reset() {
-    if (fd >= 0) {
-      ::close(fd);
+    if (!overridden) {
+      env_strings.emplace_back(kv);
     }
-    fd = -1;
   }
+  for (const auto& [k, v] : overrides) {
+    env_strings.push_back(k + "=" + v);
+  }
+  return env_strings;
+}
+
+// The child's ends of its three standard streams, and the harness's ends.
+struct ChildStdio {
+  Fd err;
+  Fd in_r;
+  Fd in_w;
+  Fd out_r;
+  Fd out_w;
 };
 
-bool MakePipe(Fd& read_end, Fd& write_end) {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) {
-    return false;
+Result<ChildStdio> OpenChildStdio(const ProcessSpec& spec, const std::string& what) {
+  ChildStdio io;
+  io.err = Fd(::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (io.err.fd < 0) {
+    return MakeError(
+        Errc::kProcessStartFailed,
+        what + ": cannot open " + spec.stderr_path.string() + ": " + std::strerror(errno));
   }
-  read_end = Fd(p[0]);
-  write_end = Fd(p[1]);
-  return true;
-}
-
-std::mutex g_ports_mu;
-std::set<int> g_ports_given;
-
-// The first run of decimal digits after `token` in `line`, if it is a TCP
-// port number.
-std::optional<int> PortAfterToken(const std::string& line, const std::string& token) {
-  if (line.rfind(token, 0) != 0) {
-    return std::nullopt;
-  }
-  std::size_t i = line.find_first_of("0123456789", token.size());
-  if (i == std::string::npos) {
-    return std::nullopt;
-  }
-  int value = 0;
-  for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
-    value = value * 10 + (line[i] - '0');
-    if (value > 65535) {
-      return std::nullopt;
+  if (spec.pipe_stdio) {
+    if (!MakePipe(io.in_r, io.in_w)) {
+      return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");
     }
+  } else {
+    io.in_r = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   }
-  if (value < 1) {
-    return std::nullopt;
+  if (!MakePipe(io.out_r, io.out_w)) {
+    return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");
   }
-  return static_cast<int>(value);
-}
-
-bool ContainsNoCase(std::string_view haystack, std::string_view needle) {
-  auto lower = [](unsigned char c) { return std::tolower(c); };
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [&](char a, char b) { return lower(a) == lower(b); }) != haystack.end();
+  return io;
 }
 
 }  // namespace
@@ -213,55 +156,8 @@ struct Process::Impl {
   bool reaped = false;
   int wait_status = 0;
   bool stopped = false;
-
-  // Relay-style stdout: a thread copies lines to a file and looks for the
-  // ready token.
-  std::thread stdout_thread;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool token_seen = false;
-  bool stdout_eof = false;
-  std::string ready_line;     // the first line with the token; under mu
-  bool became_ready = false;  // WaitReady succeeded
-
-  void CopyStdout(int fd) {
-    std::ofstream log(spec.stdout_path, std::ios::binary | std::ios::app);
-    std::string pending;
-    char buf[4096];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        break;
-      }
-      log.write(buf, n);
-      log.flush();
-      pending.append(buf, static_cast<std::size_t>(n));
-      std::size_t nl = 0;
-      while ((nl = pending.find('\n')) != std::string::npos) {
-        std::string line = pending.substr(0, nl);
-        pending.erase(0, nl + 1);
-        if (!line.empty() && line.back() == '\r') {
-          line.pop_back();
-        }
-        if (spec.ready.kind == ReadySpec::Kind::kStdout && line.rfind(spec.ready.token, 0) == 0) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (!token_seen) {
-            ready_line = line;
-          }
-          token_seen = true;
-          cv.notify_all();
-        }
-      }
-    }
-    ::close(fd);
-    std::lock_guard<std::mutex> lock(mu);
-    stdout_eof = true;
-    cv.notify_all();
-  }
-
+  StdoutCapture stdout_capture;  // used unless pipe_stdio
+  bool became_ready = false;     // WaitReady succeeded
   // Reaps the leader if it has exited; true when it has.
   bool Reap(bool block) {
     if (reaped) {
@@ -332,73 +228,39 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
   if (fs_ec) {
     return MakeError(Errc::kProcessStartFailed, what + ": cannot create " + spec.workdir.string());
   }
-
-  // Environment: the harness's own, overridden by the spec's entries.
-  std::vector<std::string> env_strings;
-  for (char** e = environ; (e != nullptr) && (*e != nullptr); ++e) {
-    std::string_view kv(*e);
-    std::string_view key = kv.substr(0, kv.find('='));
-    bool overridden = false;
-    for (const auto& [k, v] : spec.env) {
-      overridden = overridden || k == key;
-    }
-    if (!overridden) {
-      env_strings.emplace_back(kv);
-    }
-  }
-  for (const auto& [k, v] : spec.env) {
-    env_strings.push_back(k + "=" + v);
-  }
+  const std::vector<std::string> env_strings = ChildEnvironmentStrings(spec.env);
   std::vector<const char*> envp;
   for (const auto& s : env_strings) {
     envp.push_back(s.c_str());
   }
   envp.push_back(nullptr);
-
-  Fd err_fd(::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-  if (err_fd.fd < 0) {
-    return MakeError(
-        Errc::kProcessStartFailed,
-        what + ": cannot open " + spec.stderr_path.string() + ": " + std::strerror(errno));
-  }
-  Fd in_r;
-  Fd in_w;
-  Fd out_r;
-  Fd out_w;
-  if (spec.pipe_stdio) {
-    if (!MakePipe(in_r, in_w)) {
-      return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");
-    }
-  } else {
-    in_r = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  }
-  if (!MakePipe(out_r, out_w)) {
-    return MakeError(Errc::kProcessStartFailed, what + ": pipe failed");
-  }
+  TIGRESS_ASSIGN_OR_RETURN(ChildStdio io, OpenChildStdio(spec, what));
 
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   boost::asio::io_context ctx;
   bp::error_code ec;
   bp::posix::default_launcher launcher;
-  bp::process proc = launcher(ctx, ec, *exe, args, bp::process_stdio{in_r.fd, out_w.fd, err_fd.fd},
-                              bp::process_start_dir{spec.workdir}, ChildEnvironment{envp.data()},
-                              NewProcessGroup{});
+  bp::process proc = launcher(
+      ctx, ec, *exe, args, bp::process_stdio{io.in_r.fd, io.out_w.fd, io.err.fd},
+      bp::process_start_dir{spec.workdir}, ChildEnvironment{envp.data()}, NewProcessGroup{});
   if (ec) {
     return MakeError(Errc::kProcessStartFailed, what + ": cannot start: " + ec.message());
   }
   impl->pid = proc.id();
   // From here on the supervisor owns the child (its own waitpid/kill).
   proc.detach();
-  RegisterGroup(impl->pid);
+  RegisterProcessGroup(impl->pid);
   impl->pidfd = Fd(static_cast<int>(::syscall(SYS_pidfd_open, impl->pid, 0)));
 
   if (spec.pipe_stdio) {
-    impl->stdin_w = std::move(in_w);
-    impl->stdout_r = std::move(out_r);
+    impl->stdin_w = std::move(io.in_w);
+    impl->stdout_r = std::move(io.out_r);
   } else {
-    int fd = std::exchange(out_r.fd, -1);
-    Impl* raw = impl.get();
-    impl->stdout_thread = std::thread([raw, fd] { raw->CopyStdout(fd); });
+    std::optional<std::string> token;
+    if (spec.ready.kind == ReadySpec::Kind::kStdout) {
+      token = spec.ready.token;
+    }
+    impl->stdout_capture.Start(std::exchange(io.out_r.fd, -1), spec.stdout_path, token);
   }
   return std::unique_ptr<Process>(new Process(std::move(impl)));
 }
@@ -419,11 +281,10 @@ Result<void> Process::WaitReady() {
       s.became_ready = true;
       return {};
     case ReadySpec::Kind::kStdout: {
-      std::unique_lock<std::mutex> lock(s.mu);
-      s.cv.wait_until(lock, deadline, [&] { return s.token_seen || s.stdout_eof; });
-      if (s.token_seen) {
-        if (s.spec.ready.reports_port && !PortAfterToken(s.ready_line, s.spec.ready.token)) {
-          std::string shown = s.ready_line.substr(0, 200);
+      const StdoutCapture::Seen seen = s.stdout_capture.WaitForToken(deadline);
+      if (seen.token) {
+        if (s.spec.ready.reports_port && !PortAfterToken(seen.line, s.spec.ready.token)) {
+          std::string shown = seen.line.substr(0, 200);
           return MakeError(Errc::kReadyLineInvalid,
                            s.spec.name + ": the ready line '" + shown +
                                "' has no port (1..65535) after '" + s.spec.ready.token +
@@ -434,10 +295,7 @@ Result<void> Process::WaitReady() {
         s.became_ready = true;
         return {};
       }
-      // Read under the lock: the stdout thread writes stdout_eof.
-      const bool eof = s.stdout_eof;
-      lock.unlock();
-      if (eof || !Running()) {
+      if (seen.eof || !Running()) {
         return died();
       }
       return MakeError(Errc::kProcessNotReady,
@@ -447,14 +305,7 @@ Result<void> Process::WaitReady() {
     case ReadySpec::Kind::kTcp: {
       // A connect probe has no event to await; retry with a short bounded pause.
       while (std::chrono::steady_clock::now() < deadline) {
-        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(static_cast<uint16_t>(s.spec.port));
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-        ::close(fd);
-        if (rc == 0) {
+        if (LoopbackAccepts(s.spec.port)) {
           s.became_ready = true;
           return {};
         }
@@ -475,29 +326,21 @@ Result<void> Process::WaitReady() {
 }
 
 std::optional<int> Process::ReportedPort() const {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  if (!impl_->token_seen) {
+  std::optional<std::string> line = impl_->stdout_capture.ReadyLine();
+  if (!line) {
     return std::nullopt;
   }
-  return PortAfterToken(impl_->ready_line, impl_->spec.ready.token);
+  return PortAfterToken(*line, impl_->spec.ready.token);
 }
 
-std::optional<std::string> Process::ReadyLine() const {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  if (!impl_->token_seen) {
-    return std::nullopt;
-  }
-  return impl_->ready_line;
-}
+std::optional<std::string> Process::ReadyLine() const { return impl_->stdout_capture.ReadyLine(); }
 
 bool Process::AddressInUse() {
   if (impl_->became_ready || Running()) {
     return false;
   }
-  const std::string tail = StderrTail(4096);
-  return ContainsNoCase(tail, "Address already in use") || ContainsNoCase(tail, "EADDRINUSE");
+  return MentionsAddressInUse(StderrTail(4096));
 }
-
 bool Process::Running() { return !impl_->Reap(false); }
 
 bool Process::WaitExit(std::chrono::milliseconds timeout) { return impl_->WaitExit(timeout); }
@@ -548,25 +391,13 @@ void Process::Stop() {
   }
   // The leader is gone; make sure nothing it left behind in its group lives on.
   ::kill(-s.pid, SIGKILL);
-  UnregisterGroup(s.pid);
-  if (s.stdout_thread.joinable()) {
-    s.stdout_thread.join();
-  }
+  UnregisterProcessGroup(s.pid);
+  s.stdout_capture.Join();
   s.stdout_r.Reset();
 }
 
 std::string Process::StderrTail(std::size_t max_bytes) const {
-  std::ifstream in(impl_->spec.stderr_path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string all = ss.str();
-  if (all.size() > max_bytes) {
-    all = "..." + all.substr(all.size() - max_bytes);
-  }
-  while (!all.empty() && (all.back() == '\n' || all.back() == '\r')) {
-    all.pop_back();
-  }
-  return all.empty() ? "(empty)" : all;
+  return FileTail(impl_->spec.stderr_path, max_bytes);
 }
 
 int Process::stdin_fd() const { return impl_->stdin_w.fd; }
@@ -574,52 +405,6 @@ int Process::stdout_fd() const { return impl_->stdout_r.fd; }
 void Process::CloseStdin() { impl_->stdin_w.Reset(); }
 int Process::pid() const { return impl_->pid; }
 const ProcessSpec& Process::spec() const { return impl_->spec; }
-
-Result<int> FreeLoopbackPort() {
-  for (int attempt = 0; attempt < 64; ++attempt) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      break;
-    }
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = 0;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    int port = -1;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      port = ntohs(addr.sin_port);
-    }
-    ::close(fd);
-    if (port <= 0) {
-      break;
-    }
-    std::lock_guard<std::mutex> lock(g_ports_mu);
-    if (g_ports_given.insert(port).second) {
-      return port;
-    }
-  }
-  return MakeError(Errc::kProcessStartFailed, "could not find a free loopback port");
-}
-
-void InstallInterruptHandler() {
-  struct sigaction sa {};
-  sa.sa_handler = KillAllAndExit;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  // A dead adapter must surface as EPIPE on write, not kill the harness.
-  ::signal(SIGPIPE, SIG_IGN);
-}
-
-int LiveProcessGroups() {
-  int n = 0;
-  for (auto& slot : g_groups) {
-    n += slot.load() > 0 ? 1 : 0;
-  }
-  return n;
-}
 
 ProcessSpec LaunchSpecFor(const Manifest& manifest, LaunchRole role, const Placeholders& ph) {
   const bool relay = role == LaunchRole::kRelay;

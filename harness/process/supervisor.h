@@ -28,6 +28,9 @@
 #include <vector>
 
 #include "harness/config/manifest.h"
+// Re-exported: FreeLoopbackPort, InstallInterruptHandler, LiveProcessGroups.
+#include "harness/process/ports.h"
+#include "harness/process/process_groups.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
@@ -136,16 +139,5 @@ class Process {
   explicit Process(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-// `FreeLoopbackPort` asks the OS for a free TCP port on 127.0.0.1. The harness
-// never hands out the same port twice in one run. Errors: kProcessStartFailed.
-Result<int> FreeLoopbackPort();
-
-// `InstallInterruptHandler` makes SIGINT and SIGTERM kill every live child's
-// process group and exit the harness with status 130.
-void InstallInterruptHandler();
-
-// `LiveProcessGroups` is the number of registered (not yet stopped) groups.
-int LiveProcessGroups();
 
 }  // namespace tigress::harness

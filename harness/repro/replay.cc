@@ -5,12 +5,12 @@
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "harness/config/manifest.h"
 #include "harness/process/supervisor.h"
+#include "harness/process/temp_dir.h"
 #include "pki/test_ca.h"
 #include "protocol/text.h"
 #include "protocol/uuid.h"
@@ -285,14 +285,15 @@ int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err) {
     err << "tigress-harness: " << m->name << " provides no relay\n";
     return 2;
   }
-  const fs::path work =
-      fs::temp_directory_path() / ("tigress-replay-" + std::to_string(::getpid()));
+  auto tmp = TempDir::Create("tigress-replay", opt.keep);
+  const fs::path work = tmp ? tmp->path() : fs::path();
   std::error_code ec;
-  fs::remove_all(work, ec);
-  fs::create_directories(work / "relay.work", ec);
+  if (tmp) {
+    fs::create_directories(work / "relay.work", ec);
+  }
   auto pki = pki::MakeTestPki();
   auto port = FreeLoopbackPort();
-  if (!pki || !port || ec) {
+  if (!tmp || !pki || !port || ec) {
     err << "tigress-harness: cannot prepare the relay's directory, certificate or port\n";
     return 2;
   }
@@ -348,8 +349,6 @@ int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err) {
   }
   if (opt.keep) {
     out << "relay work directory and logs: " << work.string() << "\n";
-  } else {
-    fs::remove_all(work, ec);
   }
   return rc;
 }

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/cli/temp_dir.h"
+#include "harness/process/temp_dir.h"
 
 namespace tigress::harness {
 namespace {
@@ -57,13 +57,13 @@ TEST(FindSourceRoot, TakesTigressSourceDirWhenItHoldsTheSourceTree) {
 }
 
 TEST(FindSourceRoot, IgnoresATigressSourceDirWithoutScenarios) {
-  TempDir empty("tigress-paths-test", /*keep=*/false);
-  fs::create_directories(empty.path());
-  ScopedEnv env("TIGRESS_SOURCE_DIR", empty.path().c_str());
-  auto root = FindSourceRoot(empty.path());
+  auto empty = TempDir::Create("tigress-paths-test", /*keep=*/false);
+  ASSERT_TRUE(empty) << empty.error().Message();
+  ScopedEnv env("TIGRESS_SOURCE_DIR", empty->path().c_str());
+  auto root = FindSourceRoot(empty->path());
   // The working directory's ancestors may still hold a source tree.
   if (root) {
-    EXPECT_NE(*root, empty.path());
+    EXPECT_NE(*root, empty->path());
   }
 }
 
@@ -97,23 +97,6 @@ TEST(LoadSourceTree, LoadsTheCatalogueAndEveryScenario) {
   ASSERT_TRUE(tree) << tree.error().Message();
   EXPECT_NE(tree->catalog.Find("RELAY-31"), nullptr);
   EXPECT_NE(tree->scenarios.Find("relay/second-recipient-refused"), nullptr);
-}
-
-TEST(TempDir, RemovesItsDirectoryUnlessKept) {
-  fs::path gone;
-  fs::path kept;
-  {
-    TempDir a("tigress-paths-test", /*keep=*/false);
-    TempDir b("tigress-paths-test", /*keep=*/true);
-    EXPECT_NE(a.path(), b.path());
-    fs::create_directories(a.path() / "x");
-    fs::create_directories(b.path());
-    gone = a.path();
-    kept = b.path();
-  }
-  EXPECT_FALSE(fs::exists(gone));
-  EXPECT_TRUE(fs::exists(kept));
-  fs::remove_all(kept);
 }
 
 }  // namespace

@@ -1,0 +1,91 @@
+#include "harness/process/child_io.h"
+
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/scratch_dir.h"
+
+namespace tigress::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::steady_clock;
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void Write(int fd, const std::string& s) {
+  ASSERT_EQ(::write(fd, s.data(), s.size()), static_cast<ssize_t>(s.size()));
+}
+
+TEST(FileTail, KeepsTheLastBytesWithoutTrailingLineEnds) {
+  test_support::ScratchDir dir("tigress-child-io");
+  std::ofstream(dir.path() / "err.log") << "first line\nsecond line\r\n\n";
+  EXPECT_EQ(FileTail(dir.path() / "err.log", 100), "first line\nsecond line");
+  EXPECT_EQ(FileTail(dir.path() / "err.log", 8), "... line") << "the cut counts the line ends";
+}
+
+TEST(FileTail, SaysEmptyForAnEmptyOrMissingFile) {
+  test_support::ScratchDir dir("tigress-child-io");
+  std::ofstream(dir.path() / "empty.log").flush();
+  EXPECT_EQ(FileTail(dir.path() / "empty.log", 100), "(empty)");
+  EXPECT_EQ(FileTail(dir.path() / "missing.log", 100), "(empty)");
+}
+
+TEST(StdoutCapture, CopiesEverythingAndRemembersTheFirstTokenLine) {
+  test_support::ScratchDir dir("tigress-child-io");
+  Fd r;
+  Fd w;
+  ASSERT_TRUE(MakePipe(r, w));
+  StdoutCapture capture;
+  capture.Start(std::exchange(r.fd, -1), dir.path() / "out.log", std::string("READY"));
+  EXPECT_EQ(capture.ReadyLine(), std::nullopt);
+  Write(w.fd, "starting\nREA");
+  Write(w.fd, "DY 4000\r\nREADY 5000\n");
+  StdoutCapture::Seen seen = capture.WaitForToken(steady_clock::now() + std::chrono::seconds(5));
+  EXPECT_TRUE(seen.token);
+  EXPECT_EQ(seen.line, "READY 4000");
+  w.Reset();
+  capture.Join();
+  EXPECT_EQ(capture.ReadyLine(), "READY 4000");
+  EXPECT_EQ(ReadAll(dir.path() / "out.log"), "starting\nREADY 4000\r\nREADY 5000\n");
+}
+
+TEST(StdoutCapture, ReportsTheEndOfStdoutWithoutAToken) {
+  test_support::ScratchDir dir("tigress-child-io");
+  Fd r;
+  Fd w;
+  ASSERT_TRUE(MakePipe(r, w));
+  StdoutCapture capture;
+  capture.Start(std::exchange(r.fd, -1), dir.path() / "out.log", std::nullopt);
+  Write(w.fd, "READY 4000\n");
+  w.Reset();
+  StdoutCapture::Seen seen = capture.WaitForToken(steady_clock::now() + std::chrono::seconds(5));
+  EXPECT_FALSE(seen.token) << "no token to watch for";
+  EXPECT_TRUE(seen.eof);
+  EXPECT_EQ(capture.ReadyLine(), std::nullopt);
+}
+
+TEST(StdoutCapture, WaitingEndsAtTheDeadline) {
+  test_support::ScratchDir dir("tigress-child-io");
+  Fd r;
+  Fd w;
+  ASSERT_TRUE(MakePipe(r, w));
+  StdoutCapture capture;
+  capture.Start(std::exchange(r.fd, -1), dir.path() / "out.log", std::string("READY"));
+  StdoutCapture::Seen seen =
+      capture.WaitForToken(steady_clock::now() + std::chrono::milliseconds(50));
+  EXPECT_FALSE(seen.token);
+  EXPECT_FALSE(seen.eof);
+  w.Reset();
+}
+
+}  // namespace
+}  // namespace tigress::harness
