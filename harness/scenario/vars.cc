@@ -108,6 +108,7 @@ VarContext VarContext::Child(int index) {
   child.values_ = values_;
   child.named_uuids_ = named_uuids_;
   child.named_b64_ = named_b64_;
+  child.named_time_ = named_time_;
   child.values_["i"] = index;
   child.values_["uuid"] = child.NewUuid();
   return child;
@@ -164,6 +165,14 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
   }
   if (expr.rfind("time:", 0) == 0) {
     auto off = expr.substr(5);
+    std::string name;
+    if (auto colon = off.find(':'); colon != std::string_view::npos) {
+      name = std::string(off.substr(colon + 1));
+      off = off.substr(0, colon);
+      if (auto it = named_time_.find(name); it != named_time_.end()) {
+        return it->second;
+      }
+    }
     std::int64_t secs = 0;
     bool neg = !off.empty() && off.front() == '-';
     if (!off.empty() && (off.front() == '+' || off.front() == '-')) {
@@ -177,7 +186,11 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
-    return FormatUtcSeconds(now + (neg ? -secs : secs));
+    std::string text = FormatUtcSeconds(now + (neg ? -secs : secs));
+    if (!name.empty()) {
+      named_time_[name] = text;
+    }
+    return text;
   }
   std::string root = VarRoot(expr);
   auto it = values_.find(root);

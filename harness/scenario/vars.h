@@ -15,6 +15,9 @@
 //   b64:N                      base64 of N pseudo-random octets (seeded)
 //   b64:N:NAME                 the same, drawn once per NAME for the whole case
 //   time:+S / time:-S          UTC now plus/minus S seconds, YYYY-MM-DDThh:mm:ssZ
+//   time:+S:NAME               the same, taken once per NAME for the whole case
+//                              (a later step compares with what was sent even
+//                              when the clock ticked in between)
 //   i, uuid                    inside a `parallel` repeat: the iteration index and
 //                              a UUID fresh for that iteration
 // All randomness comes from the case seed, so a rerun with the same seed
@@ -74,6 +77,7 @@ class VarContext {
   std::map<std::string, nlohmann::json> values_;
   std::map<std::string, std::string> named_uuids_;
   std::map<std::string, std::string> named_b64_;
+  std::map<std::string, std::string> named_time_;
   std::mt19937_64 rng_;
 };
 

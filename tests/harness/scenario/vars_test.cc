@@ -1,5 +1,8 @@
 #include "harness/scenario/vars.h"
 
+#include <chrono>
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -35,6 +38,21 @@ TEST(Vars, GeneratorsAreSeededAndNamedOnesAreStable) {
   EXPECT_EQ(child.Eval("i")->get<int>(), 5);
   EXPECT_EQ(child.Eval("uuid:claim")->get<std::string>(), ua)
       << "named UUIDs are shared with lanes";
+}
+
+TEST(Vars, ANamedTimeIsTakenOnceAndStaysFixedWhileTheClockMoves) {
+  VarContext a(7);
+  const std::string first = a.Eval("time:+60:sent")->get<std::string>();
+  // Wait for the next second, so an unnamed time would now differ.
+  const auto start = std::chrono::system_clock::now();
+  while (a.Eval("time:+60")->get<std::string>() == first &&
+         std::chrono::system_clock::now() - start < std::chrono::seconds(3)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_NE(a.Eval("time:+60")->get<std::string>(), first) << "the clock did not move";
+  EXPECT_EQ(a.Eval("time:+60:sent")->get<std::string>(), first);
+  EXPECT_EQ(a.Child(1).Eval("time:+60:sent")->get<std::string>(), first);
+  EXPECT_FALSE(a.Eval("time:+x:other")) << "the seconds are still checked";
 }
 
 TEST(Vars, JsonPathsFollowFieldsAndIndicesAndMissOnAnyAbsentPart) {
