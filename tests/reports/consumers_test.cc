@@ -1,18 +1,20 @@
 // junit.xml and report.html read by real consumers: Python's junitparser (what
 // CI test-report plugins are built on) and html5lib (the WHATWG parsing
 // algorithm browsers implement), run as subprocesses on the rendered files.
-#include <cstdlib>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "reports/requirements.h"
 #include "reports/writers.h"
 #include "tests/reports/sample_run.h"
+#include "tests/support/relay_process.h"
 #include "tests/support/scratch_dir.h"
-#include <sys/wait.h>
 
 namespace tigress::reports {
 namespace {
@@ -27,12 +29,23 @@ class ReportConsumers : public ::testing::Test {
     return p;
   }
 
-  // Runs consume_reports.py; returns its exit status (-1 when it did not exit).
-  static int Consume(const std::string& args) {
-    const std::string cmd = std::string(TIGRESS_PYTHON3) + " " + TIGRESS_SOURCE_DIR +
-                            "/tests/reports/consume_reports.py " + args;
-    const int status = std::system(cmd.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  // Runs consume_reports.py `mode` `file` `counts...`; returns its exit code
+  // (128+signal when a signal ended it, -1 when it could not be started).
+  static int Consume(const std::string& mode, const fs::path& file,
+                     const std::vector<std::string>& counts = {}) {
+    std::vector<std::string> argv = {
+        TIGRESS_PYTHON3, std::string(TIGRESS_SOURCE_DIR) + "/tests/reports/consume_reports.py",
+        mode, file.string()};
+    argv.insert(argv.end(), counts.begin(), counts.end());
+    auto run = test_support::ChildProcess::Run(argv, std::chrono::seconds(60));
+    if (!run) {
+      ADD_FAILURE() << run.error().Message();
+      return -1;
+    }
+    if (run->first != 0) {
+      std::cerr << run->second << "\n";  // what the consumer complained about
+    }
+    return run->first;
   }
 
   static const Catalog& TheCatalogue() {
@@ -76,9 +89,9 @@ JunitCounts Expected(const RunResult& run) {
   return n;
 }
 
-std::string CountArgs(const JunitCounts& n) {
-  return std::to_string(n.tests) + " " + std::to_string(n.failures) + " " +
-         std::to_string(n.errors) + " " + std::to_string(n.skipped);
+std::vector<std::string> CountArgs(const JunitCounts& n) {
+  return {std::to_string(n.tests), std::to_string(n.failures), std::to_string(n.errors),
+          std::to_string(n.skipped)};
 }
 
 TEST_F(ReportConsumers, JunitparserCountsEveryCaseAsTheVerdictsSay) {
@@ -88,7 +101,7 @@ TEST_F(ReportConsumers, JunitparserCountsEveryCaseAsTheVerdictsSay) {
   ASSERT_GT(n.errors, 0);
   ASSERT_GT(n.skipped, 0);
   const fs::path p = Write("junit.xml", RenderJunitXml(run));
-  EXPECT_EQ(Consume("junit " + p.string() + " " + CountArgs(n)), 0);
+  EXPECT_EQ(Consume("junit", p, CountArgs(n)), 0);
 }
 
 TEST_F(ReportConsumers, JunitparserCountsAKnownFailureThatEndsInErrorAsAnError) {
@@ -98,7 +111,7 @@ TEST_F(ReportConsumers, JunitparserCountsAKnownFailureThatEndsInErrorAsAnError) 
   FinalizeCase(known, run.profile);
   const JunitCounts n = Expected(run);
   const fs::path p = Write("junit.xml", RenderJunitXml(run));
-  EXPECT_EQ(Consume("junit " + p.string() + " " + CountArgs(n)), 0);
+  EXPECT_EQ(Consume("junit", p, CountArgs(n)), 0);
 }
 
 TEST_F(ReportConsumers, JunitparserCatchesAWrongCountAndBrokenXml) {
@@ -106,25 +119,25 @@ TEST_F(ReportConsumers, JunitparserCatchesAWrongCountAndBrokenXml) {
   JunitCounts wrong = Expected(run);
   ++wrong.failures;
   const fs::path good = Write("junit.xml", RenderJunitXml(run));
-  EXPECT_EQ(Consume("junit " + good.string() + " " + CountArgs(wrong)), 1);
+  EXPECT_EQ(Consume("junit", good, CountArgs(wrong)), 1);
   const fs::path broken = Write("broken.xml", "<testsuites><testsuite name=\"a\"><testcase");
-  EXPECT_NE(Consume("junit " + broken.string() + " 0 0 0 0"), 0);
+  EXPECT_NE(Consume("junit", broken, {"0", "0", "0", "0"}), 0);
 }
 
 TEST_F(ReportConsumers, Html5libParsesTheReportWithoutASingleError) {
   for (Profile profile : {Profile::kStandard, Profile::kStrict, Profile::kLenient}) {
     const fs::path p =
         Write("report.html", RenderHtml(testing::SampleRun(profile), &TheCatalogue()));
-    EXPECT_EQ(Consume("html " + p.string()), 0) << ProfileName(profile);
+    EXPECT_EQ(Consume("html", p), 0) << ProfileName(profile);
   }
 }
 
 TEST_F(ReportConsumers, Html5libRejectsMalformedOrExternalisedPages) {
   const fs::path bad = Write("bad.html", "<!DOCTYPE html><title>x</title><p><b>x</p></b>");
-  EXPECT_EQ(Consume("html " + bad.string()), 1);
+  EXPECT_EQ(Consume("html", bad), 1);
   const fs::path external = Write(
       "ext.html", "<!DOCTYPE html><title>x</title><script src=\"https://cdn/x.js\"></script>");
-  EXPECT_EQ(Consume("html " + external.string()), 1);
+  EXPECT_EQ(Consume("html", external), 1);
 }
 
 }  // namespace

@@ -1,16 +1,18 @@
 #include "reports/merge.h"
 
-#include <cstdlib>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "reports/writers.h"
 #include "tests/reports/sample_run.h"
+#include "tests/support/relay_process.h"
 #include "tests/support/scratch_dir.h"
-#include <sys/wait.h>
 
 namespace tigress::reports {
 namespace {
@@ -68,17 +70,17 @@ TEST(RebaseCaseDirs, MakesArtifactPathsRelativeToTheMergedFolder) {
 
 class ReportCliTest : public ::testing::Test {
  protected:
-  // Runs tigress-report with `args`; returns its exit code, output in `log`.
-  int Run(const std::string& args, std::string* log) {
-    const fs::path log_file = root_ / "cli.log";
-    const std::string command = std::string("'") + TIGRESS_BIN_DIR + "/tigress-report' " + args +
-                                " > '" + log_file.string() + "' 2>&1";
-    const int status = std::system(command.c_str());
-    std::ifstream in(log_file);
-    std::stringstream text;
-    text << in.rdbuf();
-    *log = text.str();
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  // Runs tigress-report with `args`; returns its exit code, its stdout and
+  // stderr in `log`.
+  static int Run(std::vector<std::string> args, std::string* log) {
+    args.insert(args.begin(), std::string(TIGRESS_BIN_DIR) + "/tigress-report");
+    auto run = test_support::ChildProcess::Run(args, std::chrono::seconds(60));
+    if (!run) {
+      *log = run.error().Message();
+      return -1;
+    }
+    *log = run->second;
+    return run->first;
   }
 
   test_support::ScratchDir scratch_{"tigress-report-cli"};
@@ -89,11 +91,11 @@ TEST_F(ReportCliTest, MergesTwoRunsAndExitsWithTheMergedVerdict) {
   ASSERT_TRUE(WriteRunReports(SampleRun(), nullptr, RedactionGuard(), root_ / "a"));
   ASSERT_TRUE(WriteRunReports(OtherRelayRun(), nullptr, RedactionGuard(), root_ / "b"));
   std::string log;
-  const int code = Run("--catalogue '" + std::string(TIGRESS_SOURCE_DIR) +
-                           "/vectors/requirements.json' merge --run-id ci-42 --out '" +
-                           (root_ / "m").string() + "' '" + (root_ / "a/report.json").string() +
-                           "' '" + (root_ / "b/report.json").string() + "'",
-                       &log);
+  const int code =
+      Run({"--catalogue", std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json", "merge",
+           "--run-id", "ci-42", "--out", (root_ / "m").string(), (root_ / "a/report.json").string(),
+           (root_ / "b/report.json").string()},
+          &log);
   EXPECT_EQ(code, 1) << log;  // the sample runs hold unexpected failures
   std::ifstream in(root_ / "m/report.json");
   std::stringstream text;
@@ -112,17 +114,17 @@ TEST_F(ReportCliTest, RendersACleanRunWithExitCodeZero) {
   ASSERT_TRUE(WriteRunReports(run, nullptr, RedactionGuard(), root_ / "a"));
   fs::remove(root_ / "a/junit.xml");
   std::string log;
-  EXPECT_EQ(Run("render '" + (root_ / "a/report.json").string() + "'", &log), 0) << log;
+  EXPECT_EQ(Run({"render", (root_ / "a/report.json").string()}, &log), 0) << log;
   EXPECT_TRUE(fs::exists(root_ / "a/junit.xml"));
 }
 
 TEST_F(ReportCliTest, BadInputIsAUsageErrorNamingTheFile) {
   std::ofstream(root_ / "bad.json") << "{\"schema\": \"tigress-harness/report\"}";
   std::string log;
-  EXPECT_EQ(Run("render '" + (root_ / "bad.json").string() + "'", &log), 2);
+  EXPECT_EQ(Run({"render", (root_ / "bad.json").string()}, &log), 2);
   EXPECT_NE(log.find("bad.json"), std::string::npos) << log;
   EXPECT_NE(log.find("schema_version"), std::string::npos) << log;
-  EXPECT_EQ(Run("frobnicate", &log), 2);
+  EXPECT_EQ(Run({"frobnicate"}, &log), 2);
 }
 
 }  // namespace
