@@ -101,6 +101,15 @@ TEST(ApplyHostile, TruncateDropsTheLastEightOctets) {
   EXPECT_EQ(out.note, "hostile: truncate");
 }
 
+TEST(ApplyHostile, WritesATamperedBodyBackCompactWithItsMembersInNameOrder) {
+  HostileState state;
+  const std::string in =
+      R"({ "z": [1, 2], "payload": {"type": "T", "data": ")" + Data(32) + R"("}, "a": null })";
+  const auto out = ApplyHostile(HostileMode::kTruncate, "/v1/m/a", Ok(in), state);
+  EXPECT_EQ(out.answer.body,
+            R"({"a":null,"payload":{"data":")" + Data(24) + R"(","type":"T"},"z":[1,2]})");
+}
+
 TEST(ApplyHostile, FlipBitAndTruncateLeaveAPayloadOfTwentyOctetsOrNotBase64Alone) {
   for (HostileMode mode : {HostileMode::kFlipBit, HostileMode::kTruncate}) {
     HostileState state;
