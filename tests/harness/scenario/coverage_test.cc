@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -13,6 +12,7 @@
 
 #include "harness/oracles/oracles.h"
 #include "reports/requirements.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::harness {
 namespace {
@@ -289,8 +289,8 @@ TEST(ShippedCoverage, RemovingTheLastCaseOfAMustRequirementIsReported) {
   const std::string victim_id = victim->requirement->id;
   const std::string victim_case = victim->cases.front();
 
-  const fs::path tmp = fs::temp_directory_path() /
-                       ("tigress-coverage-test-" + std::to_string(std::random_device{}()));
+  test_support::ScratchDir scratch("tigress-coverage-test");
+  const fs::path tmp = scratch.path();
   fs::copy(src, tmp, fs::copy_options::recursive);
   // Scenario files may be named relative to the source tree (the loader keeps
   // the path it was given); ctest runs from the build tree.
@@ -300,7 +300,6 @@ TEST(ShippedCoverage, RemovingTheLastCaseOfAMustRequirementIsReported) {
   ASSERT_TRUE(fs::remove(removed)) << removed;
   CoverageReport cut =
       ComputeCatalogueCoverage(s.catalog, s.Load(tmp), s.vectors, kOracleRequirementList);
-  fs::remove_all(tmp);
 
   std::vector<std::string> ids;
   for (const auto& p : cut.unchecked) ids.push_back(p.requirement_id);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "reports/requirements.h"
+#include "tests/support/scratch_dir.h"
 
 namespace tigress::harness {
 namespace {
@@ -103,12 +104,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{Replace(kGood, "id: relay/create-basic", "id: Bad Id"), "s.yaml:1: id 'Bad Id'"}));
 
 TEST(ScenarioLoader, RefusesDuplicateIdsAcrossFiles) {
-  auto dir = std::filesystem::temp_directory_path() / ("tigress-scn-" + std::to_string(::getpid()));
+  test_support::ScratchDir scratch("tigress-scn");
+  const std::filesystem::path dir = scratch.path();
   std::filesystem::create_directories(dir / "a");
   std::ofstream(dir / "a" / "one.yaml") << kGood;
   std::ofstream(dir / "two.yaml") << kGood;
   auto set = LoadScenarioDir(dir, Known);
-  std::filesystem::remove_all(dir);
   ASSERT_FALSE(set);
   EXPECT_THAT(set.error().Message(),
               HasSubstr("two.yaml:1: duplicate scenario id 'relay/create-basic'"));
