@@ -35,7 +35,7 @@ class CaseRun::ProxyAccess final : public ProxyPort {
   explicit ProxyAccess(RecordingProxy& proxy) : proxy_(proxy) {}
   std::string base_url() const override { return proxy_.base_url(); }
   std::string push_url() const override { return proxy_.push_url(); }
-  Result<void> SetHostile(const std::string& mode) override { return proxy_.SetHostile(mode); }
+  Result<void> SetHostile(HostileMode mode) override { return proxy_.SetHostile(mode); }
   std::size_t ExchangeCount() const override { return proxy_.ExchangeCount(); }
   har::Transcript Transcript() const override { return proxy_.Transcript(); }
   std::vector<har::Exchange> Pushes() const override { return proxy_.Pushes(); }

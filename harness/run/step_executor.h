@@ -106,8 +106,8 @@ class ProxyPort {
   virtual ~ProxyPort() = default;
   virtual std::string base_url() const = 0;  // where devices reach the relay
   virtual std::string push_url() const = 0;  // where the relay's webhooks land
-  // `SetHostile` changes how the proxy answers devices (a hostile mode).
-  virtual Result<void> SetHostile(const std::string& mode) = 0;
+  // `SetHostile` changes how the proxy answers devices.
+  virtual Result<void> SetHostile(HostileMode mode) = 0;
   virtual std::size_t ExchangeCount() const = 0;
   virtual har::Transcript Transcript() const = 0;
   virtual std::vector<har::Exchange> Pushes() const = 0;

@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/config/defaults.h"
+#include "harness/har/hostile.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
@@ -136,11 +137,10 @@ struct ParallelAction {
   std::vector<Step> steps{};
 };
 
-// `hostile`: how the recording proxy answers devices from now on: off,
-// flip-bit, truncate, replay-older, swap-mailbox, request-id-mismatch,
-// untrusted-cert.
+// `hostile`: how the recording proxy answers devices from now on
+// (harness/har/hostile.h; scenarios name it as HostileModeName does).
 struct HostileAction {
-  std::string mode{};
+  HostileMode mode = HostileMode::kOff;
 };
 
 // `restart`: the device role whose adapter process is stopped and started

@@ -2,7 +2,6 @@
 // the errors are reported in; keep it when adding a key.
 #include <algorithm>
 #include <cstdint>
-#include <set>
 
 #include "harness/config/yaml_util.h"
 #include "harness/scenario/loader_internal.h"
@@ -208,17 +207,14 @@ Result<void> LoadWait(const LoadContext& cx, const YAML::Node& node, Step& st) {
 }
 
 Result<void> LoadHostile(const LoadContext& cx, const YAML::Node& node, Step& st) {
-  HostileAction& hostile = st.action.emplace<HostileAction>();
-  TIGRESS_ASSIGN_OR_RETURN(hostile.mode, cx.doc.String(node["hostile"], "hostile"));
-  static const std::set<std::string> kModes = {"off",           "flip-bit",
-                                               "truncate",      "replay-older",
-                                               "swap-mailbox",  "request-id-mismatch",
-                                               "untrusted-cert"};
-  if (!kModes.contains(hostile.mode)) {
+  TIGRESS_ASSIGN_OR_RETURN(std::string name, cx.doc.String(node["hostile"], "hostile"));
+  const std::optional<HostileMode> mode = ParseHostileMode(name);
+  if (!mode) {
     return cx.doc.Fail(node["hostile"],
                        "hostile is one of off, flip-bit, truncate, replay-older, swap-mailbox, "
                        "request-id-mismatch, untrusted-cert");
   }
+  st.action = HostileAction{*mode};
   return RefuseExpectAndSave(cx, node, "a hostile step has no expect or save");
 }
 

@@ -116,15 +116,16 @@ class FakeAdapters final : public AdapterPort {
 
 class FakeProxy final : public ProxyPort {
  public:
-  std::string hostile = "off";
+  HostileMode hostile = HostileMode::kOff;
+  bool hostile_fails = false;  // SetHostile fails (as untrusted-cert may)
   har::Transcript transcript;
   std::vector<har::Exchange> pushes;
 
   std::string base_url() const override { return "https://127.0.0.1:5000"; }
   std::string push_url() const override { return "https://127.0.0.1:5000/push/"; }
-  Result<void> SetHostile(const std::string& mode) override {
-    if (mode == "no-such-mode") {
-      return MakeError(Errc::kConfigInvalid, "unknown hostile mode");
+  Result<void> SetHostile(HostileMode mode) override {
+    if (hostile_fails) {
+      return MakeError(Errc::kConfigInvalid, "cannot make the untrusted certificate");
     }
     hostile = mode;
     return {};

@@ -25,13 +25,14 @@ TEST_F(SimpleSteps, AWaitSleepsOnTheCasesClock) {
 TEST_F(SimpleSteps, HostileSetsTheProxysModeAndNeedsTheProxy) {
   Step st;
   st.where = "t.yaml:5";
-  st.action = HostileAction{.mode = "flip-bit"};
+  st.action = HostileAction{.mode = HostileMode::kFlipBit};
   EXPECT_TRUE(Run(st).extra.empty());
-  EXPECT_EQ(proxy.hostile, "flip-bit");
-  st.As<HostileAction>().mode = "no-such-mode";
+  EXPECT_EQ(proxy.hostile, HostileMode::kFlipBit);
+  proxy.hostile_fails = true;
   StepResult bad = Run(st);
   ASSERT_EQ(bad.extra.size(), 1u);
   EXPECT_EQ(bad.extra[0].verdict, Verdict::kError);
+  EXPECT_THAT(bad.extra[0].message, HasSubstr("cannot make the untrusted certificate"));
   EXPECT_TRUE(bad.stop);
   StepResult without = Run(st, /*with_proxy=*/false);
   ASSERT_EQ(without.extra.size(), 1u);

@@ -300,5 +300,29 @@ steps:
   EXPECT_FALSE(relay_only.HasRole(Role::kInitiator));
 }
 
+TEST(ScenarioLoader, ReadsAHostileStepsModeAndRefusesAnUnknownOneByName) {
+  constexpr char kText[] = R"(id: relay/hostile
+title: t
+requirements: [RELAY-01]
+roles: [relay]
+steps:
+  - hostile: swap-mailbox
+  - http: {method: GET, path: /v1/m}
+    expect: [{req: RELAY-01, status: 200}]
+)";
+  auto s = LoadScenarioString(kText, "relay/hostile.yaml", Known);
+  ASSERT_TRUE(s) << s.error().Message();
+  EXPECT_EQ(s->steps[0].kind(), Step::Kind::kHostile);
+  EXPECT_EQ(s->steps[0].As<HostileAction>().mode, HostileMode::kSwapMailbox);
+
+  std::string bad = kText;
+  bad.replace(bad.find("swap-mailbox"), 12, "Swap-Mailbox");
+  auto refused = LoadScenarioString(bad, "relay/hostile.yaml", Known);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().Message(),
+            "harness.scenario_invalid: relay/hostile.yaml:6: hostile is one of off, flip-bit, "
+            "truncate, replay-older, swap-mailbox, request-id-mismatch, untrusted-cert");
+}
+
 }  // namespace
 }  // namespace tigress::harness
