@@ -34,6 +34,9 @@ class TempDir {
   // `path` is the directory; empty once moved from.
   const std::filesystem::path& path() const { return path_; }
 
+  // `Keep` leaves the directory in place when this object goes away.
+  void Keep() { keep_ = true; }
+
  private:
   TempDir(std::filesystem::path path, bool keep);
   void Remove();

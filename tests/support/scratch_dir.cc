@@ -3,8 +3,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <system_error>
-#include <unistd.h>
 
 namespace tigress::test_support {
 namespace {
@@ -19,26 +17,18 @@ std::string Sanitised(std::string_view prefix) {
   return out.empty() ? "tigress-test" : out;
 }
 
-}  // namespace
-
-ScratchDir::ScratchDir(std::string_view prefix) {
-  std::error_code ec;
-  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
-  if (ec) base = "/tmp";
-  std::string templ = (base / (Sanitised(prefix) + "-XXXXXX")).string();
-  // mkdtemp both picks an unused name and creates the directory 0700, so two
-  // tests (or two runs of one) never share a directory or race for one.
-  if (::mkdtemp(templ.data()) == nullptr) {
-    std::perror(("ScratchDir: mkdtemp " + templ).c_str());
+harness::TempDir CreateOrAbort(std::string_view prefix) {
+  auto dir = harness::TempDir::Create(Sanitised(prefix), false);
+  if (!dir) {
+    // No test can run without its directory.
+    std::fprintf(stderr, "ScratchDir: %s\n", dir.error().Message().c_str());
     std::abort();
   }
-  path_ = templ;
+  return std::move(*dir);
 }
 
-ScratchDir::~ScratchDir() {
-  if (keep_) return;
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
+}  // namespace
+
+ScratchDir::ScratchDir(std::string_view prefix) : dir_(CreateOrAbort(prefix)) {}
 
 }  // namespace tigress::test_support

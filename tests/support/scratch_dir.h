@@ -1,8 +1,8 @@
 // File: tests/support/scratch_dir.h
 //
-// One private scratch directory per test (or per benchmark run): created
-// fresh with mkdtemp under $TMPDIR (or /tmp), mode 0700, and removed with
-// everything in it when the object goes away.
+// One private scratch directory per test (or per benchmark run): the
+// product's harness::TempDir (mkdtemp under the temp directory, mode 0700),
+// removed with everything in it when the object goes away.
 //
 //   ScratchDir dir("tigress-relay");
 //   std::ofstream(dir.path() / "ca.pem") << pem;
@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "harness/process/temp_dir.h"
+
 namespace tigress::test_support {
 
 class ScratchDir {
@@ -22,18 +24,17 @@ class ScratchDir {
   // test name can be part of it. Aborts with a message on stderr when no
   // directory can be made: no test can run without one.
   explicit ScratchDir(std::string_view prefix = "tigress-test");
-  ~ScratchDir();  // removes the tree unless `Keep` was called; never throws
+  // The destructor removes the tree unless `Keep` was called; never throws.
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
 
-  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& path() const { return dir_.path(); }
 
   // `Keep` leaves the directory in place when this object is destroyed.
-  void Keep() { keep_ = true; }
+  void Keep() { dir_.Keep(); }
 
  private:
-  std::filesystem::path path_;
-  bool keep_ = false;
+  harness::TempDir dir_;
 };
 
 }  // namespace tigress::test_support
