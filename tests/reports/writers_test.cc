@@ -15,8 +15,8 @@
 
 #include "reports/escape.h"
 #include "tests/reports/sample_run.h"
+#include "tests/support/relay_process.h"
 #include "tests/support/scratch_dir.h"
-#include <sys/wait.h>
 
 namespace tigress::reports {
 namespace {
@@ -740,17 +740,13 @@ TEST_F(RunDirTest, ReportJsonValidatesAgainstItsPublishedSchema) {
   auto written = WriteRunReports(run, &TheCatalogue(), RedactionGuard(), root_ / "run");
   ASSERT_TRUE(written) << written.error().Message();
   const std::string source = TIGRESS_SOURCE_DIR;
-  const std::string command = "python3 '" + source + "/tests/reports/validate_json.py' '" + source +
-                              "/reports/report.schema.json' '" +
-                              (*written / "report.json").string() + "' > '" +
-                              (root_ / "validate.log").string() + "' 2>&1";
-  const int status = std::system(command.c_str());
-  ASSERT_NE(status, -1);
-  std::ifstream log(root_ / "validate.log");
-  std::stringstream text;
-  text << log.rdbuf();
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) GTEST_SKIP() << text.str();
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text.str();
+  auto validated = test_support::ChildProcess::Run(
+      {TIGRESS_PYTHON3, source + "/tests/reports/validate_json.py",
+       source + "/reports/report.schema.json", (*written / "report.json").string()},
+      std::chrono::seconds(60));
+  ASSERT_TRUE(validated) << validated.error().Message();
+  if (validated->first == 77) GTEST_SKIP() << validated->second;  // no jsonschema module
+  EXPECT_EQ(validated->first, 0) << validated->second;
 }
 
 TEST_F(RunDirTest, RejectsRunIdsThatEscapeTheRoot) {

@@ -4,13 +4,13 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/relay_process.h"
 #include "tests/support/scratch_dir.h"
 
 namespace tigress::harness {
@@ -177,16 +177,10 @@ TEST_F(BundleTest, StandardTarListsEveryMemberUnderOneTopDirectory) {
   const fs::path out = dir_ / "repro-relay_x.tar.gz";
   ASSERT_TRUE(WriteBundle(out, SampleInfo(),
                           {{"scenario.yaml", "s", false}, {"manifests/ref.yaml", "m", false}}));
-  const std::string cmd = "tar -tzf '" + out.string() + "'";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string listing;
-  char buf[256];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) {
-    listing += buf;
-  }
-  ASSERT_EQ(::pclose(p), 0);
-  EXPECT_EQ(listing,
+  auto tar = test_support::ChildProcess::Run({"/usr/bin/tar", "-tzf", out.string()});
+  ASSERT_TRUE(tar) << tar.error().Message();
+  ASSERT_EQ(tar->first, 0) << tar->second;
+  EXPECT_EQ(tar->second,
             "repro-relay_x/bundle.json\nrepro-relay_x/scenario.yaml\n"
             "repro-relay_x/manifests/ref.yaml\n");
 }
