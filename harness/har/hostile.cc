@@ -106,6 +106,14 @@ std::optional<HostileMode> ParseHostileMode(std::string_view name) {
   return std::nullopt;
 }
 
+std::string HostileModeList() {
+  std::string out;
+  for (const auto& [m, name] : kNames) {
+    out += (out.empty() ? "" : ", ") + std::string(name);
+  }
+  return out;
+}
+
 HostileOutcome ApplyHostile(HostileMode mode, std::string_view target, RelayAnswer answer,
                             HostileState& state) {
   HostileOutcome out{std::move(answer), ""};

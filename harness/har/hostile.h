@@ -45,6 +45,10 @@ std::string_view HostileModeName(HostileMode mode);
 // nullopt for any other text.
 std::optional<HostileMode> ParseHostileMode(std::string_view name);
 
+// `HostileModeList` is every scenario name, in declaration order, joined by
+// ", " (for messages that say which names exist).
+std::string HostileModeList();
+
 // `RelayAnswer` is an HTTP answer as the proxy relays it: the status, the
 // header fields in order with their names as received, the body octets.
 struct RelayAnswer {

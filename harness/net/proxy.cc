@@ -432,14 +432,6 @@ Result<void> RecordingProxy::SetHostile(HostileMode mode) {
   return {};
 }
 
-Result<void> RecordingProxy::SetHostile(const std::string& mode) {
-  const auto parsed = ParseHostileMode(mode);
-  if (!parsed) {
-    return MakeError(Errc::kProxyFailed, "unknown hostile mode: " + mode);
-  }
-  return SetHostile(*parsed);
-}
-
 std::string RecordingProxy::push_url() const { return base_url() + std::string(kPushPath); }
 
 std::vector<har::Exchange> RecordingProxy::Pushes() const {

@@ -72,10 +72,6 @@ class RecordingProxy {
   // the first time): kProxyFailed (the untrusted certificate could not be
   // made), kCryptoFailure.
   Result<void> SetHostile(HostileMode mode);
-  // The same with the mode's scenario name (HostileModeName), for callers
-  // still holding the text. Errors: as above, and kProxyFailed for a name
-  // ParseHostileMode refuses.
-  Result<void> SetHostile(const std::string& mode);
 
   // `Transcript` is a copy of the exchanges recorded so far, in arrival order.
   // Pushes (below) are not in it.

@@ -210,9 +210,7 @@ Result<void> LoadHostile(const LoadContext& cx, const YAML::Node& node, Step& st
   TIGRESS_ASSIGN_OR_RETURN(std::string name, cx.doc.String(node["hostile"], "hostile"));
   const std::optional<HostileMode> mode = ParseHostileMode(name);
   if (!mode) {
-    return cx.doc.Fail(node["hostile"],
-                       "hostile is one of off, flip-bit, truncate, replay-older, swap-mailbox, "
-                       "request-id-mismatch, untrusted-cert");
+    return cx.doc.Fail(node["hostile"], "hostile is one of " + HostileModeList());
   }
   st.action = HostileAction{*mode};
   return RefuseExpectAndSave(cx, node, "a hostile step has no expect or save");

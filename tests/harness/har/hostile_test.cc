@@ -28,6 +28,12 @@ TEST(HostileModeNames, ParseBackToTheirMode) {
   }
 }
 
+TEST(HostileModeNames, ListEveryNameInOrderForMessages) {
+  EXPECT_EQ(HostileModeList(),
+            "off, flip-bit, truncate, replay-older, swap-mailbox, request-id-mismatch, "
+            "untrusted-cert");
+}
+
 TEST(HostileModeNames, RefuseAnyOtherText) {
   EXPECT_EQ(ParseHostileMode(""), std::nullopt);
   EXPECT_EQ(ParseHostileMode("Flip-Bit"), std::nullopt);
