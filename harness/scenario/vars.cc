@@ -123,6 +123,65 @@ std::string FormatUtcSeconds(std::int64_t epoch_seconds) {
   return buf;
 }
 
+Result<nlohmann::json> VarContext::EvalB64(std::string_view expr) {
+  std::size_t n = 0;
+  auto digits = expr.substr(4);
+  // b64:N:name is drawn once per name, so a later step can compare with it.
+  std::string name;
+  if (auto colon = digits.find(':'); colon != std::string_view::npos) {
+    name = std::string(digits.substr(colon + 1));
+    digits = digits.substr(0, colon);
+    auto it = named_b64_.find(name + ":" + std::string(digits));
+    if (it != named_b64_.end()) {
+      return it->second;
+    }
+  }
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || p != digits.data() + digits.size() || n > (1U << 24)) {
+    return MakeError(Errc::kVariableUndefined,
+                     "${" + std::string(expr) + "}: b64:N needs a byte count");
+  }
+  Bytes b(n);
+  for (auto& octet : b) {
+    octet = static_cast<std::uint8_t>(rng_() & 0xFF);
+  }
+  std::string text = Base64Encode(b);
+  if (!name.empty()) {
+    named_b64_[name + ":" + std::string(digits)] = text;
+  }
+  return text;
+}
+
+Result<nlohmann::json> VarContext::EvalTime(std::string_view expr) {
+  auto off = expr.substr(5);
+  std::string name;
+  if (auto colon = off.find(':'); colon != std::string_view::npos) {
+    name = std::string(off.substr(colon + 1));
+    off = off.substr(0, colon);
+    if (auto it = named_time_.find(name); it != named_time_.end()) {
+      return it->second;
+    }
+  }
+  std::int64_t secs = 0;
+  bool neg = !off.empty() && off.front() == '-';
+  if (!off.empty() && (off.front() == '+' || off.front() == '-')) {
+    off.remove_prefix(1);
+  }
+  auto [p, ec] = std::from_chars(off.data(), off.data() + off.size(), secs);
+  if (ec != std::errc() || p != off.data() + off.size()) {
+    return MakeError(Errc::kVariableUndefined,
+                     "${" + std::string(expr) + "}: time:+S needs seconds");
+  }
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::string text = FormatUtcSeconds(now + (neg ? -secs : secs));
+  if (!name.empty()) {
+    named_time_[name] = text;
+  }
+  return text;
+}
+
 Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
   if (expr == "fresh_uuid") {
     return NewUuid();
@@ -136,61 +195,10 @@ Result<nlohmann::json> VarContext::Eval(std::string_view expr) {
     return it->second;
   }
   if (expr.rfind("b64:", 0) == 0) {
-    std::size_t n = 0;
-    auto digits = expr.substr(4);
-    // b64:N:name is drawn once per name, so a later step can compare with it.
-    std::string name;
-    if (auto colon = digits.find(':'); colon != std::string_view::npos) {
-      name = std::string(digits.substr(colon + 1));
-      digits = digits.substr(0, colon);
-      auto it = named_b64_.find(name + ":" + std::string(digits));
-      if (it != named_b64_.end()) {
-        return it->second;
-      }
-    }
-    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || p != digits.data() + digits.size() || n > (1U << 24)) {
-      return MakeError(Errc::kVariableUndefined,
-                       "${" + std::string(expr) + "}: b64:N needs a byte count");
-    }
-    Bytes b(n);
-    for (auto& octet : b) {
-      octet = static_cast<std::uint8_t>(rng_() & 0xFF);
-    }
-    std::string text = Base64Encode(b);
-    if (!name.empty()) {
-      named_b64_[name + ":" + std::string(digits)] = text;
-    }
-    return text;
+    return EvalB64(expr);
   }
   if (expr.rfind("time:", 0) == 0) {
-    auto off = expr.substr(5);
-    std::string name;
-    if (auto colon = off.find(':'); colon != std::string_view::npos) {
-      name = std::string(off.substr(colon + 1));
-      off = off.substr(0, colon);
-      if (auto it = named_time_.find(name); it != named_time_.end()) {
-        return it->second;
-      }
-    }
-    std::int64_t secs = 0;
-    bool neg = !off.empty() && off.front() == '-';
-    if (!off.empty() && (off.front() == '+' || off.front() == '-')) {
-      off.remove_prefix(1);
-    }
-    auto [p, ec] = std::from_chars(off.data(), off.data() + off.size(), secs);
-    if (ec != std::errc() || p != off.data() + off.size()) {
-      return MakeError(Errc::kVariableUndefined,
-                       "${" + std::string(expr) + "}: time:+S needs seconds");
-    }
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    std::string text = FormatUtcSeconds(now + (neg ? -secs : secs));
-    if (!name.empty()) {
-      named_time_[name] = text;
-    }
-    return text;
+    return EvalTime(expr);
   }
   std::string root = VarRoot(expr);
   auto it = values_.find(root);

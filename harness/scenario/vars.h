@@ -74,6 +74,9 @@ class VarContext {
   const std::map<std::string, nlohmann::json>& values() const { return values_; }
 
  private:
+  Result<nlohmann::json> EvalB64(std::string_view expr);   // b64:N[:NAME]
+  Result<nlohmann::json> EvalTime(std::string_view expr);  // time:±S[:NAME]
+
   std::map<std::string, nlohmann::json> values_;
   std::map<std::string, std::string> named_uuids_;
   std::map<std::string, std::string> named_b64_;
