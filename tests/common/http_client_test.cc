@@ -10,7 +10,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <poll.h>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -18,14 +17,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include "pki/test_ca.h"
 #include "protocol/text.h"
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include "tests/support/tls_listener.h"
 
 namespace tigress::http {
 namespace {
@@ -48,46 +44,23 @@ class LoopbackTlsServer {
  public:
   using Respond = std::function<std::string(const Seen&)>;
 
-  LoopbackTlsServer(const pki::TestPki& pki, Respond respond) : respond_(std::move(respond)) {
-    ctx_.reset(SSL_CTX_new(TLS_server_method()));
-    std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
-        BIO_new_mem_buf(pki.server_cert_pem.data(), static_cast<int>(pki.server_cert_pem.size())),
-        &BIO_free);
-    std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
-        BIO_new_mem_buf(pki.server_key_pem.data(), static_cast<int>(pki.server_key_pem.size())),
-        &BIO_free);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(
-        PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-        PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
-    ok_ = ctx_ && cert && key && SSL_CTX_use_certificate(ctx_.get(), cert.get()) == 1 &&
-          SSL_CTX_use_PrivateKey(ctx_.get(), key.get()) == 1;
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    ok_ = ok_ && listen_fd_ >= 0 &&
-          ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-          ::listen(listen_fd_, 8) == 0 &&
-          ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    port_ = ntohs(addr.sin_port);
-    if (ok_) thread_ = std::thread([this] { Serve(); });
+  LoopbackTlsServer(const pki::TestPki& pki, Respond respond)
+      : listener_(pki), respond_(std::move(respond)) {
+    if (listener_.ok()) thread_ = std::thread([this] { Serve(); });
   }
 
   ~LoopbackTlsServer() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
-    if (listen_fd_ >= 0) ::close(listen_fd_);
   }
 
   LoopbackTlsServer(const LoopbackTlsServer&) = delete;
   LoopbackTlsServer& operator=(const LoopbackTlsServer&) = delete;
 
-  bool ok() const { return ok_; }
-  int port() const { return port_; }
+  bool ok() const { return listener_.ok(); }
+  int port() const { return listener_.port(); }
   std::string Url(const std::string& path) const {
-    return "https://localhost:" + std::to_string(port_) + path;
+    return "https://localhost:" + std::to_string(port()) + path;
   }
   int connections() const { return connections_; }
   std::vector<Seen> requests() {
@@ -98,9 +71,7 @@ class LoopbackTlsServer {
  private:
   void Serve() {
     while (!stop_) {
-      pollfd p{listen_fd_, POLLIN, 0};
-      if (::poll(&p, 1, 50) != 1) continue;
-      int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      int fd = listener_.Accept(std::chrono::milliseconds(50), std::chrono::seconds(2));
       if (fd < 0) continue;
       ++connections_;
       ServeConnection(fd);
@@ -109,10 +80,7 @@ class LoopbackTlsServer {
   }
 
   void ServeConnection(int fd) {
-    timeval tv{.tv_sec = 2, .tv_usec = 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx_.get()), &SSL_free);
+    std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(listener_.ctx()), &SSL_free);
     SSL_set_fd(ssl.get(), fd);
     if (SSL_accept(ssl.get()) != 1) return;
     std::string buffer;
@@ -154,11 +122,8 @@ class LoopbackTlsServer {
     return true;
   }
 
+  test_support::LoopbackTlsListener listener_;
   Respond respond_;
-  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx_{nullptr, &SSL_CTX_free};
-  int listen_fd_ = -1;
-  int port_ = 0;
-  bool ok_ = false;
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
   std::mutex mu_;

@@ -1,9 +1,12 @@
-// The test support's own tests: scratch directories, the bounded poll, and
-// the process helpers on top of the supervisor, with /bin/sh as the child.
+// The test support's own tests: scratch directories, the bounded poll, the
+// process helpers on top of the supervisor, with /bin/sh as the child, and the
+// loopback TLS listener against the raw TLS client.
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,6 +14,8 @@
 #include "tests/support/adapter_process.h"
 #include "tests/support/relay_process.h"
 #include "tests/support/scratch_dir.h"
+#include "tests/support/tls_clients.h"
+#include "tests/support/tls_listener.h"
 #include "tests/support/wait_for.h"
 #include <sys/stat.h>
 
@@ -181,6 +186,49 @@ TEST(AdapterProcess, CallsThroughTheClientSendsRawLinesAndReportsTheExit) {
   auto last = (*p)->Call("shutdown", Json::object(), 5s);
   EXPECT_FALSE(last) << "the adapter exited without answering";
   EXPECT_EQ((*p)->WaitExit(5s).value(), 4);
+}
+
+TEST(LoopbackTlsListener, GivesUpWhenNoClientComesWithinTheWait) {
+  auto pki = pki::MakeTestPki();
+  ASSERT_TRUE(pki) << pki.error().Message();
+  LoopbackTlsListener listener(*pki);
+  ASSERT_TRUE(listener.ok());
+  EXPECT_GT(listener.port(), 0);
+  EXPECT_EQ(listener.Accept(20ms, 1s), -1);
+}
+
+TEST(LoopbackTlsListener, CompletesAHandshakeWithAClientTrustingTheTestCa) {
+  auto pki = pki::MakeTestPki();
+  ASSERT_TRUE(pki) << pki.error().Message();
+  LoopbackTlsListener listener(*pki);
+  ASSERT_TRUE(listener.ok());
+  int accepted = -1;
+  int handshake = 0;
+  std::thread server([&] {
+    accepted = listener.Accept(5s, 5s);
+    if (accepted < 0) return;
+    SSL* ssl = SSL_new(listener.ctx());
+    SSL_set_fd(ssl, accepted);
+    handshake = SSL_accept(ssl);
+    if (handshake == 1) SSL_write(ssl, "hi", 2);
+    SSL_free(ssl);
+    ::close(accepted);
+  });
+  auto client = RawTlsConnection::Connect(listener.port(), pki->ca_cert_pem);
+  server.join();
+  ASSERT_TRUE(client) << client.error().Message();
+  EXPECT_GE(accepted, 0);
+  EXPECT_EQ(handshake, 1);
+  EXPECT_EQ((*client)->Read(5s, "hi").data, "hi");
+}
+
+TEST(LoopbackTlsListener, IsNotOkWithAKeyThatIsNotPem) {
+  auto pki = pki::MakeTestPki();
+  ASSERT_TRUE(pki) << pki.error().Message();
+  pki->server_key_pem = "not a key";
+  LoopbackTlsListener listener(*pki);
+  EXPECT_FALSE(listener.ok());
+  EXPECT_EQ(listener.Accept(20ms, 1s), -1);
 }
 
 }  // namespace

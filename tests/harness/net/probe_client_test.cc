@@ -4,28 +4,23 @@
 #include "harness/net/probe_client.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <poll.h>
 #include <string>
 #include <thread>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include "pki/test_ca.h"
+#include "protocol/text.h"
 #include "tests/support/scratch_dir.h"
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include "tests/support/tls_listener.h"
 
 namespace tigress::harness {
 namespace {
@@ -35,12 +30,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr std::size_t kTwelveMiB = std::size_t{12} * 1024 * 1024;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 void WriteAll(SSL* ssl, const std::string& data) {
   std::size_t done = 0;
@@ -75,31 +64,9 @@ class OneShotTlsServer {
  public:
   using Respond = std::function<void(SSL* ssl, const std::string& early_body)>;
 
-  OneShotTlsServer(const pki::TestPki& pki, Respond respond) : respond_(std::move(respond)) {
-    ctx_.reset(SSL_CTX_new(TLS_server_method()));
-    std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
-        BIO_new_mem_buf(pki.server_cert_pem.data(), static_cast<int>(pki.server_cert_pem.size())),
-        &BIO_free);
-    std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
-        BIO_new_mem_buf(pki.server_key_pem.data(), static_cast<int>(pki.server_key_pem.size())),
-        &BIO_free);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(
-        PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), &X509_free);
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-        PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
-    ok_ = ctx_ && cert && key && SSL_CTX_use_certificate(ctx_.get(), cert.get()) == 1 &&
-          SSL_CTX_use_PrivateKey(ctx_.get(), key.get()) == 1;
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    ok_ = ok_ && listen_fd_ >= 0 &&
-          ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-          ::listen(listen_fd_, 4) == 0 &&
-          ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    port_ = ntohs(addr.sin_port);
-    if (ok_) {
+  OneShotTlsServer(const pki::TestPki& pki, Respond respond)
+      : listener_(pki), respond_(std::move(respond)) {
+    if (listener_.ok()) {
       thread_ = std::thread([this] { Serve(); });
     }
   }
@@ -108,16 +75,15 @@ class OneShotTlsServer {
     if (thread_.joinable()) {
       thread_.join();
     }
-    if (listen_fd_ >= 0) {
-      ::close(listen_fd_);
-    }
   }
 
   OneShotTlsServer(const OneShotTlsServer&) = delete;
   OneShotTlsServer& operator=(const OneShotTlsServer&) = delete;
 
-  bool ok() const { return ok_; }
-  std::string url() const { return "https://localhost:" + std::to_string(port_) + "/v1/m"; }
+  bool ok() const { return listener_.ok(); }
+  std::string url() const {
+    return "https://localhost:" + std::to_string(listener_.port()) + "/v1/m";
+  }
 
   // The request head as received, once the connection has been served.
   std::string Head() {
@@ -129,18 +95,11 @@ class OneShotTlsServer {
 
  private:
   void Serve() {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 5000) != 1) {
-      return;
-    }
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    int fd = listener_.Accept(std::chrono::seconds(5), std::chrono::seconds(5));
     if (fd < 0) {
       return;
     }
-    timeval tv{.tv_sec = 5, .tv_usec = 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    SSL* ssl = SSL_new(ctx_.get());
+    SSL* ssl = SSL_new(listener_.ctx());
     SSL_set_fd(ssl, fd);
     if (SSL_accept(ssl) == 1) {
       std::string got;
@@ -160,11 +119,8 @@ class OneShotTlsServer {
     ::close(fd);
   }
 
+  test_support::LoopbackTlsListener listener_;
   Respond respond_;
-  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx_{nullptr, &SSL_CTX_free};
-  int listen_fd_ = -1;
-  int port_ = 0;
-  bool ok_ = false;
   std::thread thread_;
   std::string head_;
 };
@@ -207,7 +163,7 @@ TEST_F(ProbeClientTest, ALargeBodyAsksToContinueAndGetsTheEarly413) {
   ASSERT_TRUE(resp) << resp.error().Message();
   EXPECT_EQ(resp->status, 413);
   EXPECT_EQ(resp->body, "too large");
-  EXPECT_THAT(Lower(server.Head()), HasSubstr("\r\nexpect: 100-continue\r\n"));
+  EXPECT_THAT(text::ToLowerAscii(server.Head()), HasSubstr("\r\nexpect: 100-continue\r\n"));
   EXPECT_THAT(server.Head(), HasSubstr("Content-Length: 12582912\r\n"));
   EXPECT_LT(took, std::chrono::seconds(4)) << "the 413 ended the exchange, not a timeout";
 }
@@ -255,7 +211,7 @@ TEST_F(ProbeClientTest, AResponseThatArrivedSurvivesAResetDuringTheUpload) {
   EXPECT_EQ(resp->body, "ok");
   EXPECT_THAT(resp->transport_note,
               HasSubstr("connection closed by the server while the request body was being sent"));
-  EXPECT_THAT(Lower(server.Head()), Not(HasSubstr("100-continue")));
+  EXPECT_THAT(text::ToLowerAscii(server.Head()), Not(HasSubstr("100-continue")));
 }
 
 TEST_F(ProbeClientTest, AServerThatClosesWithoutAnsweringIsAnError) {
@@ -280,7 +236,7 @@ TEST_F(ProbeClientTest, ABodyBelowOneMiBCarriesNoExpect) {
   EXPECT_EQ(resp->body, "ok");
   EXPECT_EQ(received, size);
   EXPECT_TRUE(resp->transport_note.empty()) << resp->transport_note;
-  EXPECT_THAT(Lower(server.Head()), Not(HasSubstr("expect")));
+  EXPECT_THAT(text::ToLowerAscii(server.Head()), Not(HasSubstr("expect")));
 }
 
 TEST_F(ProbeClientTest, ABodyOfExactlyOneMiBAsksToContinue) {
@@ -289,7 +245,7 @@ TEST_F(ProbeClientTest, ABodyOfExactlyOneMiBAsksToContinue) {
   auto resp = Probe().Send(Post(server, std::string(kExpectContinueThreshold, 'b')));
   ASSERT_TRUE(resp) << resp.error().Message();
   EXPECT_EQ(resp->status, 413);
-  EXPECT_THAT(Lower(server.Head()), HasSubstr("\r\nexpect: 100-continue\r\n"));
+  EXPECT_THAT(text::ToLowerAscii(server.Head()), HasSubstr("\r\nexpect: 100-continue\r\n"));
 }
 
 TEST_F(ProbeClientTest, TheCallersOwnExpectIsSentAsIs) {
@@ -302,7 +258,7 @@ TEST_F(ProbeClientTest, TheCallersOwnExpectIsSentAsIs) {
   auto resp = Probe().Send(req);
   ASSERT_TRUE(resp) << resp.error().Message();
   EXPECT_EQ(resp->status, 417);
-  const std::string head = Lower(server.Head());
+  const std::string head = text::ToLowerAscii(server.Head());
   EXPECT_THAT(head, HasSubstr("\r\nexpect: teapot\r\n"));
   EXPECT_EQ(head.find("expect:"), head.rfind("expect:")) << "one Expect header only";
 }
@@ -330,7 +286,7 @@ TEST_F(ProbeClientTest, ATimeoutIsAnErrorEvenAfterAStatus) {
   auto resp = Probe().Send(req);
   ASSERT_FALSE(resp) << "status " << resp->status;
   EXPECT_TRUE(resp.error().Is(Errc::kHttpTransport));
-  EXPECT_THAT(Lower(resp.error().Message()), HasSubstr("timeout"));
+  EXPECT_THAT(text::ToLowerAscii(resp.error().Message()), HasSubstr("timeout"));
 }
 
 }  // namespace
