@@ -36,8 +36,7 @@ Command AddReplayCommand(CLI::App& app) {
             o.bindir = ResolveBindir(ctx.paths.bindir);
             o.http_timeout = std::chrono::milliseconds(f->timeouts.http_ms);
             o.keep = f->keep;
-            // RunReplay prints its own errors and already answers 0, 1 or 2.
-            return RunReplay(o, ctx.out, ctx.err);
+            return RunReplay(o, ctx.out);
           }};
 }
 

@@ -261,44 +261,52 @@ ExchangeDiff CompareExchange(const har::Exchange& recorded, const HttpRequest& s
   return d;
 }
 
-int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err) {
-  std::ifstream in(opt.transcript, std::ios::binary);
+namespace {
+
+Result<har::Transcript> LoadTranscript(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
   if (!in) {
-    err << "tigress-harness: " << opt.transcript.string() << ": cannot read\n";
-    return 2;
+    return MakeError(Errc::kIoFailure, file.string() + ": cannot read");
   }
   std::stringstream ss;
   ss << in.rdbuf();
   auto transcript = har::ReadHar(ss.str());
   if (!transcript) {
-    err << "tigress-harness: " << opt.transcript.string() << ": " << transcript.error().Message()
-        << "\n";
-    return 2;
+    return MakeError(Errc::kTranscriptInvalid, file.string() + ": " + transcript.error().detail);
   }
-  const std::vector<har::Exchange>* entries = &transcript->exchanges;
-  auto m = LoadManifest(opt.relay_manifest);
-  if (!m) {
-    err << "tigress-harness: " << m.error().Message() << "\n";
-    return 2;
+  return std::move(*transcript);
+}
+
+Result<Manifest> LoadRelayManifest(const fs::path& file) {
+  TIGRESS_ASSIGN_OR_RETURN(Manifest m, LoadManifest(file));
+  if (!m.relay) {
+    return MakeError(Errc::kManifestInvalid, m.name + " provides no relay");
   }
-  if (!m->relay) {
-    err << "tigress-harness: " << m->name << " provides no relay\n";
-    return 2;
-  }
+  return m;
+}
+
+// The relay a replay talks to: its own directory, certificate and port.
+struct ReplayRelay {
+  TempDir dir;
+  std::string ca_file;
+  std::string base_url;
+  std::unique_ptr<Process> process;
+};
+
+Result<ReplayRelay> StartRelay(const Manifest& m, const ReplayOptions& opt) {
   auto tmp = TempDir::Create("tigress-replay", opt.keep);
-  const fs::path work = tmp ? tmp->path() : fs::path();
   std::error_code ec;
   if (tmp) {
-    fs::create_directories(work / "relay.work", ec);
+    fs::create_directories(tmp->path() / "relay.work", ec);
   }
   auto pki = pki::MakeTestPki();
   auto port = FreeLoopbackPort();
   if (!tmp || !pki || !port || ec) {
-    err << "tigress-harness: cannot prepare the relay's directory, certificate or port\n";
-    return 2;
+    return MakeError(Errc::kIoFailure, "cannot prepare the relay's directory, certificate or port");
   }
+  const fs::path work = tmp->path();
   Placeholders ph;
-  ph.root = m->root.string();
+  ph.root = m.root.string();
   ph.port = std::to_string(*port);
   ph.ca = (work / "ca.pem").string();
   ph.cert = (work / "server-cert.pem").string();
@@ -308,49 +316,66 @@ int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err) {
   std::ofstream(ph.ca) << pki->ca_cert_pem;
   std::ofstream(ph.cert) << pki->server_cert_pem;
   std::ofstream(ph.key) << pki->server_key_pem;
-  const std::string base_url = Expand(m->relay->base_url, ph);
-  ph.public_url = base_url;
-  ProcessSpec ps = LaunchSpecFor(*m, LaunchRole::kRelay, ph);
+  ph.public_url = Expand(m.relay->base_url, ph);
+  ProcessSpec ps = LaunchSpecFor(m, LaunchRole::kRelay, ph);
   ps.stderr_path = work / "relay.stderr.log";
   ps.stdout_path = work / "relay.stdout.log";
   ps.port = *port;
-  int rc = 2;
-  {
-    auto relay = Process::Start(ps);
-    Result<void> ready = relay ? (*relay)->WaitReady() : Result<void>(relay.error());
-    if (!ready) {
-      err << "tigress-harness: the relay did not start: " << ready.error().Message() << "\n";
-    } else {
-      out << "tigress-harness: replaying " << entries->size() << " exchange(s) of "
-          << opt.transcript.string() << " against " << m->name << " at " << base_url << "\n";
-      ProbeClient probe(ph.ca);
-      IdMap ids;
-      int differing = 0;
-      for (std::size_t i = 0; i < entries->size(); ++i) {
-        const har::Exchange& e = (*entries)[i];
-        HttpRequest req = ids.MapRequest(e, base_url);
-        req.timeout = opt.http_timeout;
-        auto resp = probe.Send(req);
-        ExchangeDiff d = CompareExchange(e, req, resp, ids);
-        out << "[" << i + 1 << "/" << entries->size() << "] " << e.method << " "
-            << PathAndQuery(e.url) << ": " << (d.same() ? "same" : "DIFFERS") << "\n";
-        for (const auto& line : d.differences) {
-          out << "      " << line << "\n";
-        }
-        differing += d.same() ? 0 : 1;
-      }
-      out << "\ntigress-harness: " << differing << " of " << entries->size()
-          << " exchange(s) differ\n";
-      rc = differing == 0 ? 0 : 1;
-    }
-    if (relay) {
-      (*relay)->Stop();
-    }
+  ReplayRelay relay{std::move(*tmp), ph.ca, ph.public_url, nullptr};
+  auto process = Process::Start(ps);
+  Result<void> ready = process ? (*process)->WaitReady() : Result<void>(process.error());
+  if (process) {
+    relay.process = std::move(*process);
   }
+  if (!ready) {
+    if (relay.process) {
+      relay.process->Stop();
+    }
+    return Error{ready.error().code, "the relay did not start: " + ready.error().detail};
+  }
+  return relay;
+}
+
+// Sends every exchange and prints how each answer compares; the number of
+// answers that differ.
+int ReplayExchanges(const std::vector<har::Exchange>& entries, const ReplayRelay& relay,
+                    const ReplayOptions& opt, std::ostream& out) {
+  ProbeClient probe(relay.ca_file);
+  IdMap ids;
+  int differing = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const har::Exchange& e = entries[i];
+    HttpRequest req = ids.MapRequest(e, relay.base_url);
+    req.timeout = opt.http_timeout;
+    auto resp = probe.Send(req);
+    ExchangeDiff d = CompareExchange(e, req, resp, ids);
+    out << "[" << i + 1 << "/" << entries.size() << "] " << e.method << " " << PathAndQuery(e.url)
+        << ": " << (d.same() ? "same" : "DIFFERS") << "\n";
+    for (const auto& line : d.differences) {
+      out << "      " << line << "\n";
+    }
+    differing += d.same() ? 0 : 1;
+  }
+  return differing;
+}
+
+}  // namespace
+
+Result<int> RunReplay(const ReplayOptions& opt, std::ostream& out) {
+  TIGRESS_ASSIGN_OR_RETURN(har::Transcript transcript, LoadTranscript(opt.transcript));
+  TIGRESS_ASSIGN_OR_RETURN(Manifest m, LoadRelayManifest(opt.relay_manifest));
+  TIGRESS_ASSIGN_OR_RETURN(ReplayRelay relay, StartRelay(m, opt));
+  const std::vector<har::Exchange>& entries = transcript.exchanges;
+  out << "tigress-harness: replaying " << entries.size() << " exchange(s) of "
+      << opt.transcript.string() << " against " << m.name << " at " << relay.base_url << "\n";
+  const int differing = ReplayExchanges(entries, relay, opt, out);
+  out << "\ntigress-harness: " << differing << " of " << entries.size()
+      << " exchange(s) differ\n";
+  relay.process->Stop();
   if (opt.keep) {
-    out << "relay work directory and logs: " << work.string() << "\n";
+    out << "relay work directory and logs: " << relay.dir.path().string() << "\n";
   }
-  return rc;
+  return differing == 0 ? 0 : 1;
 }
 
 }  // namespace tigress::harness

@@ -104,9 +104,11 @@ struct ReplayOptions {
 
 // `RunReplay` starts the manifest's relay (fresh test CA, free loopback port,
 // temporary work directory), replays every exchange and prints one line per
-// exchange ("same" or its differences) and a total. Exit codes: 0 every
-// answer matches, 1 some answer differs, 2 the transcript or manifest is
-// unusable or the relay does not start.
-int RunReplay(const ReplayOptions& opt, std::ostream& out, std::ostream& err);
+// exchange ("same" or its differences) and a total. Returns 0 when every
+// answer matches, 1 when some answer differs. Errors: kIoFailure (the
+// transcript cannot be read, no directory, certificate or port for the
+// relay), kTranscriptInvalid, kManifestInvalid (also: the manifest has no
+// relay), the supervisor's errors when the relay does not start.
+Result<int> RunReplay(const ReplayOptions& opt, std::ostream& out);
 
 }  // namespace tigress::harness
