@@ -13,12 +13,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::set<std::string> FailedIds(const std::vector<Finding>& all) {
-  std::set<std::string> ids;
-  for (const auto& f : Failures(all)) ids.insert(f.requirement);
-  return ids;
-}
-
 TEST(IdentifierChecks, FlagIdentifyingDisplayInformationAndSequentialMailboxIds) {
   har::Transcript t;
   t.exchanges = {Create(kClaimA, Sealed(), "00000000-0000-4000-8000-000000000001")};

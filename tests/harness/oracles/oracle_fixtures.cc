@@ -89,6 +89,12 @@ std::vector<Finding> Failures(const std::vector<Finding>& all) { return Filter(a
 
 std::vector<Finding> Passes(const std::vector<Finding>& all) { return Filter(all, true); }
 
+std::set<std::string> FailedIds(const std::vector<Finding>& all) {
+  std::set<std::string> ids;
+  for (const auto& f : Failures(all)) ids.insert(f.requirement);
+  return ids;
+}
+
 OracleCase CleanCase() {
   OracleCase c;
   c.name = "clean";

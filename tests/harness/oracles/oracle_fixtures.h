@@ -5,6 +5,7 @@
 // it. `RunEntry` runs one entry of the oracle table alone.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,8 @@ void AddMember(har::Exchange& e, const std::string& member);
 
 std::vector<Finding> Failures(const std::vector<Finding>& all);
 std::vector<Finding> Passes(const std::vector<Finding>& all);
+// The requirement IDs the failures among `all` cite, each once.
+std::set<std::string> FailedIds(const std::vector<Finding>& all);
 
 // A transcript with the oracle input that goes with it.
 struct OracleCase {
