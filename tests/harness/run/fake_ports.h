@@ -158,6 +158,17 @@ class FakeClock final : public Clock {
   std::chrono::milliseconds slept_{0};
 };
 
+// An expectation of step line t.yaml:3 that the status is one of `codes`,
+// citing `req`.
+inline Expectation StatusIn(std::vector<int> codes, std::string req = "RELAY-01") {
+  Expectation e;
+  e.req = std::move(req);
+  e.subject = Expectation::Subject::kStatus;
+  e.codes = std::move(codes);
+  e.where = "t.yaml:3";
+  return e;
+}
+
 // The requirement catalogue of the repository.
 inline const reports::Catalog& TheCatalogue() {
   static const reports::Catalog cat =

@@ -7,17 +7,9 @@ namespace tigress::harness {
 namespace {
 
 using fakes::FakeTransport;
+using fakes::StatusIn;
 using reports::Verdict;
 using ::testing::HasSubstr;
-
-Expectation Status(std::vector<int> codes, std::string req = "RELAY-01") {
-  Expectation e;
-  e.req = std::move(req);
-  e.subject = Expectation::Subject::kStatus;
-  e.codes = std::move(codes);
-  e.where = "t.yaml:3";
-  return e;
-}
 
 Step Get(std::string path) {
   Step st;
@@ -35,7 +27,7 @@ TEST_F(HttpStep, JudgesTheAnswerAndSavesWhatLaterStepsNeed) {
   };
   Step st = Get("/v1/m/${case.id}");
   vars.Set("case", nlohmann::json{{"id", "abc"}});
-  st.expect = {Status({201})};
+  st.expect = {StatusIn({201})};
   st.save = {{"mailbox", "json.id"}, {"type", "headers.content-type"}};
   StepResult r = Run(st);
   ASSERT_EQ(r.checks.size(), 1u);
@@ -59,7 +51,7 @@ TEST_F(HttpStep, AFailedExpectationIsAFailOfItsRequirement) {
     return Result<HttpResponse>(FakeTransport::Ok(500));
   };
   Step st = Get("/v1/m");
-  st.expect = {Status({200}, "RELAY-01")};
+  st.expect = {StatusIn({200}, "RELAY-01")};
   StepResult r = Run(st);
   ASSERT_EQ(r.checks.size(), 1u);
   EXPECT_EQ(r.checks[0].second.verdict, Verdict::kFail);
@@ -72,7 +64,7 @@ TEST_F(HttpStep, NoResponseIsAnErrorThatStopsTheCaseAndNamesTheDeadRelay) {
   };
   relay_down = "exited with status 3; stderr tail: boom";
   Step st = Get("/v1/m");
-  st.expect = {Status({200})};
+  st.expect = {StatusIn({200})};
   StepResult r = Run(st);
   EXPECT_TRUE(r.stop);
   EXPECT_TRUE(r.checks.empty());
@@ -105,7 +97,7 @@ TEST_F(HttpStep, AStepListingStatusZeroJudgesNoResponseAsStatusZero) {
     return Result<HttpResponse>(MakeError(Errc::kHttpTransport, "connection reset"));
   };
   Step st = Get("/v1/m");
-  st.expect = {Status({0, 413})};
+  st.expect = {StatusIn({0, 413})};
   StepResult r = Run(st);
   EXPECT_FALSE(r.stop);
   EXPECT_EQ(r.status, 0);

@@ -9,16 +9,9 @@ namespace tigress::harness {
 namespace {
 
 using fakes::FakeTransport;
+using fakes::StatusIn;
 using reports::Verdict;
 using ::testing::HasSubstr;
-
-Expectation Status(std::vector<int> codes) {
-  Expectation e;
-  e.req = "RELAY-01";
-  e.subject = Expectation::Subject::kStatus;
-  e.codes = std::move(codes);
-  return e;
-}
 
 class ParallelStep : public fakes::StepTest {};
 
@@ -31,11 +24,11 @@ TEST_F(ParallelStep, MergesTheLanesChecksPerExpectationAndCountsTheirStatuses) {
   Step create;
   create.where = "t.yaml:4";
   create.action = HttpAction{.method = "POST", .path = "/v1/m"};
-  create.expect = {Status({201})};
+  create.expect = {StatusIn({201})};
   Step group;
   group.where = "t.yaml:3";
   group.action = ParallelAction{.repeat = 3, .steps = {create}};
-  Expectation two = Status({201});
+  Expectation two = StatusIn({201});
   two.subject = Expectation::Subject::kCount;
   two.min = 2;
   two.max = 2;
@@ -59,7 +52,7 @@ TEST_F(ParallelStep, WithoutRepeatEachStepIsALaneAndAllPassingSaysSo) {
   Step a;
   a.where = "t.yaml:4";
   a.action = HttpAction{.method = "GET", .path = "/a"};
-  a.expect = {Status({200})};
+  a.expect = {StatusIn({200})};
   Step b = a;
   b.As<HttpAction>().path = "/b";
   Step group;

@@ -3,22 +3,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/harness/run/fake_ports.h"
+
 namespace tigress::harness {
 namespace {
 
+using fakes::StatusIn;
 using reports::Assertion;
 using reports::NotEvaluated;
 using reports::Verdict;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-Expectation Status(std::vector<int> codes, std::string req = "RELAY-01") {
-  Expectation e;
-  e.req = std::move(req);
-  e.subject = Expectation::Subject::kStatus;
-  e.codes = std::move(codes);
-  return e;
-}
 
 Assertion A(std::string req, Verdict v, std::string message = "checked") {
   Assertion a;
@@ -30,13 +25,13 @@ Assertion A(std::string req, Verdict v, std::string message = "checked") {
 
 TEST(ExpectsRefusal, IsTrueOnlyWhenEveryListedStatusIsARefusalOrNoAnswer) {
   Step refusal;
-  refusal.expect = {Status({400, 401})};
+  refusal.expect = {StatusIn({400, 401})};
   EXPECT_TRUE(ExpectsRefusal(refusal));
   Step closed;
-  closed.expect = {Status({0, 413})};
+  closed.expect = {StatusIn({0, 413})};
   EXPECT_TRUE(ExpectsRefusal(closed));
   Step either;
-  either.expect = {Status({200, 400})};
+  either.expect = {StatusIn({200, 400})};
   EXPECT_FALSE(ExpectsRefusal(either));
   Step error;
   Expectation e;
@@ -86,9 +81,9 @@ TEST(FailControl, LeavesAPassingCheckOfTheControlAlone) {
 TEST(RequirementsChecked, WalksStepsExpectationsAndParallelGroups) {
   Step a;
   a.req = "INIT-16";
-  a.expect = {Status({200}, "RELAY-01")};
+  a.expect = {StatusIn({200}, "RELAY-01")};
   Step lane;
-  lane.expect = {Status({401}, "RELAY-31")};
+  lane.expect = {StatusIn({401}, "RELAY-31")};
   Step group;
   group.action = ParallelAction{.steps = {lane}};
   const std::vector<Step> steps = {a, group};
