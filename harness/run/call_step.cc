@@ -164,27 +164,6 @@ Device* FindDevice(const Step& st, const std::string& where, StepContext& cx, St
   return nullptr;
 }
 
-void JudgeOutcome(const Step& st, const std::string& where, const Json& doc,
-                  const reports::Evidence& ev, VarContext& vars, const StepContext& cx,
-                  StepResult& r) {
-  const CallAction& act = st.As<CallAction>();
-  for (const Expectation& e : st.expect) {
-    auto operand = Interpolate(e.operand, vars);
-    if (!operand) {
-      r.checks.emplace_back(
-          &e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
-      continue;
-    }
-    MatchResult m = MatchCall(e, doc, *operand);
-    std::string msg = CallName(act) + ": " + ExpectationToString(e) +
-                      (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
-    Assertion a =
-        cx.Judge(&st, e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
-    a.evidence = ev;
-    r.checks.emplace_back(&e, std::move(a));
-  }
-}
-
 }  // namespace
 
 StepResult ExecCall(const Step& st, VarContext& vars, const std::string& where, StepContext& cx) {
@@ -231,7 +210,10 @@ StepResult ExecCall(const Step& st, VarContext& vars, const std::string& where, 
     r.stop = true;
     return r;
   }
-  JudgeOutcome(st, where, doc, ev, vars, cx, r);
+  JudgeExpectations(
+      st, where, CallName(act) + ": ",
+      [&doc](const Expectation& e, const Json& operand) { return MatchCall(e, doc, operand); }, ev,
+      vars, cx, r);
   if (out.kind == RpcOutcome::Kind::kResult || error_expected) {
     SaveValues(cx, st, doc, vars, r);
   }

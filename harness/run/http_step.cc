@@ -156,27 +156,6 @@ void NoResponse(const Step& st, const std::string& where, const HttpRequest& req
   r.extra.push_back(std::move(a));
 }
 
-// One assertion per expectation, on the response as `view` shows it.
-void JudgeResponse(const Step& st, const std::string& where, const HttpView& view,
-                   const reports::HttpExcerpt& ex, VarContext& vars, const StepContext& cx,
-                   StepResult& r) {
-  for (const Expectation& e : st.expect) {
-    auto operand = Interpolate(e.operand, vars);
-    if (!operand) {
-      r.checks.emplace_back(
-          &e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
-      continue;
-    }
-    MatchResult m = MatchHttp(e, view, *operand);
-    std::string msg =
-        ExpectationToString(e) + (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
-    Assertion a =
-        cx.Judge(&st, e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
-    a.evidence.http.push_back(ex);
-    r.checks.emplace_back(&e, std::move(a));
-  }
-}
-
 // The document `save:` paths read: status, headers (lower-case names), body,
 // json, and all of it again under "response".
 Json ResponseDocument(const HttpResponse& resp, const Json& body_json, bool is_json) {
@@ -226,7 +205,12 @@ StepResult ExecHttp(const Step& st, VarContext& vars, const std::string& where, 
   const Json body_json = Json::parse(resp->body, nullptr, false);
   const bool is_json = !body_json.is_discarded();
   const HttpView view{resp->status, &resp->headers, &resp->body, is_json ? &body_json : nullptr};
-  JudgeResponse(st, where, view, ex, vars, cx, r);
+  reports::Evidence evidence;
+  evidence.http.push_back(ex);
+  JudgeExpectations(
+      st, where, "",
+      [&view](const Expectation& e, const Json& operand) { return MatchHttp(e, view, operand); },
+      evidence, vars, cx, r);
   if (resp->status >= 200 && resp->status < 300) {
     for (const auto& [var, tmpl] : act.if_accepted) {
       auto value = Interpolate(tmpl, vars);

@@ -81,6 +81,26 @@ void SaveValues(const StepContext& cx, const Step& st, const Json& doc, VarConte
   }
 }
 
+void JudgeExpectations(const Step& st, const std::string& where, const std::string& prefix,
+                       const ExpectationMatcher& match, const reports::Evidence& evidence,
+                       VarContext& vars, const StepContext& cx, StepResult& r) {
+  for (const Expectation& e : st.expect) {
+    auto operand = Interpolate(e.operand, vars);
+    if (!operand) {
+      r.checks.emplace_back(
+          &e, Broke(Verdict::kError, e.req, e.where + ": " + operand.error().Message()));
+      continue;
+    }
+    MatchResult m = match(e, *operand);
+    std::string msg = prefix + ExpectationToString(e) +
+                      (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
+    Assertion a =
+        cx.Judge(&st, e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
+    a.evidence = evidence;
+    r.checks.emplace_back(&e, std::move(a));
+  }
+}
+
 namespace {
 
 StepExecutor ExecutorFor(Step::Kind kind) {

@@ -37,6 +37,7 @@
 #include "harness/process/adapter_client.h"
 #include "harness/run/case_files.h"
 #include "harness/run/oracle_inputs.h"
+#include "harness/scenario/matchers.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/vars.h"
 #include "protocol/result.h"
@@ -173,6 +174,17 @@ void Unresolved(const StepContext& cx, const Step& st, const std::string& where,
 // a missing path is a failed check of the step and stops the case.
 void SaveValues(const StepContext& cx, const Step& st, const nlohmann::json& doc, VarContext& vars,
                 StepResult& r);
+
+// `JudgeExpectations` adds one check per expectation of step `st`, in order:
+// the expectation's operand resolved in `vars` (when that fails, an ERROR at
+// the expectation's place and no match), then `match(expectation, operand)`
+// judged with the message "<prefix><expectation> (<note>) [<where>]" and
+// `evidence` attached.
+using ExpectationMatcher =
+    std::function<MatchResult(const Expectation& e, const nlohmann::json& operand)>;
+void JudgeExpectations(const Step& st, const std::string& where, const std::string& prefix,
+                       const ExpectationMatcher& match, const reports::Evidence& evidence,
+                       VarContext& vars, const StepContext& cx, StepResult& r);
 
 // `ExecuteStep` runs one step of any kind.
 StepResult ExecuteStep(const Step& st, VarContext& vars, const std::string& where, StepContext& cx);
