@@ -117,8 +117,12 @@ Result<int> RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, s
   }
 
   Runner runner(std::move(rerun.options), catalog, set);
-  const int rc = runner.Run(out);
-  if (rc == kExitUsage || runner.result().cases.size() != 1) {
+  const Result<int> rc = runner.Run(out);
+  if (!rc) {
+    return MakeError(Errc::kCaseNotRunnable,
+                     "the bundle's case could not be run: " + rc.error().Message());
+  }
+  if (runner.result().cases.size() != 1) {
     return MakeError(Errc::kCaseNotRunnable, "the bundle's case could not be run");
   }
   const reports::CaseResult& now = runner.result().cases.front();

@@ -132,11 +132,9 @@ Command AddInteropCommand(CLI::App& app) {
             }
             const ScenarioSet interop = InteropScenarios(tree.scenarios);
             Runner runner(std::move(o), tree.catalog, interop);
-            const int rc = runner.Run(ctx.out);
-            if (rc != kExitUsage) {
-              ctx.out << "\nInterop matrix:\n\n"
-                      << reports::RenderMatrixMarkdown(reports::ComputeMatrix(runner.result()));
-            }
+            TIGRESS_ASSIGN_OR_RETURN(const int rc, runner.Run(ctx.out));
+            ctx.out << "\nInterop matrix:\n\n"
+                    << reports::RenderMatrixMarkdown(reports::ComputeMatrix(runner.result()));
             return rc;
           }};
 }

@@ -17,6 +17,7 @@
 #include "reports/progress.h"
 #include "reports/root_causes.h"
 #include "reports/writers.h"
+#include "tigress/version.h"
 
 namespace tigress::harness {
 
@@ -44,12 +45,11 @@ Result<void> WriteText(const fs::path& p, const std::string& text) {
 }
 
 // The cases to run: selected, minus those the expectations disable (listed
-// in `disabled`), with their implementations, narrowed to --case ids. On
-// error `why` says what to print.
-std::optional<std::vector<CaseSpec>> ChooseCases(
+// in `disabled`), with their implementations, narrowed to --case ids.
+Result<std::vector<CaseSpec>> ChooseCases(
     const ScenarioSet& scenarios, const RunOptions& opt,
-    std::vector<std::pair<std::string, std::string>>& disabled, std::string& why) {
-  why = "no case matches the selection";
+    std::vector<std::pair<std::string, std::string>>& disabled) {
+  const Error none = MakeError(Errc::kCommandUsage, "no case matches the selection");
   std::vector<CaseSpec> cases = SelectCases(scenarios, opt);
   if (opt.expectations) {
     std::erase_if(cases, [&](const CaseSpec& c) {
@@ -61,36 +61,31 @@ std::optional<std::vector<CaseSpec>> ChooseCases(
     });
   }
   if (cases.empty()) {
-    return std::nullopt;
+    return none;
   }
-  auto assigned = AssignImplementations(std::move(cases), opt);
-  if (!assigned) {
-    why = assigned.error().Message();
-    return std::nullopt;
-  }
-  cases = std::move(*assigned);
+  TIGRESS_ASSIGN_OR_RETURN(cases, AssignImplementations(std::move(cases), opt));
   if (!opt.case_ids.empty()) {
     std::erase_if(cases, [&](const CaseSpec& c) {
       return std::find(opt.case_ids.begin(), opt.case_ids.end(), c.case_id) == opt.case_ids.end();
     });
     if (cases.empty()) {
-      return std::nullopt;
+      return none;
     }
   }
   return cases;
 }
 
 // The run's test CA and server certificate under <run>/pki/, their paths in
-// `sh`; what went wrong, if anything.
-std::optional<std::string> WriteRunPki(RunShared& sh) {
+// `sh`.
+Result<void> WriteRunPki(RunShared& sh) {
   std::error_code ec;
   fs::create_directories(sh.run_dir / "pki", ec);
   if (ec) {
-    return "cannot create " + sh.run_dir.string() + ": " + ec.message();
+    return MakeError(Errc::kIoFailure, "cannot create " + sh.run_dir.string() + ": " + ec.message());
   }
   auto pki = pki::MakeTestPki();
   if (!pki) {
-    return "cannot make the test CA: " + pki.error().Message();
+    return Error{pki.error().code, "cannot make the test CA: " + pki.error().detail};
   }
   sh.ca_file = (sh.run_dir / "pki" / "ca.pem").string();
   sh.cert_file = (sh.run_dir / "pki" / "server-cert.pem").string();
@@ -98,13 +93,11 @@ std::optional<std::string> WriteRunPki(RunShared& sh) {
   for (auto [p, t] : {std::pair<std::string, std::string>(sh.ca_file, pki->ca_cert_pem),
                       {sh.cert_file, pki->server_cert_pem},
                       {sh.key_file, pki->server_key_pem}}) {
-    if (auto w = WriteText(p, t); !w) {
-      return w.error().Message();
-    }
+    TIGRESS_RETURN_IF_ERROR(WriteText(p, t));
   }
   fs::permissions(sh.key_file, fs::perms::owner_read | fs::perms::owner_write,
                   fs::perm_options::replace, ec);
-  return std::nullopt;
+  return {};
 }
 
 // Writes a failing case's reproduction bundle and lists it in its evidence;
@@ -129,7 +122,7 @@ std::optional<std::string> AddReproBundle(RunShared& sh, const CaseSpec& spec,
              : std::pair<std::string, std::vector<std::string>>{};
   };
   in.expectations_path = sh.opt.expectations_path;
-  in.harness_version = "0.1.0";
+  in.harness_version = std::string(kVersion);
   in.created = NowUtc();
   in.command = c.rerun_command;
   in.command_line = sh.opt.command_line;
@@ -292,34 +285,21 @@ void PrintTiming(const reports::RunResult& run, std::chrono::duration<double> wa
 
 }  // namespace
 
-int Runner::Run(std::ostream& out) {
-  auto fail = [&out](const std::string& why) {
-    out << "tigress-harness: " << why << "\n";
-    return 2;
-  };
+Result<int> Runner::Run(std::ostream& out) {
   std::vector<std::pair<std::string, std::string>> disabled;
-  std::string no_cases;
-  auto chosen = ChooseCases(scenarios_, opt_, disabled, no_cases);
-  if (!chosen) {
-    return fail(no_cases);
-  }
-  const std::vector<CaseSpec> cases = std::move(*chosen);
+  TIGRESS_ASSIGN_OR_RETURN(const std::vector<CaseSpec> cases,
+                           ChooseCases(scenarios_, opt_, disabled));
 
   run_.run_id =
       opt_.run_id.empty() ? DefaultRunId(opt_.seed, ::getpid(), std::time(nullptr)) : opt_.run_id;
-  auto dir = reports::RunDirectory(opt_.report_dir, run_.run_id);
-  if (!dir) {
-    return fail(dir.error().Message());
-  }
-  run_dir_ = fs::absolute(*dir);
+  TIGRESS_ASSIGN_OR_RETURN(const fs::path dir, reports::RunDirectory(opt_.report_dir, run_.run_id));
+  run_dir_ = fs::absolute(dir);
   RunShared sh(opt_, catalog_);
   sh.run_dir = run_dir_;
-  if (auto pki_error = WriteRunPki(sh)) {
-    return fail(*pki_error);
-  }
+  TIGRESS_RETURN_IF_ERROR(WriteRunPki(sh));
 
   run_.started = NowUtc();
-  run_.harness_version = "0.1.0";
+  run_.harness_version = std::string(kVersion);
   run_.profile = opt_.profile;
   run_.seed = opt_.seed;
   run_.command_line = opt_.command_line;
@@ -338,10 +318,8 @@ int Runner::Run(std::ostream& out) {
   }
   run_.disabled = disabled;
   run_.finished = NowUtc();
-  if (auto written = reports::WriteRunReports(run_, &catalog_, sh.redaction.guard(), run_dir_);
-      !written) {
-    return fail(written.error().Message());
-  }
+  TIGRESS_RETURN_IF_ERROR(
+      reports::WriteRunReports(run_, &catalog_, sh.redaction.guard(), run_dir_));
   PrintReruns(run_, run_dir_, opt_, out);
   PrintTiming(run_, std::chrono::steady_clock::now() - wall_start, jobs, out);
   if (run_.NothingTested()) {

@@ -7,7 +7,7 @@
 //
 //   RunOptions opt;  opt.manifests = {LoadManifest("implementations/reference.yaml").value()};
 //   Runner runner(std::move(opt), catalog, scenarios);
-//   int exit_code = runner.Run(std::cout);   // 0 / 1 as architecture.md says
+//   Result<int> exit_code = runner.Run(std::cout);   // 0 / 1; an Error: not set up
 //
 // Run directory (reports/<run-id>/): report.json, junit.xml, report.html,
 // summary.md (reports/ writers), pki/ (the run's test CA and server
@@ -42,9 +42,11 @@ class Runner {
 
   // `Run` runs the selected cases with `jobs` workers, prints progress to
   // `out`, writes the run directory and returns the exit code (0: nothing
-  // unexpected, 1: an unexpected FAIL/ERROR/TIMEOUT or a stale expectation,
-  // 2: the run could not be set up).
-  int Run(std::ostream& out);
+  // unexpected, 1: an unexpected FAIL/ERROR/TIMEOUT or a stale expectation).
+  // Errors (the run could not be set up): kCommandUsage (no case matches the
+  // selection), the manifests' role errors, kIoFailure (run directory, PKI
+  // files, reports), the test CA's errors.
+  Result<int> Run(std::ostream& out);
 
   // The finished run (after `Run`).
   const reports::RunResult& result() const { return run_; }
