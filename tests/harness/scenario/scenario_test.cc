@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,6 +18,28 @@ using ::testing::HasSubstr;
 
 bool Known(const std::string& id) {
   return id == "RELAY-01" || id == "RELAY-31" || id == "REPLAY-01";
+}
+
+// One edit of a scenario's text (its first `from` becomes `to`) and a part of
+// the loader's message refusing the result.
+struct Refusal {
+  std::string from;
+  std::string to;
+  std::string message;
+};
+
+// `ExpectRefused` loads `text` as `file` with each edit applied alone and
+// expects a refusal that names `place` ("file:line") and the edit's message.
+void ExpectRefused(const std::string& text, const std::string& file, const std::string& place,
+                   const std::vector<Refusal>& edits) {
+  for (const Refusal& edit : edits) {
+    std::string bad = text;
+    bad.replace(bad.find(edit.from), edit.from.size(), edit.to);
+    auto refused = LoadScenarioString(bad, file, Known);
+    ASSERT_FALSE(refused) << edit.to;
+    EXPECT_THAT(refused.error().Message(), HasSubstr(place)) << edit.to;
+    EXPECT_THAT(refused.error().Message(), HasSubstr(edit.message)) << edit.to;
+  }
 }
 
 constexpr char kGood[] = R"(id: relay/create-basic
@@ -197,19 +221,12 @@ steps:
   EXPECT_EQ(s->steps[0].kind(), Step::Kind::kRestart);
   EXPECT_EQ(s->steps[0].As<RestartAction>().role, Role::kInitiator);
 
-  for (const auto& [from, to, message] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"restart: initiator", "restart: recipient", "not a device role"},
-           {"restart: initiator", "restart: relay", "not a device role"},
-           {"restart: initiator", "restart: initiator\n    expect: [{req: RELAY-01, ok: true}]",
-            "no expect or save"}}) {
-    std::string bad = kText;
-    bad.replace(bad.find(from), from.size(), to);
-    auto refused = LoadScenarioString(bad, "interop/restart.yaml", Known);
-    ASSERT_FALSE(refused) << to;
-    EXPECT_THAT(refused.error().Message(), HasSubstr("interop/restart.yaml:6")) << to;
-    EXPECT_THAT(refused.error().Message(), HasSubstr(message)) << to;
-  }
+  ExpectRefused(
+      kText, "interop/restart.yaml", "interop/restart.yaml:6",
+      {{"restart: initiator", "restart: recipient", "not a device role"},
+       {"restart: initiator", "restart: relay", "not a device role"},
+       {"restart: initiator", "restart: initiator\n    expect: [{req: RELAY-01, ok: true}]",
+        "no expect or save"}});
 }
 
 TEST(ScenarioLoader, ReadsAPushStepAndRefusesBadCountsAndDurations) {
@@ -227,19 +244,11 @@ steps:
   EXPECT_EQ(s->steps[0].As<PushAction>().count, 0);
   EXPECT_EQ(s->steps[0].As<PushAction>().within_ms, 250);
 
-  for (const auto& [from, to, message] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"count: 0", "count: -1", "integer from 0 to 100"},
-           {"within: 250ms", "within: 2m", "at most 1 minute"},
-           {"url: \"${relay.push_url}init\", ", "", "needs 'url'"},
-           {"roles: [relay]", "roles: [initiator]", "needs the relay role"}}) {
-    std::string bad = kText;
-    bad.replace(bad.find(from), from.size(), to);
-    auto refused = LoadScenarioString(bad, "relay/push.yaml", Known);
-    ASSERT_FALSE(refused) << to;
-    EXPECT_THAT(refused.error().Message(), HasSubstr("relay/push.yaml:6")) << to;
-    EXPECT_THAT(refused.error().Message(), HasSubstr(message)) << to;
-  }
+  ExpectRefused(kText, "relay/push.yaml", "relay/push.yaml:6",
+                {{"count: 0", "count: -1", "integer from 0 to 100"},
+                 {"within: 250ms", "within: 2m", "at most 1 minute"},
+                 {"url: \"${relay.push_url}init\", ", "", "needs 'url'"},
+                 {"roles: [relay]", "roles: [initiator]", "needs the relay role"}});
 }
 
 TEST(ScenarioLoader, ReadsDeclaredPersonalDataAndRefusesEntriesTooShortToMean) {
@@ -256,12 +265,8 @@ steps:
   ASSERT_TRUE(s) << s.error().Message();
   EXPECT_EQ(s->personal_data, (std::vector<std::string>{"Alice Example", "12 Elm Street"}));
 
-  std::string bad = kText;
-  bad.replace(bad.find("\"12 Elm Street\""), 15, "Al");
-  auto refused = LoadScenarioString(bad, "privacy/declared.yaml", Known);
-  ASSERT_FALSE(refused);
-  EXPECT_THAT(refused.error().Message(), ::testing::HasSubstr("privacy/declared.yaml:5"));
-  EXPECT_THAT(refused.error().Message(), ::testing::HasSubstr("shorter than 3"));
+  ExpectRefused(kText, "privacy/declared.yaml", "privacy/declared.yaml:5",
+                {{"\"12 Elm Street\"", "Al", "shorter than 3"}});
 }
 
 TEST(ScenarioRoles, ParseRoleReadsExactlyTheNamesRoleNameWrites) {
