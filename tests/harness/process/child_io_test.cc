@@ -39,13 +39,28 @@ TEST(FileTail, SaysEmptyForAnEmptyOrMissingFile) {
   EXPECT_EQ(FileTail(dir.path() / "missing.log", 100), "(empty)");
 }
 
-TEST(StdoutCapture, CopiesEverythingAndRemembersTheFirstTokenLine) {
-  test_support::ScratchDir dir("tigress-child-io");
+// A pipe whose read end a StdoutCapture copies to out.log in a scratch
+// directory; the test writes to `w`.
+class CapturedStdout : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(MakePipe(r, w)); }
+  // The capture's destructor waits for the end of the pipe.
+  void TearDown() override { w.Reset(); }
+
+  // Starts copying, watching for lines that start with `token`.
+  void Start(std::optional<std::string> token) {
+    capture.Start(std::exchange(r.fd, -1), log(), std::move(token));
+  }
+  fs::path log() const { return dir.path() / "out.log"; }
+
+  test_support::ScratchDir dir{"tigress-child-io"};
   Fd r;
   Fd w;
-  ASSERT_TRUE(MakePipe(r, w));
   StdoutCapture capture;
-  capture.Start(std::exchange(r.fd, -1), dir.path() / "out.log", std::string("READY"));
+};
+
+TEST_F(CapturedStdout, CopiesEverythingAndRemembersTheFirstTokenLine) {
+  Start("READY");
   EXPECT_EQ(capture.ReadyLine(), std::nullopt);
   Write(w.fd, "starting\nREA");
   Write(w.fd, "DY 4000\r\nREADY 5000\n");
@@ -55,16 +70,11 @@ TEST(StdoutCapture, CopiesEverythingAndRemembersTheFirstTokenLine) {
   w.Reset();
   capture.Join();
   EXPECT_EQ(capture.ReadyLine(), "READY 4000");
-  EXPECT_EQ(ReadAll(dir.path() / "out.log"), "starting\nREADY 4000\r\nREADY 5000\n");
+  EXPECT_EQ(ReadAll(log()), "starting\nREADY 4000\r\nREADY 5000\n");
 }
 
-TEST(StdoutCapture, ReportsTheEndOfStdoutWithoutAToken) {
-  test_support::ScratchDir dir("tigress-child-io");
-  Fd r;
-  Fd w;
-  ASSERT_TRUE(MakePipe(r, w));
-  StdoutCapture capture;
-  capture.Start(std::exchange(r.fd, -1), dir.path() / "out.log", std::nullopt);
+TEST_F(CapturedStdout, ReportsTheEndOfStdoutWithoutAToken) {
+  Start(std::nullopt);
   Write(w.fd, "READY 4000\n");
   w.Reset();
   StdoutCapture::Seen seen = capture.WaitForToken(steady_clock::now() + std::chrono::seconds(5));
@@ -73,13 +83,8 @@ TEST(StdoutCapture, ReportsTheEndOfStdoutWithoutAToken) {
   EXPECT_EQ(capture.ReadyLine(), std::nullopt);
 }
 
-TEST(StdoutCapture, WaitingEndsAtTheDeadline) {
-  test_support::ScratchDir dir("tigress-child-io");
-  Fd r;
-  Fd w;
-  ASSERT_TRUE(MakePipe(r, w));
-  StdoutCapture capture;
-  capture.Start(std::exchange(r.fd, -1), dir.path() / "out.log", std::string("READY"));
+TEST_F(CapturedStdout, WaitingEndsAtTheDeadline) {
+  Start("READY");
   StdoutCapture::Seen seen =
       capture.WaitForToken(steady_clock::now() + std::chrono::milliseconds(50));
   EXPECT_FALSE(seen.token);
