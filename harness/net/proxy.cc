@@ -232,6 +232,45 @@ struct RecordingProxy::Impl {
     return !ec && req.keep_alive();
   }
 
+  // The request half of an exchange record, as the device sent it.
+  har::Exchange RecordRequest(const http::request<http::string_body>& req, Clock::time_point r0) {
+    har::Exchange ex;
+    ex.started_ms = NowEpochMs();
+    ex.send_ms = Ms(r0, Clock::now());
+    ex.method = std::string(req.method_string());
+    ex.url = origin + std::string(req.target());
+    ex.http_version = req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
+    for (const auto& f : req) {
+      ex.request_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
+    ex.request_body = req.body();
+    return ex;
+  }
+
+  // Forwards `req` and fills `res` with what the device gets: the relay's
+  // answer after the hostile mode (recorded in `ex`), or a 502 when the
+  // relay could not be reached (false).
+  bool Answer(Upstream& up, http::request<http::string_body>& req,
+              http::response<http::string_body>& res, har::Exchange& ex) {
+    req.set(http::field::host, host + ":" + port);
+    req.prepare_payload();
+    if (!Forward(up, req, res, ex)) {
+      res = http::response<http::string_body>(http::status::bad_gateway, req.version());
+      res.set(http::field::content_type, "text/plain");
+      res.body() = "tigress-harness proxy: " + ex.error + "\n";
+      res.keep_alive(false);
+      return false;
+    }
+    Misbehave(std::string(req.target()), res, ex);
+    ex.status = static_cast<int>(res.result_int());
+    ex.status_text = std::string(res.reason());
+    for (const auto& f : res) {
+      ex.response_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
+    ex.response_body = res.body();
+    return true;
+  }
+
   void Serve(tcp::socket sock) {
     const int fd = sock.native_handle();
     Track(fd);
@@ -271,35 +310,10 @@ struct RecordingProxy::Impl {
         }
         continue;
       }
-      har::Exchange ex;
-      ex.started_ms = NowEpochMs();
-      ex.send_ms = Ms(r0, Clock::now());
-      ex.method = std::string(req.method_string());
-      ex.url = origin + std::string(req.target());
-      ex.http_version = req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-      for (const auto& f : req) {
-        ex.request_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-      }
-      ex.request_body = req.body();
+      har::Exchange ex = RecordRequest(req, r0);
       const bool keep = req.keep_alive();
-      req.set(http::field::host, host + ":" + port);
-      req.prepare_payload();
       http::response<http::string_body> res;
-      const bool ok = Forward(up, req, res, ex);
-      if (ok) {
-        Misbehave(std::string(req.target()), res, ex);
-        ex.status = static_cast<int>(res.result_int());
-        ex.status_text = std::string(res.reason());
-        for (const auto& f : res) {
-          ex.response_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-        }
-        ex.response_body = res.body();
-      } else {
-        res = http::response<http::string_body>(http::status::bad_gateway, req.version());
-        res.set(http::field::content_type, "text/plain");
-        res.body() = "tigress-harness proxy: " + ex.error + "\n";
-        res.keep_alive(false);
-      }
+      const bool ok = Answer(up, req, res, ex);
       {
         std::lock_guard<std::mutex> lock(mu);
         exchanges.push_back(std::move(ex));
