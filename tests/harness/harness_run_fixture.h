@@ -18,6 +18,7 @@
 // is kept when the test fails, so its reports and logs can be read.
 #pragma once
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -55,6 +56,23 @@ template <typename... More>
 std::vector<std::string> With(std::vector<std::string> a, const More&... more) {
   (a.insert(a.end(), more.begin(), more.end()), ...);
   return a;
+}
+
+// `CamelCaseName` turns dash-separated words into one test-name word
+// ("bind-any-claim" -> "BindAnyClaim"): each word's first letter upper-cased,
+// the dashes dropped.
+inline std::string CamelCaseName(const std::string& words) {
+  std::string name;
+  bool upper = true;
+  for (char ch : words) {
+    if (ch == '-') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
+    upper = false;
+  }
+  return name;
 }
 
 class HarnessRunTest : public ::testing::Test {

@@ -133,17 +133,7 @@ TEST_P(OracleFault, IsCaughtByExactlyItsOracle) {
 }
 
 std::string FaultName(const ::testing::TestParamInfo<Fault>& info) {
-  std::string name;
-  bool upper = true;
-  for (char ch : std::string(info.param.relay) + info.param.device) {
-    if (ch == '-') {
-      upper = true;
-      continue;
-    }
-    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
-    upper = false;
-  }
-  return name;
+  return e2e::CamelCaseName(std::string(info.param.relay) + info.param.device);
 }
 
 INSTANTIATE_TEST_SUITE_P(DeviceAndRelayFaults, OracleFault, ::testing::ValuesIn(kFaults),

@@ -194,33 +194,33 @@ std::set<std::string> Failed(const nlohmann::json& c) {
 // Names the parameter in ctest's listing instead of dumping its bytes.
 void PrintTo(const Mutant& m, std::ostream* os) { *os << m.fault << " -> " << m.scenario; }
 
-class RelayMutant : public HarnessRun, public ::testing::WithParamInterface<Mutant> {};
+// A fixture whose test runs `mutant.scenario` against the faulty `manifest`.
+class MutantRun : public HarnessRun, public ::testing::WithParamInterface<Mutant> {
+ protected:
+  // The case must FAIL, citing `mutant.req` among its failures.
+  void ExpectCaught(const fs::path& manifest, const Mutant& mutant) {
+    // Strict: the proof is that the check can FAIL; some of these rest on a
+    // robustness reading that the standard profile reports as WARN.
+    EXPECT_EQ(Run({"run", "--impl", manifest.string(), "--filter", mutant.scenario, "--profile",
+                   "strict"}),
+              1)
+        << Stdout();
+    auto c = Report()["cases"][0];
+    EXPECT_EQ(c["verdict"], "FAIL") << mutant.fault;
+    EXPECT_TRUE(Failed(c).contains(mutant.req)) << c.dump(1);
+  }
+};
+
+class RelayMutant : public MutantRun {};
 
 TEST_P(RelayMutant, IsCaughtByItsScenario) {
   auto m = Manifest("mutant", std::string(", \"--fault\", \"") + GetParam().fault + "\"",
                     ReferenceDevice());
-  // Strict: the proof is that the check can FAIL; some of these rest on a
-  // robustness reading that the standard profile reports as WARN.
-  EXPECT_EQ(
-      Run({"run", "--impl", m.string(), "--filter", GetParam().scenario, "--profile", "strict"}), 1)
-      << Stdout();
-  auto c = Report()["cases"][0];
-  EXPECT_EQ(c["verdict"], "FAIL") << GetParam().fault;
-  EXPECT_TRUE(Failed(c).contains(GetParam().req)) << c.dump(1);
+  ExpectCaught(m, GetParam());
 }
 
 std::string MutantName(const ::testing::TestParamInfo<Mutant>& param_info) {
-  std::string name;
-  bool upper = true;
-  for (char ch : std::string(param_info.param.fault)) {
-    if (ch == '-') {
-      upper = true;
-      continue;
-    }
-    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
-    upper = false;
-  }
-  return name;
+  return e2e::CamelCaseName(param_info.param.fault);
 }
 
 // no-body-limit has no row: a body limit is the relay's choice (RELAY-55 is
@@ -292,20 +292,13 @@ TEST_F(HarnessRun, PushFaultsAreCaughtByThePushScenario) {
 
 // Each device-side scenario in which the harness plays the other party must
 // catch the reference device's matching deliberate fault.
-class DeviceMutant : public HarnessRun, public ::testing::WithParamInterface<Mutant> {};
+class DeviceMutant : public MutantRun {};
 
 TEST_P(DeviceMutant, IsCaughtByItsScenario) {
   auto m = Manifest("mutant", "",
                     std::string("[\"") + TIGRESS_BIN_DIR + "/tigress-device\", \"--fault\", \"" +
                         GetParam().fault + "\", \"adapter\"]");
-  // Strict: the proof is that the check can FAIL; some of these rest on a
-  // robustness reading that the standard profile reports as WARN.
-  EXPECT_EQ(
-      Run({"run", "--impl", m.string(), "--filter", GetParam().scenario, "--profile", "strict"}), 1)
-      << Stdout();
-  auto c = Report()["cases"][0];
-  EXPECT_EQ(c["verdict"], "FAIL") << GetParam().fault;
-  EXPECT_TRUE(Failed(c).contains(GetParam().req)) << c.dump(1);
+  ExpectCaught(m, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(
