@@ -149,11 +149,12 @@ void SetTls(CURL* h, const ClientOptions& options, const Request& request, curl_
   const Trust& trust = options.trust;
   if (!trust.ca_file.empty()) {
     curl_easy_setopt(h, CURLOPT_CAINFO, trust.ca_file.c_str());
-  } else {
+    curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+  } else if (!trust.ca_pem.empty() || !trust.system_store) {
     *blob = curl_blob{const_cast<char*>(trust.ca_pem.data()), trust.ca_pem.size(), CURL_BLOB_COPY};
     curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, blob);
-  }
-  curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+  }  // else libcurl's defaults: the system's CA bundle and directory
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, trust.verify_peer ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, trust.verify_peer ? 2L : 0L);
   if (request.tls_max.empty()) return;

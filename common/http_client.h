@@ -22,8 +22,9 @@
 //   - a #fragment is never sent; redirects are never followed.
 //
 // Trust: the peer must chain to the trust's CA (a PEM file, or PEM text; no
-// CA directory, no system store) and match the URL's host, unless
-// `verify_peer` is false. Only https URLs, unless `allow_http`.
+// CA directory, no system store; or, only with `system_store` and neither
+// set, the system's store) and match the URL's host, unless `verify_peer` is
+// false. Only https URLs, unless `allow_http`.
 //
 // Outcome: a response whose final (non-1xx) status line arrived is returned
 // even when the exchange then fails (RFC 9110 §15.5.14, RFC 9112 §9.5: a
@@ -56,6 +57,8 @@ struct Trust {
   std::string ca_file{};  // path of a PEM bundle
   std::string ca_pem{};   // PEM text
   bool verify_peer = true;
+  // With neither CA given: trust the system's store (true) or nothing (false).
+  bool system_store = false;
 };
 
 struct ClientOptions {

@@ -63,7 +63,10 @@ struct WebhookNotifier::Impl {
 
 WebhookNotifier::WebhookNotifier(WebhookOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
-  impl_->client = http::Client(http::ClientOptions{.trust = {.ca_file = impl_->options.ca_file}});
+  // No --webhook-ca: push endpoints are public services, checked against the
+  // system's store.
+  impl_->client = http::Client(http::ClientOptions{
+      .trust = {.ca_file = impl_->options.ca_file, .system_store = impl_->options.ca_file.empty()}});
   if (!impl_->options.log) {
     impl_->options.log = [](std::string_view line) { std::cerr << line << '\n' << std::flush; };
   }

@@ -266,6 +266,17 @@ TEST_F(HttpClientTest, AServerFromAnotherCaIsRefusedUnlessVerificationIsOff) {
   EXPECT_EQ(accepted->status, 200);
 }
 
+TEST_F(HttpClientTest, WithoutACaNothingIsTrustedUnlessTheSystemStoreIsAskedFor) {
+  LoopbackTlsServer server(pki_, [](const Seen&) { return Ok(); });
+  ASSERT_TRUE(server.ok());
+  auto refused = Client({}).Send({.url = server.Url("/")});
+  ASSERT_FALSE(refused) << "status " << refused->status;
+  EXPECT_TRUE(refused.error().Is(Errc::kHttpTransport));
+  // The system's store does not hold the run's test CA either.
+  auto system = Client({.trust = {.system_store = true}}).Send({.url = server.Url("/")});
+  EXPECT_FALSE(system);
+}
+
 TEST_F(HttpClientTest, RedactedErrorsNameTheUrlWithoutItsQuery) {
   int port = 0;
   {
