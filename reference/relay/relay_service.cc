@@ -154,7 +154,7 @@ namespace {
 
 std::string RenderPreviewImpl(const DisplayInformation& d, bool escape, bool any_image_scheme,
                               const std::string& extra) {
-  auto e = [escape](std::string_view s) { return escape ? HtmlEscape(s) : std::string(s); };
+  auto e = [escape](std::string_view s) { return escape ? text::HtmlEscape(s) : std::string(s); };
   std::string html =
       "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"robots\" content=\"noindex\">\n<title>" +

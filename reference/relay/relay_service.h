@@ -227,9 +227,6 @@ class RelayService {
 // og-image-any-scheme) for any non-empty imageURL. Exposed for tests.
 std::string RenderPreview(const DisplayInformation& d, bool any_image_scheme = false);
 
-// `HtmlEscape` escapes & < > " ' for text and attribute values.
-using text::HtmlEscape;
-
 // The Content-Security-Policy sent with every preview.
 inline constexpr std::string_view kPreviewCsp =
     "default-src 'none'; img-src https:; style-src 'none'; base-uri 'none'; form-action 'none'; "

@@ -66,7 +66,7 @@ TEST_P(RelayFaultTest, PreviewUnescapedEmitsRawMarkup) {
   Json body = CreateBody();
   body["displayInformation"]["title"] = "<script>x</script>";
   HttpResponse c = Call("POST", "/v1/m", Auth(initiator_), body.dump());
-  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(c);
   EXPECT_THAT(Call("GET", path).body, HasSubstr("<script>x</script>"));
 }
 
@@ -99,7 +99,7 @@ TEST_P(RelayFaultTest, PushToWriterNotifiesTheWriter) {
   Json body = CreateBody();
   body["notificationToken"] = {{"type", "webhook"}, {"tokenData", "https://push.test/initiator"}};
   HttpResponse c = Call("POST", "/v1/m", Auth(initiator_), body.dump());
-  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(c);
   EXPECT_EQ(Write(path, initiator_, 2).status, 200);
   EXPECT_EQ(notifier_.calls, std::vector<std::string>{"https://push.test/initiator"});
 }
@@ -109,7 +109,7 @@ TEST_P(RelayFaultTest, PushWithPayloadSendsTheNewPayloadInThePush) {
   Json body = CreateBody();
   body["notificationToken"] = {{"type", "webhook"}, {"tokenData", "https://push.test/initiator"}};
   HttpResponse c = Call("POST", "/v1/m", Auth(initiator_), body.dump());
-  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(c);
   ASSERT_EQ(Read(path, recipient_).status, 200);
   ASSERT_EQ(Write(path, recipient_, 3).status, 200);
   ASSERT_EQ(notifier_.bodies.size(), 1u);

@@ -90,9 +90,18 @@ class RelayServiceTest : public ::testing::TestWithParam<std::string> {
   }
   // Creates a mailbox as `initiator_` and returns its path "/v1/m/<id>".
   std::string CreateMailbox(std::optional<std::string> rights = "RWD") {
-    HttpResponse r = Call("POST", "/v1/m", Auth(initiator_), CreateBody(rights).dump());
+    return CreateFrom(CreateBody(rights));
+  }
+  // Creates a mailbox from the create body `body` as `initiator_` and returns
+  // its path "/v1/m/<id>" ("" after a failed expectation when refused).
+  std::string CreateFrom(const Json& body) {
+    HttpResponse r = Call("POST", "/v1/m", Auth(initiator_), body.dump());
     EXPECT_EQ(r.status, 200) << r.body;
-    std::string url = Json::parse(r.body).at("urlLink").get<std::string>();
+    return r.status == 200 ? PathOf(r) : "";
+  }
+  // The path "/v1/m/<id>" of the urlLink a create answered with.
+  static std::string PathOf(const HttpResponse& created) {
+    std::string url = Json::parse(created.body).at("urlLink").get<std::string>();
     return url.substr(std::string("https://relay.test").size());
   }
   HttpResponse Read(const std::string& path, const std::string& claim) {

@@ -113,7 +113,7 @@ TEST_P(RelayQuirkTest, AnyRequestIdIsAcceptedEchoedAndDeduplicated) {
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(again.body, created.body);
   EXPECT_EQ(Count(), 1u);
-  std::string path = Json::parse(created.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(created);
   ASSERT_EQ(Read(path, recipient_).status, 200);
   const std::string odd = "retry #1 \xc3\xa9/\"x\"";
   HttpResponse w = Write(path, recipient_, 2, odd);
@@ -163,7 +163,7 @@ TEST_P(RelayQuirkTest, OpaqueDataStoresAnyNonEmptyStringUnchanged) {
     body["payload"]["data"] = data;
     HttpResponse c = Call("POST", "/v1/m", Auth(NewUuidV4()), body.dump());
     ASSERT_EQ(c.status, 200) << data << " " << c.body;
-    std::string created = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
+    std::string created = PathOf(c);
     EXPECT_EQ(ReadData(created, NewUuidV4()), data);
     Json update{{"payload", {{"type", "AEAD_AES_256_GCM"}, {"data", data}}}};
     EXPECT_EQ(Call("PUT", path, Auth(recipient_), update.dump()).status, 200) << data;
@@ -186,7 +186,7 @@ TEST_P(RelayQuirkTest, TrailingSlashReachesTheSameResources) {
   SetUpWith({Quirk::kTrailingSlash});
   HttpResponse c = Call("POST", "/v1/m/", Auth(initiator_), CreateBody().dump());
   ASSERT_EQ(c.status, 200) << c.body;
-  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(c);
   EXPECT_EQ(Call("GET", path + "/").status, 200);
   EXPECT_EQ(Call("GET", path + "/?v=h").status, 200);
   EXPECT_EQ(ReadData(path + "/", recipient_), Data(1));
@@ -213,10 +213,7 @@ TEST_P(RelayQuirkTest, OgImageAnySchemeKeepsTheUrlEscapedUnderTheSameCsp) {
   body["displayInformation"] = {{"title", "\"><script>alert(1)</script>"},
                                 {"description", "d"},
                                 {"imageURL", "javascript:alert(\"x\")<b>"}};
-  HttpResponse c = Call("POST", "/v1/m", Auth(initiator_), body.dump());
-  ASSERT_EQ(c.status, 200);
-  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
-  HttpResponse r = Call("GET", path);
+  HttpResponse r = Call("GET", CreateFrom(body));
   ASSERT_EQ(r.status, 200);
   EXPECT_THAT(r.body, HasSubstr("<meta property=\"og:image\" "
                                 "content=\"javascript:alert(&quot;x&quot;)&lt;b&gt;\">"));

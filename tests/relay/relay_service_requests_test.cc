@@ -225,7 +225,7 @@ TEST_P(RelayServiceTest, UpdateCannotChangeDisplayInformationOrExpiration) {
 TEST_P(RelayServiceTest, QueryStringIsIgnoredOnEveryEndpoint) {
   HttpResponse c = Call("POST", "/v1/m?v=c", Auth(initiator_), CreateBody().dump());
   ASSERT_EQ(c.status, 200);
-  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(c);
   EXPECT_EQ(Call("GET", path + "?v=c").status, 200);
   EXPECT_EQ(Call("POST", path + "?v=a&x=1", Auth(recipient_)).status, 200);
   EXPECT_EQ(
@@ -250,10 +250,7 @@ TEST_P(RelayServiceTest, PreviewIsEscapedOpenGraphWithRestrictiveCspAndNoPayload
   body["displayInformation"] = {{"title", "\"><script>alert(1)</script>"},
                                 {"description", "Tom & Jerry's <b>key</b>"},
                                 {"imageURL", "javascript:alert(1)"}};
-  HttpResponse c = Call("POST", "/v1/m", Auth(initiator_), body.dump());
-  ASSERT_EQ(c.status, 200);
-  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
-  HttpResponse r = Call("GET", path);
+  HttpResponse r = Call("GET", CreateFrom(body));
   ASSERT_EQ(r.status, 200);
   EXPECT_THAT(*FindHeader(r.headers, "Content-Type"), HasSubstr("text/html"));
   std::string csp = FindHeader(r.headers, "Content-Security-Policy").value_or("");
@@ -283,7 +280,7 @@ TEST_P(RelayServiceTest, UpdateNotifiesTheOtherPartyOnly) {
   HttpResponse c = Call("POST", "/v1/m", Auth(initiator_), body.dump());
   ASSERT_EQ(c.status, 200);
   EXPECT_TRUE(Json::parse(c.body).at("isPushNotificationSupported").get<bool>());
-  std::string path = Json::parse(c.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(c);
   EXPECT_EQ(Write(path, initiator_, 2).status, 200);
   EXPECT_TRUE(notifier_.calls.empty());  // nobody else is bound yet
   ASSERT_EQ(Read(path, recipient_).status, 200);

@@ -186,7 +186,7 @@ TEST_P(RelayServiceTest, AbsentConfigurationGetsTheDefaultLifetime) {
   Json body{{"payload", PayloadJson(1)}, {"displayInformation", DisplayJson()}};
   HttpResponse r = Call("POST", "/v1/m", Auth(initiator_), body.dump());
   ASSERT_EQ(r.status, 200);
-  std::string path = Json::parse(r.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(r);
   HttpResponse read = Read(path, initiator_);
   EXPECT_EQ(Json::parse(read.body).at("expiration"), "2026-11-29T12:00:00Z");
   // Default rights are R and D: no writes (RELAY-12), deletes allowed.
@@ -208,7 +208,7 @@ TEST_P(RelayServiceTest, ExpirationWithOffsetIsNormalisedToTheWireForm) {
   HttpResponse r = Call("POST", "/v1/m", Auth(initiator_),
                         CreateBody("RWD", "2026-11-28T15:30:00.25+02:00").dump());
   ASSERT_EQ(r.status, 200);
-  std::string path = Json::parse(r.body).at("urlLink").get<std::string>().substr(18);
+  std::string path = PathOf(r);
   EXPECT_EQ(Json::parse(Read(path, initiator_).body).at("expiration"), "2026-11-28T13:30:00Z");
 }
 
