@@ -162,13 +162,7 @@ bool CaseRun::StartProcesses() {
 
 Result<void> CaseRun::StartRelay() {
   const Manifest& m = *spec_.relay;
-  Placeholders ph;
-  ph.root = m.root.string();
-  ph.cert = sh_.cert_file;
-  ph.key = sh_.key_file;
-  ph.ca = sh_.ca_file;
-  ph.workdir = (case_dir_ / "relay.work").string();
-  ph.bindir = sh_.opt.bindir.string();
+  Placeholders ph = sh_.PlaceholdersFor(m, case_dir_ / "relay.work");
   // Devices (and the relay's urlLinks) go through the recording proxy; the
   // proxy reaches the relay lazily, so it can start first (pointed at the
   // relay's real port once a relay that reports it is ready).

@@ -68,14 +68,8 @@ Result<void> CaseDevices::Start(Role role_id, const Manifest* m, Verdict* verdic
   auto a = std::make_unique<Adapter>();
   a->role = role_id;
   a->manifest_ = m;
-  Placeholders ph;
-  ph.root = m->root.string();
-  ph.cert = sh_.cert_file;
-  ph.key = sh_.key_file;
-  ph.ca = sh_.ca_file;
-  ph.workdir = (case_dir_ / (role + ".work")).string();
+  Placeholders ph = sh_.PlaceholdersFor(*m, case_dir_ / (role + ".work"));
   ph.public_url = public_url_;
-  ph.bindir = sh_.opt.bindir.string();
   ProcessSpec ps = LaunchSpecFor(*m, LaunchRole::kDevice, ph);
   ps.name = role + " (" + m->name + ")";
   ps.stderr_path = case_dir_ / (role + ".stderr.log");

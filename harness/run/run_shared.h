@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "harness/config/manifest.h"
 #include "harness/oracles/oracles.h"
 #include "harness/process/adapter_client.h"
 #include "harness/run/run_options.h"
@@ -88,6 +89,20 @@ struct RunShared {
   SharedRedaction redaction;
   HelloRegistry hellos;
   SharedIvLedger iv_ledger;
+
+  // `PlaceholdersFor` is what every process of a case is started with: the
+  // manifest's root, the run's certificate files, its own work directory and
+  // the bin directory (the caller adds port and URLs).
+  Placeholders PlaceholdersFor(const Manifest& m, const std::filesystem::path& workdir) const {
+    Placeholders ph;
+    ph.root = m.root.string();
+    ph.cert = cert_file;
+    ph.key = key_file;
+    ph.ca = ca_file;
+    ph.workdir = workdir.string();
+    ph.bindir = opt.bindir.string();
+    return ph;
+  }
 };
 
 }  // namespace tigress::harness
