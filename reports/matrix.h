@@ -41,6 +41,10 @@ struct MatrixCell {
   Verdict worst = Verdict::kPass;       // worst verdict of the cases run; UNSUPPORTED when none ran
   std::vector<std::size_t> cases;       // indexes into RunResult::cases, run order (all of them)
   std::vector<std::size_t> not_passed;  // cases run whose verdict is neither PASS nor INFO
+  // Set when the cell's implementations declare different draft revisions:
+  // "revision mismatch (http-00 device, sct-04 relay)". Such a cell is shown
+  // as that text, not as its verdict counts.
+  std::string mismatch;
 };
 
 // `InteropMatrix` is every cell of a run, sorted by relay, initiator, recipient.

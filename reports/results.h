@@ -247,6 +247,7 @@ struct ImplementationInfo {
   std::vector<std::string> roles;     // "relay", "initiator", "recipient"
   std::vector<std::string> features;  // optional features it declared
   std::string manifest_path;
+  std::string spec = "http-00";       // the draft revision its manifest declares (protocol/revision.h)
 };
 
 // `RunSummary` counts cases by verdict and by expectation status: the one
@@ -296,6 +297,13 @@ struct RunResult {
   std::uint64_t seed = 0;
   std::string command_line;  // how the harness was invoked (already redacted)
   std::vector<ImplementationInfo> implementations;
+  // The draft revision the run judged against ("http-00", "sct-04"): the
+  // revision of the catalogue's sections and of the header names on the wire.
+  std::string spec = "http-00";
+  // What the harness concluded before the cases, to be shown before anything
+  // else (e.g. "relay 'acme' appears to implement sct-04 (...); rerun with
+  // --spec sct-04"). Empty when nothing needs saying.
+  std::vector<std::string> diagnosis;
   std::vector<CaseResult> cases;
   // Cases an expectations file disabled: (case id, reason); not run.
   std::vector<std::pair<std::string, std::string>> disabled;
