@@ -104,6 +104,15 @@ void ProgressPrinter::CaseFinished(const CaseResult& c) {
   out_.flush();
 }
 
+void ProgressPrinter::Note(const std::string& text) {
+  std::lock_guard lock(mu_);
+  std::string line = guard_ != nullptr ? guard_->Apply(text) : text;
+  if (live_) out_ << kClearLine;
+  out_ << line << '\n';
+  if (live_) DrawLiveLocked();
+  out_.flush();
+}
+
 void ProgressPrinter::Finish() {
   std::lock_guard lock(mu_);
   if (live_) out_ << kClearLine;

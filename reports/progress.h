@@ -74,6 +74,9 @@ class ProgressPrinter {
   void CaseStarted();
   // `CaseFinished` prints the case line and updates the counters.
   void CaseFinished(const CaseResult& c);
+  // `Note` prints one line of its own between the case lines (the live line
+  // is cleared and redrawn): a diagnosis found while the cases run.
+  void Note(const std::string& text);
   // `Finish` clears the live line and prints a final counter line.
   void Finish();
   // `PrintRootCauses` prints `FormatRootCauses(GroupFailures(cases))`
