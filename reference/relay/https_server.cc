@@ -151,8 +151,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
           PlainError(413, ErrcToken(Errc::kBodyTooLarge), "request body exceeds the limit");
       // The header block was complete, so the echo rule (REPLAY-01) still applies.
       const auto& req = parser_->get();
-      if (auto it = req.find(kHeaderRequestId); it != req.end()) {
-        r.headers.emplace_back(std::string(kHeaderRequestId), std::string(it->value()));
+      const std::string& rid = Options().request_id_header;
+      if (auto it = req.find(rid); it != req.end()) {
+        r.headers.emplace_back(rid, std::string(it->value()));
       }
       Options().log("relay: " + std::string(req.method_string().substr(0, 16)) + " - 413");
       return Respond(r, 11, false, req.method() == http::verb::head);

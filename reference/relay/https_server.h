@@ -48,6 +48,9 @@ struct ServerOptions {
   std::size_t max_body = 65536;
   std::size_t max_header = 16 * 1024;
   bool early_413_close = false;  // Quirk::kEarly413Close
+  // The header a 413 answered before the service saw the request echoes
+  // (REPLAY-01): the revision's request_id_header.
+  std::string request_id_header{kHeaderRequestId};
   int threads = 4;
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds idle_timeout{30};

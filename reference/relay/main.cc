@@ -66,6 +66,22 @@ std::string FaultHelp() {
   return out;
 }
 
+std::string SpecHelp() {
+  std::string out = "draft revision whose header names the relay speaks:";
+  for (const tigress::RevisionInfo& r : tigress::AllRevisions()) {
+    out += "\n  ";
+    out += r.name;
+    out += ": ";
+    out += r.draft;
+    out += " (claim ";
+    out += r.claim_header;
+    out += ", attestation ";
+    out += r.attestation_header;
+    out += ")";
+  }
+  return out;
+}
+
 std::string QuirkHelp() {
   std::string out =
       "Legal but unusual behaviour (repeatable), to prove a conformance harness accepts it:";
@@ -96,6 +112,7 @@ int Run(int argc, char** argv) {
       "Prints 'READY <port>' on stdout once it accepts connections; exits 0 on SIGTERM/SIGINT."};
   std::string listen, cert_file, key_file, public_url, data_dir, store_kind = "sqlite", webhook_ca,
                                                                  fault_name;
+  std::string spec_name{tigress::RevisionOf(tigress::kDefaultRevision).name};
   std::vector<std::string> webhook_allow, quirk_names;
   std::size_t max_body = 65536;
   long sweep_seconds = 60, default_ttl = 24 * 3600;
@@ -138,6 +155,7 @@ int Run(int argc, char** argv) {
                  "seconds a connection may stay idle or take to send one request (slow clients are "
                  "cut off)")
       ->check(CLI::Range(1L, 3600L));
+  app.add_option("--spec", spec_name, SpecHelp())->capture_default_str();
   app.add_option("--fault", fault_name, FaultHelp());
   app.add_option("--quirk", quirk_names, QuirkHelp());
   try {
@@ -153,6 +171,16 @@ int Run(int argc, char** argv) {
     std::cerr << "tigress-relay: " << e.Message() << '\n';
     return code;
   };
+  std::optional<tigress::Revision> revision = tigress::ParseRevision(spec_name);
+  if (!revision) {
+    return fail(tigress::MakeError(tigress::Errc::kRelayUsage,
+                                   "--spec: unknown revision '" + spec_name +
+                                       "' (accepted: " + tigress::RevisionNames() + ")"),
+                kExitUsage);
+  }
+  if (*revision != tigress::kDefaultRevision) {
+    std::cerr << "tigress-relay: speaking " << tigress::RevisionOf(*revision).draft << '\n';
+  }
   Fault fault = Fault::kNone;
   if (!fault_name.empty()) {
     auto f = tigress::relay::ParseFault(fault_name);
@@ -211,6 +239,7 @@ int Run(int argc, char** argv) {
   options.notifier = notifier.get();
   options.fault = fault;
   options.quirks = quirks;
+  options.revision = *revision;
   tigress::relay::RelayService relay(*store, options);
 
   tigress::relay::ServerOptions server_options;
@@ -222,6 +251,7 @@ int Run(int argc, char** argv) {
   server_options.allow_tls10 = fault == Fault::kAllowTls10;
   server_options.max_body = fault == Fault::kNoBodyLimit ? std::size_t{64} * 1024 * 1024 : max_body;
   server_options.early_413_close = quirks.Has(Quirk::kEarly413Close);
+  server_options.request_id_header = tigress::RevisionOf(*revision).request_id_header;
   if (quirks.Has(Quirk::kLargeHeaders)) {
     server_options.max_header = std::max(server_options.max_header, std::size_t{1024 * 1024});
   }

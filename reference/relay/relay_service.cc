@@ -33,83 +33,6 @@ std::string SafeToken(std::string_view s) {
   return out;
 }
 
-const std::vector<FaultInfo> kFaults = {
-    {Fault::kNoRequestIdEcho, "no-request-id-echo", "never echo Mailbox-Request-ID (REPLAY-01)"},
-    {Fault::kDuplicateReprocessed, "duplicate-reprocessed",
-     "process a duplicate Mailbox-Request-ID again instead of 201 (REPLAY-02..04)"},
-    {Fault::kDuplicateCreateNoBody, "duplicate-create-no-body",
-     "answer a duplicate create with 201 and an empty body (REPLAY-12, C-05)"},
-    {Fault::kBindAnyClaim, "bind-any-claim",
-     "let any claim read, update and delete; nobody is refused (RELAY-31, RELAY-56)"},
-    {Fault::kNotFoundAs401, "not-found-as-401",
-     "answer 401 instead of 404 for unknown mailboxes (RELAY-59, C-44)"},
-    {Fault::kNoExpiry, "no-expiry", "never enforce or sweep expiration (RELAY-45, SEC-07)"},
-    {Fault::kAcceptPastExpiration, "accept-past-expiration",
-     "accept an already-past expiration (the mailbox gets the default lifetime) (RELAY-47, C-23)"},
-    {Fault::kIgnoreAccessRights, "ignore-access-rights",
-     "do not enforce accessRights (RELAY-12, RELAY-48)"},
-    {Fault::kSequentialIds, "sequential-ids",
-     "mailbox ids are a predictable counter (RELAY-04, SEC-06)"},
-    {Fault::kUrlLinkWithoutVersion, "urllink-without-version",
-     "urlLink is <public-url>/m/<id> without /v1 (RELAY-02, C-26)"},
-    {Fault::kPreviewUnescaped, "preview-unescaped",
-     "insert display information into the preview unescaped, javascript: URLs kept (SEC-10)"},
-    {Fault::kPreviewLeaksPayload, "preview-leaks-payload",
-     "put payload data into the preview HTML (RELAY-28)"},
-    {Fault::kDeleteKeepsMailbox, "delete-keeps-mailbox",
-     "answer 200 to delete but keep the mailbox (RELAY-22)"},
-    {Fault::kExpirationNotStrict, "expiration-not-strict",
-     "return expiration as 2026-01-01T00:00:00.000+00:00 instead of the wire form (RELAY-29, "
-     "C-24)"},
-    {Fault::kPushToWriter, "push-to-writer",
-     "notify the writer instead of the other party (RELAY-50, C-37)"},
-    {Fault::kBadJson500, "bad-json-500",
-     "answer malformed JSON bodies with 500 instead of 400 (RELAY-10)"},
-    {Fault::kNoBodyLimit, "no-body-limit", "accept request bodies of any size (RELAY-55)"},
-    {Fault::kPlainHttp, "plain-http", "serve plain HTTP instead of TLS on the port (SEC-01)"},
-    {Fault::kAllowTls10, "allow-tls10", "accept TLS 1.0 and 1.1 with weak ciphers (SEC-03, C-43)"},
-    {Fault::kSetCookie, "set-cookie", "every response sets a tracking cookie (PRIV-04)"},
-    {Fault::kPushWithPayload, "push-with-payload",
-     "a push notification carries the new payload as its JSON body (PRIV-10)"},
-    {Fault::kRefuseCreates, "refuse-creates",
-     "answer every create with 400 {\"error\": \"Invalid or missing Device-Claim header\"} "
-     "(RELAY-01)"},
-    {Fault::kDuplicateClaimAny, "duplicate-claim-any",
-     "with two Mailbox-Device-Claim header lines, authorise the request if any value is a "
-     "party's claim (RELAY-66, SEC-04)"},
-    {Fault::kMethod500, "method-500",
-     "answer a method the relay does not implement (BREW, get, TRACE...) with 500 (RELAY-61, "
-     "C-46)"},
-    {Fault::kHead500, "head-500", "answer HEAD on a mailbox with 500 (RELAY-61, RELAY-62)"},
-};
-
-const std::vector<QuirkInfo> kQuirks = {
-    {Quirk::kMethod501, "method-501",
-     "answer a method the relay does not implement (BREW, get, TRACE, OPTIONS, CONNECT...) with "
-     "501 on any path",
-     "RFC 9110 §9.1, RFC 9112 §3"},
-    {Quirk::kHead405, "head-405", "answer HEAD on a mailbox with 405 and Allow", "RFC 9110 §9.1"},
-    {Quirk::kEarly413Close, "early-413-close",
-     "over-limit Content-Length: answer 413 right after the header section and close without "
-     "reading the body",
-     "RFC 9110 §15.5.14"},
-    {Quirk::kAnyRequestId, "any-request-id",
-     "accept any non-empty Mailbox-Request-ID, not only UUIDs (the Device Claim must still be "
-     "one)",
-     "draft §5.1"},
-    {Quirk::kOpaqueData, "opaque-data",
-     "check payload data only for being a non-empty string (no base64 or length check)",
-     "draft §8.1.3"},
-    {Quirk::kTrailingSlash, "trailing-slash",
-     "treat /v1/m/ and /v1/m/<id>/ as /v1/m and /v1/m/<id>", "RFC 9110 §4.2.3"},
-    {Quirk::kLargeHeaders, "large-headers", "accept header sections up to 1 MiB (default 16 KiB)",
-     "RFC 9110 §5.4"},
-    {Quirk::kOgImageAnyScheme, "og-image-any-scheme",
-     "keep an imageURL of any scheme (javascript:, data:) in og:image, HTML-escaped, under the "
-     "same script-forbidding CSP",
-     "draft §6.4"},
-};
-
 std::mutex& StderrMutex() {
   static std::mutex mu;
   return mu;
@@ -117,37 +40,11 @@ std::mutex& StderrMutex() {
 
 }  // namespace
 
-const std::vector<FaultInfo>& AllFaults() { return kFaults; }
-
-const std::vector<QuirkInfo>& AllQuirks() { return kQuirks; }
-
-Result<Quirk> ParseQuirk(std::string_view name) {
-  std::string known;
-  for (const QuirkInfo& q : kQuirks) {
-    if (q.name == name) return q.quirk;
-    known += known.empty() ? "" : ", ";
-    known += q.name;
-  }
-  return MakeError(Errc::kFieldInvalid,
-                   "--quirk: unknown quirk '" + std::string(name) + "' (known: " + known + ")");
-}
-
 bool IsImplementedMethod(std::string_view method) {
   for (std::string_view m : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"}) {
     if (method == m) return true;
   }
   return false;
-}
-
-Result<Fault> ParseFault(std::string_view name) {
-  std::string known;
-  for (const FaultInfo& f : kFaults) {
-    if (f.name == name) return f.fault;
-    known += known.empty() ? "" : ", ";
-    known += f.name;
-  }
-  return MakeError(Errc::kFieldInvalid,
-                   "--fault: unknown fault '" + std::string(name) + "' (known: " + known + ")");
 }
 
 namespace {
@@ -187,7 +84,7 @@ struct RelayService::Call {
 };
 
 RelayService::RelayService(MailboxStore& store, RelayOptions options)
-    : store_(store), options_(std::move(options)) {
+    : store_(store), options_(std::move(options)), revision_(RevisionOf(options_.revision)) {
   if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
   if (!options_.log) {
     options_.log = [](std::string_view line) {
@@ -297,7 +194,7 @@ Result<std::string> RequiredHeader(const HttpRequest& request, std::string_view 
 }  // namespace
 
 HttpResponse RelayService::Handle(const HttpRequest& request) {
-  Call call{request, FindHeader(request.headers, kHeaderRequestId)};
+  Call call{request, FindHeader(request.headers, revision_.request_id_header)};
   HttpResponse response;
   try {
     response = Dispatch(call);
@@ -307,7 +204,7 @@ HttpResponse RelayService::Handle(const HttpRequest& request) {
     response = ErrorResponse(500, ErrcToken(Errc::kRelayInternal), "internal error");
   }
   if (call.request_id && options_.fault != Fault::kNoRequestIdEcho) {
-    response.headers.emplace_back(std::string(kHeaderRequestId), *call.request_id);
+    response.headers.emplace_back(std::string(revision_.request_id_header), *call.request_id);
   }
   response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -376,7 +273,7 @@ HttpResponse RelayService::Dispatch(Call& call) {
 
 Result<std::string> RelayService::ClaimHeader(const Call& call, const std::string& id) {
   if (options_.fault == Fault::kDuplicateClaimAny) {
-    std::vector<std::string> values = AllValues(call.request, kHeaderDeviceClaim);
+    std::vector<std::string> values = AllValues(call.request, revision_.claim_header);
     if (values.size() > 1) {
       std::string chosen = values.front();
       if (!id.empty()) {
@@ -392,16 +289,36 @@ Result<std::string> RelayService::ClaimHeader(const Call& call, const std::strin
         }
       }
       if (!IsUuid(chosen)) {
-        return MakeError(Errc::kUuidInvalid, std::string(kHeaderDeviceClaim) + ": not a UUID");
+        return MakeError(Errc::kUuidInvalid, std::string(revision_.claim_header) + ": not a UUID");
       }
       return chosen;
     }
   }
-  return RequiredHeader(call.request, kHeaderDeviceClaim, true);
+  return RequiredHeader(call.request, revision_.claim_header, true);
 }
 
-Result<std::string> RelayService::RequestIdHeader(const Call& call) const {
-  return RequiredHeader(call.request, kHeaderRequestId, !options_.quirks.Has(Quirk::kAnyRequestId));
+Result<std::optional<std::string>> RelayService::RequestIdHeader(const Call& call) const {
+  if (options_.quirks.Has(Quirk::kRequestIdOptional) &&
+      AllValues(call.request, revision_.request_id_header).empty()) {
+    return std::optional<std::string>();
+  }
+  TIGRESS_ASSIGN_OR_RETURN(std::string rid,
+                           RequiredHeader(call.request, revision_.request_id_header,
+                                          !options_.quirks.Has(Quirk::kAnyRequestId)));
+  return std::optional<std::string>(std::move(rid));
+}
+
+std::optional<HttpResponse> RelayService::RefusedAttestation(const Call& call,
+                                                             Endpoint endpoint) const {
+  constexpr EndpointSet kRefused = static_cast<EndpointSet>(Endpoint::kDelete) |
+                                   static_cast<EndpointSet>(Endpoint::kReadSecure) |
+                                   static_cast<EndpointSet>(Endpoint::kRelinquish);
+  if (options_.fault != Fault::kAttestationCreateOnly || !Contains(kRefused, endpoint) ||
+      AllValues(call.request, revision_.attestation_header).empty()) {
+    return std::nullopt;
+  }
+  return ErrorResponse(400, ErrcToken(Errc::kFieldUnknown),
+                       std::string(revision_.attestation_header) + ": not accepted here");
 }
 
 Result<void> RelayService::CheckPayload(const Payload& p) const {
@@ -424,7 +341,7 @@ HttpResponse RelayService::Create(Call& call) {
   }
   Result<std::string> claim = ClaimHeader(call, "");
   if (!claim) return ErrorResponse(400, claim.error());
-  Result<std::string> rid = RequestIdHeader(call);
+  Result<std::optional<std::string>> rid = RequestIdHeader(call);
   if (!rid) return ErrorResponse(400, rid.error());
 
   Result<CreateMailboxRequest> body = ParseCreateMailboxRequest(request.body);
@@ -519,6 +436,7 @@ HttpResponse RelayService::Preview(Call& call, const std::string& id) {
 }
 
 HttpResponse RelayService::ReadSecure(Call& call, const std::string& id) {
+  if (auto refused = RefusedAttestation(call, Endpoint::kReadSecure)) return *refused;
   const HttpRequest& request = call.request;
   Result<std::string> claim = ClaimHeader(call, id);
   if (!claim) return ErrorResponse(400, claim.error());
@@ -563,7 +481,7 @@ HttpResponse RelayService::Update(Call& call, const std::string& id) {
   const HttpRequest& request = call.request;
   Result<std::string> claim = ClaimHeader(call, id);
   if (!claim) return ErrorResponse(400, claim.error());
-  Result<std::string> rid = RequestIdHeader(call);
+  Result<std::optional<std::string>> rid = RequestIdHeader(call);
   if (!rid) return ErrorResponse(400, rid.error());
   Result<UpdateMailboxRequest> body = ParseUpdateMailboxRequest(request.body);
   if (!body) {
@@ -628,9 +546,10 @@ HttpResponse RelayService::Update(Call& call, const std::string& id) {
 }
 
 HttpResponse RelayService::Delete(Call& call, const std::string& id) {
+  if (auto refused = RefusedAttestation(call, Endpoint::kDelete)) return *refused;
   Result<std::string> claim = ClaimHeader(call, id);
   if (!claim) return ErrorResponse(400, claim.error());
-  Result<std::string> rid = RequestIdHeader(call);
+  Result<std::optional<std::string>> rid = RequestIdHeader(call);
   if (!rid) return ErrorResponse(400, rid.error());
   RequestKey key{*claim, *rid};
   char right = options_.fault == Fault::kIgnoreAccessRights ? kNoRightCheck : 'D';
@@ -667,9 +586,10 @@ HttpResponse RelayService::Delete(Call& call, const std::string& id) {
 }
 
 HttpResponse RelayService::Relinquish(Call& call, const std::string& id) {
+  if (auto refused = RefusedAttestation(call, Endpoint::kRelinquish)) return *refused;
   Result<std::string> claim = ClaimHeader(call, id);
   if (!claim) return ErrorResponse(400, claim.error());
-  Result<std::string> rid = RequestIdHeader(call);
+  Result<std::optional<std::string>> rid = RequestIdHeader(call);
   if (!rid) return ErrorResponse(400, rid.error());
   RequestKey key{*claim, *rid};
   if (options_.fault == Fault::kDuplicateReprocessed) key.request_id.reset();

@@ -66,6 +66,7 @@ class RelayServiceTest : public ::testing::TestWithParam<std::string> {
     options.notifier = &notifier_;
     options.fault = fault_;
     options.quirks = quirks_;
+    options.revision = revision_;
     service_ = std::make_unique<RelayService>(*store_, options);
   }
 
@@ -120,6 +121,7 @@ class RelayServiceTest : public ::testing::TestWithParam<std::string> {
 
   Fault fault_ = Fault::kNone;
   QuirkSet quirks_;
+  Revision revision_ = kDefaultRevision;
   test_support::ScratchDir dir_{"tigress-relay-service"};
   std::unique_ptr<MailboxStore> store_;
   std::chrono::system_clock::time_point now_;
