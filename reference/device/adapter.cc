@@ -169,7 +169,10 @@ Result<Json> AdapterSession::Dispatch(const std::string& method, const Json& par
   if (method == "hello") {
     Json features = {"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate", "attestation"};
     if (options_.state_file) features.push_back("persistent-state");
-    return Json{{"name", kDeviceName}, {"version", kDeviceVersion}, {"features", features}};
+    return Json{{"name", kDeviceName},
+                {"version", kDeviceVersion},
+                {"features", features},
+                {"spec", RevisionOf(options_.revision).name}};
   }
   if (method == "configure") return Configure(params);
   if (method == "initiator.share") return Share(params);
@@ -294,6 +297,7 @@ Result<Json> AdapterSession::Configure(const Json& params) {
   TIGRESS_ASSIGN_OR_RETURN(std::unique_ptr<Transport> transport, factory_(topts));
   DeviceOptions dopts;
   dopts.fault = options_.fault;
+  dopts.revision = options_.revision;
   dopts.relay_base_url = base;
   dopts.retries = static_cast<int>(retries.value_or(1));
   if (poll) dopts.poll_interval = std::chrono::milliseconds(*poll);

@@ -8,7 +8,7 @@
 //
 //   AdapterSession s(MakeCurlTransport, {});
 //   std::string out = s.HandleLine(R"({"jsonrpc":"2.0","id":1,"method":"hello"})");
-//   // {"jsonrpc":"2.0","id":1,"result":{"name":"tigress-device",...}}
+//   // {"jsonrpc":"2.0","id":1,"result":{"name":"tigress-device",...,"spec":"http-00"}}
 //   s.shutdown_requested();   // true after "shutdown"
 //
 // Methods: hello, configure, initiator.share, recipient.accept,
@@ -39,6 +39,7 @@ inline constexpr std::string_view kDeviceVersion = tigress::kVersion;
 
 struct AdapterOptions {
   Fault fault = Fault::kNone;                  // from --fault / TIGRESS_DEVICE_FAULT
+  Revision revision = kDefaultRevision;        // from --spec; `hello` reports its name
   std::optional<std::string> initiator_claim;  // TIGRESS_DEVICE_INITIATOR_CLAIM
   // Passed on to every Device (time injection for tests, stderr log).
   std::function<void(std::chrono::milliseconds)> sleep;

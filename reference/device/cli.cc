@@ -43,9 +43,24 @@ Result<ProvisioningInfo> ReadInfoFile(const std::string& path) {
 
 void LogToStderr(const std::string& line) { std::cerr << line << "\n"; }
 
-int RunAdapter(Fault fault, const std::string& state_file) {
+std::string SpecHelp() {
+  std::string out = "draft revision whose header names every request uses (adapter and CLI):";
+  for (const RevisionInfo& r : AllRevisions()) {
+    out += "\n  ";
+    out += r.name;
+    out += ": ";
+    out += r.draft;
+    out += " (claim ";
+    out += r.claim_header;
+    out += ")";
+  }
+  return out;
+}
+
+int RunAdapter(Fault fault, Revision revision, const std::string& state_file) {
   AdapterOptions options;
   options.fault = fault;
+  options.revision = revision;
   if (!state_file.empty()) options.state_file = state_file;
   // Read once at start-up, before any thread exists.
   if (const char* c = std::getenv(  // NOLINT(concurrency-mt-unsafe)
@@ -55,7 +70,8 @@ int RunAdapter(Fault fault, const std::string& state_file) {
   }
   options.log = LogToStderr;
   AdapterSession session(MakeCurlTransport, options);
-  std::cerr << "tigress-device adapter: ready (fault " << FaultName(fault) << ")\n";
+  std::cerr << "tigress-device adapter: ready (fault " << FaultName(fault) << ", spec "
+            << RevisionOf(revision).name << ")\n";
   std::string line;
   while (std::getline(std::cin, line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -74,6 +90,7 @@ struct CliDevice {
 };
 
 Result<std::unique_ptr<CliDevice>> MakeCliDevice(const std::string& ca, Fault fault,
+                                                 Revision revision,
                                                  std::optional<std::string> relay, bool verbose) {
   TransportOptions t;
   t.ca_file = ca;
@@ -82,6 +99,7 @@ Result<std::unique_ptr<CliDevice>> MakeCliDevice(const std::string& ca, Fault fa
   TIGRESS_ASSIGN_OR_RETURN(out->transport, MakeCurlTransport(t));
   DeviceOptions d;
   d.fault = fault;
+  d.revision = revision;
   d.relay_base_url = std::move(relay);
   if (verbose) d.log = LogToStderr;
   out->device = std::make_unique<Device>(*out->transport, std::move(d), out->memory);
@@ -106,6 +124,8 @@ int RunDeviceCli(int argc, char** argv) {
   app.add_flag("--list-faults", list_faults,
                "print the deliberate faults and the requirements they violate");
   app.add_flag("-v,--verbose", verbose, "log one redacted line per HTTP exchange on stderr");
+  std::string spec_name{RevisionOf(kDefaultRevision).name};
+  app.add_option("--spec", spec_name, SpecHelp())->capture_default_str();
 
   std::string relay;
   std::string ca;
@@ -211,7 +231,12 @@ int RunDeviceCli(int argc, char** argv) {
   }
   auto fault = ParseFault(fault_name);
   if (!fault) return Fail(fault.error());
-  if (adapter) return RunAdapter(*fault, adapter_state);
+  std::optional<Revision> revision = ParseRevision(spec_name);
+  if (!revision) {
+    return Fail(MakeError(Errc::kDeviceUsage, "--spec: unknown revision '" + spec_name +
+                                                  "' (accepted: " + RevisionNames() + ")"));
+  }
+  if (adapter) return RunAdapter(*fault, *revision, adapter_state);
   if (app.get_subcommands().empty()) {
     std::cerr << app.help();
     return kExitUsage;
@@ -224,7 +249,7 @@ int RunDeviceCli(int argc, char** argv) {
                               : cipher_name == "aes-256-gcm" ? "AEAD_AES_256_GCM"
                                                              : cipher_name);
     if (!cipher) return Fail(MakeError(Errc::kDeviceUsage, "--cipher: " + cipher.error().detail));
-    auto dev = MakeCliDevice(ca, *fault, relay, verbose);
+    auto dev = MakeCliDevice(ca, *fault, *revision, relay, verbose);
     if (!dev) return Fail(dev.error());
     ShareParams p;
     p.info = std::move(*info);
@@ -253,7 +278,7 @@ int RunDeviceCli(int argc, char** argv) {
       if (!key) return Fail(MakeError(Errc::kDeviceUsage, "--secret: " + key.error().detail));
       p.secret = std::move(*key);
     }
-    auto dev = MakeCliDevice(ca, *fault, std::nullopt, verbose);
+    auto dev = MakeCliDevice(ca, *fault, *revision, std::nullopt, verbose);
     if (!dev) return Fail(dev.error());
     auto r = (*dev)->device->Accept(p);
     if (!r) return Fail(r.error());
@@ -270,7 +295,7 @@ int RunDeviceCli(int argc, char** argv) {
   // The remaining commands continue a share from its state file.
   auto loaded = LoadStateFile(state_file);
   if (!loaded) return Fail(loaded.error());
-  auto dev = MakeCliDevice(loaded->ca_file, *fault, std::nullopt, verbose);
+  auto dev = MakeCliDevice(loaded->ca_file, *fault, *revision, std::nullopt, verbose);
   if (!dev) return Fail(dev.error());
   Device& device = *(*dev)->device;
   device.set_state(loaded->state);

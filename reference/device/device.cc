@@ -217,11 +217,12 @@ Result<ProvisioningInfo> Device::Open(const Payload& payload) {
 }
 
 Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
+  const RevisionInfo& spoken = RevisionOf(options_.revision);
   HttpRequest req{call.method, call.url, {}, call.body};
   std::string request_id = NewRequestId();
-  req.headers.emplace_back(kHeaderDeviceClaim, state_.claim);
-  req.headers.emplace_back(kHeaderRequestId, request_id);
-  if (state_.attestation) req.headers.emplace_back(kHeaderAttestation, *state_.attestation);
+  req.headers.emplace_back(spoken.claim_header, state_.claim);
+  req.headers.emplace_back(spoken.request_id_header, request_id);
+  if (state_.attestation) req.headers.emplace_back(spoken.attestation_header, *state_.attestation);
   if (!call.body.empty() && options_.fault != Fault::kNoContentType) {
     req.headers.emplace_back("Content-Type", "application/json");
   }
@@ -258,7 +259,7 @@ Result<HttpResponse> Device::Perform(const Call& call, bool* resent) {
       std::to_string(response->status) + " (claim " + Redact(state_.claim) + ")");
   if (response->status >= 200 && response->status <= 299 &&
       options_.fault != Fault::kIgnoreRequestIdEcho) {
-    auto echo = CheckRequestIdEcho(*response, request_id);
+    auto echo = CheckRequestIdEcho(*response, request_id, spoken.request_id_header);
     if (!echo) return MakeError(Errc::kProtocolViolation, call.what + ": " + echo.error().detail);
   }
   return response;

@@ -13,7 +13,9 @@
 //   ProvisioningInfo got = initiator.Receive(std::chrono::seconds(2)).value();
 //   initiator.Close();                                     // DeleteMailbox
 //
-// Every mutating request carries a fresh v4 Mailbox-Request-ID (reads carry
+// Headers carry the names of `DeviceOptions::revision` (protocol/revision.h):
+// the claim is `Device-Claim` under sct-04, `Mailbox-Device-Claim` under
+// http-00. Every mutating request carries a fresh v4 Mailbox-Request-ID (reads carry
 // one too, C-01); a request that got no response is resent once with the same
 // ID and body, and 201 counts as success (REPLAY-09). A 2xx whose echo is
 // missing or different is a protocol violation (REPLAY-10). `Receive` returns
@@ -29,6 +31,7 @@
 #include <vector>
 
 #include "protocol/messages.h"
+#include "protocol/revision.h"
 #include "protocol/share_url.h"
 #include "reference/device/faults.h"
 #include "reference/device/transport.h"
@@ -43,12 +46,12 @@ struct DeviceState {
   Role role = Role::kNone;
   bool closed = false;
   std::string mailbox_url;            // request URL: urlLink, or the Share URL without fragment
-  std::string claim;                  // this device's Mailbox-Device-Claim
+  std::string claim;                  // this device's Device Claim
   Bytes secret;                       // the AEAD key (16 or 32 octets)
   std::vector<std::string> written;   // payload `data` strings this device wrote
   std::vector<std::string> returned;  // payload `data` strings already returned to the caller
   std::optional<NotificationToken> notification_token;
-  std::optional<std::string> attestation;  // Mailbox-Device-Attestation of this share, if any
+  std::optional<std::string> attestation;  // the attestation header's value, if any
   friend bool operator==(const DeviceState&, const DeviceState&) = default;
 };
 
@@ -71,6 +74,7 @@ struct FaultMemory {
 
 struct DeviceOptions {
   Fault fault = Fault::kNone;
+  Revision revision = kDefaultRevision;       // the draft whose header names are sent (--spec)
   std::optional<std::string> relay_base_url;  // initiators: https://host[:port]
   int retries = 1;                            // resends of a request that got no response
   std::chrono::milliseconds poll_interval{100};

@@ -79,18 +79,19 @@ int RpcCodeFor(const Error& e) {
   }
 }
 
-Result<void> CheckRequestIdEcho(const HttpResponse& response, std::string_view sent) {
-  std::optional<std::string> echo = response.Header(kHeaderRequestId);
+Result<void> CheckRequestIdEcho(const HttpResponse& response, std::string_view sent,
+                                std::string_view header) {
+  std::optional<std::string> echo = response.Header(header);
   if (!echo) {
-    return MakeError(Errc::kProtocolViolation,
-                     "the " + std::to_string(response.status) +
-                         " response has no Mailbox-Request-ID echo (sent " + std::string(sent) +
-                         ")");
+    return MakeError(Errc::kProtocolViolation, "the " + std::to_string(response.status) +
+                                                   " response has no " + std::string(header) +
+                                                   " echo (sent " + std::string(sent) + ")");
   }
   if (*echo != sent) {
     return MakeError(Errc::kProtocolViolation, "the " + std::to_string(response.status) +
-                                                   " response echoes Mailbox-Request-ID '" + *echo +
-                                                   "', sent '" + std::string(sent) + "'");
+                                                   " response echoes " + std::string(header) +
+                                                   " '" + *echo + "', sent '" + std::string(sent) +
+                                                   "'");
   }
   return {};
 }

@@ -44,10 +44,12 @@ std::optional<int> RelayStatus(const Error& e);
 // → -32603.
 int RpcCodeFor(const Error& e);
 
-// `CheckRequestIdEcho` requires the response's Mailbox-Request-ID to be
-// byte-identical to `sent`. Errors: kProtocolViolation (missing or different;
-// the detail shows both values, which are not secret).
-Result<void> CheckRequestIdEcho(const HttpResponse& response, std::string_view sent);
+// `CheckRequestIdEcho` requires the response's `header` (the revision's
+// request_id_header) to be byte-identical to `sent`. Errors:
+// kProtocolViolation (missing or different; the detail shows both values,
+// which are not secret).
+Result<void> CheckRequestIdEcho(const HttpResponse& response, std::string_view sent,
+                                std::string_view header = kHeaderRequestId);
 
 // `CheckSuccessStatus` accepts 200 and 201 (201 = the relay already processed
 // this Request-ID, REPLAY-09). Errors: kRelayRefused for 4xx/5xx,

@@ -7,6 +7,7 @@
 
 #include "harness/process/supervisor.h"
 #include "protocol/encoding.h"
+#include "protocol/revision.h"
 #include "tests/support/adapter_process.h"
 #include "tests/support/relay_process.h"
 #include "tests/support/scratch_dir.h"
@@ -61,19 +62,26 @@ class DeviceIntegrationTest : public ::testing::Test {
       port = *free_port;
       base_url_ = "https://localhost:" + std::to_string(port);
       fs::create_directories(dir_.path() / "relay-data");
-      auto started = ChildProcess::StartAndWaitReady(
-          {kRelayBin, "--listen", "127.0.0.1:" + std::to_string(port), "--tls-cert", pki_.cert,
-           "--tls-key", pki_.key, "--data-dir", (dir_.path() / "relay-data").string(),
-           "--public-url", base_url_, "--store", "memory"},
-          dir_.path() / "relay.log");
+      std::vector<std::string> argv{
+          kRelayBin,      "--listen",   "127.0.0.1:" + std::to_string(port),
+          "--tls-cert",   pki_.cert,    "--tls-key",
+          pki_.key,       "--data-dir", (dir_.path() / "relay-data").string(),
+          "--public-url", base_url_,    "--store",
+          "memory"};
+      argv.insert(argv.end(), relay_extra_.begin(), relay_extra_.end());
+      auto started = ChildProcess::StartAndWaitReady(argv, dir_.path() / "relay.log");
       if (started) relay_ = std::move(*started);
     }
     ASSERT_TRUE(relay_) << "the relay did not start; see " << (dir_.path() / "relay.log");
   }
 
+  // `flags` go before the subcommand (e.g. {"--spec", "sct-04"}).
   std::unique_ptr<AdapterProcess> StartDevice(
-      const std::string& name, std::vector<std::pair<std::string, std::string>> env = {}) {
-    auto p = AdapterProcess::Start({kDeviceBin, "adapter"}, env, dir_.path() / (name + ".log"));
+      const std::string& name, std::vector<std::pair<std::string, std::string>> env = {},
+      std::vector<std::string> flags = {}) {
+    flags.insert(flags.begin(), kDeviceBin);
+    flags.emplace_back("adapter");
+    auto p = AdapterProcess::Start(flags, env, dir_.path() / (name + ".log"));
     EXPECT_TRUE(p) << p.error().Message();
     if (!p) return nullptr;
     Json hello = (*p)->Call("hello", Json::object()).value();
@@ -91,6 +99,7 @@ class DeviceIntegrationTest : public ::testing::Test {
   }
 
   ScratchDir dir_{"tigress-device"};
+  std::vector<std::string> relay_extra_;  // more relay flags, set before SetUp
   PkiFiles pki_;
   std::string base_url_;
   std::unique_ptr<ChildProcess> relay_;
@@ -288,6 +297,69 @@ TEST_F(DeviceIntegrationTest, CliWalksAShareAcrossInvocationsWithA0600StateFile)
   EXPECT_EQ(after.first, 1);
   EXPECT_NE(after.second.find("HTTP 404"), std::string::npos) << after.second;
   EXPECT_EQ(run({"share", "--relay", base_url_}).first, 2);  // missing required flags
+}
+
+// ---- --spec sct-04 on both real binaries ----
+
+class DeviceSct04IntegrationTest : public DeviceIntegrationTest {
+ protected:
+  void SetUp() override {
+    relay_extra_ = {"--spec", "sct-04"};
+    DeviceIntegrationTest::SetUp();
+  }
+};
+
+TEST_F(DeviceSct04IntegrationTest, TwoSct04AdaptersShareThroughASct04Relay) {
+  const std::vector<std::string> sct04{"--spec", "sct-04"};
+  auto init = StartDevice("initiator", {}, sct04);
+  auto recip = StartDevice("recipient", {}, sct04);
+  ASSERT_TRUE(init && recip);
+  EXPECT_EQ(init->Call("hello", Json::object()).value()["result"]["spec"], "sct-04");
+  ASSERT_EQ(Configure(*init, pki_.ca)["result"], Json::object());
+  ASSERT_EQ(Configure(*recip, pki_.ca)["result"], Json::object());
+  Json params = ShareParams();
+  params["attest"] = true;
+  Json share = init->Call("initiator.share", params).value();
+  ASSERT_TRUE(share.contains("result")) << share.dump();
+  Json accepted =
+      recip->Call("recipient.accept", {{"shareUrl", share["result"]["shareUrl"]}, {"attest", true}})
+          .value();
+  ASSERT_TRUE(accepted.contains("result")) << accepted.dump();
+  EXPECT_EQ(accepted["result"]["provisioningInfo"], Info(1));
+  ASSERT_TRUE(recip->Call("send", {{"provisioningInfo", Info(2)}}).value().contains("result"));
+  Json got = init->Call("receive", {{"timeoutMs", 2000}}).value();
+  ASSERT_TRUE(got.contains("result")) << got.dump();
+  EXPECT_EQ(got["result"]["provisioningInfo"], Info(2));
+  EXPECT_EQ(init->Call("close", Json::object()).value()["result"], Json::object());
+}
+
+TEST_F(DeviceSct04IntegrationTest, AnHttp00AdapterGetsA400FromASct04Relay) {
+  auto init = StartDevice("initiator");
+  ASSERT_TRUE(init);
+  EXPECT_EQ(init->Call("hello", Json::object()).value()["result"]["spec"], "http-00");
+  ASSERT_EQ(Configure(*init, pki_.ca)["result"], Json::object());
+  Json share = init->Call("initiator.share", ShareParams()).value();
+  EXPECT_EQ(ErrorCode(share), 1002) << share.dump();
+  EXPECT_EQ(share["error"]["data"]["status"], 400) << share.dump();
+}
+
+TEST_F(DeviceSct04IntegrationTest, TheCliTakesSpecAndRefusesAnUnknownOne) {
+  std::string info = (dir_.path() / "m1.json").string();
+  std::ofstream(info) << Info(1).dump();
+  std::string state = (dir_.path() / "initiator.json").string();
+  auto shared = ChildProcess::Run({kDeviceBin, "--spec", "sct-04", "share", "--relay", base_url_,
+                                   "--ca", pki_.ca, "--info", info, "--state", state},
+                                  std::chrono::seconds(20))
+                    .value();
+  EXPECT_EQ(shared.first, 0) << shared.second;
+  auto bad = ChildProcess::Run({kDeviceBin, "--spec", "sct-4", "close", "--state", state}).value();
+  EXPECT_EQ(bad.first, 2);
+  EXPECT_NE(bad.second.find("--spec: unknown revision 'sct-4' (accepted: " + RevisionNames()),
+            std::string::npos)
+      << bad.second;
+  auto closed =
+      ChildProcess::Run({kDeviceBin, "--spec", "sct-04", "close", "--state", state}).value();
+  EXPECT_EQ(closed.first, 0) << closed.second;
 }
 
 }  // namespace

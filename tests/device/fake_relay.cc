@@ -19,8 +19,9 @@ HttpResponse Status(int status, std::string body = {}) {
 Result<HttpResponse> FakeRelay::Handle(const HttpRequest& request) {
   requests.push_back(request);
   HttpResponse response = Process(request);
+  const std::string_view rid = RevisionOf(revision).request_id_header;
   for (const auto& [name, value] : request.headers) {
-    if (name == kHeaderRequestId) response.headers.emplace_back(kHeaderRequestId, value);
+    if (name == rid) response.headers.emplace_back(rid, value);
   }
   if (mutate_response) mutate_response(response);
   if (drop_next_responses > 0) {
@@ -32,10 +33,11 @@ Result<HttpResponse> FakeRelay::Handle(const HttpRequest& request) {
 }
 
 HttpResponse FakeRelay::Process(const HttpRequest& request) {
+  const RevisionInfo& spoken = RevisionOf(revision);
   std::string claim, request_id;
   for (const auto& [name, value] : request.headers) {
-    if (name == kHeaderDeviceClaim) claim = value;
-    if (name == kHeaderRequestId) request_id = value;
+    if (name == spoken.claim_header) claim = value;
+    if (name == spoken.request_id_header) request_id = value;
   }
   if (claim.empty()) return Status(400);
   std::string path = request.url.substr(base_.size());

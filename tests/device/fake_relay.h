@@ -5,7 +5,9 @@
 // UpdateMailbox, DeleteMailbox and RelinquishMailbox with claim binding,
 // Request-ID echo and last-ID-per-claim duplicates (201). It records every
 // request, and hooks let a test act as a hostile relay (drop a response,
-// change the echo, tamper with the payload, force a status).
+// change the echo, tamper with the payload, force a status). It reads the
+// headers under the names of `revision`: a request without that revision's
+// claim header is 400.
 #pragma once
 
 #include <functional>
@@ -15,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/revision.h"
 #include "reference/device/transport.h"
 
 namespace tigress::device::testing {
@@ -37,7 +40,8 @@ class FakeRelay {
   Result<HttpResponse> Handle(const HttpRequest& request);
 
   const std::string& base() const { return base_; }
-  std::vector<HttpRequest> requests;  // every request received, in order
+  Revision revision = kDefaultRevision;  // whose header names are read
+  std::vector<HttpRequest> requests;     // every request received, in order
   std::map<std::string, Mailbox> mailboxes;
 
   // Hostile hooks. `drop_next_response`: process the next request, then
