@@ -113,4 +113,18 @@ std::optional<Revision> ProtocolHeaderRevision(std::string_view wire) {
   return found;
 }
 
+bool IsAnyClaimHeader(std::string_view name) {
+  for (const RevisionInfo& info : kRevisions) {
+    if (text::EqualsIgnoreCase(name, info.claim_header)) return true;
+  }
+  return false;
+}
+
+bool IsAnyAttestationHeader(std::string_view name) {
+  for (const RevisionInfo& info : kRevisions) {
+    if (text::EqualsIgnoreCase(name, info.attestation_header)) return true;
+  }
+  return false;
+}
+
 }  // namespace tigress

@@ -98,4 +98,10 @@ std::string CanonicalHeaderName(const RevisionInfo& r, std::string_view wire);
 // which revision a peer speaks from one request.
 std::optional<Revision> ProtocolHeaderRevision(std::string_view wire);
 
+// `IsAnyClaimHeader` / `IsAnyAttestationHeader` are true for the claim
+// (attestation) header name of any revision, in any case: what evidence
+// redacts and replay recognises whatever revision recorded it.
+bool IsAnyClaimHeader(std::string_view name);
+bool IsAnyAttestationHeader(std::string_view name);
+
 }  // namespace tigress

@@ -80,4 +80,34 @@ std::string HtmlEscape(std::string_view s) {
   return out;
 }
 
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::optional<std::string> Nearest(std::string_view word,
+                                   const std::vector<std::string_view>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  for (std::string_view c : candidates) {
+    std::size_t d = EditDistance(word, c);
+    if (d == 0 || d * 3 > std::max(word.size(), c.size())) continue;
+    if (!best || d < best_distance) {
+      best = std::string(c);
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
 }  // namespace tigress::text

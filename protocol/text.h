@@ -42,6 +42,16 @@ std::vector<std::string> HeaderValues(const HeaderList& headers, std::string_vie
 // malformed escape. '+' is not a space here.
 std::string PercentDecode(std::string_view s);
 
+// `EditDistance` is the Levenshtein distance between `a` and `b` (octets).
+std::size_t EditDistance(std::string_view a, std::string_view b);
+
+// `Nearest` is the candidate closest to `word` by EditDistance when it is
+// close enough to be a likely misspelling (at most a third of the longer
+// word's length, and at least 1 edit away); nullopt otherwise. For "did you
+// mean" hints.
+std::optional<std::string> Nearest(std::string_view word,
+                                   const std::vector<std::string_view>& candidates);
+
 // `HtmlEscape` replaces & < > " ' with character references; the result is
 // safe in element content and in quoted attribute values.
 std::string HtmlEscape(std::string_view s);

@@ -4,11 +4,24 @@
 #include <regex>
 
 #include "harness/config/yaml_util.h"
+#include "protocol/text.h"
 
 namespace tigress::harness {
 
 bool Manifest::HasFeature(std::string_view f) const {
   return std::find(features.begin(), features.end(), f) != features.end();
+}
+
+std::string CheckFeatureName(std::string_view feature) {
+  std::vector<std::string_view> known(std::begin(kKnownFeatures), std::end(kKnownFeatures));
+  if (std::find(known.begin(), known.end(), feature) != known.end()) return "";
+  std::string msg = "unknown feature '" + std::string(feature) + "' (";
+  if (std::optional<std::string> near = text::Nearest(feature, known)) {
+    msg += "did you mean '" + *near + "'? ";
+  }
+  msg += "known:";
+  for (std::string_view k : known) msg += " " + std::string(k);
+  return msg + ")";
 }
 
 namespace {
@@ -125,7 +138,8 @@ Result<Manifest> LoadManifestString(std::string text, const std::filesystem::pat
                            LoadYamlString(std::move(text), path.string(), Errc::kManifestInvalid));
   const YAML::Node& root = doc.root;
   TIGRESS_RETURN_IF_ERROR(
-      doc.CheckKeys(root, {"name", "version", "relay", "device", "features", "env"}, "manifest"));
+      doc.CheckKeys(root, {"name", "version", "spec", "relay", "device", "features", "env"},
+                    "manifest"));
   Manifest m;
   m.path = std::filesystem::absolute(path).lexically_normal();
   m.root = m.path.parent_path();
@@ -151,8 +165,22 @@ Result<Manifest> LoadManifestString(std::string text, const std::filesystem::pat
   if (!m.relay && !m.device) {
     return doc.Fail(root, "a manifest must provide relay, device or both");
   }
+  if (root["spec"]) {
+    TIGRESS_ASSIGN_OR_RETURN(std::string spec, doc.String(root["spec"], "spec"));
+    std::optional<Revision> r = ParseRevision(spec);
+    if (!r) {
+      return doc.Fail(root["spec"],
+                      "spec '" + spec + "' is not a known draft revision (known: " + RevisionNames() + ")");
+    }
+    m.spec = *r;
+  }
   if (root["features"]) {
     TIGRESS_ASSIGN_OR_RETURN(m.features, doc.StringList(root["features"], "features"));
+    for (std::size_t i = 0; i < m.features.size(); ++i) {
+      if (std::string msg = CheckFeatureName(m.features[i]); !msg.empty()) {
+        return doc.Fail(root["features"][i], msg);
+      }
+    }
   }
   if (root["env"]) {
     const YAML::Node& env = root["env"];

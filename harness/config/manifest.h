@@ -25,6 +25,7 @@
 
 #include "harness/config/defaults.h"
 #include "protocol/result.h"
+#include "protocol/revision.h"
 
 namespace tigress::harness {
 
@@ -60,7 +61,10 @@ struct Manifest {
   std::string version;
   std::optional<RoleSpec> relay;
   std::optional<RoleSpec> device;
-  std::vector<std::string> features;
+  std::vector<std::string> features;  // each one of kKnownFeatures
+  // The draft revision the implementation speaks (YAML `spec: sct-04`;
+  // default http-00): the header names its processes use on the wire.
+  Revision spec = kDefaultRevision;
   std::vector<std::pair<std::string, std::string>> env;  // values with placeholders
   std::filesystem::path path;                            // the manifest file (absolute)
   std::filesystem::path root;                            // its directory; the {root} placeholder
@@ -81,6 +85,17 @@ struct Placeholders {
   std::string push_url{};  // webhook receiver URL prefix (the recording proxy's)
 };
 
+// `kKnownFeatures` is every optional capability a manifest may declare and a
+// scenario may need (docs/adapter-contract.md section 1); a manifest or a
+// scenario naming another is a load error with the nearest known name.
+inline constexpr std::string_view kKnownFeatures[] = {
+    "aes-128-gcm", "aes-256-gcm", "relinquish", "push-webhook", "attestation", "persistent-state"};
+
+// `CheckFeatureName` is an error message for an unknown feature ("unknown
+// feature 'atestation' (did you mean 'attestation'? known: ...)"), or "" for
+// a known one.
+std::string CheckFeatureName(std::string_view feature);
+
 // `kPlaceholderNames` lists every placeholder the harness substitutes.
 inline constexpr std::string_view kPlaceholderNames[] = {
     "root", "port", "cert", "key", "ca", "workdir", "public_url", "bindir", "push_url"};
@@ -88,7 +103,7 @@ inline constexpr std::string_view kPlaceholderNames[] = {
 // `LoadManifest` reads and validates a manifest. Errors (kManifestInvalid)
 // name file:line: syntax, unknown key, missing `name`/`command`, bad name,
 // empty command, unknown placeholder, bad `ready` or duration, `ready.port`
-// without `ready.stdout` or on a device.
+// without `ready.stdout` or on a device, an unknown feature or `spec`.
 Result<Manifest> LoadManifest(const std::filesystem::path& path);
 
 // `LoadManifestString` is `LoadManifest` on text; `path` names it in errors

@@ -4,6 +4,7 @@
 #include <map>
 #include <regex>
 
+#include "harness/config/manifest.h"
 #include "harness/config/yaml_util.h"
 #include "harness/scenario/loader_internal.h"
 #include "harness/scenario/scenario.h"
@@ -153,6 +154,11 @@ class TopLevelReader {
   Result<void> ReadOptionalLists() {
     if (root_["features"]) {
       TIGRESS_ASSIGN_OR_RETURN(s_.features, doc_.StringList(root_["features"], "features"));
+      for (std::size_t i = 0; i < s_.features.size(); ++i) {
+        if (std::string msg = CheckFeatureName(s_.features[i]); !msg.empty()) {
+          return doc_.Fail(root_["features"][i], msg);
+        }
+      }
     }
     if (root_["interpretation"]) {
       TIGRESS_ASSIGN_OR_RETURN(s_.interpretation_refs,

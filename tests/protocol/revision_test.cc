@@ -58,5 +58,14 @@ TEST(RevisionTest, TheHeaderListsFollowTheEndpointParameterTablesOfEachDraft) {
   EXPECT_EQ(http.claim_must, sct.claim_must);
 }
 
+TEST(RevisionTest, ClaimAndAttestationNamesOfEveryRevisionAreRecognised) {
+  EXPECT_TRUE(IsAnyClaimHeader("device-claim"));
+  EXPECT_TRUE(IsAnyClaimHeader("Mailbox-Device-Claim"));
+  EXPECT_FALSE(IsAnyClaimHeader("Device-Attestation"));
+  EXPECT_TRUE(IsAnyAttestationHeader("Device-Attestation"));
+  EXPECT_TRUE(IsAnyAttestationHeader("MAILBOX-DEVICE-ATTESTATION"));
+  EXPECT_FALSE(IsAnyAttestationHeader("Mailbox-Request-ID"));
+}
+
 }  // namespace
 }  // namespace tigress

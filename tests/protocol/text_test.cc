@@ -36,5 +36,20 @@ TEST(Text, HtmlEscapeLeavesNoMarkupCharacter) {
   EXPECT_EQ(HtmlEscape("plain"), "plain");
 }
 
+TEST(TextTest, EditDistanceCountsInsertionsDeletionsAndSubstitutions) {
+  EXPECT_EQ(EditDistance("", ""), 0u);
+  EXPECT_EQ(EditDistance("abc", ""), 3u);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("atestation", "attestation"), 1u);
+}
+
+TEST(TextTest, NearestSuggestsOnlyACloseDifferentCandidate) {
+  const std::vector<std::string_view> known = {"relinquish", "attestation", "aes-128-gcm"};
+  EXPECT_EQ(Nearest("relinqish", known), "relinquish");
+  EXPECT_EQ(Nearest("aes-129-gcm", known), "aes-128-gcm");
+  EXPECT_FALSE(Nearest("quantum", known).has_value());
+  EXPECT_FALSE(Nearest("relinquish", known).has_value()) << "an exact match needs no hint";
+}
+
 }  // namespace
 }  // namespace tigress::text

@@ -48,6 +48,32 @@ TEST(Manifest, LoadsEveryFieldAndSubstitutesEveryPlaceholder) {
   EXPECT_EQ(Expand(m->env[0].second, ph), "/w/home");
 }
 
+TEST(Manifest, ReadsTheDraftRevisionItSpeaksDefaultingToHttp00) {
+  auto m = LoadManifestString(kGood, "/impls/acme.yaml");
+  ASSERT_TRUE(m) << m.error().Message();
+  EXPECT_EQ(m->spec, Revision::kHttp00);
+  m = LoadManifestString(std::string(kGood) + "spec: sct-04\n", "/impls/acme.yaml");
+  ASSERT_TRUE(m) << m.error().Message();
+  EXPECT_EQ(m->spec, Revision::kSct04);
+  m = LoadManifestString(std::string(kGood) + "spec: sct-03\n", "/impls/acme.yaml");
+  ASSERT_FALSE(m);
+  EXPECT_THAT(m.error().Message(), HasSubstr("acme.yaml:12"));
+  EXPECT_THAT(m.error().Message(), HasSubstr("spec 'sct-03' is not a known draft revision (known: "
+                                             "http-00, sct-04)"));
+}
+
+TEST(Manifest, AMisspelledFeatureIsAnErrorNamingItsLineAndTheNearestKnownName) {
+  std::string text = kGood;
+  text.replace(text.find("features: [relinquish]"), 22, "features: [relinquish, atestation]");
+  auto m = LoadManifestString(text, "/impls/acme.yaml");
+  ASSERT_FALSE(m);
+  EXPECT_THAT(m.error().Message(), HasSubstr("acme.yaml:10"));
+  EXPECT_THAT(m.error().Message(), HasSubstr("unknown feature 'atestation' (did you mean "
+                                             "'attestation'? known: aes-128-gcm"));
+  EXPECT_EQ(CheckFeatureName("relinquish"), "");
+  EXPECT_THAT(CheckFeatureName("quantum"), ::testing::Not(HasSubstr("did you mean")));
+}
+
 TEST(Manifest, ExportsPlaceholdersAsTigressEnvironment) {
   Placeholders ph{
       .port = "1", .cert = "c", .key = "k", .ca = "a", .workdir = "w", .public_url = "u"};
