@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "harness/run/selection.h"
+#include "protocol/revision.h"
 
 namespace tigress::harness {
 
@@ -63,6 +64,17 @@ void AddProfileOption(CLI::App& sub, RunFlags& f, OptionStyle style) {
               "WARN, hardening INFO), strict (every one FAILs) or lenient (every one WARNs)",
               "standard (default), strict or lenient: see `run --help`"))
       ->check(CLI::IsMember({"standard", "strict", "lenient"}));
+  std::vector<std::string> revisions;
+  for (const RevisionInfo& r : AllRevisions()) revisions.emplace_back(r.name);
+  sub.add_option(
+         "--spec", f.spec,
+         Pick(style,
+              "The draft revision to judge against and speak on the wire: http-00 "
+              "(draft-vinokurov-tigress-http-00) or sct-04 (draft-secure-credential-transfer-04). "
+              "Overrides every manifest's `spec:` (default: each manifest's, else http-00); "
+              "implementations of different revisions are not paired",
+              "http-00 or sct-04 (default: each manifest's `spec:`): see `run --help`"))
+      ->check(CLI::IsMember(revisions));
 }
 
 void AddReportOptions(CLI::App& sub, ReportLocation& r, OptionStyle style) {

@@ -58,6 +58,7 @@ struct RunFlags {
   int repeat = 1;
   std::string shard;
   std::string profile = "standard";
+  std::string spec;  // --spec: overrides every manifest's `spec`; empty: keep them
   ReportLocation report;
   std::string expectations;
   Timeouts timeouts;
@@ -69,7 +70,7 @@ void AddImplOption(CLI::App& sub, RunFlags& f);
 void AddSelectionOptions(CLI::App& sub, RunFlags& f, OptionStyle style);
 // -j/--jobs (1..64), --seed, --repeat (1..1000).
 void AddScheduleOptions(CLI::App& sub, RunFlags& f, OptionStyle style);
-// --profile (standard, strict or lenient).
+// --profile (standard, strict or lenient) and --spec (a draft revision).
 void AddProfileOption(CLI::App& sub, RunFlags& f, OptionStyle style);
 // --report-dir, --run-id.
 void AddReportOptions(CLI::App& sub, ReportLocation& r, OptionStyle style);

@@ -47,6 +47,11 @@ Result<RunOptions> BuildRunOptions(const RunFlags& flags, const SourcePaths& pat
                                    const std::string& command_line) {
   RunOptions o;
   TIGRESS_ASSIGN_OR_RETURN(o.manifests, LoadManifests(flags.impls));
+  // CLI11 already held --spec to the revisions ParseRevision knows.
+  o.spec_override = ParseRevision(flags.spec);
+  if (o.spec_override) {
+    for (Manifest& m : o.manifests) m.spec = *o.spec_override;
+  }
   o.relay_impl = flags.relay;
   o.initiator_impl = flags.initiator;
   o.recipient_impl = flags.recipient;

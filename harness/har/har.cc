@@ -254,4 +254,28 @@ Result<Transcript> ReadHar(std::string_view text) {
   return t;
 }
 
+Transcript CanonicalView(const Transcript& t, const RevisionInfo& revision) {
+  Transcript out = t;
+  for (Exchange& x : out.exchanges) {
+    for (auto* headers : {&x.request_headers, &x.response_headers}) {
+      for (auto& field : *headers) field.first = CanonicalHeaderName(revision, field.first);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<Revision, std::string>> SpokenRevisions(const Transcript& t) {
+  std::vector<std::pair<Revision, std::string>> out;
+  for (const Exchange& x : t.exchanges) {
+    for (const auto& [name, value] : x.request_headers) {
+      std::optional<Revision> r = ProtocolHeaderRevision(name);
+      if (!r) continue;
+      bool seen = false;
+      for (const auto& [known, sent] : out) seen = seen || known == *r;
+      if (!seen) out.emplace_back(*r, name);
+    }
+  }
+  return out;
+}
+
 }  // namespace tigress::harness::har

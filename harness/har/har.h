@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "protocol/result.h"
+#include "protocol/revision.h"
 #include "tigress/version.h"
 
 namespace tigress::harness::har {
@@ -64,5 +65,19 @@ std::string WriteHar(const Transcript& t);
 // an entry without request.method/url, a response that is not an object or
 // whose status is not an integer, a text marked base64 that is not).
 Result<Transcript> ReadHar(std::string_view text);
+
+// `CanonicalView` is `t` with every request and response header renamed to
+// its canonical (http-00) name under `revision` (protocol/revision.h:
+// CanonicalHeaderName), values and order kept: what the oracles read, so
+// they look for one set of names whatever revision was spoken. Another
+// revision's claim or attestation header keeps a name no check looks for
+// ("Mailbox-Device-Claim (http-00)" under sct-04).
+Transcript CanonicalView(const Transcript& t, const RevisionInfo& revision);
+
+// `SpokenRevisions` is each revision whose own claim or attestation header
+// name (one no other revision uses) some request of `t` carries, in the
+// order first seen, with the name as sent: how a device shows which draft
+// it speaks.
+std::vector<std::pair<Revision, std::string>> SpokenRevisions(const Transcript& t);
 
 }  // namespace tigress::harness::har

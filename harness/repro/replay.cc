@@ -12,6 +12,7 @@
 #include "harness/process/supervisor.h"
 #include "harness/process/temp_dir.h"
 #include "pki/test_ca.h"
+#include "protocol/revision.h"
 #include "protocol/text.h"
 #include "protocol/uuid.h"
 
@@ -208,7 +209,7 @@ HttpRequest IdMap::MapRequest(const har::Exchange& e, const std::string& base_ur
         name == "transfer-encoding" || name == "accept-encoding" || name.starts_with(':')) {
       continue;
     }
-    r.headers.emplace_back(k, name == "mailbox-device-claim" ? Claim(v) : Apply(v));
+    r.headers.emplace_back(k, IsAnyClaimHeader(name) ? Claim(v) : Apply(v));
   }
   if (!e.request_body.empty()) {
     r.body = Apply(e.request_body);

@@ -63,7 +63,7 @@ class IdMap {
   // mapped so far) with the replay's and every learned recorded UUID.
   std::string Apply(std::string_view original) const;
 
-  // `Claim` is the value to send for a recorded Mailbox-Device-Claim.
+  // `Claim` is the value to send for a recorded claim header (any revision).
   std::string Claim(const std::string& recorded);
 
   // `MapRequest` builds the request to send (and maps the recorded URL's

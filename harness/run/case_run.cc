@@ -120,6 +120,14 @@ bool CaseRun::Unplayable() {
     }
     parties.push_back(m);
   }
+  // Implementations of different draft revisions cannot interoperate: the
+  // case is not run, and the reason replaces a wall of failures.
+  if (std::string mismatch = RevisionMismatch(spec_); !mismatch.empty()) {
+    for (const auto& req : sc_.requirements) {
+      assertions_.push_back(Broke(Verdict::kUnsupported, req, mismatch));
+    }
+    return true;
+  }
   for (const auto& f : sc_.features) {
     for (const Manifest* m : parties) {
       if (m->HasFeature(f)) {
@@ -231,6 +239,7 @@ StepContext CaseRun::MakeStepContext() {
       .log = log_,
       .clock = clock_,
       .relay_url = relay_url_,
+      .revision = &RevisionOf(CaseRevision(spec_)),
       .relay_down =
           [this] {
             return relay_ && !relay_->Running()
@@ -340,8 +349,12 @@ void CaseRun::RunOracleChecks() {
   // Secrets go through the run's redaction when written.
   attachments_.push_back(WriteTranscriptHar(
       case_dir_, t, [this](std::string_view s) { return sh_.redaction.Apply(s); }));
+  // The oracles read one set of header names whatever revision was spoken.
+  const RevisionInfo& revision = RevisionOf(CaseRevision(spec_));
+  const har::Transcript canonical = har::CanonicalView(t, revision);
+  DiagnoseDevices(har::SpokenRevisions(t), revision.id);
   OracleInput in;
-  in.transcript = &t;
+  in.transcript = &canonical;
   oracle_.FillInto(in);
   in.personal_data = sc_.personal_data;
   {
@@ -361,6 +374,20 @@ void CaseRun::RunOracleChecks() {
                                     f.expected, f.actual);
     sh_.catalog.AddInterpretations(a, refs);
     assertions_.push_back(std::move(a));
+  }
+}
+
+void CaseRun::DiagnoseDevices(const std::vector<std::pair<Revision, std::string>>& spoken,
+                              Revision tested) {
+  std::string names;
+  for (const Manifest* m : {Player(sc_, spec_, Role::kInitiator), Player(sc_, spec_, Role::kRecipient)}) {
+    if (m != nullptr && names.find(m->name) == std::string::npos) {
+      names += (names.empty() ? "" : "', '") + m->name;
+    }
+  }
+  if (names.empty()) return;
+  if (std::optional<std::string> line = DiagnoseDevice(names, tested, spoken)) {
+    sh_.Diagnose(*line);
   }
 }
 

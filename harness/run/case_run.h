@@ -60,6 +60,10 @@ class CaseRun {
   void CheckProcessesAlive();
   void Teardown();
   void RunOracleChecks();
+  // `DiagnoseDevices` notes a device that speaks another revision than the
+  // case's (from the claim header names its requests carried).
+  void DiagnoseDevices(const std::vector<std::pair<Revision, std::string>>& spoken,
+                       Revision tested);
   void WriteFiles();
   reports::CaseResult Finish(reports::CaseResult c);
 

@@ -1,6 +1,7 @@
 #include "harness/run/evidence.h"
 
 #include "protocol/encoding.h"
+#include "protocol/revision.h"
 
 namespace tigress::harness {
 
@@ -13,8 +14,7 @@ std::string Truncate(const std::string& s, std::size_t max) {
 text::HeaderList RedactHeaders(const text::HeaderList& headers) {
   auto out = headers;
   for (auto& [k, v] : out) {
-    const bool sensitive = text::EqualsIgnoreCase(k, "mailbox-device-claim") ||
-                           text::EqualsIgnoreCase(k, "mailbox-device-attestation");
+    const bool sensitive = IsAnyClaimHeader(k) || IsAnyAttestationHeader(k);
     if (sensitive && !v.empty()) {
       v = Redact(v);
     }

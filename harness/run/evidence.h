@@ -19,8 +19,9 @@ namespace tigress::harness {
 // `Truncate` keeps the first `max` octets and says how long `s` was.
 std::string Truncate(const std::string& s, std::size_t max = 2048);
 
-// `RedactHeaders` shortens the values of Mailbox-Device-Claim and
-// Mailbox-Device-Attestation (any case); other fields are kept.
+// `RedactHeaders` shortens the values of the claim and attestation headers of
+// every revision (Mailbox-Device-Claim, Device-Claim, ...; any case); other
+// fields are kept.
 text::HeaderList RedactHeaders(const text::HeaderList& headers);
 
 // `TargetOf` is the request target of an absolute URL: its path and query

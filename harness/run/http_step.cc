@@ -40,7 +40,8 @@ Result<HttpRequest> BuildRequest(const Step& st, VarContext& vars, const StepCon
   for (const auto& [k, v] : act.headers) {
     TIGRESS_ASSIGN_OR_RETURN(std::string val, InterpolateString(v, vars));
     has_ct = has_ct || text::EqualsIgnoreCase(k, "content-type");
-    req.headers.emplace_back(k, std::move(val));
+    req.headers.emplace_back(act.literal_headers ? k : WireHeaderName(*cx.revision, k),
+                             std::move(val));
   }
   if (act.body) {
     TIGRESS_ASSIGN_OR_RETURN(Json b, Interpolate(*act.body, vars));

@@ -40,6 +40,9 @@ struct RunOptions {
   int shard_index = 0;  // 0-based
   int shard_count = 1;
   reports::Profile profile = reports::Profile::kStandard;
+  // --spec: the revision every manifest's `spec` was overridden with (kept
+  // for rerun commands); nullopt: each manifest speaks its own.
+  std::optional<Revision> spec_override;
   std::filesystem::path report_dir = "reports";
   std::string run_id;  // empty: derived from the time and seed
   std::optional<ExpectationsFile> expectations;

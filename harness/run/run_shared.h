@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "harness/config/manifest.h"
 #include "harness/oracles/oracles.h"
 #include "harness/process/adapter_client.h"
+#include "harness/run/diagnosis.h"
 #include "harness/run/run_options.h"
 #include "protocol/encoding.h"
 #include "reports/redaction.h"
@@ -89,6 +91,15 @@ struct RunShared {
   SharedRedaction redaction;
   HelloRegistry hellos;
   SharedIvLedger iv_ledger;
+  // Which revision implementations appear to speak (harness/run/diagnosis.h);
+  // `announce` prints a new line at once (set by the runner; may be empty).
+  Diagnosis diagnosis;
+  std::function<void(const std::string&)> announce;
+
+  // `Diagnose` keeps `line` and announces it the first time it is seen.
+  void Diagnose(const std::string& line) {
+    if (diagnosis.Add(line) && announce) announce(line);
+  }
 
   // `PlaceholdersFor` is what every process of a case is started with: the
   // manifest's root, the run's certificate files, its own work directory and

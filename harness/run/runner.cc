@@ -12,7 +12,9 @@
 
 #include "harness/repro/bundle.h"
 #include "harness/run/case_run.h"
+#include "harness/run/diagnosis.h"
 #include "harness/run/run_shared.h"
+#include "harness/run/selection.h"
 #include "pki/test_ca.h"
 #include "reports/progress.h"
 #include "reports/root_causes.h"
@@ -148,7 +150,15 @@ class CasePool {
       : sh_(sh),
         cases_(cases),
         out_(out),
-        progress_(out, cases.size(), sh.opt.live_progress, &sh.redaction.guard()) {}
+        progress_(out, cases.size(), sh.opt.live_progress, &sh.redaction.guard()) {
+    sh_.announce = [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(out_mu_);
+      progress_.Note("tigress-harness: diagnosis: " + line);
+    };
+  }
+  ~CasePool() { sh_.announce = nullptr; }
+  CasePool(const CasePool&) = delete;
+  CasePool& operator=(const CasePool&) = delete;
 
   std::vector<reports::CaseResult> Run(int jobs) {
     results_.resize(cases_.size());
@@ -241,7 +251,50 @@ reports::ImplementationInfo DescribeImplementation(const Manifest& m,
     }
   }
   info.manifest_path = m.path.string();
+  info.spec = std::string(RevisionOf(m.spec).name);
   return info;
+}
+
+// The revision the run judged against: the one every case spoke, or
+// "mixed" when the cases of a matrix spoke several.
+std::string RunRevision(const std::vector<CaseSpec>& cases) {
+  std::string name;
+  for (const CaseSpec& c : cases) {
+    const std::string n(RevisionOf(CaseRevision(c)).name);
+    if (!name.empty() && n != name) return "mixed";
+    name = n;
+  }
+  return name.empty() ? std::string(RevisionOf(kDefaultRevision).name) : name;
+}
+
+// Before the cases: one create per revision to each relay of the run, and a
+// diagnosis line (printed at once) for a relay that answers only another
+// revision than the one its cases are judged against.
+Result<void> ProbeRelays(RunShared& sh, const std::vector<CaseSpec>& cases, std::ostream& out) {
+  std::vector<const Manifest*> relays;
+  for (const CaseSpec& c : cases) {
+    if (c.relay != nullptr && std::find(relays.begin(), relays.end(), c.relay) == relays.end()) {
+      relays.push_back(c.relay);
+    }
+  }
+  if (relays.empty()) return {};
+  TIGRESS_ASSIGN_OR_RETURN(
+      const Scenario probe,
+      LoadScenarioString(RevisionProbeScenario(), "diagnosis/revision-probe.yaml",
+                         [&sh](const std::string& id) { return sh.catalog.Find(id) != nullptr; }));
+  for (const Manifest* relay : relays) {
+    CaseSpec spec;
+    spec.scenario = &probe;
+    spec.case_id = "diagnosis/revision-probe@" + relay->name;
+    spec.seed = CaseSeed(sh.opt.seed, spec.case_id, 0);
+    spec.relay = relay;
+    const reports::CaseResult result = CaseRun(sh, spec).Execute();
+    if (std::optional<std::string> line =
+            DiagnoseRelay(relay->name, relay->spec, ProbeOutcomes(result))) {
+      if (sh.diagnosis.Add(*line)) out << "tigress-harness: diagnosis: " << *line << "\n";
+    }
+  }
+  return {};
 }
 
 // The rerun command (and bundle) of every unexpected case, and where the
@@ -306,10 +359,11 @@ Result<int> Runner::Run(std::ostream& out) {
   const int jobs = std::clamp(opt_.jobs, 1, 64);
   out << "tigress-harness: " << cases.size() << " case(s), " << std::max(1, opt_.jobs)
       << " job(s), seed " << opt_.seed << ", profile " << reports::ProfileName(opt_.profile)
-      << "; run directory " << run_dir_.string() << "\n";
+      << ", spec " << RunRevision(cases) << "; run directory " << run_dir_.string() << "\n";
   for (const auto& [id, why] : disabled) {
     out << "  disabled " << id << ": " << why << "\n";
   }
+  TIGRESS_RETURN_IF_ERROR(ProbeRelays(sh, cases, out));
 
   const auto wall_start = std::chrono::steady_clock::now();
   run_.cases = CasePool(sh, cases, out).Run(jobs);
@@ -317,6 +371,8 @@ Result<int> Runner::Run(std::ostream& out) {
     run_.implementations.push_back(DescribeImplementation(m, cases, sh.hellos));
   }
   run_.disabled = disabled;
+  run_.spec = RunRevision(cases);
+  run_.diagnosis = sh.diagnosis.Lines();
   run_.finished = NowUtc();
   TIGRESS_RETURN_IF_ERROR(
       reports::WriteRunReports(run_, &catalog_, sh.redaction.guard(), run_dir_));

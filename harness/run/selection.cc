@@ -86,6 +86,34 @@ std::string ShellQuote(const std::string& arg) {
   return out + "'";
 }
 
+Revision CaseRevision(const CaseSpec& c) {
+  for (const Manifest* m : {c.relay, c.initiator, c.recipient}) {
+    if (m != nullptr) return m->spec;
+  }
+  return kDefaultRevision;
+}
+
+std::string RevisionMismatch(const CaseSpec& c) {
+  const Revision spoken = CaseRevision(c);
+  bool differs = false;
+  for (const Manifest* m : {c.relay, c.initiator, c.recipient}) {
+    differs = differs || (m != nullptr && m->spec != spoken);
+  }
+  if (!differs) return "";
+  auto name = [](const Manifest* m) { return std::string(RevisionOf(m->spec).name); };
+  std::vector<std::string> parts;
+  if (c.initiator != nullptr && c.recipient != nullptr && c.initiator->spec != c.recipient->spec) {
+    parts.push_back(name(c.initiator) + " initiator");
+    parts.push_back(name(c.recipient) + " recipient");
+  } else if (const Manifest* d = c.initiator != nullptr ? c.initiator : c.recipient) {
+    parts.push_back(name(d) + " device");
+  }
+  if (c.relay != nullptr) parts.push_back(name(c.relay) + " relay");
+  std::string out = "revision mismatch (";
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i != 0 ? ", " : "") + parts[i];
+  return out + ")";
+}
+
 std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {
   std::vector<std::string> args = {opt.harness_exe.string(), "run"};
   for (const auto& m : opt.manifests) {
@@ -110,6 +138,9 @@ std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {
     args.insert(args.end(), {"--repeat", std::to_string(c.repetition + 1)});
   }
   args.insert(args.end(), {"--profile", std::string(reports::ProfileName(opt.profile))});
+  if (opt.spec_override) {
+    args.insert(args.end(), {"--spec", std::string(RevisionOf(*opt.spec_override).name)});
+  }
   if (!opt.expectations_path.empty()) {
     args.insert(args.end(), {"--expectations", fs::absolute(opt.expectations_path).string()});
   }

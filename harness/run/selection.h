@@ -37,6 +37,17 @@ std::uint64_t CaseSeed(std::uint64_t run_seed, const std::string& scenario_id, i
 Result<std::vector<CaseSpec>> AssignImplementations(std::vector<CaseSpec> cases,
                                                     const RunOptions& opt);
 
+// `CaseRevision` is the draft revision case `c` speaks and is judged by: its
+// relay's manifest `spec` (after --spec overrode every manifest), else its
+// devices'; the default revision when no role is assigned.
+Revision CaseRevision(const CaseSpec& c);
+
+// `RevisionMismatch` is "" when every implementation of `c` speaks one
+// revision, else why they cannot interoperate, devices first: "revision
+// mismatch (http-00 device, sct-04 relay)", or with both devices named when
+// they differ ("sct-04 initiator, http-00 recipient, http-00 relay").
+std::string RevisionMismatch(const CaseSpec& c);
+
 // `RerunCommand` is the one shell command that reruns exactly `c`.
 std::string RerunCommand(const RunOptions& opt, const CaseSpec& c);
 

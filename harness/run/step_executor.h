@@ -41,6 +41,7 @@
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/vars.h"
 #include "protocol/result.h"
+#include "protocol/revision.h"
 #include "reports/requirements.h"
 #include "reports/results.h"
 
@@ -140,6 +141,8 @@ struct StepContext {
   CaseLog& log;
   Clock& clock;
   std::string relay_url;  // where the relay itself listens (probes go here)
+  // The draft revision the case speaks: probe requests carry its header names.
+  const RevisionInfo* revision = &RevisionOf(kDefaultRevision);
   // Why the relay is down ("exited with status 1; stderr tail: ..."), or ""
   // while it runs (or there is none).
   std::function<std::string()> relay_down = [] { return std::string(); };

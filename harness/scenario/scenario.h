@@ -109,8 +109,12 @@ struct HttpAction {
   std::string path{};  // relative to ${relay.base_url}
   std::string url{};   // or a full URL (its fragment is never sent)
   std::vector<std::pair<std::string, std::string>> headers{};  // templates
-  std::optional<nlohmann::json> body{};                        // string: raw; object/array: JSON
-  std::int64_t timeout_ms = 0;                                 // 0: the runner's default
+  // Header names are canonical (http-00's) and sent under the case's draft
+  // revision's names (Mailbox-Device-Claim goes out as Device-Claim under
+  // sct-04); `literal_headers: true` sends them exactly as written.
+  bool literal_headers = false;
+  std::optional<nlohmann::json> body{};  // string: raw; object/array: JSON
+  std::int64_t timeout_ms = 0;           // 0: the runner's default
   // Slow and abandoned clients: the body goes out `slow_chunk` octets at a
   // time with `slow_pause_ms` between chunks; `abandon_after` drops the
   // connection once that many body octets are sent; `connect_only_ms` opens

@@ -150,8 +150,8 @@ Result<void> LoadHttp(const LoadContext& cx, const YAML::Node& n, Step& st,
   HttpAction& http = st.action.emplace<HttpAction>();
   TIGRESS_RETURN_IF_ERROR(
       doc.CheckKeys(n,
-                    {"as", "method", "path", "url", "headers", "body", "timeout", "slow",
-                     "abandon_after", "connect_only", "tls_max"},
+                    {"as", "method", "path", "url", "headers", "literal_headers", "body",
+                     "timeout", "slow", "abandon_after", "connect_only", "tls_max"},
                     "http"));
   if (!cx.scenario.HasRole(Role::kRelay)) {
     return doc.Fail(n, "an http step needs the relay role");
@@ -161,6 +161,10 @@ Result<void> LoadHttp(const LoadContext& cx, const YAML::Node& n, Step& st,
     if (http.as != "device" && http.as != "attacker") {
       return doc.Fail(n["as"], "http.as must be device or attacker");
     }
+  }
+  if (n["literal_headers"]) {
+    TIGRESS_ASSIGN_OR_RETURN(http.literal_headers,
+                             doc.Bool(n["literal_headers"], "http.literal_headers"));
   }
   if (!n["method"]) {
     return doc.Fail(n, "http needs a method");

@@ -103,5 +103,36 @@ TEST(Har, RejectsTextThatIsNotAHarWithThePathAtFault) {
             std::string::npos);
 }
 
+TEST(HarRevisions, TheCanonicalViewRenamesOnlyTheRevisionsOwnProtocolHeaders) {
+  Transcript t;
+  Exchange x;
+  x.request_headers = {{"device-claim", "c"}, {"Mailbox-Device-Claim", "other"}, {"Host", "h"}};
+  x.response_headers = {{"Mailbox-Request-ID", "r"}};
+  t.exchanges.push_back(x);
+  const Transcript v = CanonicalView(t, RevisionOf(Revision::kSct04));
+  const Headers& h = v.exchanges[0].request_headers;
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[0], (std::pair<std::string, std::string>{"Mailbox-Device-Claim", "c"}));
+  EXPECT_EQ(h[1].first, "Mailbox-Device-Claim (http-00)");
+  EXPECT_EQ(h[2].first, "Host");
+  EXPECT_EQ(v.exchanges[0].response_headers[0].first, "Mailbox-Request-ID");
+  EXPECT_EQ(t.exchanges[0].request_headers[0].first, "device-claim") << "the input is untouched";
+}
+
+TEST(HarRevisions, SpokenRevisionsAreTheClaimAndAttestationNamesSeenInFirstSeenOrder) {
+  Transcript t;
+  Exchange a;
+  a.request_headers = {{"Mailbox-Request-ID", "r"}, {"Device-Attestation", "x"}};
+  Exchange b;
+  b.request_headers = {{"Mailbox-Device-Claim", "c"}, {"Device-Claim", "d"}};
+  t.exchanges = {a, b};
+  const auto spoken = SpokenRevisions(t);
+  ASSERT_EQ(spoken.size(), 2u);
+  EXPECT_EQ(spoken[0], (std::pair<Revision, std::string>{Revision::kSct04, "Device-Attestation"}));
+  EXPECT_EQ(spoken[1],
+            (std::pair<Revision, std::string>{Revision::kHttp00, "Mailbox-Device-Claim"}));
+  EXPECT_TRUE(SpokenRevisions(Transcript{}).empty());
+}
+
 }  // namespace
 }  // namespace tigress::harness::har

@@ -192,6 +192,7 @@ class StepTest : public ::testing::Test {
         .log = log,
         .clock = clock,
         .relay_url = "https://127.0.0.1:4000",
+        .revision = &RevisionOf(revision),
         .relay_down = [this] { return relay_down; },
         .http_timeout = std::chrono::milliseconds(1000),
         .call_timeout = std::chrono::milliseconds(1000),
@@ -212,6 +213,7 @@ class StepTest : public ::testing::Test {
   FakeClock clock;
   VarContext vars{42};
   std::string relay_down;
+  Revision revision = kDefaultRevision;
 };
 
 }  // namespace tigress::harness::fakes

@@ -124,6 +124,32 @@ TEST_F(HttpStep, AJsonBodyFromADeviceGetsItsContentTypeAndIsNotedForThePushOracl
   EXPECT_THAT(oracle.PushForbidden(), ::testing::Contains("planted-payload-data"));
 }
 
+TEST_F(HttpStep, CanonicalHeaderNamesGoOutUnderTheCasesRevision) {
+  Step st = Get("/v1/m");
+  st.As<HttpAction>().headers = {{"Mailbox-Device-Claim", "c"},
+                                 {"Mailbox-Device-Attestation", "a"},
+                                 {"Mailbox-Request-ID", "r"}};
+  revision = Revision::kSct04;
+  Run(st);
+  ASSERT_EQ(transport.sent().size(), 1u);
+  const text::HeaderList sent = transport.sent()[0].headers;
+  EXPECT_EQ(text::FindHeader(sent, "Device-Claim"), "c");
+  EXPECT_EQ(text::FindHeader(sent, "Device-Attestation"), "a");
+  EXPECT_EQ(text::FindHeader(sent, "Mailbox-Request-ID"), "r");
+  EXPECT_FALSE(text::FindHeader(sent, "Mailbox-Device-Claim").has_value());
+}
+
+TEST_F(HttpStep, LiteralHeadersGoOutExactlyAsWritten) {
+  Step st = Get("/v1/m");
+  st.As<HttpAction>().headers = {{"Mailbox-Device-Claim", "c"}};
+  st.As<HttpAction>().literal_headers = true;
+  revision = Revision::kSct04;
+  Run(st);
+  ASSERT_EQ(transport.sent().size(), 1u);
+  EXPECT_EQ(text::FindHeader(transport.sent()[0].headers, "Mailbox-Device-Claim"), "c");
+  EXPECT_FALSE(text::FindHeader(transport.sent()[0].headers, "Device-Claim").has_value());
+}
+
 TEST_F(HttpStep, AValueAnEarlierStepDidNotSaveLeavesTheStepUnresolvedAndSendsNothing) {
   StepResult r = Run(Get("/v1/m/${mailbox.id}"));
   EXPECT_TRUE(r.stop);

@@ -106,5 +106,44 @@ TEST(DefaultRunId, IsTheUtcTimeAndAHashOfTheSeedAndProcess) {
   EXPECT_NE(DefaultRunId(1, 101, 0), id) << "another process gets another suffix";
 }
 
+TEST(CaseSelection, ImplementationsOfDifferentRevisionsAreAMismatchNamedDevicesFirst) {
+  Manifest http;
+  http.name = "a";
+  Manifest sct;
+  sct.name = "b";
+  sct.spec = Revision::kSct04;
+  CaseSpec c;
+  c.relay = &sct;
+  c.initiator = &http;
+  c.recipient = &http;
+  EXPECT_EQ(RevisionMismatch(c), "revision mismatch (http-00 device, sct-04 relay)");
+  EXPECT_EQ(CaseRevision(c), Revision::kSct04) << "the relay's revision is the case's";
+  c.recipient = &sct;
+  EXPECT_EQ(RevisionMismatch(c),
+            "revision mismatch (http-00 initiator, sct-04 recipient, sct-04 relay)");
+  c.initiator = &sct;
+  EXPECT_EQ(RevisionMismatch(c), "");
+  CaseSpec relay_only;
+  relay_only.relay = &sct;
+  EXPECT_EQ(RevisionMismatch(relay_only), "");
+  EXPECT_EQ(CaseRevision(CaseSpec{}), kDefaultRevision);
+}
+
+TEST(CaseSelection, TheRerunCommandCarriesASpecOverride) {
+  Scenario s;
+  s.id = "relay/a";
+  Manifest m;
+  m.name = "r";
+  m.path = "/x/r.yaml";
+  RunOptions o;
+  o.manifests = {m};
+  CaseSpec c;
+  c.scenario = &s;
+  c.relay = &o.manifests[0];
+  EXPECT_THAT(RerunCommand(o, c), ::testing::Not(::testing::HasSubstr("--spec")));
+  o.spec_override = Revision::kSct04;
+  EXPECT_THAT(RerunCommand(o, c), ::testing::HasSubstr("--spec sct-04"));
+}
+
 }  // namespace
 }  // namespace tigress::harness
