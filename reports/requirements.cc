@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/catalog_revisions.h"
+
 namespace tigress::reports {
 namespace {
 
@@ -78,10 +80,7 @@ class Reader {
 };
 
 Result<Severity> ParseSeverity(const Reader& r, const std::string& path, const std::string& s) {
-  if (s == "must") return Severity::kMust;
-  if (s == "should") return Severity::kShould;
-  if (s == "may") return Severity::kMay;
-  if (s == "info") return Severity::kInfo;
+  if (auto parsed = ParseSeverityName(s)) return *parsed;
   return r.Bad(path, "unknown severity '" + s + "' (must|should|may|info)");
 }
 
@@ -94,6 +93,17 @@ Result<Role> ParseRole(const Reader& r, const std::string& path, const std::stri
 }
 
 }  // namespace
+
+std::optional<Severity> ParseSeverityName(std::string_view name) {
+  for (Severity s : {Severity::kMust, Severity::kShould, Severity::kMay, Severity::kInfo}) {
+    if (SeverityName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+bool IsKnownLevel(std::string_view level) {
+  return std::find(kLevels.begin(), kLevels.end(), level) != kLevels.end();
+}
 
 std::string_view SeverityName(Severity s) {
   switch (s) {
@@ -174,6 +184,7 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
       cat.sources_.push_back(std::move(out));
     }
   }
+  TIGRESS_RETURN_IF_ERROR(RevisionParser::Revisions(doc, where, cat));
 
   // Interpretations first so that requirement refs can be checked against them.
   static const std::regex kInterpId("^C-[0-9]{2}$");
@@ -195,8 +206,7 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
     TIGRESS_ASSIGN_OR_RETURN(std::string klass, r.String(c, path, "class", true));
     auto parsed_class = ParseInterpretationClass(klass);
     if (!parsed_class) {
-      return r.Bad(path + ".class",
-                   "'" + klass + "' is not one of interop, robustness, hardening");
+      return r.Bad(path + ".class", "'" + klass + "' is not one of interop, robustness, hardening");
     }
     out.klass = *parsed_class;
     if (!cat.interpretation_by_id_.emplace(out.id, cat.interpretations_.size()).second) {
@@ -221,7 +231,7 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
       return r.Bad(path + ".id", "'" + out.id + "' is not a catalogue ID such as RELAY-31");
     }
     TIGRESS_ASSIGN_OR_RETURN(out.level, r.String(q, path, "level", true));
-    if (std::find(kLevels.begin(), kLevels.end(), out.level) == kLevels.end()) {
+    if (!IsKnownLevel(out.level)) {
       return r.Bad(path + ".level", "unknown level '" + out.level + "'");
     }
     TIGRESS_ASSIGN_OR_RETURN(out.level_text, r.String(q, path, "level_text", false));
@@ -264,6 +274,7 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
       if (why.reason.empty()) return r.Bad(path + ".not_checked.reason", "must not be empty");
       out.not_checked = std::move(why);
     }
+    TIGRESS_ASSIGN_OR_RETURN(out.revisions, RevisionParser::Overrides(q, path, where, cat));
     if (!out.interpretation_refs.empty() && !out.interpretation) {
       return r.Bad(path + ".interpretation", "is false although interpretation_refs is not empty");
     }
@@ -272,6 +283,7 @@ Result<Catalog> Catalog::Parse(std::string_view json_text, std::string_view orig
     }
     cat.requirements_.push_back(std::move(out));
   }
+  TIGRESS_RETURN_IF_ERROR(RevisionParser::Differences(doc, where, cat));
   return cat;
 }
 
@@ -364,7 +376,7 @@ Basis Catalog::BasisOf(std::string_view id, const std::vector<std::string>& refs
   return b;
 }
 
-Result<Catalog> LoadCatalog(const std::filesystem::path& path) {
+Result<Catalog> LoadCatalog(const std::filesystem::path& path, std::string_view revision) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return MakeError(Errc::kIoFailure, path.string() + ": cannot open the requirements catalogue");
@@ -372,7 +384,8 @@ Result<Catalog> LoadCatalog(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return MakeError(Errc::kIoFailure, path.string() + ": read failed");
-  return Catalog::Parse(text.str(), path.string());
+  TIGRESS_ASSIGN_OR_RETURN(Catalog cat, Catalog::Parse(text.str(), path.string()));
+  return cat.ForRevision(revision);
 }
 
 }  // namespace tigress::reports

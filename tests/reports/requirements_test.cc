@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "protocol/revision.h"
+
 namespace tigress::reports {
 namespace {
 
@@ -232,6 +234,203 @@ TEST(Catalog, MissingFileIsAnIoError) {
   ASSERT_FALSE(cat);
   EXPECT_TRUE(cat.error().Is(Errc::kIoFailure));
   EXPECT_NE(cat.error().detail.find("/nonexistent/requirements.json"), std::string::npos);
+}
+
+// The mini catalogue with the two revisions: RELAY-31 is info under sct-04
+// with a note, and [HTTP] §3.3 has no counterpart there.
+std::string RevisedCatalogue(const std::string& override_json =
+                                 R"j(, "revisions": {"sct-04": {"severity": "info", "level": "info",
+                                    "note": "sct-04 has no such statement (test)"}})j",
+                             const std::string& differences = "") {
+  std::string text = MiniCatalogue(override_json);
+  const std::string revisions = R"("revisions": [
+    {"id": "http-00", "tag": "[HTTP]", "document": "h", "default": true},
+    {"id": "sct-04", "tag": "[SCT04]", "document": "s",
+     "section_map": {"§3.3": "", "§4.1": "§2", "§6": "§6", "§8.1.1": "§7", "§8.1.3": "§7.1"}}
+  ],
+  )" + differences;
+  text.insert(text.find("\"requirements\""), revisions);
+  return text;
+}
+
+RevisionEntry Http00() {
+  RevisionEntry r;
+  r.id = "http-00";
+  r.tag = "[HTTP]";
+  r.is_default = true;
+  return r;
+}
+
+RevisionEntry Sct04() {
+  RevisionEntry r;
+  r.id = "sct-04";
+  r.tag = "[SCT04]";
+  r.section_map = {{"§3.3", ""},       {"§4.1", "§2"},     {"§6", "§6"},      {"§7", "§3.3"},
+                   {"§7.2", "§3.3.2"}, {"§8.1.3", "§7.1"}, {"§8.2.1", "§7.2"}};
+  return r;
+}
+
+TEST(CatalogRevisions, ARequirementThatIsInfoUnderSct04JudgesInfoThereAndFailUnderHttp00) {
+  auto base = Catalog::Parse(RevisedCatalogue(), "r.json");
+  ASSERT_TRUE(base) << base.error().Message();
+  auto http = base->ForRevision("http-00");
+  auto sct = base->ForRevision("sct-04");
+  ASSERT_TRUE(http && sct);
+  EXPECT_EQ(http->revision(), "http-00");
+  EXPECT_EQ(sct->revision(), "sct-04");
+  EXPECT_EQ(http->Judge("RELAY-31", false, "second claim bound").verdict, Verdict::kFail);
+  EXPECT_EQ(http->ViolationVerdict("RELAY-31"), Verdict::kFail);
+  EXPECT_EQ(sct->Judge("RELAY-31", false, "second claim bound").verdict, Verdict::kInfo);
+  EXPECT_EQ(sct->ViolationVerdict("RELAY-31"), Verdict::kInfo);
+  EXPECT_EQ(sct->Find("RELAY-31")->level, "info");
+  EXPECT_EQ(sct->Find("RELAY-31")->revision_note, "sct-04 has no such statement (test)");
+  EXPECT_EQ(http->Find("RELAY-31")->revision_note, "");
+  EXPECT_EQ(sct->Judge("RELAY-31", true, "ok").verdict, Verdict::kPass);
+}
+
+TEST(CatalogRevisions, TheDefaultRevisionLeavesEveryEntryAsWritten) {
+  auto parsed = Catalog::Parse(RevisedCatalogue(), "r.json");
+  ASSERT_TRUE(parsed);
+  auto http = parsed->ForRevision("http-00");
+  ASSERT_TRUE(http);
+  const Requirement* a = parsed->Find("RELAY-31");
+  const Requirement* b = http->Find("RELAY-31");
+  EXPECT_EQ(b->source, a->source);
+  EXPECT_EQ(b->severity, a->severity);
+  EXPECT_EQ(b->level, a->level);
+  EXPECT_EQ(b->level_text, a->level_text);
+}
+
+TEST(CatalogRevisions, SourcesAreRewrittenThroughTheSectionMap) {
+  auto sct = Catalog::Parse(RevisedCatalogue(""), "r.json")->ForRevision("sct-04");
+  ASSERT_TRUE(sct) << sct.error().Message();
+  EXPECT_EQ(sct->Find("RELAY-31")->source, "[HTTP] 8.1.1");  // no § sign: nothing to map
+  EXPECT_EQ(sct->Find("RELAY-31")->severity, Severity::kMust);
+  const RevisionEntry from = Http00();
+  const RevisionEntry to = Sct04();
+  EXPECT_EQ(MapSectionRefs("[HTTP] §6.1.2", from, to), "[SCT04] §6.1.2");
+  EXPECT_EQ(MapSectionRefs("[HTTP] §4.1, §6.1", from, to), "[SCT04] §2, §6.1");
+  EXPECT_EQ(MapSectionRefs("[HTTP] §7.2 example", from, to), "[SCT04] §3.3.2 example");
+  EXPECT_EQ(MapSectionRefs("[HTTP] §7.3, §6.x", from, to), "[SCT04] §3.3.3, §6.x");
+  EXPECT_EQ(MapSectionRefs("[HTTP] §6.1.3–4, §6.2.3–4", from, to), "[SCT04] §6.1.3–4, §6.2.3–4");
+  EXPECT_EQ(MapSectionRefs("RFC 9110 §5.3; [HTTP] §6.1.2", from, to),
+            "RFC 9110 §5.3; [SCT04] §6.1.2");
+  EXPECT_EQ(MapSectionRefs("[HTTP] §8.2.1 (verticals), [ISSUES] #2", from, to),
+            "[SCT04] §7.2 (verticals), [ISSUES] #2");
+}
+
+TEST(CatalogRevisions, ASectionWithoutCounterpartKeepsItsTagAndSaysSo) {
+  const RevisionEntry from = Http00();
+  const RevisionEntry to = Sct04();
+  EXPECT_EQ(MapSectionRefs("[HTTP] §3.3; [REQ] Req-Opaque", from, to),
+            "[HTTP] §3.3 (no counterpart in sct-04); [REQ] Req-Opaque");
+  EXPECT_EQ(MapSectionRefs("[HTTP] §3.3, §8.1.3", from, to),
+            "[HTTP] §3.3 (no counterpart in sct-04), [SCT04] §7.1");
+  EXPECT_EQ(MapSectionRefs("[HTTP] §8.1.3, §3.3, §4.1", from, to),
+            "[SCT04] §7.1, [HTTP] §3.3 (no counterpart in sct-04), [SCT04] §2");
+  EXPECT_EQ(MapSectionRefs("[HTTP] §12", from, to), "[HTTP] §12 (no counterpart in sct-04)");
+}
+
+TEST(CatalogRevisions, AnExplicitSourceReplacesTheMappedOne) {
+  auto sct = Catalog::Parse(RevisedCatalogue(R"(, "source": "[HTTP] §8.1.1",
+      "revisions": {"sct-04": {"severity": "should", "source": "[SCT04] §2", "note": "SHOULD"}})"),
+                            "r.json")
+                 ->ForRevision("sct-04");
+  ASSERT_TRUE(sct) << sct.error().Message();
+  EXPECT_EQ(sct->Find("RELAY-31")->source, "[SCT04] §2");
+  EXPECT_EQ(sct->Find("RELAY-31")->level, "SHALL");  // not overridden
+  EXPECT_EQ(sct->ViolationVerdict("RELAY-31"), Verdict::kWarn);
+  EXPECT_EQ(sct->Judge("RELAY-31", false, "x").basis.source, "[SCT04] §2");
+}
+
+TEST(CatalogRevisions, AnUnknownRevisionIsRefusedNamingTheAcceptedOnes) {
+  auto base = Catalog::Parse(RevisedCatalogue(), "r.json");
+  ASSERT_TRUE(base);
+  auto bad = base->ForRevision("sct-05");
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(bad.error().Is(Errc::kConfigInvalid));
+  EXPECT_NE(bad.error().detail.find("'sct-05'"), std::string::npos) << bad.error().detail;
+  EXPECT_NE(bad.error().detail.find("http-00, sct-04"), std::string::npos) << bad.error().detail;
+  auto file = LoadCatalog(kCataloguePath, "draft-99");
+  ASSERT_FALSE(file);
+  EXPECT_NE(file.error().detail.find("http-00, sct-04"), std::string::npos);
+  // A catalogue without `revisions` knows the default revision only.
+  auto plain = Catalog::Parse(MiniCatalogue(), "m.json");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->revision(), "http-00");
+  EXPECT_TRUE(plain->ForRevision("http-00"));
+  EXPECT_FALSE(plain->ForRevision("sct-04"));
+}
+
+TEST(CatalogRevisions, RejectsBadRevisionData) {
+  struct Case {
+    std::string text, needle;
+  };
+  std::string unknown_tag = RevisedCatalogue();
+  unknown_tag.replace(unknown_tag.find("[SCT04]"), 7, "[SCT05]");
+  std::string two_defaults = RevisedCatalogue();
+  two_defaults.replace(two_defaults.find("\"document\": \"s\""), 15,
+                       "\"document\": \"s\", \"default\": true");
+  for (const Case& c : {
+           Case{RevisedCatalogue(R"(, "revisions": {"sct-09": {"note": "n"}})"), "sct-09"},
+           Case{RevisedCatalogue(R"(, "revisions": {"http-00": {"note": "n"}})"), "default"},
+           Case{
+               RevisedCatalogue(R"(, "revisions": {"sct-04": {"severity": "fatal", "note": "n"}})"),
+               ".severity"},
+           Case{RevisedCatalogue(R"(, "revisions": {"sct-04": {"severity": "info"}})"), ".note"},
+           Case{RevisedCatalogue("", R"("differences": [{"id": "REV-01", "sections": {},
+                "statement": "s", "affects": ["RELAY-99"], "checked_by": []}],)"),
+                "RELAY-99"},
+           Case{unknown_tag, "revisions[1].tag"},
+           Case{two_defaults, "second default"},
+       }) {
+    auto cat = Catalog::Parse(c.text, "r.json");
+    ASSERT_FALSE(cat) << c.needle;
+    EXPECT_TRUE(cat.error().Is(Errc::kConfigInvalid));
+    EXPECT_NE(cat.error().detail.find(c.needle), std::string::npos) << cat.error().detail;
+  }
+}
+
+TEST(CatalogRevisions, TheCommittedCatalogueLoadsForEveryRevisionItNames) {
+  auto http = LoadCatalog(kCataloguePath, "http-00");
+  auto sct = LoadCatalog(kCataloguePath, "sct-04");
+  ASSERT_TRUE(http) << http.error().Message();
+  ASSERT_TRUE(sct) << sct.error().Message();
+  // The catalogue's revisions are protocol/revision.h's, default first.
+  ASSERT_EQ(http->revisions().size(), AllRevisions().size());
+  for (std::size_t i = 0; i < AllRevisions().size(); ++i) {
+    EXPECT_EQ(http->revisions()[i].id, AllRevisions()[i].name);
+    EXPECT_EQ(http->revisions()[i].tag, AllRevisions()[i].tag);
+  }
+  EXPECT_TRUE(http->revisions()[0].is_default);
+  // Every override and every difference names a requirement that exists.
+  int overridden = 0;
+  for (const Requirement& r : http->requirements()) {
+    for (const auto& [rev, ov] : r.revisions) {
+      EXPECT_NE(http->FindRevision(rev), nullptr) << r.id;
+      EXPECT_FALSE(ov.note.empty()) << r.id;
+      ++overridden;
+    }
+    EXPECT_EQ(r.revision_note, "") << r.id;
+    EXPECT_EQ(sct->Find(r.id)->id, r.id);
+  }
+  EXPECT_GT(overridden, 10);
+  ASSERT_FALSE(http->differences().empty());
+  for (const RevisionDifference& d : http->differences()) {
+    for (const std::string& id : d.affects) EXPECT_NE(http->Find(id), nullptr) << d.id << " " << id;
+  }
+  // What the drafts say: back-to-back messages (http-00 §3.3) is info under
+  // sct-04, exactly one recipient a SHOULD, endpoint sections map one to one.
+  EXPECT_EQ(http->ViolationVerdict("RELAY-43"), Verdict::kFail);
+  EXPECT_EQ(sct->ViolationVerdict("RELAY-43"), Verdict::kInfo);
+  EXPECT_NE(sct->Find("RELAY-43")->revision_note.find("sct-04 has no such statement"),
+            std::string::npos);
+  EXPECT_EQ(sct->ViolationVerdict("RELAY-31"), Verdict::kWarn);
+  EXPECT_EQ(sct->ViolationVerdict("RELAY-08"), Verdict::kInfo);
+  EXPECT_EQ(http->Find("RELAY-19")->source, "[HTTP] §6.2.6");
+  EXPECT_EQ(sct->Find("RELAY-19")->source, "[SCT04] §6.2.6");
+  EXPECT_EQ(sct->Find("RELAY-03")->source, "[SCT04] §2, §6.1");
+  EXPECT_EQ(sct->Find("RELAY-61")->source, http->Find("RELAY-61")->source);  // RFCs only
 }
 
 }  // namespace
