@@ -43,6 +43,15 @@ TEST(CheckRequestIdEcho, AcceptsOnlyTheIdenticalValue) {
   EXPECT_TRUE(CheckRequestIdEcho(none, "abc").error().Is(Errc::kProtocolViolation));
 }
 
+TEST(CheckRequestIdEcho, LooksForTheEchoUnderTheHeaderItIsGiven) {
+  HttpResponse other = WithEcho(200, "abc");
+  EXPECT_TRUE(CheckRequestIdEcho(other, "abc", "Mailbox-Request-ID"));
+  auto missing = CheckRequestIdEcho(other, "abc", "X-Request-Tag");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().detail.find("no X-Request-Tag echo"), std::string::npos)
+      << missing.error().detail;
+}
+
 TEST(CheckSuccessStatus, SplitsSuccessRefusalAndUndefinedStatuses) {
   EXPECT_EQ(CheckSuccessStatus(WithEcho(200, ""), "x").value(), 200);
   EXPECT_EQ(CheckSuccessStatus(WithEcho(201, ""), "x").value(), 201);
