@@ -44,7 +44,11 @@ void AddSelectionOptions(CLI::App& sub, RunFlags& f, OptionStyle style) {
 
 void AddScheduleOptions(CLI::App& sub, RunFlags& f, OptionStyle style) {
   sub.add_option("-j,--jobs", f.jobs,
-                 Pick(style, "Cases run in parallel (each with its own processes, ports and dirs)",
+                 Pick(style,
+                      "Cases run in parallel, each with its own processes, ports and dirs "
+                      "(default: enough for the run's wall time to near its longest case, from "
+                      "the case times of the last run in --report-dir or the scenarios' waits; "
+                      "at most 4 per CPU and 16). Cases start longest first",
                       "Cases run in parallel (default: the number of CPUs, at most 8)"))
       ->check(CLI::Range(1, 64));
   sub.add_option(

@@ -53,7 +53,7 @@ struct RunFlags {
   std::vector<std::string> filters;
   std::vector<std::string> skips;
   std::vector<std::string> keywords;
-  int jobs = 1;
+  int jobs = 0;  // 0: chosen by the runner (DefaultJobs)
   std::optional<std::uint64_t> seed;
   int repeat = 1;
   std::string shard;

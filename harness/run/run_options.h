@@ -34,7 +34,7 @@ struct RunOptions {
   std::vector<std::string> case_ids;
   std::vector<std::string> skips;     // case-id globs
   std::vector<std::string> keywords;  // a case needs at least one of them; empty = all
-  int jobs = 1;
+  int jobs = 0;  // 0: DefaultJobs (harness/run/selection.h)
   std::uint64_t seed = 0;
   int repeat = 1;
   int shard_index = 0;  // 0-based

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iomanip>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -160,7 +161,10 @@ class CasePool {
   CasePool(const CasePool&) = delete;
   CasePool& operator=(const CasePool&) = delete;
 
-  std::vector<reports::CaseResult> Run(int jobs) {
+  // Cases start in `order` (indexes into the cases); results keep the
+  // cases' own order.
+  std::vector<reports::CaseResult> Run(int jobs, std::vector<std::size_t> order) {
+    order_ = std::move(order);
     results_.resize(cases_.size());
     std::vector<std::thread> pool;
     for (int j = 0; j < jobs; ++j) {
@@ -176,7 +180,8 @@ class CasePool {
 
  private:
   void Work() {
-    for (std::size_t i = next_.fetch_add(1); i < cases_.size(); i = next_.fetch_add(1)) {
+    for (std::size_t k = next_.fetch_add(1); k < order_.size(); k = next_.fetch_add(1)) {
+      const std::size_t i = order_[k];
       Print([&] { progress_.CaseStarted(); });
       CaseRun run(sh_, cases_[i]);
       reports::CaseResult c = run.Execute();
@@ -221,6 +226,7 @@ class CasePool {
   std::mutex out_mu_;
   reports::ProgressPrinter progress_;
   std::atomic<std::size_t> next_{0};
+  std::vector<std::size_t> order_;
   std::vector<reports::CaseResult> results_;
 };
 
@@ -323,17 +329,48 @@ void PrintReruns(const reports::RunResult& run, const fs::path& run_dir, const R
 }
 
 // The suite's wall time is what -j buys; the sum of case durations is the
-// work it overlapped.
+// work it overlapped; no schedule beats the longest case, so the ratio to it
+// says how much is left to gain.
 void PrintTiming(const reports::RunResult& run, std::chrono::duration<double> wall, int jobs,
                  std::ostream& out) {
   double case_seconds = 0;
+  const reports::CaseResult* longest = nullptr;
   for (const auto& c : run.cases) {
     case_seconds += c.duration_s;
+    if (longest == nullptr || c.duration_s > longest->duration_s) longest = &c;
   }
   out << "tigress-harness: " << run.cases.size() << " case(s) in " << std::fixed
       << std::setprecision(1) << wall.count() << " s wall time with -j " << jobs << " ("
-      << case_seconds << " s of cases)\n"
-      << std::defaultfloat;
+      << case_seconds << " s of cases";
+  if (longest != nullptr && longest->duration_s > 0) {
+    out << "; longest " << longest->case_id << " " << longest->duration_s << " s, wall "
+        << std::setprecision(2) << wall.count() / longest->duration_s << " x longest";
+  }
+  out << ")\n" << std::defaultfloat;
+}
+
+// Case durations of earlier runs, kept beside the run directories so the
+// next run can start its longest cases first.
+fs::path TimingsFile(const RunOptions& opt) { return opt.report_dir / "case-timings.json"; }
+
+CaseTimings LoadTimings(const RunOptions& opt) {
+  std::ifstream in(TimingsFile(opt), std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseCaseTimings(ss.str());
+}
+
+// A failing case's time says little about the next run's, but any time is
+// a better guess than none; cases not run keep their earlier time.
+void SaveTimings(const RunOptions& opt, CaseTimings timings, const reports::RunResult& run) {
+  for (const auto& c : run.cases) {
+    if (c.verdict != Verdict::kUnsupported) timings[c.case_id] = c.duration_s;
+  }
+  const fs::path tmp = TimingsFile(opt).string() + ".tmp";
+  if (WriteText(tmp, CaseTimingsJson(timings))) {
+    std::error_code ec;
+    fs::rename(tmp, TimingsFile(opt), ec);
+  }
 }
 
 }  // namespace
@@ -356,9 +393,11 @@ Result<int> Runner::Run(std::ostream& out) {
   run_.profile = opt_.profile;
   run_.seed = opt_.seed;
   run_.command_line = opt_.command_line;
-  const int jobs = std::clamp(opt_.jobs, 1, 64);
-  out << "tigress-harness: " << cases.size() << " case(s), " << std::max(1, opt_.jobs)
-      << " job(s), seed " << opt_.seed << ", profile " << reports::ProfileName(opt_.profile)
+  const CaseTimings timings = LoadTimings(opt_);
+  const int jobs =
+      opt_.jobs > 0 ? std::clamp(opt_.jobs, 1, 64)
+                    : DefaultJobs(cases, timings, std::max(1U, std::thread::hardware_concurrency()));
+  out << "tigress-harness: " << cases.size() << " case(s), " << jobs << " job(s), seed " << opt_.seed << ", profile " << reports::ProfileName(opt_.profile)
       << ", spec " << RunRevision(cases) << "; run directory " << run_dir_.string() << "\n";
   for (const auto& [id, why] : disabled) {
     out << "  disabled " << id << ": " << why << "\n";
@@ -366,7 +405,7 @@ Result<int> Runner::Run(std::ostream& out) {
   TIGRESS_RETURN_IF_ERROR(ProbeRelays(sh, cases, out));
 
   const auto wall_start = std::chrono::steady_clock::now();
-  run_.cases = CasePool(sh, cases, out).Run(jobs);
+  run_.cases = CasePool(sh, cases, out).Run(jobs, LongestFirst(cases, timings));
   for (const auto& m : opt_.manifests) {
     run_.implementations.push_back(DescribeImplementation(m, cases, sh.hellos));
   }
@@ -378,6 +417,7 @@ Result<int> Runner::Run(std::ostream& out) {
       reports::WriteRunReports(run_, &catalog_, sh.redaction.guard(), run_dir_));
   PrintReruns(run_, run_dir_, opt_, out);
   PrintTiming(run_, std::chrono::steady_clock::now() - wall_start, jobs, out);
+  SaveTimings(opt_, timings, run_);
   if (run_.NothingTested()) {
     out << "tigress-harness: every case is UNSUPPORTED: the implementations declare none of the "
            "optional features the selected cases need, so nothing was tested (exit 1)\n";

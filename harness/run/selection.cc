@@ -1,9 +1,13 @@
 #include "harness/run/selection.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <variant>
+
+#include <nlohmann/json.hpp>
 
 #include "harness/config/expectations.h"
 #include "reports/results.h"
@@ -112,6 +116,71 @@ std::string RevisionMismatch(const CaseSpec& c) {
   std::string out = "revision mismatch (";
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i != 0 ? ", " : "") + parts[i];
   return out + ")";
+}
+
+namespace {
+
+double ScenarioEstimate(const std::vector<Step>& steps) {
+  // Starting processes and a handful of exchanges cost about this much; a
+  // step a few tens of milliseconds; a wait what it says.
+  constexpr double kPerStep = 0.03;
+  double s = 0;
+  for (const Step& st : steps) {
+    s += kPerStep;
+    if (const auto* w = std::get_if<WaitAction>(&st.action)) s += static_cast<double>(w->ms) / 1000;
+    if (const auto* p = std::get_if<ParallelAction>(&st.action)) s += ScenarioEstimate(p->steps);
+  }
+  return s;
+}
+
+}  // namespace
+
+double ExpectedSeconds(const CaseSpec& c, const CaseTimings& timings) {
+  if (auto it = timings.find(c.case_id); it != timings.end()) return it->second;
+  constexpr double kCaseStart = 0.15;
+  return kCaseStart + (c.scenario != nullptr ? ScenarioEstimate(c.scenario->steps) : 0.0);
+}
+
+std::vector<std::size_t> LongestFirst(const std::vector<CaseSpec>& cases,
+                                      const CaseTimings& timings) {
+  std::vector<std::size_t> order(cases.size());
+  std::vector<double> expected(cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    order[i] = i;
+    expected[i] = ExpectedSeconds(cases[i], timings);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return expected[a] > expected[b]; });
+  return order;
+}
+
+int DefaultJobs(const std::vector<CaseSpec>& cases, const CaseTimings& timings, unsigned cores) {
+  double total = 0;
+  double longest = 0;
+  for (const CaseSpec& c : cases) {
+    const double e = ExpectedSeconds(c, timings);
+    total += e;
+    longest = std::max(longest, e);
+  }
+  const int wanted = longest > 0 ? static_cast<int>(std::ceil(total / longest)) : 1;
+  const int cap = std::min(16, 4 * static_cast<int>(std::max(1U, cores)));
+  return std::clamp(wanted, 2, std::max(2, cap));
+}
+
+CaseTimings ParseCaseTimings(std::string_view json_text) {
+  CaseTimings out;
+  const nlohmann::json j = nlohmann::json::parse(json_text, nullptr, false);
+  if (!j.is_object()) return out;
+  for (const auto& [id, seconds] : j.items()) {
+    if (seconds.is_number() && seconds.get<double>() >= 0) out[id] = seconds.get<double>();
+  }
+  return out;
+}
+
+std::string CaseTimingsJson(const CaseTimings& timings) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [id, seconds] : timings) j[id] = std::round(seconds * 1000) / 1000;
+  return j.dump(1) + "\n";
 }
 
 std::string RerunCommand(const RunOptions& opt, const CaseSpec& c) {

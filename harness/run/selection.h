@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <ctime>
+#include <map>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,34 @@ Revision CaseRevision(const CaseSpec& c);
 // mismatch (http-00 device, sct-04 relay)", or with both devices named when
 // they differ ("sct-04 initiator, http-00 recipient, http-00 relay").
 std::string RevisionMismatch(const CaseSpec& c);
+
+// `CaseTimings` is how long each case took in an earlier run (case id ->
+// seconds), kept beside the runs (<report-dir>/case-timings.json).
+using CaseTimings = std::map<std::string, double>;
+
+// `ExpectedSeconds` is how long case `c` is expected to take: its time in
+// `timings` when known, else an estimate from the scenario (its waits, a
+// share of a second per step, what every case costs to start).
+double ExpectedSeconds(const CaseSpec& c, const CaseTimings& timings);
+
+// `LongestFirst` is the order to start `cases` in (indexes into it): the
+// longest expected first, ties in selection order, so the long cases do not
+// start last and stretch the run's wall time.
+std::vector<std::size_t> LongestFirst(const std::vector<CaseSpec>& cases,
+                                      const CaseTimings& timings);
+
+// `DefaultJobs` is the -j a run gets when none is given: enough workers that
+// the run's expected total is spread so its wall time nears its longest case
+// (cases mostly wait on timers and sockets, so a worker is not a core), at
+// most 4 per core and 16, at least 2.
+int DefaultJobs(const std::vector<CaseSpec>& cases, const CaseTimings& timings, unsigned cores);
+
+// `ParseCaseTimings` reads case-timings.json ({"case id": seconds, ...});
+// anything unreadable yields no timings (the estimate is used).
+CaseTimings ParseCaseTimings(std::string_view json_text);
+
+// `CaseTimingsJson` renders timings for case-timings.json.
+std::string CaseTimingsJson(const CaseTimings& timings);
 
 // `RerunCommand` is the one shell command that reruns exactly `c`.
 std::string RerunCommand(const RunOptions& opt, const CaseSpec& c);

@@ -145,5 +145,53 @@ TEST(CaseSelection, TheRerunCommandCarriesASpecOverride) {
   EXPECT_THAT(RerunCommand(o, c), ::testing::HasSubstr("--spec sct-04"));
 }
 
+TEST(CaseScheduling, CasesStartLongestFirstByEarlierTimesElseByTheirWaits) {
+  Scenario quick;
+  quick.id = "relay/quick";
+  Scenario waits;
+  waits.id = "relay/waits";
+  Step wait;
+  wait.action = WaitAction{.ms = 3000};
+  waits.steps = {wait};
+  std::vector<CaseSpec> cases(3);
+  cases[0].scenario = &quick;
+  cases[0].case_id = "relay/quick";
+  cases[1].scenario = &waits;
+  cases[1].case_id = "relay/waits";
+  cases[2].scenario = &quick;
+  cases[2].case_id = "relay/quick#2";
+  EXPECT_EQ(LongestFirst(cases, {}), (std::vector<std::size_t>{1, 0, 2}))
+      << "the waiting case first, ties in selection order";
+  EXPECT_GT(ExpectedSeconds(cases[1], {}), 3.0);
+  const CaseTimings earlier = {{"relay/quick#2", 9.5}};
+  EXPECT_EQ(LongestFirst(cases, earlier), (std::vector<std::size_t>{2, 1, 0}));
+  EXPECT_DOUBLE_EQ(ExpectedSeconds(cases[2], earlier), 9.5);
+}
+
+TEST(CaseScheduling, TheDefaultJobsSpreadTheTotalOverTheLongestCaseWithinPerCoreBounds) {
+  Scenario s;
+  s.id = "relay/a";
+  std::vector<CaseSpec> cases(40);
+  CaseTimings t;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    cases[i].scenario = &s;
+    cases[i].case_id = "c" + std::to_string(i);
+    t[cases[i].case_id] = i == 0 ? 4.0 : 0.5;  // 4 + 39 * 0.5 = 23.5 s: 6 workers
+  }
+  EXPECT_EQ(DefaultJobs(cases, t, 2), 6);
+  EXPECT_EQ(DefaultJobs(cases, t, 1), 4) << "at most 4 per core";
+  t["c0"] = 0.5;  // 20 s over 0.5 s: 40 wanted
+  EXPECT_EQ(DefaultJobs(cases, t, 64), 16) << "never more than 16";
+  EXPECT_EQ(DefaultJobs(std::vector<CaseSpec>(cases.begin(), cases.begin() + 1), t, 8), 2);
+}
+
+TEST(CaseScheduling, TimingsRoundTripAndBadFilesYieldNone) {
+  const CaseTimings t = {{"relay/a", 1.25}, {"interop/b@x+y+z", 0.5}};
+  EXPECT_EQ(ParseCaseTimings(CaseTimingsJson(t)), t);
+  EXPECT_TRUE(ParseCaseTimings("not json").empty());
+  EXPECT_TRUE(ParseCaseTimings("[1, 2]").empty());
+  EXPECT_EQ(ParseCaseTimings(R"({"a": -1, "b": "x", "c": 2})"), (CaseTimings{{"c", 2.0}}));
+}
+
 }  // namespace
 }  // namespace tigress::harness
