@@ -37,6 +37,12 @@ std::optional<fs::path> FindSourceRoot(const fs::path& exe_dir) {
   if (auto env = NonEmptyEnv("TIGRESS_SOURCE_DIR"); env && LooksLikeSourceRoot(*env)) {
     return fs::path(*env);
   }
+  // Checked before the walk so that an installed harness uses the data it was
+  // installed with even when it runs from inside some source checkout.
+  if (fs::path installed = exe_dir.parent_path() / "share" / "tigress-harness";
+      LooksLikeSourceRoot(installed)) {
+    return installed.lexically_normal();
+  }
   for (const fs::path& start : {exe_dir, fs::current_path()}) {
     for (fs::path p = start; !p.empty(); p = p.parent_path()) {
       if (LooksLikeSourceRoot(p)) {

@@ -8,9 +8,11 @@
 //   TIGRESS_ASSIGN_OR_RETURN(SourceTree tree, LoadSourceTree(flags));
 //
 // Rules:
-//   source root  $TIGRESS_SOURCE_DIR, then the ancestors of the executable's
-//                directory, then those of the working directory: the first
-//                holding scenarios/ and vectors/requirements.json
+//   source root  $TIGRESS_SOURCE_DIR, then <exe dir>/../share/tigress-harness
+//                (an installed harness: `cmake --install` or the .deb), then
+//                the ancestors of the executable's directory, then those of
+//                the working directory: the first holding scenarios/ and
+//                vectors/requirements.json
 //   scenarios    --scenarios, else <root>/scenarios
 //   catalogue    --catalog, else <root>/vectors/requirements.json
 //   vectors      <root>/vectors, else ./vectors

@@ -1,6 +1,7 @@
 #include "harness/cli/paths.h"
 
 #include <cstdlib>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -72,6 +73,32 @@ TEST(FindSourceRoot, WalksUpFromTheExecutableDirectory) {
   auto root = FindSourceRoot(fs::path(TIGRESS_SOURCE_DIR) / "scenarios" / "relay");
   ASSERT_TRUE(root);
   EXPECT_EQ(fs::canonical(*root), fs::canonical(TIGRESS_SOURCE_DIR));
+}
+
+TEST(FindSourceRoot, TakesTheInstalledDataBesideTheExecutablesPrefix) {
+  ScopedEnv env("TIGRESS_SOURCE_DIR", nullptr);
+  auto prefix = TempDir::Create("tigress-paths-test", /*keep=*/false);
+  ASSERT_TRUE(prefix) << prefix.error().Message();
+  const fs::path data = prefix->path() / "share" / "tigress-harness";
+  fs::create_directories(prefix->path() / "bin");
+  fs::create_directories(data / "scenarios");
+  fs::create_directories(data / "vectors");
+  std::ofstream(data / "vectors" / "requirements.json") << "{}";
+  auto root = FindSourceRoot(prefix->path() / "bin");
+  ASSERT_TRUE(root);
+  EXPECT_EQ(*root, data);
+}
+
+TEST(FindSourceRoot, IgnoresAShareFolderWithoutTheCatalogue) {
+  ScopedEnv env("TIGRESS_SOURCE_DIR", nullptr);
+  auto prefix = TempDir::Create("tigress-paths-test", /*keep=*/false);
+  ASSERT_TRUE(prefix) << prefix.error().Message();
+  fs::create_directories(prefix->path() / "bin");
+  fs::create_directories(prefix->path() / "share" / "tigress-harness" / "scenarios");
+  auto root = FindSourceRoot(prefix->path() / "bin");
+  if (root) {
+    EXPECT_NE(*root, prefix->path() / "share" / "tigress-harness");
+  }
 }
 
 TEST(ResolvePaths, UsesTheFlagsOverTheSourceTree) {
