@@ -1,6 +1,7 @@
 #include "reference/device/state_file.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -14,6 +15,20 @@ namespace {
 
 Error FileError(const std::filesystem::path& path, const std::string& what) {
   return MakeError(Errc::kStateFileInvalid, path.string() + ": " + what);
+}
+
+// The rename is durable only once the directory entry is on disk.
+Result<void> SyncDirectoryOf(const std::filesystem::path& path) {
+  std::filesystem::path dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0) {
+    int saved = errno;
+    if (fd >= 0) close(fd);
+    return FileError(dir, "cannot be synced (" + std::generic_category().message(saved) + ")");
+  }
+  close(fd);
+  return {};
 }
 
 }  // namespace
@@ -35,17 +50,20 @@ Result<StateFile> LoadStateFile(const std::filesystem::path& path) {
   return out;
 }
 
+// The temporary file gets a fresh random name (mkstemp) next to the target, so
+// a file or symlink planted under a guessable name is neither followed nor
+// consumed; the directory is fsynced after the rename so that the new entry,
+// not only the data, survives a crash.
 Result<void> SaveStateFile(const std::filesystem::path& path, const StateFile& file) {
   Json j = DeviceStateToJson(file.state);
   j["caFile"] = file.ca_file;
   std::string text = j.dump(2) + "\n";
-  std::filesystem::path tmp = path;
-  tmp += ".tmp";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  std::string tmp_name = path.string() + ".tmp-XXXXXX";
+  int fd = mkostemp(tmp_name.data(), O_CLOEXEC);
+  const std::filesystem::path tmp = tmp_name;
   if (fd < 0)
     return FileError(tmp, "cannot be created (" + std::generic_category().message(errno) + ")");
-  // The mode given to open() is masked by the umask and ignored for an
-  // existing file; the Secret inside needs 0600 either way.
+  // mkstemp creates 0600 already; kept explicit because the Secret needs it.
   bool ok = fchmod(fd, 0600) == 0;
   std::size_t written = 0;
   while (ok && written < text.size()) {
@@ -66,7 +84,7 @@ Result<void> SaveStateFile(const std::filesystem::path& path, const StateFile& f
     unlink(tmp.c_str());
     return FileError(path, "cannot be replaced (" + std::generic_category().message(saved) + ")");
   }
-  return {};
+  return SyncDirectoryOf(path);
 }
 
 }  // namespace tigress::device

@@ -26,8 +26,9 @@ struct StateFile {
 // naming the path and what is wrong.
 Result<StateFile> LoadStateFile(const std::filesystem::path& path);
 
-// `SaveStateFile` writes `file` through a 0600 temporary file renamed over
-// `path`. Errors: kStateFileInvalid naming the path and the system error.
+// `SaveStateFile` writes `file` through a 0600 temporary file with an
+// unpredictable name in the same directory, renamed over `path`, then fsyncs
+// the directory. Errors: kStateFileInvalid naming the path and the system error.
 Result<void> SaveStateFile(const std::filesystem::path& path, const StateFile& file);
 
 }  // namespace tigress::device

@@ -1,6 +1,10 @@
 #include "reference/device/state_file.h"
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -47,6 +51,42 @@ TEST(StateFile, TightensAnExistingWorldReadableFile) {
   chmod(path.c_str(), 0644);
   ASSERT_TRUE(SaveStateFile(path, Sample()));
   EXPECT_EQ(ModeOf(path), 0600u);
+}
+
+// Entries of `dir` other than `keep`: what a save left behind.
+std::vector<std::string> OtherEntries(const std::filesystem::path& dir,
+                                      const std::vector<std::string>& keep) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    std::string name = e.path().filename().string();
+    if (std::find(keep.begin(), keep.end(), name) == keep.end()) out.push_back(name);
+  }
+  return out;
+}
+
+TEST(StateFile, LeavesAFilePlantedUnderTheOldTemporaryNameUntouched) {
+  ScratchDir dir("tigress-state-file");
+  auto path = dir.path() / "state.json";
+  auto planted = dir.path() / "state.json.tmp";
+  { std::ofstream(planted) << "planted"; }
+  ASSERT_TRUE(SaveStateFile(path, Sample()));
+  std::ifstream in(planted);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "planted");
+  EXPECT_EQ(LoadStateFile(path).value().state, Sample().state);
+  EXPECT_TRUE(OtherEntries(dir.path(), {"state.json", "state.json.tmp"}).empty());
+}
+
+TEST(StateFile, SavesThoughADirectoryOrSymlinkSitsAtTheOldTemporaryName) {
+  ScratchDir dir("tigress-state-file");
+  auto path = dir.path() / "state.json";
+  std::filesystem::create_directory(dir.path() / "state.json.tmp");
+  ASSERT_TRUE(SaveStateFile(path, Sample()));
+  std::filesystem::remove(dir.path() / "state.json.tmp");
+  std::filesystem::create_symlink(dir.path() / "elsewhere", dir.path() / "state.json.tmp");
+  ASSERT_TRUE(SaveStateFile(path, Sample()));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "elsewhere"));
+  EXPECT_EQ(LoadStateFile(path).value().state, Sample().state);
 }
 
 TEST(StateFile, ErrorsNameThePathAndTheField) {
