@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <span>
 #include <sstream>
 
 #include "harness/net/probe_client.h"
 #include "harness/oracles/oracles.h"
+#include "harness/scenario/request_id_retry.h"
 #include "harness/run/evidence.h"
 #include "harness/run/selection.h"
 #include "harness/run/step_verdicts.h"
@@ -19,15 +21,29 @@ using reports::Assertion;
 using reports::Verdict;
 
 // Probes go out through the probe client, trusting only the run's CA.
+// The probe client, keeping what it exchanged for the relay-only cases'
+// transcript (parallel lanes send at once).
 class CaseRun::Transport final : public HttpTransport {
  public:
   explicit Transport(std::string ca_file) : client_(std::move(ca_file)) {}
   Result<HttpResponse> Send(const HttpRequest& request) const override {
-    return client_.Send(request);
+    const std::int64_t started = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+    Result<HttpResponse> response = client_.Send(request);
+    std::lock_guard<std::mutex> lock(mu_);
+    transcript_.exchanges.push_back(ProbeExchange(request, response, started));
+    return response;
+  }
+  har::Transcript Transcript() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return transcript_;
   }
 
  private:
   ProbeClient client_;
+  mutable std::mutex mu_;
+  mutable har::Transcript transcript_;
 };
 
 class CaseRun::ProxyAccess final : public ProxyPort {
@@ -344,6 +360,11 @@ void CaseRun::RunOracleChecks() {
   proxy_->Stop();
   const har::Transcript t = proxy_->Transcript();
   if (t.exchanges.empty()) {
+    // A relay-only case: its transcript is what the probe exchanged (none
+    // at all when, say, every TLS handshake was refused).
+    attachments_.push_back(
+        WriteTranscriptHar(case_dir_, transport_->Transcript(),
+                           [this](std::string_view s) { return sh_.redaction.Apply(s); }));
     return;
   }
   // Secrets go through the run's redaction when written.
@@ -364,6 +385,9 @@ void CaseRun::RunOracleChecks() {
     in.relay_stderr = ss.str();
   }
   std::vector<Finding> findings = RunOracles(in);
+  const std::vector<Finding> retried = RequestIdRetryFindings(
+      in, {RequestIdRetriesAsked(sc_, Role::kInitiator), RequestIdRetriesAsked(sc_, Role::kRecipient)});
+  findings.insert(findings.end(), retried.begin(), retried.end());
   const std::vector<Finding> iv = sh_.iv_ledger.Add(spec_.case_id, in);
   findings.insert(findings.end(), iv.begin(), iv.end());
   for (const Finding& f : findings) {

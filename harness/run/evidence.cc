@@ -43,6 +43,37 @@ reports::HttpExcerpt ExcerptOf(const har::Exchange& x, const std::string& vantag
   return ex;
 }
 
+har::Exchange ProbeExchange(const HttpRequest& request, const Result<HttpResponse>& response,
+                            std::int64_t started_ms) {
+  har::Exchange x;
+  x.started_ms = started_ms;
+  x.method = request.method;
+  x.url = request.url;
+  x.request_headers = request.headers;
+  x.request_body = request.body.value_or("");
+  // Oversized-body probes send megabytes on purpose; the transcript keeps
+  // their length, not their filler.
+  constexpr std::size_t kMaxBody = std::size_t{256} * 1024;
+  if (x.request_body.size() > kMaxBody) {
+    x.request_body.resize(kMaxBody);
+    x.error = "request body cut to " + std::to_string(kMaxBody) + " of " +
+              std::to_string(request.body->size()) + " octets";
+  }
+  if (!response) {
+    x.error += (x.error.empty() ? "" : "; ") + response.error().Message();
+    return x;
+  }
+  x.status = response->status;
+  if (!response->http_version.empty()) x.http_version = response->http_version;
+  x.response_headers = response->headers;
+  x.response_body = response->body;
+  x.wait_ms = response->elapsed_ms;
+  if (!response->transport_note.empty()) {
+    x.error += (x.error.empty() ? "" : "; ") + response->transport_note;
+  }
+  return x;
+}
+
 std::string SafeDirName(const std::string& id) {
   std::string out;
   for (char c : id) {

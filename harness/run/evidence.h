@@ -8,9 +8,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "harness/har/har.h"
+#include "harness/net/probe_client.h"
 #include "protocol/text.h"
 #include "reports/results.h"
 
@@ -31,6 +33,13 @@ std::string TargetOf(const std::string& url);
 // `ExcerptOf` is one exchange the recording proxy saw, as report evidence
 // (headers redacted, bodies truncated).
 reports::HttpExcerpt ExcerptOf(const har::Exchange& x, const std::string& vantage);
+
+// `ProbeExchange` is one probe request and how it ended, as a transcript
+// exchange (the relay-only cases' transcript.har): `started_ms` is when it
+// was sent (wall clock, ms since the epoch); a transport error with no
+// response is status 0 with the error as its comment.
+har::Exchange ProbeExchange(const HttpRequest& request, const Result<HttpResponse>& response,
+                            std::int64_t started_ms);
 
 // `SafeDirName` is a case id usable as one directory name ('/', '#' and ' '
 // become '_').
