@@ -54,6 +54,8 @@ details.case>summary{cursor:pointer}dl.meta{display:grid;grid-template-columns:m
 dl.meta dt{font-weight:600}dl.meta dd{margin:0}.muted{color:#666}nav a{margin-right:1rem}
 .basis{font-size:.85em;color:#444;margin-top:.15rem}ul.reqs{margin:.2rem 0;padding-left:1.2rem}
 tr.untested td{color:#777}.filters{margin:.5rem 0}
+.diagnosis{border:2px solid #ef6c00;background:#fff3e0;border-radius:.3rem;padding:.4rem .8rem;margin:.5rem 0}
+.diagnosis ul{margin:.2rem 0}p.spec{margin:.2rem 0;font-weight:600}
 )css";
 
 constexpr std::string_view kScript = R"js(
@@ -176,7 +178,14 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
 
   // ---- header ----
   const bool ok = run.ExitCode() == 0;
-  out << "<header><h1>tigress-harness report</h1>\n<p class=\""
+  out << "<header><h1>tigress-harness report</h1>\n";
+  // The diagnosis explains the verdicts below it, so it comes first.
+  if (!run.diagnosis.empty()) {
+    out << "<div class=\"diagnosis\" role=\"alert\"><strong>Diagnosis</strong><ul>";
+    for (const std::string& line : run.diagnosis) out << "<li>" << H(line) << "</li>";
+    out << "</ul></div>\n";
+  }
+  out << "<p class=\"spec\">Spec: " << H(internal::SpecLabel(run.spec)) << "</p>\n<p class=\""
       << (ok ? "result-ok" : "result-failed") << "\"><strong>Result: " << (ok ? "OK" : "FAILED")
       << "</strong> — exit code " << run.ExitCode() << ", " << s.unexpected
       << " unexpected result(s)"
@@ -252,11 +261,12 @@ std::string RenderHtml(const RunResult& unguarded, const Catalog* catalog,
       << "</td><td class=\"num\">" << s.interpretation << "</td></tr></tbody></table>\n";
   if (!run.implementations.empty()) {
     out << "<table><thead><tr><th>Implementation</th><th>Version</th><th>Roles</th>"
-        << "<th>Features</th><th>Manifest</th></tr></thead><tbody>";
+        << "<th>Spec</th><th>Features</th><th>Manifest</th></tr></thead><tbody>";
     for (const ImplementationInfo& i : run.implementations) {
       out << "<tr><td>" << H(i.name) << "</td><td>" << H(i.version) << "</td><td>"
-          << H(internal::Join(i.roles, ", ")) << "</td><td>" << H(internal::Join(i.features, ", "))
-          << "</td><td>" << H(i.manifest_path) << "</td></tr>";
+          << H(internal::Join(i.roles, ", ")) << "</td><td>" << H(i.spec) << "</td><td>"
+          << H(internal::Join(i.features, ", ")) << "</td><td>" << H(i.manifest_path)
+          << "</td></tr>";
     }
     out << "</tbody></table>\n";
   }

@@ -113,11 +113,15 @@ std::string RenderJunitXml(const RunResult& unguarded, const RedactionGuard* gua
         << Attr("time", internal::FormatDecimal(s.time));
     if (!run.started.empty()) out << Attr("timestamp", run.started);
     out << ">\n    <properties>\n";
-    for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
-             {"run_id", run.run_id},
-             {"profile", std::string(ProfileName(run.profile))},
-             {"seed", std::to_string(run.seed)},
-             {"harness_version", run.harness_version}}) {
+    std::vector<std::pair<std::string, std::string>> properties{
+        {"run_id", run.run_id},
+        {"profile", std::string(ProfileName(run.profile))},
+        {"seed", std::to_string(run.seed)},
+        {"harness_version", run.harness_version},
+        {"spec", run.spec}};
+    if (!run.diagnosis.empty())
+      properties.emplace_back("diagnosis", internal::Join(run.diagnosis, " | "));
+    for (const auto& [k, v] : properties) {
       out << "      <property" << Attr("name", k) << Attr("value", v) << "/>\n";
     }
     out << "    </properties>\n";

@@ -75,10 +75,18 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
   std::ostringstream out;
 
   out << "# tigress-harness run " << MarkdownInline(run.run_id) << "\n\n";
+  // The diagnosis explains the verdicts below it (e.g. a revision mismatch),
+  // so it comes before the result.
+  if (!run.diagnosis.empty()) {
+    out << "> **Diagnosis**\n";
+    for (const std::string& line : run.diagnosis) out << ">\n> " << MarkdownInline(line) << "\n";
+    out << "\n";
+  }
   out << (run.ExitCode() == 0 ? "**Result: OK**" : "**Result: FAILED**") << " (exit code "
       << run.ExitCode() << "; " << s.unexpected << " unexpected"
       << (run.NothingTested() ? "; nothing was tested: every case is UNSUPPORTED" : "") << ")\n\n";
   RootCauses(out, run);
+  out << "- Spec: " << MarkdownInline(internal::SpecLabel(run.spec)) << "\n";
   out << "- Profile: " << ProfileName(run.profile) << " (" << internal::ProfileRule(run.profile)
       << "), seed: " << run.seed << "\n";
   if (!run.started.empty()) {
@@ -90,7 +98,8 @@ std::string RenderSummaryMarkdown(const RunResult& unguarded, const Catalog* cat
   }
   for (const ImplementationInfo& i : run.implementations) {
     out << "- Implementation: " << MarkdownInline(i.name) << " " << MarkdownInline(i.version)
-        << " (" << MarkdownInline(internal::Join(i.roles, ", ")) << ")\n";
+        << " (" << MarkdownInline(internal::Join(i.roles, ", ")) << ")"
+        << (i.spec == run.spec ? "" : ", spec " + MarkdownInline(i.spec)) << "\n";
   }
   if (!run.command_line.empty()) out << "- Command: " << MarkdownCode(run.command_line) << "\n";
   out << "\n";

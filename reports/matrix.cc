@@ -43,6 +43,29 @@ Error Bad(const std::string& path, const std::string& what) {
   return MakeError(Errc::kConfigInvalid, "report.json: " + path + ": " + what);
 }
 
+// The spec an implementation declares; empty when the run does not list it.
+std::string SpecOf(const RunResult& run, const std::string& name) {
+  for (const ImplementationInfo& i : run.implementations) {
+    if (i.name == name) return i.spec;
+  }
+  return "";
+}
+
+// "revision mismatch (http-00 device, sct-04 relay)" when the parties of a
+// cell declare different revisions, device side first; "" otherwise or when
+// a party is unknown to the run.
+std::string Mismatch(const RunResult& run, const MatrixCell& c) {
+  const std::string init = SpecOf(run, c.initiator);
+  const std::string recip = SpecOf(run, c.recipient);
+  const std::string relay = c.relay == kNoImplementation ? "" : SpecOf(run, c.relay);
+  if (init.empty() || recip.empty()) return "";
+  if (init == recip && (relay.empty() || relay == init)) return "";
+  std::string text = "revision mismatch (";
+  text += init == recip ? init + " device" : init + " initiator, " + recip + " recipient";
+  if (!relay.empty()) text += ", " + relay + " relay";
+  return text + ")";
+}
+
 }  // namespace
 
 const MatrixCell* InteropMatrix::Find(std::string_view relay, std::string_view initiator,
@@ -92,6 +115,7 @@ InteropMatrix ComputeMatrix(const RunResult& run) {
   m.recipients.assign(recipients.begin(), recipients.end());
   for (auto& [key, cell] : cells) {
     if (cell.total == 0) cell.worst = Verdict::kUnsupported;
+    cell.mismatch = Mismatch(run, cell);
     m.cells.push_back(std::move(cell));
   }
   return m;
@@ -114,6 +138,7 @@ Json MatrixJson(const InteropMatrix& m, const RunResult& run) {
                          {"verdict", VerdictName(c.worst)},
                          {"cases", std::move(ids)},
                          {"not_passed", std::move(bad)}});
+    if (!c.mismatch.empty()) cells.back()["mismatch"] = c.mismatch;
   }
   return Json{{"relays", m.relays},
               {"initiators", m.initiators},
@@ -155,6 +180,9 @@ Result<void> CheckMatrixJson(const Json& matrix) {
         (!c["unsupported"].is_number_integer() || c["unsupported"].get<std::int64_t>() < 0)) {
       return Bad(p + ".unsupported", "must be a non-negative integer");
     }
+    if (c.contains("mismatch") && !c["mismatch"].is_string()) {
+      return Bad(p + ".mismatch", "must be a string");
+    }
     if (c["passed"].get<std::int64_t>() > c["total"].get<std::int64_t>()) {
       return Bad(p + ".passed", "exceeds total");
     }
@@ -184,6 +212,10 @@ std::string RenderMatrixMarkdown(const InteropMatrix& m) {
         const MatrixCell* c = m.Find(relay, i, r);
         if (c == nullptr) {
           out << " n/a |";
+          continue;
+        }
+        if (!c->mismatch.empty()) {
+          out << " " << MarkdownCell(c->mismatch) << " |";
           continue;
         }
         out << " " << c->passed << "/" << c->total << " " << VerdictName(c->worst);
@@ -219,6 +251,10 @@ std::string RenderMatrixHtml(const InteropMatrix& m, const RunResult& run,
         const MatrixCell* c = m.Find(relay, i, r);
         if (c == nullptr) {
           out << "<td class=\"muted\">n/a</td>";
+          continue;
+        }
+        if (!c->mismatch.empty()) {
+          out << "<td class=\"muted\">" << HtmlEscape(c->mismatch) << "</td>";
           continue;
         }
         out << "<td><span class=\"badge " << VerdictCss(c->worst) << "\">" << c->passed << "/"

@@ -63,12 +63,16 @@ struct InteropMatrix {
 // Shown instead of an empty role name.
 inline constexpr std::string_view kNoImplementation = "-";
 
-// `ComputeMatrix` builds the matrix of `run` (see the file comment).
+// `ComputeMatrix` builds the matrix of `run` (see the file comment). A cell
+// whose implementations (`run.implementations`, by name) declare different
+// specs gets `mismatch`: the device side's spec first ("http-00 device", or
+// "http-00 initiator, sct-04 recipient" when they differ), then the relay's.
 InteropMatrix ComputeMatrix(const RunResult& run);
 
 // `MatrixJson` is report.json's `matrix` member: {relays, initiators,
 // recipients, cells: [{relay, initiator, recipient, total, passed,
-// unexpected, verdict, cases, not_passed}]} with case ids for cases.
+// unexpected, verdict, cases, not_passed, mismatch?}]} with case ids for
+// cases; `mismatch` only when set.
 nlohmann::ordered_json MatrixJson(const InteropMatrix& m, const RunResult& run);
 
 // `CheckMatrixJson` validates the shape of a report.json `matrix` member
@@ -77,12 +81,14 @@ nlohmann::ordered_json MatrixJson(const InteropMatrix& m, const RunResult& run);
 Result<void> CheckMatrixJson(const nlohmann::ordered_json& matrix);
 
 // `RenderMatrixMarkdown` is one GFM table per relay: rows initiators,
-// columns recipients, cells "passed/total VERDICT" (the summary's case table
-// names the cases). Empty string for an empty matrix.
+// columns recipients, cells "passed/total VERDICT", or the cell's `mismatch`
+// text (the summary's case table names the cases). Empty string for an empty
+// matrix.
 std::string RenderMatrixMarkdown(const InteropMatrix& m);
 
 // `RenderMatrixHtml` is one <table> per relay; a cell's badge is coloured by
-// its worst verdict and lists links `case_href(i)` to the cases that did not
+// its worst verdict (a cell with `mismatch` shows that text instead) and
+// lists links `case_href(i)` to the cases that did not
 // pass, each with a link to its reproduction bundle when the case has one
 // (an application/gzip attachment). `case_href` must return an already safe
 // href (e.g. "#case-3").

@@ -14,6 +14,7 @@ Result<RunResult> MergeRuns(const std::vector<RunResult>& runs, const std::strin
   merged.harness_version = first.harness_version;
   merged.profile = first.profile;
   merged.seed = first.seed;
+  merged.spec = first.spec;
   std::vector<std::string> ids;
   for (const RunResult& r : runs) {
     if (r.schema_version != first.schema_version) {
@@ -28,6 +29,18 @@ Result<RunResult> MergeRuns(const std::vector<RunResult>& runs, const std::strin
                                                  std::string(ProfileName(r.profile)) + ", run " +
                                                  first.run_id + " used " +
                                                  std::string(ProfileName(first.profile)));
+    }
+    // Each run's verdicts rest on its revision's catalogue: one report, one revision.
+    if (r.spec != first.spec) {
+      return MakeError(Errc::kConfigInvalid, "merge: run " + r.run_id + " judged against " +
+                                                 r.spec + ", run " + first.run_id + " against " +
+                                                 first.spec);
+    }
+    for (const std::string& line : r.diagnosis) {
+      if (std::find(merged.diagnosis.begin(), merged.diagnosis.end(), line) ==
+          merged.diagnosis.end()) {
+        merged.diagnosis.push_back(line);
+      }
     }
     ids.push_back(r.run_id);
     if (!r.started.empty() && (merged.started.empty() || r.started < merged.started)) {

@@ -20,12 +20,13 @@ namespace tigress::reports {
 
 // `MergeRuns` concatenates the cases of `runs` in order. The merged run gets
 // `run_id`; started = the earliest start, finished = the latest finish
-// (RFC 3339 UTC strings compare lexically); harness_version, profile and seed
-// from the first run; implementations are the union by (name, version);
+// (RFC 3339 UTC strings compare lexically); harness_version, profile, seed
+// and spec from the first run; diagnosis lines of every run, without repeats;
+// implementations are the union by (name, version);
 // command_line names the merged run IDs. Case verdicts are kept as they are
 // (they were finalised under the same profile).
-// Errors: kConfigInvalid when `runs` is empty, when the profiles differ, or
-// when the schema versions differ.
+// Errors: kConfigInvalid when `runs` is empty, when the profiles or the specs
+// (draft revisions) differ, or when the schema versions differ.
 Result<RunResult> MergeRuns(const std::vector<RunResult>& runs, const std::string& run_id);
 
 // `RebaseCaseDirs` rewrites each case's `case_dir` (relative to the run

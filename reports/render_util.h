@@ -58,6 +58,11 @@ std::string ExpectationNote(const CaseResult& c);
 // interpretation-based FAILs.
 std::string ProfileRule(Profile p);
 
+// `SpecLabel` names a draft revision for report headers:
+// "draft-secure-credential-transfer-04 (sct-04)"; a name protocol/revision.h
+// does not know is shown as it is.
+std::string SpecLabel(std::string_view spec);
+
 // `DowngradeNote` is the label of an assertion a profile softened:
 // "FAIL → WARN (standard profile, robustness interpretation)".
 std::string DowngradeNote(const Assertion& a, Profile p);

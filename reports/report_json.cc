@@ -347,7 +347,8 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
                          {"version", i.version},
                          {"roles", i.roles},
                          {"features", i.features},
-                         {"manifest_path", i.manifest_path}});
+                         {"manifest_path", i.manifest_path},
+                         {"spec", i.spec}});
   }
   Json cases = Json::array();
   for (const CaseResult& c : run.cases) cases.push_back(CaseJson(c));
@@ -445,7 +446,9 @@ std::string RenderReportJson(const RunResult& unguarded, const Catalog* catalog,
                    {"harness_version", run.harness_version},
                    {"profile", ProfileName(run.profile)},
                    {"seed", std::to_string(run.seed)},
-                   {"command_line", run.command_line}}},
+                   {"command_line", run.command_line},
+                   {"spec", run.spec},
+                   {"diagnosis", run.diagnosis}}},
       {"catalogue", catalog == nullptr ? Json(nullptr)
                                        : Json{{"title", catalog->title()},
                                               {"schema_version", catalog->schema_version()},
@@ -518,6 +521,11 @@ Result<RunResult> ParseReportJson(std::string_view text) {
   }
   TIGRESS_ASSIGN_OR_RETURN(run.seed, r.Seed(*info, "run"));
   TIGRESS_ASSIGN_OR_RETURN(run.command_line, r.Str(*info, "run", "command_line"));
+  // Reports written before revisions existed judged http-00 and say nothing.
+  if (info->contains("spec")) {
+    TIGRESS_ASSIGN_OR_RETURN(run.spec, r.Str(*info, "run", "spec", true));
+  }
+  TIGRESS_ASSIGN_OR_RETURN(run.diagnosis, r.Strs(*info, "run", "diagnosis"));
   if (auto im = doc.find("implementations"); im != doc.end()) {
     if (!im->is_array()) return r.Bad("implementations", "must be an array");
     for (std::size_t i = 0; i < im->size(); ++i) {
@@ -530,6 +538,9 @@ Result<RunResult> ParseReportJson(std::string_view text) {
       TIGRESS_ASSIGN_OR_RETURN(info_out.roles, r.Strs(x, p, "roles"));
       TIGRESS_ASSIGN_OR_RETURN(info_out.features, r.Strs(x, p, "features"));
       TIGRESS_ASSIGN_OR_RETURN(info_out.manifest_path, r.Str(x, p, "manifest_path"));
+      if (x.contains("spec")) {
+        TIGRESS_ASSIGN_OR_RETURN(info_out.spec, r.Str(x, p, "spec", true));
+      }
       run.implementations.push_back(std::move(info_out));
     }
   }

@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <system_error>
 
+#include "protocol/revision.h"
 #include "reports/escape.h"
 #include "reports/render_util.h"
 
@@ -87,6 +89,12 @@ std::string ExpectationNote(const CaseResult& c) {
   }
   if (c.Unexpected()) return "unexpected";
   return {};
+}
+
+std::string SpecLabel(std::string_view spec) {
+  const std::optional<Revision> r = ParseRevision(spec);
+  if (!r) return std::string(spec);
+  return std::string(RevisionOf(*r).draft) + " (" + std::string(RevisionOf(*r).name) + ")";
 }
 
 std::string ProfileRule(Profile p) {

@@ -172,5 +172,58 @@ TEST(MatrixTest, MergedJobsOneRelayEachMakeOneMatrixWithBothRelays) {
   EXPECT_EQ(m.Find("ref", "ref", "ref")->worst, Verdict::kPass);
 }
 
+RunResult MixedRevisions() {
+  RunResult run = TwoByTwo();
+  run.implementations = {
+      {"ref", "1", {"relay", "initiator", "recipient"}, {}, "r.yaml", "http-00"},
+      {"acme", "2", {"relay", "initiator", "recipient"}, {}, "a.yaml", "sct-04"}};
+  return run;
+}
+
+TEST(MatrixTest, ACellWhoseImplementationsDeclareDifferentRevisionsIsAMismatch) {
+  const InteropMatrix m = ComputeMatrix(MixedRevisions());
+  EXPECT_EQ(m.Find("ref", "ref", "ref")->mismatch, "");
+  EXPECT_EQ(m.Find("acme", "acme", "acme")->mismatch, "");
+  EXPECT_EQ(m.Find("ref", "ref", "acme")->mismatch,
+            "revision mismatch (http-00 initiator, sct-04 recipient, http-00 relay)");
+  EXPECT_EQ(m.Find("ref", "acme", "ref")->mismatch,
+            "revision mismatch (sct-04 initiator, http-00 recipient, http-00 relay)");
+  RunResult devices = MixedRevisions();
+  devices.cases.push_back(Case("interop/c@acme+ref+ref", "acme", "ref", "ref", Verdict::kPass));
+  EXPECT_EQ(ComputeMatrix(devices).Find("acme", "ref", "ref")->mismatch,
+            "revision mismatch (http-00 device, sct-04 relay)");
+  // Implementations the run does not list are not judged.
+  EXPECT_EQ(ComputeMatrix(TwoByTwo()).Find("ref", "ref", "acme")->mismatch, "");
+}
+
+TEST(MatrixTest, WritersShowTheMismatchInsteadOfTheCounts) {
+  const RunResult run = MixedRevisions();
+  const InteropMatrix m = ComputeMatrix(run);
+  const std::string md = RenderMatrixMarkdown(m);
+  EXPECT_NE(md.find("| revision mismatch (http-00 initiator, sct-04 recipient, http-00 relay) |"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("1/2 FAIL"), std::string::npos) << md;
+  EXPECT_NE(md.find("1/1 PASS"), std::string::npos) << md;  // ref x ref x ref
+  const std::string html =
+      RenderMatrixHtml(m, run, [](std::size_t i) { return "#case-" + std::to_string(i); });
+  EXPECT_NE(html.find(">revision mismatch (http-00 initiator, sct-04 recipient, http-00 relay)<"),
+            std::string::npos);
+  EXPECT_EQ(html.find("1/2 FAIL"), std::string::npos);
+  const nlohmann::ordered_json json = MatrixJson(m, run);
+  EXPECT_TRUE(CheckMatrixJson(json));
+  bool found = false;
+  for (const auto& cell : json["cells"]) {
+    if (cell.contains("mismatch")) {
+      found = true;
+      EXPECT_EQ(cell["mismatch"].get<std::string>().rfind("revision mismatch (", 0), 0u);
+    }
+  }
+  EXPECT_TRUE(found);
+  nlohmann::ordered_json bad = json;
+  bad["cells"][0]["mismatch"] = 1;
+  EXPECT_FALSE(CheckMatrixJson(bad));
+}
+
 }  // namespace
 }  // namespace tigress::reports

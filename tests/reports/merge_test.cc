@@ -127,5 +127,23 @@ TEST_F(ReportCliTest, BadInputIsAUsageErrorNamingTheFile) {
   EXPECT_EQ(Run({"frobnicate"}, &log), 2);
 }
 
+TEST(MergeRuns, RefusesMixedSpecsAndKeepsEveryDiagnosisOnce) {
+  RunResult sct = OtherRelayRun();
+  sct.spec = "sct-04";
+  auto mixed = MergeRuns({SampleRun(), sct}, "x");
+  ASSERT_FALSE(mixed);
+  EXPECT_NE(mixed.error().detail.find("sct-04"), std::string::npos) << mixed.error().detail;
+
+  RunResult a = SampleRun();
+  RunResult b = OtherRelayRun();
+  a.spec = b.spec = "sct-04";
+  a.diagnosis = {"one", "two"};
+  b.diagnosis = {"two", "three"};
+  auto merged = MergeRuns({a, b}, "m");
+  ASSERT_TRUE(merged) << merged.error().Message();
+  EXPECT_EQ(merged->spec, "sct-04");
+  EXPECT_EQ(merged->diagnosis, (std::vector<std::string>{"one", "two", "three"}));
+}
+
 }  // namespace
 }  // namespace tigress::reports

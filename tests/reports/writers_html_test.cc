@@ -112,5 +112,25 @@ TEST(Html, AKnownFailureThatEndsInErrorIsNotLabelledExpected) {
   EXPECT_NE(section.find("unexpected: a known failure covers FAIL only"), std::string::npos);
 }
 
+TEST(Html, NamesTheSpecAndShowsTheDiagnosisAsAWarningFirst) {
+  const std::string plain = RenderHtml(SampleRun(), &TheCatalogue());
+  EXPECT_NE(plain.find("Spec: draft-vinokurov-tigress-http-00 (http-00)"), std::string::npos);
+  EXPECT_EQ(plain.find("class=\"diagnosis\""), std::string::npos);
+
+  RunResult run = SampleRun();
+  run.spec = "sct-04";
+  run.diagnosis = {"relay 'x' answers only <http-00> header names"};
+  const std::string html = RenderHtml(run, &TheCatalogue());
+  const std::size_t warning = html.find("<div class=\"diagnosis\" role=\"alert\">");
+  ASSERT_NE(warning, std::string::npos);
+  EXPECT_GT(warning, html.find("<h1>tigress-harness report</h1>"));
+  EXPECT_LT(warning, html.find("Result:"));
+  EXPECT_LT(warning, html.find("<h2>"));
+  EXPECT_NE(html.find("<li>relay &#39;x&#39; answers only &lt;http-00&gt; header names</li>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Spec: draft-secure-credential-transfer-04 (sct-04)"), std::string::npos);
+  EXPECT_NE(html.find("<th>Spec</th>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tigress::reports

@@ -299,5 +299,37 @@ TEST(ReportJson, ReaderSurvivesMutatedInput) {
   }
 }
 
+TEST(ReportJson, CarriesAndReadsBackTheSpecAndTheDiagnosis) {
+  RunResult run = SampleRun();
+  run.spec = "sct-04";
+  run.diagnosis = {"relay 'reference' appears to implement http-00"};
+  run.implementations[0].spec = "http-00";
+  const std::string text = RenderReportJson(run, &TheCatalogue());
+  const nlohmann::json doc = nlohmann::json::parse(text);
+  EXPECT_EQ(doc["run"]["spec"], "sct-04");
+  EXPECT_EQ(doc["run"]["diagnosis"], nlohmann::json::array({run.diagnosis[0]}));
+  EXPECT_EQ(doc["implementations"][0]["spec"], "http-00");
+  auto back = ParseReportJson(text);
+  ASSERT_TRUE(back) << back.error().Message();
+  EXPECT_EQ(back->spec, "sct-04");
+  EXPECT_EQ(back->diagnosis, run.diagnosis);
+  EXPECT_EQ(back->implementations[0].spec, "http-00");
+  EXPECT_EQ(RenderReportJson(*back, &TheCatalogue()), text);
+}
+
+TEST(ReportJson, AReportWithoutSpecReadsAsHttp00) {
+  nlohmann::json doc = nlohmann::json::parse(RenderReportJson(SampleRun(), &TheCatalogue()));
+  doc["run"].erase("spec");
+  doc["run"].erase("diagnosis");
+  doc["implementations"][0].erase("spec");
+  auto back = ParseReportJson(doc.dump());
+  ASSERT_TRUE(back) << back.error().Message();
+  EXPECT_EQ(back->spec, "http-00");
+  EXPECT_TRUE(back->diagnosis.empty());
+  EXPECT_EQ(back->implementations[0].spec, "http-00");
+  doc["run"]["spec"] = 4;
+  EXPECT_FALSE(ParseReportJson(doc.dump()));
+}
+
 }  // namespace
 }  // namespace tigress::reports

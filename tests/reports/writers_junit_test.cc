@@ -181,5 +181,28 @@ TEST(JunitXml, ListsNotEvaluatedRequirementsAndTheRootCause) {
   EXPECT_NE(xml.find("root cause: ReadSecureContent answered, 200"), std::string::npos);
 }
 
+TEST(JunitXml, EverySuiteCarriesTheSpecAndTheDiagnosisAsProperties) {
+  const std::string plain = RenderJunitXml(SampleRun());
+  EXPECT_NE(plain.find("<property name=\"spec\" value=\"http-00\"/>"), std::string::npos);
+  EXPECT_EQ(plain.find("name=\"diagnosis\""), std::string::npos);
+  RunResult run = SampleRun();
+  run.spec = "sct-04";
+  run.diagnosis = {"a & b", "c"};
+  const std::string xml = RenderJunitXml(run);
+  std::size_t suites = 0;
+  std::size_t specs = 0;
+  for (std::size_t p = xml.find("<testsuite "); p != std::string::npos;
+       p = xml.find("<testsuite ", p + 1)) {
+    ++suites;
+  }
+  for (std::size_t p = xml.find("<property name=\"spec\" value=\"sct-04\"/>");
+       p != std::string::npos; p = xml.find("<property name=\"spec\" value=\"sct-04\"/>", p + 1)) {
+    ++specs;
+  }
+  EXPECT_GT(suites, 1u);
+  EXPECT_EQ(specs, suites);
+  EXPECT_NE(xml.find("<property name=\"diagnosis\" value=\"a &amp; b | c\"/>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tigress::reports

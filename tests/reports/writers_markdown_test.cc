@@ -1,5 +1,6 @@
 #include <sstream>
 
+#include "reports/escape.h"
 #include "tests/reports/writers_fixture.h"
 
 namespace tigress::reports {
@@ -116,6 +117,32 @@ TEST(SummaryMarkdown, CapsTheCaseTableAndListsUnexpectedCasesFirst) {
   EXPECT_NE(md.find("… and 51 more; see report.html."), std::string::npos);
   EXPECT_NE(md.find("relay/8.1/second-recipient"), std::string::npos);  // not cut off
   EXPECT_LT(md.size(), 64u * 1024u);
+}
+
+TEST(SummaryMarkdown, NamesTheSpecAndOpensWithTheDiagnosis) {
+  const std::string plain = RenderSummaryMarkdown(SampleRun(), &TheCatalogue());
+  EXPECT_NE(plain.find("- Spec: draft-vinokurov-tigress-http-00 (http-00)\n"), std::string::npos);
+  EXPECT_EQ(plain.find("Diagnosis"), std::string::npos);
+
+  RunResult run = SampleRun();
+  run.spec = "sct-04";
+  run.diagnosis = {"relay 'reference' appears to implement http-00; rerun with --spec http-00",
+                   "second | line <b>"};
+  run.implementations.push_back({"vendor-a", "1.0", {"initiator"}, {}, "a.yaml", "http-00"});
+  const std::string md = RenderSummaryMarkdown(run, &TheCatalogue());
+  // The diagnosis is the first thing after the title, as a blockquote.
+  const std::string title = "# tigress-harness run " + MarkdownInline(run.run_id) + "\n\n";
+  ASSERT_EQ(md.rfind(title, 0), 0u) << md.substr(0, 200);
+  EXPECT_EQ(md.find("> **Diagnosis**\n>\n> relay 'reference' appears to implement http-00"),
+            title.size())
+      << md.substr(0, 300);
+  EXPECT_NE(md.find("> second \\| line &lt;b&gt;\n"), std::string::npos) << md.substr(0, 400);
+  EXPECT_LT(md.find("Diagnosis"), md.find("**Result:"));
+  EXPECT_NE(md.find("- Spec: draft-secure-credential-transfer-04 (sct-04)\n"), std::string::npos);
+  // An implementation declaring another revision says so.
+  EXPECT_NE(md.find("- Implementation: vendor-a 1.0 (initiator), spec http-00\n"),
+            std::string::npos)
+      << md;
 }
 
 }  // namespace
