@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: package_test.sh BUILD_DIR
+# Usage: package_test.sh BUILD_DIR [CPACK]
 # Packs the configured and built tree BUILD_DIR into the Debian package with
 # cpack (what `--target package` runs, without building anything), checks its
 # control fields and lintian (no errors), extracts it with dpkg -x into a
@@ -9,13 +9,14 @@
 set -euo pipefail
 
 build=$(realpath "$1")
+cpack=${2:-cpack}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/tigress-package-test.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 fail() { echo "package_test: $*" >&2; exit 1; }
 
 # gzip rather than the release package's xz: the test only reads the package
 # back, and xz would be most of its time.
-if ! cpack --config "$build/CPackConfig.cmake" -B "$scratch/out" \
+if ! "$cpack" --config "$build/CPackConfig.cmake" -B "$scratch/out" \
   -D CPACK_DEBIAN_COMPRESSION_TYPE=gzip >"$scratch/cpack.log" 2>&1; then
   cat "$scratch/cpack.log" >&2
   fail "cpack failed"
