@@ -13,6 +13,7 @@
 
 #include "harness/process/supervisor.h"
 #include "tests/harness/harness_run_fixture.h"
+#include "tests/support/relay_process.h"
 #include "tests/support/wait_for.h"
 
 namespace tigress::harness {
@@ -123,6 +124,20 @@ TEST_F(HarnessRun, PassesTheWholeSuiteAgainstTheReference) {
   auto report = Report();
   EXPECT_GE(report["cases"].size(), 25u);
   for (const auto& c : report["cases"]) EXPECT_EQ(c["verdict"], "PASS") << c["id"];
+  // Every case left a transcript, and a real HAR validator (Debian's
+  // node-har-validator) accepts each; validate_har.js fails when it finds none.
+  for (const auto& c : report["cases"]) {
+    EXPECT_TRUE(fs::exists(dir_ / "reports" / "run" / c["case_dir"].get<std::string>() /
+                           "transcript.har"))
+        << c["id"];
+  }
+  auto validated = test_support::ChildProcess::Run(
+      {"/usr/bin/env", "NODE_PATH=/usr/share/nodejs", "node",
+       std::string(TIGRESS_SOURCE_DIR) + "/tests/harness/e2e/validate_har.js",
+       (dir_ / "reports" / "run").string()},
+      std::chrono::seconds(60));
+  ASSERT_TRUE(validated) << validated.error().Message();
+  EXPECT_EQ(validated->first, 0) << validated->second;
 }
 
 // A pairing whose relay exits before it is ready still has its matrix cells:
