@@ -1,5 +1,6 @@
 #include "harness/process/adapter_client.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
@@ -20,7 +21,13 @@ double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-void RedactValue(Json& j) {
+// `depth` counts the levels above `j`; the parsers' pre-scan keeps lines
+// within kMaxRpcDepth, the bound here holds for values built elsewhere.
+void RedactValue(Json& j, std::size_t depth = 0) {
+  if ((j.is_object() || j.is_array()) && depth >= kMaxRpcDepth) {
+    j = "[too deep]";
+    return;
+  }
   if (j.is_object()) {
     for (const auto& [k, v] : j.items()) {
       if (k == "secret" || k == "key" || k == "plaintext" || k == "content") {
@@ -36,22 +43,60 @@ void RedactValue(Json& j) {
           v = s.substr(0, hash + 1) + Redact(s.substr(hash + 1));
         }
       } else {
-        RedactValue(v);
+        RedactValue(v, depth + 1);
       }
     }
   } else if (j.is_array()) {
     for (auto& v : j) {
-      RedactValue(v);
+      RedactValue(v, depth + 1);
     }
   }
 }
 
+std::string Shortened(const std::string& line, std::size_t max) {
+  return line.size() > max ? line.substr(0, max) + "..." : line;
+}
+
 }  // namespace
 
+std::size_t JsonNestingDepth(std::string_view text, std::size_t stop_after) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > stop_after) {
+        return deepest;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 std::string RedactRpcLine(const std::string& line) {
+  if (JsonNestingDepth(line) > kMaxRpcDepth) {
+    return Shortened(line, 200) + " [not shown: nested deeper than " +
+           std::to_string(kMaxRpcDepth) + " levels]";
+  }
   Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    return line.size() > 200 ? line.substr(0, 200) + "..." : line;
+    return Shortened(line, 200);
   }
   RedactValue(j);
   return j.dump();
@@ -129,11 +174,15 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
         resp.pop_back();
       }
       transcript_.push_back("<< " + RedactRpcLine(resp));
+      if (JsonNestingDepth(resp) > kMaxRpcDepth) {
+        return Broken("wrote a stdout line nested deeper than " + std::to_string(kMaxRpcDepth) +
+                          " levels: '" + Shortened(resp, 120) + "'",
+                      start);
+      }
       Json j = Json::parse(resp, nullptr, false);
       if (j.is_discarded() || !j.is_object()) {
-        return Broken("wrote a stdout line that is not a JSON object: '" +
-                          (resp.size() > 120 ? resp.substr(0, 120) + "..." : resp) + "'",
-                      start);
+        return Broken(
+            "wrote a stdout line that is not a JSON object: '" + Shortened(resp, 120) + "'", start);
       }
       if (!j.contains("id") || j["id"] != Json(id)) {
         return Broken("answered with id " +
@@ -150,6 +199,9 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
         }
         out.kind = RpcOutcome::Kind::kError;
         out.code = e["code"].get<int>();
+        if (e.contains("message") && !e["message"].is_string()) {
+          return Broken("error object whose message is not a string: " + e.dump(), start);
+        }
         out.message = e.value("message", "");
         if (e.contains("data")) {
           out.data = e["data"];

@@ -9,14 +9,17 @@
 //   if (out.kind == RpcOutcome::Kind::kResult) ... out.result ...
 //
 // Once a call times out or the adapter breaks the contract (garbage on
-// stdout, a wrong id, EOF), the client is `broken()` and every later call
-// fails at once: a late answer could otherwise be taken for the next one.
+// stdout, a wrong id, EOF, a line nested deeper than `kMaxRpcDepth`), the
+// client is `broken()` and every later call fails at once: a late answer
+// could otherwise be taken for the next one.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -93,8 +96,23 @@ struct HelloInfo {
 // kContractProbeFailed (the unknown method was not answered with -32601).
 Result<HelloInfo> ContractProbe(AdapterClient& client, std::chrono::milliseconds timeout);
 
+// `kMaxRpcDepth` bounds the nesting of arrays and objects in an adapter's
+// line. Copying, comparing or printing a parsed value recurses once per
+// level, so a deeper line is refused before it is parsed (the call is
+// kBroken, its case ERROR) instead of overflowing the stack.
+inline constexpr std::size_t kMaxRpcDepth = 128;
+
+// `JsonNestingDepth` is the deepest nesting of `[` and `{` in `text`, read
+// as JSON text: brackets inside strings (escapes included) do not count.
+// It stops counting once past `stop_after` (the result is then
+// `stop_after + 1`), so a hostile line costs one pass at most.
+std::size_t JsonNestingDepth(std::string_view text, std::size_t stop_after = kMaxRpcDepth);
+
 // `RedactRpcLine` hides Secrets (`secret`, `key`, share URL fragments),
 // plaintext (`plaintext`, `provisioningInfo.content`) in one JSON-RPC line.
+// A line nested deeper than `kMaxRpcDepth` is not parsed: it is shown
+// shortened with a note; values deeper than that in a parsed line become
+// "[too deep]".
 std::string RedactRpcLine(const std::string& line);
 
 }  // namespace tigress::harness

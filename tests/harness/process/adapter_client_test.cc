@@ -1,6 +1,7 @@
 #include "harness/process/adapter_client.h"
 
 #include <filesystem>
+#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,10 +21,15 @@ class AdapterClientTest : public ::testing::Test {
   void TearDown() override { proc_.reset(); }
 
   AdapterClient Start(const std::string& mode) {
+    return StartArgv("fake-" + mode,
+                     {"/usr/bin/python3",
+                      std::string(TIGRESS_SOURCE_DIR) + "/tests/harness/fake_adapter.py", mode});
+  }
+
+  AdapterClient StartArgv(const std::string& name, std::vector<std::string> argv) {
     ProcessSpec s;
-    s.name = "fake-" + mode;
-    s.argv = {"/usr/bin/python3",
-              std::string(TIGRESS_SOURCE_DIR) + "/tests/harness/fake_adapter.py", mode};
+    s.name = name;
+    s.argv = std::move(argv);
     s.workdir = dir_ / "work";
     s.stderr_path = dir_ / "stderr.log";
     s.pipe_stdio = true;
@@ -95,6 +101,58 @@ TEST_F(AdapterClientTest, ReportsACrashWithTheExitStatus) {
   EXPECT_THAT(r.detail, HasSubstr("exited with status 3"));
 }
 
+// Answers `deep` with a result nested 100000 levels deep, anything else with {}.
+constexpr const char* kDeepAdapter = R"(import json, sys
+for line in sys.stdin:
+    req = json.loads(line)
+    body = "[" * 100000 + "]" * 100000 if req["method"] == "deep" else "{}"
+    sys.stdout.write('{"jsonrpc":"2.0","id":%d,"result":%s}\n' % (req["id"], body))
+    sys.stdout.flush()
+)";
+
+TEST_F(AdapterClientTest, RefusesALineNestedTooDeepAsBrokenInsteadOfCrashing) {
+  AdapterClient c = StartArgv("deep", {"/usr/bin/python3", "-c", kDeepAdapter});
+  ASSERT_EQ(c.Call("hello", Json::object(), 5s).kind, RpcOutcome::Kind::kResult);
+  RpcOutcome r = c.Call("deep", Json::object(), 10s);
+  EXPECT_EQ(r.kind, RpcOutcome::Kind::kBroken);
+  EXPECT_THAT(r.detail, HasSubstr("nested deeper than 128 levels"));
+  EXPECT_TRUE(c.broken());
+  ASSERT_FALSE(c.Transcript().empty());
+  EXPECT_THAT(c.Transcript().back(), HasSubstr("[not shown: nested deeper than 128 levels]"));
+  EXPECT_LT(c.Transcript().back().size(), 400U);
+}
+
+TEST(JsonNestingDepth, CountsBracketsOutsideStringsOnly) {
+  EXPECT_EQ(JsonNestingDepth("1"), 0U);
+  EXPECT_EQ(JsonNestingDepth(R"({"a":[1,{"b":[]}]})"), 4U);
+  EXPECT_EQ(JsonNestingDepth(R"({"a":"[[[[{{{{"})"), 1U);
+  EXPECT_EQ(JsonNestingDepth(R"({"a":"\"[[[\\","b":[]})"), 2U);  // escaped quote, then a backslash
+  EXPECT_EQ(JsonNestingDepth("[][][]"), 1U);
+}
+
+TEST(JsonNestingDepth, StopsOnePastTheBound) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_EQ(JsonNestingDepth(deep), kMaxRpcDepth + 1);
+  EXPECT_EQ(JsonNestingDepth(deep, 10), 11U);
+  const std::string at_bound = std::string(kMaxRpcDepth, '[') + std::string(kMaxRpcDepth, ']');
+  EXPECT_EQ(JsonNestingDepth(at_bound), kMaxRpcDepth);
+}
+
+TEST(RedactRpcLine, ShowsALineNestedTooDeepShortenedWithoutParsingIt) {
+  const std::string deep = R"({"result":)" + std::string(100000, '[') +
+                           R"({"secret":"hXlr6aRC7KgJpOLTNZaLsw=="})" + std::string(100000, ']') +
+                           "}";
+  const std::string red = RedactRpcLine(deep);
+  EXPECT_THAT(red, HasSubstr("[not shown: nested deeper than 128 levels]"));
+  EXPECT_THAT(red, ::testing::Not(HasSubstr("hXlr6aRC7KgJpOLTNZaLsw==")));
+  EXPECT_LT(red.size(), 400U);
+}
+
+TEST(RedactRpcLine, KeepsALineAtTheDepthBound) {
+  const std::string line = std::string(kMaxRpcDepth, '[') + std::string(kMaxRpcDepth, ']');
+  EXPECT_EQ(RedactRpcLine(line), line);
+}
+
 TEST(RedactRpcLine, HidesSecretsPlaintextAndFragments) {
   std::string line =
       Json{{"params",
@@ -106,6 +164,23 @@ TEST(RedactRpcLine, HidesSecretsPlaintextAndFragments) {
   EXPECT_THAT(red, ::testing::Not(HasSubstr("hXlr6aRC7KgJpOLTNZaLsw==")));
   EXPECT_THAT(red, ::testing::Not(HasSubstr("PLAINTEXT-CANARY")));
   EXPECT_THAT(red, HasSubstr("\"format\":\"f\""));
+}
+
+// Found by fuzz/rpc_line_fuzz.cc: a non-string message threw out of Call.
+TEST(AdapterClientLines, AnErrorWhoseMessageIsNotAStringBreaksTheClient) {
+  int out[2];
+  int in[2];
+  ASSERT_EQ(::pipe(out), 0);
+  ASSERT_EQ(::pipe(in), 0);
+  const std::string line = R"({"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":{"a":1}}})"
+                           "\n";
+  ASSERT_EQ(::write(out[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  ::close(out[1]);
+  AdapterClient c(in[1], out[0], "fake");
+  RpcOutcome r = c.Call("hello", Json::object(), 5s);
+  EXPECT_EQ(r.kind, RpcOutcome::Kind::kBroken);
+  EXPECT_THAT(r.detail, HasSubstr("message is not a string"));
+  for (int fd : {out[0], in[0], in[1]}) ::close(fd);
 }
 
 }  // namespace
