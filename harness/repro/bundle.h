@@ -16,21 +16,27 @@
 //   repro-<case dir>/bundle.json        format, case, seeds, implementations,
 //                                       findings, the exact rerun command
 //   repro-<case dir>/scenario.yaml      the scenario as written (what repro runs)
-//   repro-<case dir>/manifests/<name>.yaml   each implementation's manifest
+//   repro-<case dir>/manifests/<name>.yaml   each implementation's manifest, its
+//                                       env values replaced by kRedactedEnvValue
 //   repro-<case dir>/expectations.yaml  the run's --expectations file, if any
 //   repro-<case dir>/case/<file>        the case directory's files: resolved.yaml,
 //                                       http.log, *.jsonrpc.log, *.stderr.log,
 //                                       *.stdout.log, transcript.har, repro.sh
 //
-// Every member's text passes through the caller's redaction function before
+// A manifest's `env` may carry credentials (API tokens, licence keys), so
+// its values stay out of the bundle; the names stay, so that repro can say
+// which ones the rerun lacks. Every member's text passes through the
+// caller's redaction function before
 // it is written (the runner passes its RedactionGuard), so a Secret a process
 // printed to stderr is removed as well. Work directories (relay database,
 // device state) and the run's private key are never included.
 //
 // Reading is strict because a bundle may come from elsewhere: only regular
 // files and directories, relative paths without "." or ".." segments, at most
-// `kMaxBundleMembers` members of at most `kMaxBundleMemberBytes` each; errors
-// are kBundleInvalid naming the member, kIoFailure for unreadable files.
+// `kMaxBundleMembers` members of at most `kMaxBundleMemberBytes` each and
+// `kMaxBundleTotalBytes` together (bundle.json included); errors are
+// kBundleInvalid naming the member, kIoFailure for unreadable files. The
+// writer leaves out case files that would pass either size cap.
 //
 // Units: bundle_info.cc (bundle.json), bundle_writer.cc (WriteBundle,
 // WriteCaseBundle), bundle_reader.cc (ReadBundle), bundle.cc (member paths,
@@ -56,6 +62,8 @@ inline constexpr int kBundleFormatVersion = 1;
 
 inline constexpr std::size_t kMaxBundleMembers = 512;
 inline constexpr std::size_t kMaxBundleMemberBytes = 16U << 20U;  // larger case files are left out
+// What all members may unpack to together: 512 members of 16 MiB would be 8 GiB.
+inline constexpr std::size_t kMaxBundleTotalBytes = 64U << 20U;
 
 // `BundleImplementation` is one implementation that took part in the case.
 struct BundleImplementation {
@@ -124,6 +132,16 @@ struct Bundle {
   std::vector<BundleMember> members;  // without bundle.json
   const BundleMember* Find(std::string_view path) const;
 };
+
+// What every `env` value of a bundled manifest is replaced with.
+inline constexpr std::string_view kRedactedEnvValue = "[redacted by tigress-harness]";
+
+// `RedactManifestEnv` is the manifest text `text` (read from `path`) with
+// every `env` value replaced by kRedactedEnvValue and the names kept,
+// re-emitted as YAML under a comment saying so; a manifest without env
+// entries is returned as written. Errors: kManifestInvalid (naming `path`)
+// for text that is not YAML.
+Result<std::string> RedactManifestEnv(const std::string& text, const std::filesystem::path& path);
 
 // `IsSafeMemberPath` holds for non-empty relative '/'-separated paths whose
 // segments are not empty, "." or "..", without backslashes or control

@@ -39,8 +39,13 @@ class MemberScan {
 
  private:
   Error Refuse(const std::string& what) const { return BundleInvalid(in_.string() + ": " + what); }
-  // The entry's data, at most kMaxBundleMemberBytes.
-  Result<std::string> ReadData(archive* a, const std::string& name) const;
+  static std::string TotalTooLarge(const std::string& name) {
+    return "the members unpack to more than " + std::to_string(kMaxBundleTotalBytes >> 20U) +
+           " MiB (at member '" + name + "')";
+  }
+  // The entry's data, at most kMaxBundleMemberBytes and what is left of
+  // kMaxBundleTotalBytes; counts it into `total_`.
+  Result<std::string> ReadData(archive* a, const std::string& name);
 
   const fs::path& in_;
   Bundle bundle_;
@@ -48,6 +53,7 @@ class MemberScan {
   std::optional<std::string> info_text_;
   std::set<std::string> seen_;
   std::size_t count_ = 0;
+  std::size_t total_ = 0;  // bytes of the members read so far
 };
 
 Result<void> MemberScan::Add(archive* a, archive_entry* e) {
@@ -84,6 +90,10 @@ Result<void> MemberScan::Add(archive* a, archive_entry* e) {
        static_cast<std::uint64_t>(archive_entry_size(e)) > kMaxBundleMemberBytes)) {
     return Refuse("member '" + name + "' is too large");
   }
+  if (archive_entry_size_is_set(e) != 0 &&
+      static_cast<std::uint64_t>(archive_entry_size(e)) > kMaxBundleTotalBytes - total_) {
+    return Refuse(TotalTooLarge(name));
+  }
   TIGRESS_ASSIGN_OR_RETURN(std::string data, ReadData(a, name));
   std::string rel = name.substr(slash + 1);
   if (!seen_.insert(rel).second) {
@@ -97,7 +107,7 @@ Result<void> MemberScan::Add(archive* a, archive_entry* e) {
   return {};
 }
 
-Result<std::string> MemberScan::ReadData(archive* a, const std::string& name) const {
+Result<std::string> MemberScan::ReadData(archive* a, const std::string& name) {
   std::string data;
   std::array<char, 1U << 15U> buf{};
   for (;;) {
@@ -109,8 +119,12 @@ Result<std::string> MemberScan::ReadData(archive* a, const std::string& name) co
       return data;
     }
     data.append(buf.data(), static_cast<std::size_t>(n));
+    total_ += static_cast<std::size_t>(n);
     if (data.size() > kMaxBundleMemberBytes) {
       return Refuse("member '" + name + "' is too large");
+    }
+    if (total_ > kMaxBundleTotalBytes) {
+      return Refuse(TotalTooLarge(name));
     }
   }
 }

@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
 #include "harness/repro/bundle.h"
 #include "harness/repro/bundle_internal.h"
 
@@ -166,14 +168,28 @@ Result<void> AddImplementations(const CaseBundleInput& in, BundleInfo& info,
     }
     BundleImplementation b = Implementation(in, *m, role);
     TIGRESS_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(m->path));
-    members.push_back({b.manifest, Redacted(in, text), false});
+    TIGRESS_ASSIGN_OR_RETURN(std::string bundled, RedactManifestEnv(text, m->path));
+    members.push_back({b.manifest, Redacted(in, bundled), false});
     info.implementations.push_back(std::move(b));
   }
   return {};
 }
 
-// The case directory's regular files by name, as case/<name>; larger ones are
-// listed in `info.omitted`.
+// What the members add up to (the readers' total cap counts them all).
+std::size_t MemberBytes(const std::vector<BundleMember>& members) {
+  std::size_t n = 0;
+  for (const auto& m : members) {
+    n += m.data.size();
+  }
+  return n;
+}
+
+// Room kept for bundle.json when case files fill the bundle.
+constexpr std::size_t kBundleInfoReserve = 1U << 20U;
+
+// The case directory's regular files by name, as case/<name>; one over the
+// member cap, or over what is left of the total cap, is listed in
+// `info.omitted` instead.
 Result<void> AddCaseFiles(const CaseBundleInput& in, BundleInfo& info,
                           std::vector<BundleMember>& members) {
   const std::string own = BundleFileName(in.case_dir);
@@ -189,24 +205,59 @@ Result<void> AddCaseFiles(const CaseBundleInput& in, BundleInfo& info,
     files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
+  std::size_t used = MemberBytes(members) + kBundleInfoReserve;
   for (const auto& p : files) {
     const std::string name = p.filename().string();
-    if (fs::file_size(p, ec) > kMaxBundleMemberBytes) {
+    const std::uintmax_t size = fs::file_size(p, ec);
+    if (size > kMaxBundleMemberBytes) {
       info.omitted.push_back(name + " (larger than " +
                              std::to_string(kMaxBundleMemberBytes >> 20U) + " MiB)");
       continue;
     }
     TIGRESS_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(p));
-    members.push_back({"case/" + name, Redacted(in, text), name.ends_with(".sh")});
+    std::string data = Redacted(in, text);
+    if (used + data.size() > kMaxBundleTotalBytes) {
+      info.omitted.push_back(name + " (the bundle would pass " +
+                             std::to_string(kMaxBundleTotalBytes >> 20U) + " MiB)");
+      continue;
+    }
+    used += data.size();
+    members.push_back({"case/" + name, std::move(data), name.ends_with(".sh")});
   }
   return {};
 }
 
 }  // namespace
 
+Result<std::string> RedactManifestEnv(const std::string& text, const fs::path& path) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return MakeError(Errc::kManifestInvalid, path.string() + ": " + e.what());
+  }
+  if (!root.IsMap() || !root["env"] || !root["env"].IsMap() || root["env"].size() == 0) {
+    return text;
+  }
+  YAML::Node env = root["env"];
+  for (auto kv : env) {
+    kv.second = std::string(kRedactedEnvValue);
+  }
+  YAML::Emitter out;
+  out << root;
+  return "# The env values of this manifest were redacted when the bundle was written;\n"
+         "# the names are kept. Written from " +
+         path.filename().string() + ".\n" + out.c_str() + "\n";
+}
+
 Result<void> WriteBundle(const fs::path& out, BundleInfo info,
                          const std::vector<BundleMember>& members) {
   TIGRESS_ASSIGN_OR_RETURN(info.files, MemberPaths(members));
+  const std::string info_json = BundleInfoToJson(info);
+  if (MemberBytes(members) + info_json.size() > kMaxBundleTotalBytes) {
+    return BundleInvalid("the bundle's members add up to more than " +
+                         std::to_string(kMaxBundleTotalBytes >> 20U) + " MiB");
+  }
   const std::string top = TopDirectory(out);
   const fs::path tmp = out.string() + ".part";
   WriteArchive w;
@@ -216,7 +267,7 @@ Result<void> WriteBundle(const fs::path& out, BundleInfo info,
     return MakeError(Errc::kIoFailure, tmp.string() + ": " + ArchiveError(w.a));
   }
   const EntryWriter writer{w.a, tmp, top, std::time(nullptr)};
-  auto result = writer.Add(std::string(kBundleInfoMember), BundleInfoToJson(info), false);
+  auto result = writer.Add(std::string(kBundleInfoMember), info_json, false);
   for (std::size_t i = 0; result && i < members.size(); ++i) {
     result = writer.Add(members[i].path, members[i].data, members[i].executable);
   }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -301,6 +302,117 @@ TEST_F(BundleTest, ReadRefusesAMemberLargerThanTheCap) {
   EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid));
   EXPECT_EQ(r.error().detail,
             (dir_ / "big.tar.gz").string() + ": member 't/case/big.log' is too large");
+}
+
+TEST_F(BundleTest, ReadRefusesMembersUnderTheMemberCapThatPassTheTotalCapTogether) {
+  const std::string part(kMaxBundleMemberBytes - 4096, 'x');  // room for bundle.json
+  std::vector<std::tuple<std::string, int, std::string>> entries = {
+      {"t/bundle.json", AE_IFREG, BundleInfoToJson(SampleInfo())}};
+  const std::size_t parts = kMaxBundleTotalBytes / part.size() + 1;
+  for (std::size_t i = 0; i < parts; ++i) {
+    entries.emplace_back("t/case/part" + std::to_string(i) + ".log", AE_IFREG, part);
+  }
+  RawArchive(dir_ / "total.tar.gz", entries);
+  auto r = ReadBundle(dir_ / "total.tar.gz");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid));
+  EXPECT_EQ(r.error().detail,
+            (dir_ / "total.tar.gz").string() + ": the members unpack to more than " +
+                std::to_string(kMaxBundleTotalBytes >> 20U) + " MiB (at member 't/case/part" +
+                std::to_string(parts - 1) + ".log')");
+}
+
+TEST_F(BundleTest, CaseBundleLeavesOutFilesThatWouldPassTheTotalCapAndStaysReadable) {
+  const fs::path case_dir = dir_ / "cases" / "many";
+  const std::size_t each = kMaxBundleMemberBytes - (1U << 20U);
+  const std::size_t files = kMaxBundleTotalBytes / each + 1;
+  for (std::size_t i = 0; i < files; ++i) {
+    Write(case_dir / ("p" + std::to_string(i) + ".log"), std::string(each, 'y'));
+  }
+  reports::CaseResult c;
+  c.case_id = "many";
+  c.verdict = reports::Verdict::kFail;
+  CaseBundleInput in;
+  in.result = &c;
+  in.case_dir = case_dir;
+  in.scenario_id = "many";
+  in.scenario_text = "id: many\n";
+  auto path = WriteCaseBundle(in);
+  ASSERT_TRUE(path) << path.error().Message();
+  auto b = ReadBundle(*path);
+  ASSERT_TRUE(b) << b.error().Message();
+  ASSERT_EQ(b->info.omitted.size(), 1U);
+  EXPECT_EQ(b->info.omitted[0], "p" + std::to_string(files - 1) + ".log (the bundle would pass " +
+                                    std::to_string(kMaxBundleTotalBytes >> 20U) + " MiB)");
+  EXPECT_EQ(b->members.size(), files);  // scenario.yaml and all but the last file
+}
+
+TEST_F(BundleTest, WriteRefusesMembersThatPassTheTotalCapTogether) {
+  std::vector<BundleMember> members;
+  for (std::size_t i = 0; i * kMaxBundleMemberBytes <= kMaxBundleTotalBytes; ++i) {
+    members.push_back(
+        {"case/f" + std::to_string(i), std::string(kMaxBundleMemberBytes, 'z'), false});
+  }
+  auto r = WriteBundle(dir_ / "repro-x.tar.gz", SampleInfo(), members);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid));
+  EXPECT_FALSE(fs::exists(dir_ / "repro-x.tar.gz"));
+}
+
+TEST(RedactManifestEnvTest, KeepsTheNamesAndReplacesEveryValue) {
+  const std::string text =
+      "name: acme\nrelay:\n  command: [x, --port, \"{port}\"]\n"
+      "env: {LD_PRELOAD: /tmp/evil.so, ACME_TOKEN: tok-0123456789}\n";
+  auto red = RedactManifestEnv(text, "/impl/acme.yaml");
+  ASSERT_TRUE(red) << red.error().Message();
+  EXPECT_EQ(red->find("/tmp/evil.so"), std::string::npos) << *red;
+  EXPECT_EQ(red->find("tok-0123456789"), std::string::npos) << *red;
+  auto m = LoadManifestString(*red, "/bundle/manifests/acme.yaml");
+  ASSERT_TRUE(m) << m.error().Message() << "\n" << *red;
+  using Env = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(m->env, (Env{{"LD_PRELOAD", std::string(kRedactedEnvValue)},
+                         {"ACME_TOKEN", std::string(kRedactedEnvValue)}}));
+  ASSERT_TRUE(m->relay);
+  EXPECT_EQ(m->relay->command, (std::vector<std::string>{"x", "--port", "{port}"}));
+}
+
+TEST(RedactManifestEnvTest, LeavesAManifestWithoutEnvAsWritten) {
+  const std::string text = "# my relay\nname: acme\nrelay: {command: [x]}\nenv: {}\n";
+  auto red = RedactManifestEnv(text, "acme.yaml");
+  ASSERT_TRUE(red);
+  EXPECT_EQ(*red, text);
+  auto bad = RedactManifestEnv("name: [unclosed\n", "bad.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(bad.error().Is(Errc::kManifestInvalid));
+  EXPECT_THAT(bad.error().detail, ::testing::StartsWith("bad.yaml: "));
+}
+
+TEST_F(BundleTest, CaseBundleCarriesManifestEnvNamesWithoutValues) {
+  const fs::path case_dir = dir_ / "cases" / "env";
+  Write(case_dir / "resolved.yaml", "case: env\n");
+  Write(dir_ / "impl" / "acme.yaml",
+        "name: acme\nrelay: {command: [x]}\nenv: {ACME_TOKEN: tok-0123456789}\n");
+  Manifest m;
+  m.name = "acme";
+  m.path = dir_ / "impl" / "acme.yaml";
+  m.root = dir_ / "impl";
+  reports::CaseResult c;
+  c.case_id = "env";
+  c.verdict = reports::Verdict::kFail;
+  CaseBundleInput in;
+  in.result = &c;
+  in.case_dir = case_dir;
+  in.scenario_id = "env";
+  in.relay = &m;
+  auto path = WriteCaseBundle(in);
+  ASSERT_TRUE(path) << path.error().Message();
+  auto b = ReadBundle(*path);
+  ASSERT_TRUE(b) << b.error().Message();
+  const BundleMember* bundled = b->Find("manifests/acme.yaml");
+  ASSERT_NE(bundled, nullptr);
+  EXPECT_EQ(bundled->data.find("tok-0123456789"), std::string::npos) << bundled->data;
+  EXPECT_NE(bundled->data.find("ACME_TOKEN"), std::string::npos) << bundled->data;
+  EXPECT_NE(bundled->data.find(kRedactedEnvValue), std::string::npos) << bundled->data;
 }
 
 TEST_F(BundleTest, ExtractRefusesAnUnsafeMemberPath) {
