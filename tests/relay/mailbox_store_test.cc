@@ -6,10 +6,12 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "protocol/uuid.h"
 #include "reference/relay/memory_store.h"
 #include "reference/relay/sqlite_store.h"
+#include "reference/relay/store_sqlite_db.h"
 #include "tests/support/scratch_dir.h"
 
 namespace tigress::relay {
@@ -231,6 +233,108 @@ TEST(SqliteStore, UnwritablePathIsAStoreFailureNamingThePath) {
   ASSERT_FALSE(store);
   EXPECT_TRUE(store.error().Is(Errc::kStoreFailure));
   EXPECT_NE(store.error().detail.find("/nonexistent-dir/x/relay.sqlite3"), std::string::npos);
+}
+
+TEST(SqliteStore, JournalModeOtherThanWalIsAnErrorNamingTheFile) {
+  // An in-memory database answers "memory" to PRAGMA journal_mode=WAL.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  Result<void> r = internal::RequireWalJournal(db, "/data/relay.sqlite3");
+  sqlite3_close(db);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kStoreFailure));
+  EXPECT_NE(r.error().detail.find("/data/relay.sqlite3"), std::string::npos) << r.error().detail;
+  EXPECT_NE(r.error().detail.find("'memory'"), std::string::npos) << r.error().detail;
+}
+
+TEST(SqliteStore, OpenedFileIsInWalMode) {
+  test_support::ScratchDir dir("tigress-store");
+  std::string path = (dir.path() / "s.sqlite3").string();
+  ASSERT_TRUE(OpenSqliteStore(path));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_TRUE(internal::RequireWalJournal(db, path));  // already WAL: answers "wal"
+  sqlite3_close(db);
+}
+
+// Many threads writing at once: every write succeeds and is visible.
+TEST(SqliteStore, ConcurrentWritersAllSucceed) {
+  test_support::ScratchDir dir("tigress-store");
+  auto store = OpenSqliteStore((dir.path() / "s.sqlite3").string()).value();
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::atomic<int> failures{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kEach; ++i) {
+        std::string claim = NewUuidV4();
+        Mailbox m = MakeMailbox(claim);
+        auto created = store->Create(m, {claim, NewUuidV4()}, "{}");
+        auto bound = store->ReadAndBind(m.id, NewUuidV4(), kNow, 'R', std::nullopt);
+        if (!created || created->status != StoreStatus::kOk || !bound || !bound->newly_bound) {
+          ++failures;
+        }
+        ids[static_cast<std::size_t>(t)].push_back(m.id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(store->CountMailboxes().value(), static_cast<std::size_t>(kThreads * kEach));
+  for (const auto& per : ids) {
+    for (const std::string& id : per) {
+      auto got = store->Get(id, kNow).value();
+      ASSERT_TRUE(got) << id;
+      EXPECT_TRUE(got->recipient_claim);
+    }
+  }
+}
+
+// A commit that fails (here vetoed through SQLite's commit hook, as a failing
+// disk would fail it) fails every write waiting on it, and keeps none of them.
+TEST(SqliteStore, FailedCommitFailsEveryWaitingWriteAndKeepsNothing) {
+  test_support::ScratchDir dir("tigress-store");
+  std::atomic<bool> veto{false};
+  SqliteOptions options;
+  options.fail_commit = [&] { return veto.load(); };
+  auto store = OpenSqliteStore((dir.path() / "s.sqlite3").string(), options).value();
+  Mailbox kept = MakeMailbox(NewUuidV4());
+  ASSERT_EQ(store->Create(kept, {kept.initiator_claim, "k"}, "").value().status, StoreStatus::kOk);
+  veto = true;
+  constexpr int kThreads = 8;
+  std::atomic<int> ok{0}, store_failures{0};
+  std::vector<std::string> ids(kThreads);
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Mailbox m = MakeMailbox(NewUuidV4());
+      ids[static_cast<std::size_t>(t)] = m.id;
+      start.arrive_and_wait();
+      auto r = store->Create(m, {m.initiator_claim, NewUuidV4()}, "");
+      if (r) {
+        ++ok;
+      } else if (r.error().Is(Errc::kStoreFailure)) {
+        ++store_failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 0);
+  EXPECT_EQ(store_failures.load(), kThreads);
+  // A secure read that would bind is a write: it fails too, and binds nobody.
+  EXPECT_FALSE(store->ReadAndBind(kept.id, NewUuidV4(), kNow, 'R', std::nullopt));
+  // A read that changes nothing needs no commit and still answers.
+  auto initiator_read = store->ReadAndBind(kept.id, kept.initiator_claim, kNow, 'R', std::nullopt);
+  ASSERT_TRUE(initiator_read);
+  EXPECT_EQ(initiator_read->status, StoreStatus::kOk);
+  veto = false;
+  for (const std::string& id : ids) EXPECT_FALSE(store->Get(id, kNow).value()) << id;
+  EXPECT_EQ(store->CountMailboxes().value(), 1u);
+  EXPECT_FALSE(store->Get(kept.id, kNow).value()->recipient_claim);
 }
 
 }  // namespace

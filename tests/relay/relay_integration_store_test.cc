@@ -123,6 +123,56 @@ TEST_F(RelayIntegrationTest, SigkillWithSynchronousNormalLosesNoAcknowledgedReco
   CheckSigkillLosesNothing(*this, {"--sqlite-sync", "normal"});
 }
 
+// Group commit keeps "a 2xx only after the commit": eight writers create at
+// once (their writes share commits); the relay is SIGKILLed the moment one of
+// them receives a 200. A fresh relay on the same data dir has every mailbox
+// any writer was told about, and no writer saw anything but 200 before the
+// kill.
+TEST_F(RelayIntegrationTest, SigkillRightAfterA2xxAmidConcurrentWritersLosesNoAcknowledgedCreate) {
+  auto relay = StartRelay();
+  ASSERT_TRUE(relay);
+  std::string base = relay->BaseUrl();
+  constexpr int kWriters = 8;
+  std::mutex mu;
+  std::vector<std::string> acknowledged;  // paths
+  std::atomic<int> refused{0}, total{0};
+  std::atomic<bool> killed{false};
+  std::latch start(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&] {
+      HttpsClient w(pki_.pki.ca_cert_pem);
+      (void)w.Send("GET", base + "/v1/m/" + NewUuidV4(), {});  // handshake first
+      start.arrive_and_wait();
+      while (!killed) {
+        auto r = w.Send("POST", base + "/v1/m", Auth(NewUuidV4()), CreateBody(3));
+        if (!r) break;  // the relay is gone
+        if (r->status != 200) {
+          ++refused;
+          break;
+        }
+        std::lock_guard lock(mu);
+        acknowledged.push_back(PathOf(r->body));
+        // The kill follows this 2xx at once, while other writes are in flight.
+        if (++total == 60 && !killed.exchange(true)) relay->Signal(SIGKILL);
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  ASSERT_TRUE(killed.load()) << "the writers stopped before 60 creates";
+  EXPECT_EQ(relay->WaitExit().value(), 128 + SIGKILL);
+  EXPECT_EQ(refused.load(), 0);
+
+  auto restarted = StartRelay();
+  ASSERT_TRUE(restarted);
+  HttpsClient after(pki_.pki.ca_cert_pem);
+  for (const std::string& p : acknowledged) {
+    ASSERT_EQ(after.Send("GET", restarted->BaseUrl() + p, {}).value().status, 200)
+        << "lost acknowledged mailbox " << p;
+  }
+  EXPECT_GE(acknowledged.size(), 60u);
+}
+
 TEST_F(RelayIntegrationTest, MemoryStoreForgetsEverythingOnRestart) {
   // The control for the test above: the same check catches a store that is not durable.
   auto relay = StartRelay({"--store", "memory"});
