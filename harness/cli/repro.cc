@@ -6,6 +6,7 @@
 #include "harness/process/temp_dir.h"
 #include "harness/repro/bundle.h"
 #include "harness/run/runner.h"
+#include "harness/run/selection.h"
 #include "harness/scenario/scenario.h"
 
 namespace tigress::harness {
@@ -82,6 +83,101 @@ Result<Rerun> RerunOptions(const ReproOptions& opt, const BundleInfo& info,
   return r;
 }
 
+// An argument as a shell would read it, with control characters spelled
+// out: a bundle's text must not be able to redraw the terminal it is shown on.
+std::string Shown(const std::string& arg) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : ShellQuote(arg)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += std::string("\\x") + kHex[u >> 4U] + kHex[u & 0xfU];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Every command the manifests define, {bindir} and {root} resolved (the other
+// placeholders are chosen per case), with the names of the env variables each
+// process gets from its manifest; values are never shown.
+std::string CommandPlan(const std::vector<Manifest>& ms, const fs::path& bindir) {
+  std::string plan;
+  for (const Manifest& m : ms) {
+    Placeholders ph{.root = m.root.string(),
+                    .port = "{port}",
+                    .cert = "{cert}",
+                    .key = "{key}",
+                    .ca = "{ca}",
+                    .workdir = "{workdir}",
+                    .public_url = "{public_url}",
+                    .bindir = bindir.string(),
+                    .push_url = "{push_url}"};
+    std::string env;
+    for (const auto& [name, value] : m.env) {
+      env += (env.empty() ? "" : ", ") + Shown(name) + "=<value not shown>";
+    }
+    for (const auto& [role, spec] :
+         {std::pair<const char*, const std::optional<RoleSpec>*>{"relay", &m.relay},
+          {"device", &m.device}}) {
+      if (!spec->has_value()) {
+        continue;
+      }
+      plan += "  " + std::string(role) + " of '" + Shown(m.name) + "':";
+      for (const auto& arg : ExpandCommand((*spec)->command, ph)) {
+        plan += " " + Shown(arg);
+      }
+      plan += "\n" + (env.empty() ? "" : "    env: " + env + "\n");
+    }
+  }
+  return plan;
+}
+
+// Env variables whose value the bundle does not carry (kRedactedEnvValue)
+// are left unset in the rerun rather than set to the marker; returns them
+// as "NAME (manifest)".
+std::vector<std::string> DropRedactedEnv(std::vector<Manifest>& ms) {
+  std::vector<std::string> dropped;
+  for (Manifest& m : ms) {
+    std::erase_if(m.env, [&](const std::pair<std::string, std::string>& kv) {
+      if (kv.second != kRedactedEnvValue) {
+        return false;
+      }
+      dropped.push_back(Shown(kv.first) + " (" + Shown(m.name) + ")");
+      return true;
+    });
+  }
+  return dropped;
+}
+
+std::string RedactedEnvNote(const std::vector<std::string>& dropped) {
+  if (dropped.empty()) {
+    return "";
+  }
+  std::string names;
+  for (const auto& d : dropped) {
+    names += (names.empty() ? "" : ", ") + d;
+  }
+  return "repro: env values were redacted when the bundle was written: " + names +
+         "; the rerun leaves them unset (give your own manifests with --impl to set them)\n";
+}
+
+// The refusal to run a bundle's own commands without --trust-bundle: what
+// they are and the two ways on.
+Error UntrustedBundle(const fs::path& bundle, const std::string& plan,
+                      const std::string& env_note) {
+  return MakeError(
+      Errc::kCommandUsage,
+      "repro: " + Shown(bundle.string()) +
+          " reruns its case with the implementations its manifests name, which would start:\n" +
+          plan + env_note +
+          "Nothing was run. To go on, either\n"
+          "  --impl FILE (repeatable)  rerun the case against your own manifests instead, or\n"
+          "  --trust-bundle            run the commands above (only for a bundle whose author you "
+          "trust)");
+}
+
 void PrintRecorded(const BundleInfo& info, bool same_names, std::ostream& out) {
   out << "tigress-harness: reproducing " << info.case_id << " (seed " << info.run_seed
       << ", case seed " << info.case_seed << ", recorded " << info.created << " by harness "
@@ -110,6 +206,18 @@ Result<int> RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, s
   set.scenarios.push_back(std::move(scenario));
   TIGRESS_ASSIGN_OR_RETURN(Rerun rerun, RerunOptions(opt, info, tmp.path()));
 
+  const bool own_manifests = opt.manifests.empty();
+  if (own_manifests) {
+    // Opening someone's bundle must not run their code unasked.
+    const std::string env_note = RedactedEnvNote(DropRedactedEnv(rerun.options.manifests));
+    const std::string plan = CommandPlan(rerun.options.manifests, opt.bindir);
+    if (!opt.trust_bundle) {
+      return UntrustedBundle(opt.bundle, plan, env_note);
+    }
+    out << "repro: --trust-bundle: the bundle's manifests may start these commands:\n"
+        << plan << env_note;
+  }
+
   const std::string recorded = FailureSignature(info.verdict, info.findings);
   PrintRecorded(info, rerun.same_names, out);
   if (opt.keep) {
@@ -137,7 +245,8 @@ Result<int> RunRepro(const ReproOptions& opt, const reports::Catalog& catalog, s
   out << "\nrepro: the paths under " << tmp.path().string()
       << (opt.keep ? " are kept" : " are removed now")
       << "; rerun with: " << ShellQuote(opt.harness_exe.string()) << " repro "
-      << ShellQuote(fs::absolute(opt.bundle).string()) << "\n";
+      << ShellQuote(fs::absolute(opt.bundle).string())
+      << (own_manifests ? " --trust-bundle" : " --impl ...") << "\n";
   out << "repro: recorded " << recorded << "\nrepro: now      "
       << (reports::IsFailing(now.verdict) ? current : verdict) << "\n";
   if (!reports::IsFailing(now.verdict)) {

@@ -9,6 +9,14 @@
 // manifests given with --impl (roles keep the recorded names when those
 // manifests are among them, else the usual defaults apply).
 //
+// A bundle may come from anyone, and its manifests' commands and env (say
+// LD_PRELOAD) are code: they run only with `trust_bundle` (--trust-bundle),
+// after every command is printed (argv with {bindir} and {root} resolved, env
+// names without values); otherwise repro is an error (kCommandUsage, exit 2)
+// that prints those commands, runs nothing and names the two ways on:
+// --impl or --trust-bundle. Env values the bundle carries redacted
+// (kRedactedEnvValue) are left unset, and repro says so.
+//
 //   ReproOptions o;  o.bundle = "cases/x/repro-x.tar.gz";  o.bindir = ...;
 //   Result<int> rc = RunRepro(o, catalog, std::cout);
 //
@@ -20,8 +28,8 @@
 //      failing requirement IDs as recorded (`FailureSignature`)
 //   3  fails differently: FAIL/ERROR/TIMEOUT but another signature
 // and an `Error` (exit 2, harness/cli/app.h) for an unreadable or unsafe
-// bundle, a bad manifest, a scenario not loadable against this catalogue
-// or a case that could not be run (kCaseNotRunnable).
+// bundle, the bundle's own manifests without `trust_bundle`, a bad manifest, a scenario not
+// loadable against this catalogue or a case that could not be run (kCaseNotRunnable).
 #pragma once
 
 #include <chrono>
@@ -47,8 +55,9 @@ struct ReproOptions {
   std::filesystem::path bindir;     // the {bindir} placeholder
   std::filesystem::path harness_exe;
   std::filesystem::path report_dir = "reports";
-  std::string run_id;  // empty: derived from the time
-  bool keep = false;   // keep the unpacked bundle (its path is printed)
+  std::string run_id;         // empty: derived from the time
+  bool keep = false;          // keep the unpacked bundle (its path is printed)
+  bool trust_bundle = false;  // run the bundle's own manifests (without --impl)
   std::chrono::milliseconds call_timeout{kDefaultCallTimeoutMs};
   std::chrono::milliseconds http_timeout{kDefaultHttpTimeoutMs};
   std::chrono::milliseconds start_timeout{kDefaultStartTimeoutMs};

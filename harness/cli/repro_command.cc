@@ -14,6 +14,7 @@ struct ReproFlags {
   std::vector<std::string> impls;
   ReportLocation report;
   bool keep = false;
+  bool trust_bundle = false;
   Timeouts timeouts;
 };
 
@@ -30,6 +31,9 @@ Command AddReproCommand(CLI::App& app) {
                   "Run against these manifests instead of the bundle's own; repeatable");
   AddReportOptions(*sub, f->report, OptionStyle::kRepro);
   sub->add_flag("--keep", f->keep, "Keep the unpacked bundle and print where it is");
+  sub->add_flag("--trust-bundle", f->trust_bundle,
+                "Run the commands of the bundle's own manifests (printed first); without it "
+                "and without --impl, repro only prints them");
   AddTimeoutOptions(*sub, f->timeouts, OptionStyle::kRepro);
   return {sub, [f](const CommandContext& ctx) -> Result<int> {
             TIGRESS_ASSIGN_OR_RETURN(SourceTree tree, LoadSourceTree(ctx.paths));
@@ -44,6 +48,7 @@ Command AddReproCommand(CLI::App& app) {
             o.report_dir = f->report.report_dir;
             o.run_id = f->report.run_id;
             o.keep = f->keep;
+            o.trust_bundle = f->trust_bundle;
             ApplyTimeouts(f->timeouts, o);
             o.command_line = ctx.command_line;
             return RunRepro(o, tree.catalog, ctx.out);

@@ -1,6 +1,10 @@
 #include "harness/run/case_files.h"
 
+#include <cerrno>
+#include <fcntl.h>
 #include <fstream>
+#include <sstream>
+#include <unistd.h>
 #include <utility>
 
 #include "harness/config/yaml_util.h"
@@ -47,20 +51,78 @@ Json ResolvedScenario(const CaseFilesInput& in) {
   return resolved;
 }
 
-// The processes' own logs, which the supervisor already wrote there.
-void ListProcessLogs(const fs::path& dir, std::vector<reports::Attachment>& out) {
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    const bool is_stderr = name.find("stderr") != std::string::npos;
-    if (entry.is_regular_file() && name.size() > 4 && name.substr(name.size() - 4) == ".log" &&
-        (is_stderr || name.find("stdout") != std::string::npos)) {
-      out.push_back({name.substr(0, name.find('.')) + " " + (is_stderr ? "stderr" : "stdout"), name,
-                     "text/plain"});
-    }
+// `path`'s last `kMaxRedactedLogBytes` (the whole file when smaller), and
+// how many bytes came before them.
+std::pair<std::string, std::uintmax_t> ReadLogTail(const fs::path& path) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  const std::uintmax_t skipped =
+      !ec && size > kMaxRedactedLogBytes ? size - kMaxRedactedLogBytes : 0;
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(skipped));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return {ss.str(), skipped};
+}
+
+// Rewrites a process log redacted, owner-only, through a new file renamed
+// over it: the processes have stopped, and nothing that opened the old file
+// keeps a view of the unredacted text through the new one.
+void RedactProcessLog(const fs::path& path, const Redactor& redact) {
+  auto [text, skipped] = ReadLogTail(path);
+  std::string shown = redact ? redact(text) : std::move(text);
+  if (skipped > 0) {
+    shown = "[tigress-harness: the first " + std::to_string(skipped) +
+            " bytes of this log were dropped; the last " +
+            std::to_string(kMaxRedactedLogBytes >> 20U) + " MiB follow]\n" + shown;
+  }
+  const fs::path tmp = path.string() + ".redacting";
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  bool ok = fd >= 0;
+  for (std::size_t off = 0; ok && off < shown.size();) {
+    const ssize_t n = ::write(fd, shown.data() + off, shown.size() - off);
+    ok = n > 0 || (n < 0 && errno == EINTR);
+    off += n > 0 ? static_cast<std::size_t>(n) : 0;
+  }
+  if (fd >= 0) {
+    ok = ::close(fd) == 0 && ok;
+  }
+  if (ok) {
+    fs::rename(tmp, path, ec);
+    ok = !ec;
+  }
+  if (!ok) {
+    // Never leave the unredacted text behind when it cannot be replaced.
+    fs::remove(tmp, ec);
+    fs::remove(path, ec);
   }
 }
 
 }  // namespace
+
+std::vector<reports::Attachment> ProcessLogs(const fs::path& dir, const Redactor& redact) {
+  std::vector<reports::Attachment> out;
+  std::vector<fs::path> logs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool is_stderr = name.find("stderr") != std::string::npos;
+    if (entry.is_regular_file() && name.size() > 4 && name.substr(name.size() - 4) == ".log" &&
+        (is_stderr || name.find("stdout") != std::string::npos)) {
+      logs.push_back(entry.path());
+      out.push_back({name.substr(0, name.find('.')) + " " + (is_stderr ? "stderr" : "stdout"), name,
+                     "text/plain"});
+    }
+  }
+  for (const auto& p : logs) {
+    RedactProcessLog(p, redact);
+  }
+  return out;
+}
+
+namespace {}  // namespace
 
 std::vector<reports::Attachment> WriteCaseFiles(const CaseFilesInput& in) {
   std::vector<reports::Attachment> out;
@@ -87,7 +149,8 @@ std::vector<reports::Attachment> WriteCaseFiles(const CaseFilesInput& in) {
   fs::permissions(in.case_dir / "repro.sh",
                   fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                   fs::perm_options::add);
-  ListProcessLogs(in.case_dir, out);
+  const std::vector<reports::Attachment> logs = ProcessLogs(in.case_dir, in.redact);
+  out.insert(out.end(), logs.begin(), logs.end());
   return out;
 }
 

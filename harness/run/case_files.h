@@ -64,8 +64,22 @@ struct CaseFilesInput {
 // `WriteCaseFiles` writes scenario.yaml, resolved.yaml (variables with
 // Secrets hidden), http.log (when a probe ran), one <role>.jsonrpc.log per
 // transcript and an executable repro.sh, and lists them with the processes'
-// *stderr*.log / *stdout*.log already in the directory.
+// logs (`ProcessLogs`, which it redacts). Call it once the case's processes
+// have stopped.
 std::vector<reports::Attachment> WriteCaseFiles(const CaseFilesInput& in);
+
+// A process log kept is at most this long: the rest, from its start, is
+// dropped when the log is redacted.
+inline constexpr std::uintmax_t kMaxRedactedLogBytes = 64U << 20U;
+
+// `ProcessLogs` lists the processes' *stderr*.log / *stdout*.log in `dir`
+// (which the supervisor wrote, 0644 and unredacted, while they ran) and
+// rewrites each through `redact`, mode 0600, keeping its last
+// `kMaxRedactedLogBytes`: an implementation that logs a Secret the run saw
+// leaves no copy of it in the run directory, and one the run did not see
+// stays readable by the owner only. A log that cannot be rewritten is removed.
+std::vector<reports::Attachment> ProcessLogs(const std::filesystem::path& dir,
+                                             const Redactor& redact);
 
 // `WriteTranscriptHar` writes transcript.har (HAR 1.2) from what the
 // recording proxy saw, claims shortened, and returns its attachment.

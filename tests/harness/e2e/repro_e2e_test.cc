@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -128,7 +129,9 @@ TEST_F(ReproE2e, InteropIsolatesABrokenDeviceAndItsCellBundleReproduces) {
   EXPECT_TRUE(b->info.matrix);
   EXPECT_EQ(b->info.recipient, "broken");
   EXPECT_EQ(b->info.run_seed, 12U);
-  EXPECT_THAT(b->Find("manifests/broken.yaml")->data, HasSubstr("plaintext-payload"));
+  // The manifest's env keeps its names, not its values.
+  EXPECT_THAT(b->Find("manifests/broken.yaml")->data, HasSubstr("TIGRESS_DEVICE_FAULT"));
+  EXPECT_THAT(b->Find("manifests/broken.yaml")->data, Not(HasSubstr("plaintext-payload")));
   ASSERT_NE(b->Find("case/initiator.jsonrpc.log"), nullptr);
   ASSERT_NE(b->Find("case/recipient.stderr.log"), nullptr);
   EXPECT_THAT(b->info.command, HasSubstr("--recipient broken"));
@@ -143,15 +146,28 @@ TEST_F(ReproE2e, InteropIsolatesABrokenDeviceAndItsCellBundleReproduces) {
       std::regex_search(b->Find("case/initiator.jsonrpc.log")->data,
                         std::regex("shareUrl\":\"https://[^\"#]+#[^\"]{0,8}\\(\\d+ chars\\)")));
 
-  // Moved away from the run directory, it still reproduces the same failure.
+  // Moved away from the run directory, with the manifests (the bundle's lack
+  // the fault's env value), it still reproduces the same failure.
   fs::copy_file(bundle, dir_ / "moved.tar.gz");
   fs::remove_all(dir_ / "reports" / "interop");
-  const int again =
-      Harness(With({"repro", (dir_ / "moved.tar.gz").string()}, ReportDir("again")), "repro");
+  const int again = Harness(With({"repro", (dir_ / "moved.tar.gz").string(), "--impl", a.string(),
+                                  "--impl", broken.string()},
+                                 ReportDir("again")),
+                            "repro");
   EXPECT_EQ(again, 1) << Stdout("repro") << Stderr("repro");
   EXPECT_THAT(Stdout("repro"), HasSubstr("FAIL   " + id));
   EXPECT_THAT(Stdout("repro"), HasSubstr("repro: REPRODUCED"));
   EXPECT_EQ(ReportJson("again")["cases"][0]["id"], id);
+
+  // From the bundle alone the env value is missing, and repro says so.
+  EXPECT_EQ(Harness(With({"repro", (dir_ / "moved.tar.gz").string(), "--trust-bundle"},
+                         ReportDir("alone")),
+                    "alone"),
+            0)
+      << Stdout("alone") << Stderr("alone");
+  EXPECT_THAT(Stdout("alone"),
+              HasSubstr("env values were redacted when the bundle was written: "
+                        "TIGRESS_DEVICE_FAULT (broken); the rerun leaves them unset"));
 }
 
 TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundles) {
@@ -175,7 +191,7 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
   EXPECT_THAT(b->Find("case/relay.stderr.log")->data, HasSubstr("DELIBERATE FAULT ENABLED"));
 
   // The same failure, from the bundle alone.
-  EXPECT_EQ(Harness(With({"repro", bundle.string()}, ReportDir("r1")), "r1"), 1)
+  EXPECT_EQ(Harness(With({"repro", bundle.string(), "--trust-bundle"}, ReportDir("r1")), "r1"), 1)
       << Stdout("r1") << Stderr("r1");
   EXPECT_THAT(Stdout("r1"), HasSubstr("FAIL   relay/echo-on-errors"));
   EXPECT_THAT(Stdout("r1"), HasSubstr("repro: recorded FAIL [REPLAY-01]"));
@@ -217,9 +233,11 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
   EXPECT_TRUE(known->info.expected_failure);
   ASSERT_NE(known->Find("expectations.yaml"), nullptr);
   EXPECT_THAT(known->Find("expectations.yaml")->data, HasSubstr("the fault drops the echo"));
-  EXPECT_EQ(Harness(With({"repro", (dir_ / "reports" / "known" / "cases" / "relay_echo-on-errors" /
-                                    "repro-relay_echo-on-errors.tar.gz")
-                                       .string()},
+  EXPECT_EQ(Harness(With({"repro",
+                          (dir_ / "reports" / "known" / "cases" / "relay_echo-on-errors" /
+                           "repro-relay_echo-on-errors.tar.gz")
+                              .string(),
+                          "--trust-bundle"},
                          ReportDir("r5")),
                     "r5"),
             1)
@@ -229,6 +247,111 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
   std::ofstream(dir_ / "junk.tar.gz") << "junk";
   EXPECT_EQ(Harness({"repro", (dir_ / "junk.tar.gz").string()}, "r4"), 2);
   EXPECT_THAT(Stderr("r4"), HasSubstr("junk.tar.gz"));
+}
+
+// A bundle made by someone else: its manifest's relay writes `marker` and
+// asks for a library to be preloaded.
+fs::path HostileBundle(const fs::path& dir, const fs::path& marker) {
+  BundleInfo info;
+  info.case_id = "relay/echo-on-errors";
+  info.scenario_id = "relay/echo-on-errors";
+  info.run_seed = 3;
+  info.verdict = "FAIL";
+  info.relay = "evil";
+  info.implementations.push_back(
+      {"evil", "1", {}, {"relay"}, "manifests/evil.yaml", "/nowhere/evil.yaml", "/nowhere"});
+  const std::string manifest = "name: evil\nrelay:\n  command: [\"/bin/sh\", \"-c\", \"touch " +
+                               marker.string() +
+                               "\"]\n  ready: {stdout: READY, timeout: 2s}\n"
+                               "env: {LD_PRELOAD: /nowhere/evil.so}\n";
+  const fs::path out = dir / "repro-evil.tar.gz";
+  EXPECT_TRUE(WriteBundle(
+      out, info,
+      {{"scenario.yaml", ReadFile(e2e::kSourceDir + "/scenarios/relay/echo-on-errors.yaml"), false},
+       {"manifests/evil.yaml", manifest, false}}));
+  return out;
+}
+
+TEST_F(ReproE2e, AForeignBundleRunsNothingWithoutImplOrTrustBundle) {
+  const fs::path marker = dir_ / "marker";
+  const fs::path bundle = HostileBundle(dir_, marker);
+  EXPECT_EQ(Harness(With({"repro", bundle.string()}, ReportDir("untrusted")), "untrusted"), 2)
+      << Stdout("untrusted") << Stderr("untrusted");
+  EXPECT_FALSE(fs::exists(marker));
+  EXPECT_FALSE(fs::exists(dir_ / "reports" / "untrusted"));
+  const std::string err = Stderr("untrusted");
+  EXPECT_THAT(err, HasSubstr("relay of 'evil': /bin/sh -c 'touch " + marker.string() + "'"));
+  EXPECT_THAT(err, HasSubstr("env: LD_PRELOAD=<value not shown>"));
+  EXPECT_THAT(err, Not(HasSubstr("evil.so")));
+  EXPECT_THAT(err, HasSubstr("Nothing was run"));
+  EXPECT_THAT(err, HasSubstr("--impl FILE"));
+  EXPECT_THAT(err, HasSubstr("--trust-bundle"));
+}
+
+TEST_F(ReproE2e, TrustBundleShowsEveryCommandBeforeRunningIt) {
+  const fs::path marker = dir_ / "marker";
+  const fs::path bundle = HostileBundle(dir_, marker);
+  Harness(With({"repro", bundle.string(), "--trust-bundle"}, ReportDir("trusted")), "trusted");
+  EXPECT_TRUE(fs::exists(marker)) << Stdout("trusted") << Stderr("trusted");
+  const std::string out = Stdout("trusted");
+  const auto plan = out.find("relay of 'evil': /bin/sh -c 'touch " + marker.string() + "'");
+  ASSERT_NE(plan, std::string::npos) << out;
+  EXPECT_LT(plan, out.find("relay/echo-on-errors")) << out;  // before the case line
+  EXPECT_LT(out.find("--trust-bundle: the bundle's manifests may start"), plan);
+  EXPECT_THAT(out, HasSubstr("env: LD_PRELOAD=<value not shown>"));
+  EXPECT_THAT(out, Not(HasSubstr("evil.so")));
+}
+
+TEST_F(ReproE2e, ASecretADeviceLogsIsInNoFileOfTheRunOthersCanRead) {
+  const fs::path leaked = dir_ / "leaked.txt";
+  const fs::path leaky = ReferenceAs(
+      "leaky", {{"command: [\"{bindir}/tigress-device\"",
+                 "command: [\"/usr/bin/python3\", \"" + e2e::kSourceDir +
+                     "/tests/harness/fixtures/variant_device.py\", \"leak-secret\", \"--\", "
+                     "\"{bindir}/tigress-device\""},
+                {"env: {}", "env: {TIGRESS_DEVICE_FAULT: plaintext-payload, VARIANT_LEAK_FILE: " +
+                                leaked.string() + "}"}});
+  ASSERT_EQ(Harness(With({"run", "--impl", leaky.string(), "--filter",
+                          "interop/share-fragment-aes128", "--seed", "5"},
+                         ReportDir("leak")),
+                    "leak"),
+            1)
+      << Stdout("leak") << Stderr("leak");
+  std::vector<std::string> secrets;
+  std::istringstream lines(ReadFile(leaked));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) secrets.push_back(line);
+  }
+  ASSERT_FALSE(secrets.empty()) << "the variant leaked nothing";
+  const fs::path run = dir_ / "reports" / "leak";
+  std::vector<fs::path> bundles;
+  for (const auto& e : fs::recursive_directory_iterator(run)) {
+    if (!e.is_regular_file()) continue;
+    const std::string text = ReadFile(e.path());
+    const bool others_read = (e.status().permissions() &
+                              (fs::perms::group_read | fs::perms::others_read)) != fs::perms::none;
+    for (const auto& secret : secrets) {
+      EXPECT_TRUE(text.find(secret) == std::string::npos || !others_read) << e.path();
+    }
+    const std::string name = e.path().filename().string();
+    if (name.ends_with(".stderr.log") || name.ends_with(".stdout.log")) {
+      EXPECT_EQ(e.status().permissions() & fs::perms::all,
+                fs::perms::owner_read | fs::perms::owner_write)
+          << e.path();
+    }
+    if (name.ends_with(".tar.gz")) bundles.push_back(e.path());
+  }
+  const fs::path case_dir = run / "cases" / "interop_share-fragment-aes128";
+  EXPECT_THAT(ReadFile(case_dir / "initiator.stderr.log"),
+              HasSubstr("leak-secret: my Secret is [REDACTED]"));
+  ASSERT_EQ(bundles.size(), 1U);
+  auto b = ReadBundle(bundles[0]);
+  ASSERT_TRUE(b) << b.error().Message();
+  for (const auto& mem : b->members) {
+    for (const auto& secret : secrets) {
+      EXPECT_EQ(mem.data.find(secret), std::string::npos) << mem.path;
+    }
+  }
 }
 
 }  // namespace
