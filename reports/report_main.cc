@@ -54,8 +54,19 @@ std::optional<Catalog> LoadOptionalCatalogue(const std::string& path, bool* fail
   return std::move(*cat);
 }
 
+// The run's coverage and requirement levels are those of the revision it
+// judged against (its `spec`), not the catalogue's default.
 int Write(const RunResult& run, const std::optional<Catalog>& catalog, const fs::path& out) {
-  auto written = tigress::reports::WriteRunReports(run, catalog ? &*catalog : nullptr,
+  std::optional<Catalog> judged;
+  if (catalog) {
+    auto turned = catalog->ForRevision(run.spec);
+    if (!turned) {
+      std::cerr << "tigress-report: " << turned.error().Message() << "\n";
+      return kUsageError;
+    }
+    judged = std::move(*turned);
+  }
+  auto written = tigress::reports::WriteRunReports(run, judged ? &*judged : nullptr,
                                                    tigress::reports::RedactionGuard(), out);
   if (!written) {
     std::cerr << "tigress-report: " << written.error().Message() << "\n";

@@ -17,6 +17,7 @@ struct CoverageFlags {
   bool strict = false;
   bool verbose = false;
   std::string vectors;
+  std::string spec;  // one revision; empty: all side by side
 };
 
 }  // namespace
@@ -32,23 +33,34 @@ Command AddCoverageCommand(CLI::App& app) {
                 "Also fail on stale not_checked reasons (requirements that are checked)");
   sub->add_flag("-v,--verbose", f->verbose, "List every check, not the first three");
   sub->add_option("--vectors", f->vectors, "Vector directory (default: the catalogue's directory)");
-  return {sub, [f](const CommandContext& ctx) -> Result<int> {
-            TIGRESS_ASSIGN_OR_RETURN(SourceTree tree, LoadSourceTree(ctx.paths));
-            TIGRESS_ASSIGN_OR_RETURN(
-                std::vector<VectorRef> refs,
-                LoadVectorRefs(f->vectors.empty() ? tree.paths.catalog.parent_path()
-                                                  : fs::path(f->vectors)));
-            const std::vector<std::string> oracle_reqs(kOracleRequirements.begin(),
-                                                       kOracleRequirements.end());
-            const CoverageReport rep =
-                ComputeCatalogueCoverage(tree.catalog, tree.scenarios, refs, oracle_reqs);
-            if (f->json) {
-              ctx.out << CoverageToJson(rep).dump(2) << "\n";
-            } else {
-              ctx.out << RenderCoverageText(rep, f->verbose);
-            }
-            return rep.Problems(f->strict).empty() ? kExitOk : kExitUnexpected;
-          }};
+  sub->add_option("--spec", f->spec,
+                  "Draft revision whose levels and severities to list (http-00, sct-04; default: "
+                  "the catalogue's own, with every revision's counts side by side)");
+  return {
+      sub, [f](const CommandContext& ctx) -> Result<int> {
+        TIGRESS_ASSIGN_OR_RETURN(SourceTree tree, LoadSourceTree(ctx.paths));
+        TIGRESS_ASSIGN_OR_RETURN(
+            std::vector<VectorRef> refs,
+            LoadVectorRefs(f->vectors.empty() ? tree.paths.catalog.parent_path()
+                                              : fs::path(f->vectors)));
+        const std::vector<std::string> oracle_reqs(kOracleRequirements.begin(),
+                                                   kOracleRequirements.end());
+        // The catalogue as written (default revision): each revision is
+        // turned from it, whatever revision the source tree was loaded for.
+        TIGRESS_ASSIGN_OR_RETURN(reports::Catalog base, reports::LoadCatalog(tree.paths.catalog));
+        std::vector<std::string> specs;
+        if (!f->spec.empty()) specs.push_back(f->spec);
+        TIGRESS_ASSIGN_OR_RETURN(reports::Catalog listed,
+                                 base.ForRevision(f->spec.empty() ? base.revision() : f->spec));
+        CoverageReport rep = ComputeCatalogueCoverage(listed, tree.scenarios, refs, oracle_reqs);
+        TIGRESS_RETURN_IF_ERROR(AddRevisionCoverage(rep, base, specs));
+        if (f->json) {
+          ctx.out << CoverageToJson(rep).dump(2) << "\n";
+        } else {
+          ctx.out << RenderCoverageText(rep, f->verbose);
+        }
+        return rep.Problems(f->strict).empty() ? kExitOk : kExitUnexpected;
+      }};
 }
 
 }  // namespace tigress::harness

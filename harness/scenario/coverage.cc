@@ -204,6 +204,33 @@ CoverageReport ComputeCatalogueCoverage(const reports::Catalog& catalog,
   return rep;
 }
 
+Result<void> AddRevisionCoverage(CoverageReport& report, const reports::Catalog& catalog,
+                                 std::span<const std::string> revisions) {
+  std::vector<std::string> names(revisions.begin(), revisions.end());
+  if (names.empty()) {
+    for (const reports::RevisionEntry& r : catalog.revisions()) names.push_back(r.id);
+  }
+  for (const std::string& name : names) {
+    TIGRESS_ASSIGN_OR_RETURN(reports::Catalog seen, catalog.ForRevision(name));
+    RevisionCoverage rc;
+    rc.revision = name;
+    rc.document = seen.FindRevision(name)->document;
+    for (const RequirementCoverage& e : report.entries) {
+      const reports::Requirement* here = seen.Find(e.requirement->id);
+      const reports::Requirement* base = catalog.Find(e.requirement->id);
+      if (here == nullptr || base == nullptr) continue;
+      if (here->severity == reports::Severity::kInfo) {
+        if (base->severity != reports::Severity::kInfo) rc.info_here.push_back(here->id);
+        continue;
+      }
+      ++rc.applies;
+      rc.checked += e.Checked() ? 1 : 0;
+    }
+    report.by_revision.push_back(std::move(rc));
+  }
+  return {};
+}
+
 namespace {
 
 std::string JoinSome(const std::vector<std::string>& items, std::size_t max) {
@@ -294,6 +321,20 @@ std::string RenderCoverageText(const CoverageReport& report, bool verbose) {
       o << TallyLine(l, it->second);
     }
   }
+  if (!report.by_revision.empty()) {
+    o << "By revision (a requirement applies unless its severity is info there):\n";
+    for (const RevisionCoverage& rc : report.by_revision) {
+      std::string name = rc.revision;
+      name.resize(std::max<std::size_t>(name.size() + 1, 10), ' ');
+      // The document's first word is the draft's name; its title and authors are noise here.
+      o << "  " << name << rc.checked << "/" << rc.applies << " applying checked  ("
+        << rc.document.substr(0, rc.document.find(' ')) << ")";
+      if (!rc.info_here.empty()) {
+        o << "; info here only: " << JoinSome(rc.info_here, verbose ? rc.info_here.size() : 6);
+      }
+      o << "\n";
+    }
+  }
   o << "\nDeclared but not asserted: " << report.declared_not_asserted.size()
     << " requirement(s) that scenarios list in requirements: but no expectation, step or oracle "
        "asserts";
@@ -357,7 +398,16 @@ Json CoverageToJson(const CoverageReport& report) {
     }
     return a;
   };
+  Json by_revision = Json::array();
+  for (const RevisionCoverage& rc : report.by_revision) {
+    by_revision.push_back(Json{{"revision", rc.revision},
+                               {"document", rc.document},
+                               {"applies", rc.applies},
+                               {"checked", rc.checked},
+                               {"info_here", rc.info_here}});
+  }
   return Json{{"scenarios", report.scenario_count},
+              {"by_revision", by_revision},
               {"adapter_vectors", report.vector_count},
               {"by_severity", by_severity},
               {"by_level", by_level},

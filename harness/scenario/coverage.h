@@ -100,6 +100,20 @@ struct CoverageTally {
   int unexplained = 0;                     // unchecked without a reason
 };
 
+// `RevisionCoverage` is the coverage under one draft revision (the catalogue
+// as `Catalog::ForRevision` reads it): the requirements that apply there
+// (severity other than info) and how many of those something checks. Which
+// checks exist does not depend on the revision; only what applies does.
+struct RevisionCoverage {
+  std::string revision;  // "sct-04"
+  std::string document;  // the catalogue's `document` of that revision
+  int applies = 0;
+  int checked = 0;
+  // Requirements that apply under the default revision but are info here
+  // (the revision has no such statement), catalogue order.
+  std::vector<std::string> info_here;
+};
+
 // `CoverageReport` is the coverage of every catalogue requirement.
 struct CoverageReport {
   std::vector<RequirementCoverage> entries;  // catalogue order
@@ -113,6 +127,8 @@ struct CoverageReport {
   std::vector<std::string> declared_not_asserted;
   std::map<std::string, CoverageTally> by_level;     // "MUST", "SHALL", "implied", ...
   std::map<std::string, CoverageTally> by_severity;  // "must", "should", "may", "info"
+  // Filled by `AddRevisionCoverage`; empty otherwise.
+  std::vector<RevisionCoverage> by_revision;
 
   // `Problems` is `unchecked`, plus `stale` when `strict`.
   std::vector<CoverageProblem> Problems(bool strict) const;
@@ -137,13 +153,24 @@ CoverageReport ComputeCatalogueCoverage(const reports::Catalog& catalog,
                                         std::span<const VectorRef> vectors,
                                         std::span<const std::string> oracle_requirements = {});
 
+// `AddRevisionCoverage` fills `report.by_revision` for each of `revisions`
+// ("http-00", "sct-04"; every revision of `catalog` when empty), from the
+// report's checks and `catalog` (read as its default revision) turned to each
+// revision. Errors: kConfigInvalid for a revision the catalogue does not
+// know, naming the accepted ones.
+Result<void> AddRevisionCoverage(CoverageReport& report, const reports::Catalog& catalog,
+                                 std::span<const std::string> revisions = {});
+
 // `RenderCoverageText` is the `tigress-harness coverage` output: one line per
 // requirement (ID, level, severity, the checks or the reason), the tallies by
-// severity and by level, the count of declared-but-not-asserted requirements
-// (each listed when `verbose`), then the problems.
+// severity and by level, the revisions side by side when `by_revision` is
+// filled, the count of declared-but-not-asserted requirements (each listed
+// when `verbose`), then the problems.
 std::string RenderCoverageText(const CoverageReport& report, bool verbose);
 
-// `CoverageToJson` is the same as a JSON document (`coverage --json`).
+// `CoverageToJson` is the same as a JSON document (`coverage --json`);
+// `by_revision` is an array of {revision, document, applies, checked,
+// info_here}, empty when not filled.
 nlohmann::json CoverageToJson(const CoverageReport& report);
 
 }  // namespace tigress::harness

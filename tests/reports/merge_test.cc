@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "reports/writers.h"
 #include "tests/reports/sample_run.h"
@@ -125,6 +126,28 @@ TEST_F(ReportCliTest, BadInputIsAUsageErrorNamingTheFile) {
   EXPECT_NE(log.find("bad.json"), std::string::npos) << log;
   EXPECT_NE(log.find("schema_version"), std::string::npos) << log;
   EXPECT_EQ(Run({"frobnicate"}, &log), 2);
+}
+
+TEST_F(ReportCliTest, RendersARunWithTheCatalogueOfItsRevision) {
+  RunResult run = SampleRun();
+  run.spec = "sct-04";
+  ASSERT_TRUE(WriteRunReports(run, nullptr, RedactionGuard(), root_ / "a"));
+  std::string log;
+  Run({"--catalogue", std::string(TIGRESS_SOURCE_DIR) + "/vectors/requirements.json", "render",
+       (root_ / "a/report.json").string()},
+      &log);
+  std::ifstream in(root_ / "a/report.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const nlohmann::json doc = nlohmann::json::parse(text.str());
+  EXPECT_EQ(doc["run"]["spec"], "sct-04");
+  bool seen = false;
+  for (const auto& item : doc["coverage"]) {
+    if (item["requirement_id"] != "RELAY-43") continue;
+    seen = true;
+    EXPECT_EQ(item["severity"], "info");  // must under http-00; sct-04 has no such statement
+  }
+  EXPECT_TRUE(seen);
 }
 
 TEST(MergeRuns, RefusesMixedSpecsAndKeepsEveryDiagnosisOnce) {

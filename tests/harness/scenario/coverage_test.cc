@@ -200,6 +200,63 @@ TEST_F(CoverageRules, JsonListsChecksReasonsAndTallies) {
   EXPECT_EQ(j["unchecked"][0]["requirement_id"], "RECIP-01");
 }
 
+// kCatalog with the two revisions; RELAY-01 (checked) is info under sct-04.
+reports::Catalog RevisedCatalog() {
+  std::string text = kCatalog;
+  text.insert(text.find("\"interpretations\""), R"j("revisions": [
+    {"id": "http-00", "tag": "[HTTP]", "document": "draft-h \"H\"", "default": true},
+    {"id": "sct-04", "tag": "[SCT04]", "document": "draft-s \"S\"", "section_map": {"§6": "§6"}}],
+  )j");
+  const std::string relay01 =
+      R"j("role": "relay", "interpretation": false, "interpretation_refs": []},)j";
+  text.insert(text.find(relay01) + relay01.size() - 2,
+              R"j(, "revisions": {"sct-04": {"severity": "info", "note": "not in sct-04"}})j");
+  return reports::Catalog::Parse(text, "revised").value();
+}
+
+TEST_F(CoverageRules, EachRevisionCountsTheRequirementsThatApplyThereAndTheirChecks) {
+  const reports::Catalog revised = RevisedCatalog();
+  CoverageReport r = ComputeCatalogueCoverage(revised, scenarios_, vectors_);
+  ASSERT_TRUE(AddRevisionCoverage(r, revised));
+  ASSERT_EQ(r.by_revision.size(), 2u);
+  EXPECT_EQ(r.by_revision[0].revision, "http-00");
+  EXPECT_EQ(r.by_revision[0].document, "draft-h \"H\"");
+  EXPECT_EQ(r.by_revision[0].applies, 7);
+  EXPECT_EQ(r.by_revision[0].checked, 3);  // RELAY-01, PAYLOAD-11, RELAY-31
+  EXPECT_TRUE(r.by_revision[0].info_here.empty());
+  EXPECT_EQ(r.by_revision[1].revision, "sct-04");
+  EXPECT_EQ(r.by_revision[1].applies, 6);
+  EXPECT_EQ(r.by_revision[1].checked, 2);
+  EXPECT_THAT(r.by_revision[1].info_here, ElementsAre("RELAY-01"));
+
+  const std::string text = RenderCoverageText(r, false);
+  EXPECT_THAT(text, HasSubstr("By revision"));
+  EXPECT_THAT(text,
+              HasSubstr("sct-04    2/6 applying checked  (draft-s); info here only: RELAY-01"));
+  nlohmann::json j = CoverageToJson(r);
+  ASSERT_EQ(j["by_revision"].size(), 2u);
+  EXPECT_EQ(j["by_revision"][1]["applies"], 6);
+  EXPECT_EQ(j["by_revision"][1]["checked"], 2);
+  EXPECT_EQ(j["by_severity"]["must"]["checked"], 3);  // the old members stay
+}
+
+TEST_F(CoverageRules, OneRevisionCanBeAskedForAndAnUnknownOneIsRefused) {
+  const reports::Catalog revised = RevisedCatalog();
+  CoverageReport r = ComputeCatalogueCoverage(revised, scenarios_, vectors_);
+  const std::vector<std::string> sct = {"sct-04"};
+  ASSERT_TRUE(AddRevisionCoverage(r, revised, sct));
+  ASSERT_EQ(r.by_revision.size(), 1u);
+  EXPECT_EQ(r.by_revision[0].revision, "sct-04");
+  const std::vector<std::string> bad = {"sct-03"};
+  auto refused = AddRevisionCoverage(r, revised, bad);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().detail, HasSubstr("http-00, sct-04"));
+  // Without the revision data nothing is added to the JSON but an empty list.
+  EXPECT_TRUE(
+      CoverageToJson(ComputeCatalogueCoverage(catalog_, scenarios_, vectors_))["by_revision"]
+          .empty());
+}
+
 TEST(CoverageVectors, OnlyPayloadAndShareUrlParseAndBuildReachImplementations) {
   EXPECT_TRUE(VectorReachesImplementations("payload_aead", "seal"));
   EXPECT_TRUE(VectorReachesImplementations("share_url", "parse"));
@@ -225,8 +282,10 @@ const std::vector<std::string> kOracleRequirementList(kOracleRequirements.begin(
 // requirement IDs the sources of harness/oracles/ name.
 TEST(ShippedCoverage, TheOracleRequirementListIsTheIdsTheOraclesCite) {
   std::stringstream text;
-  for (const auto& entry : fs::directory_iterator(fs::path(TIGRESS_SOURCE_DIR) / "harness" / "oracles")) {
-    if (entry.path().extension() == ".cc" && entry.path().stem().string().find("_test") == std::string::npos) {
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(TIGRESS_SOURCE_DIR) / "harness" / "oracles")) {
+    if (entry.path().extension() == ".cc" &&
+        entry.path().stem().string().find("_test") == std::string::npos) {
       std::ifstream in(entry.path());
       text << in.rdbuf();
     }
@@ -268,6 +327,18 @@ TEST(ShippedCoverage, EveryRequirementIsCheckedOrExplained) {
   for (const auto& p : r.unchecked) ADD_FAILURE() << p.message;
   EXPECT_EQ(r.entries.size(), s.catalog.requirements().size());
   EXPECT_GT(r.vector_count, 100u);
+}
+
+TEST(ShippedCoverage, FewerRequirementsApplyUnderSct04ThanUnderHttp00) {
+  const Shipped s = LoadShipped();
+  CoverageReport r =
+      ComputeCatalogueCoverage(s.catalog, s.Load(fs::path(TIGRESS_SOURCE_DIR) / "scenarios"),
+                               s.vectors, kOracleRequirementList);
+  ASSERT_TRUE(AddRevisionCoverage(r, s.catalog));
+  ASSERT_EQ(r.by_revision.size(), 2u);
+  EXPECT_LT(r.by_revision[1].applies, r.by_revision[0].applies);
+  EXPECT_THAT(r.by_revision[1].info_here, ::testing::Contains("RELAY-43"));
+  EXPECT_LE(r.by_revision[1].checked, r.by_revision[1].applies);
 }
 
 // The deliberate fault: a copy of the scenarios without the one scenario that
