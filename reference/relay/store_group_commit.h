@@ -13,6 +13,10 @@
 //     each inside its own savepoint: an operation that fails is rolled back
 //     alone and gets its own error; the others of its batch are unaffected.
 //     Later operations see the effects of earlier ones of the same batch.
+//   - Before a batch the writer may wait a little (at most half the last
+//     commit's duration, 2 ms at most) for the callers of the previous batch
+//     to come back, so that steady load forms one large batch per commit
+//     rather than two alternating half-size ones.
 //   - When BEGIN or COMMIT fails, every operation of the batch gets that
 //     error (kStoreFailure), including those that only read: what they read
 //     was never committed.
