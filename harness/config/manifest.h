@@ -89,7 +89,8 @@ struct Placeholders {
 // scenario may need (docs/adapter-contract.md section 1); a manifest or a
 // scenario naming another is a load error with the nearest known name.
 inline constexpr std::string_view kKnownFeatures[] = {
-    "aes-128-gcm", "aes-256-gcm", "relinquish", "push-webhook", "attestation", "persistent-state"};
+    "aes-128-gcm", "aes-256-gcm", "relinquish", "push-webhook", "attestation", "persistent-state",
+    "request-id-retry"};
 
 // `CheckFeatureName` is an error message for an unknown feature ("unknown
 // feature 'atestation' (did you mean 'attestation'? known: ...)"), or "" for

@@ -385,9 +385,6 @@ void CaseRun::RunOracleChecks() {
     in.relay_stderr = ss.str();
   }
   std::vector<Finding> findings = RunOracles(in);
-  const std::vector<Finding> retried = RequestIdRetryFindings(
-      in, {RequestIdRetriesAsked(sc_, Role::kInitiator), RequestIdRetriesAsked(sc_, Role::kRecipient)});
-  findings.insert(findings.end(), retried.begin(), retried.end());
   const std::vector<Finding> iv = sh_.iv_ledger.Add(spec_.case_id, in);
   findings.insert(findings.end(), iv.begin(), iv.end());
   for (const Finding& f : findings) {
@@ -397,6 +394,9 @@ void CaseRun::RunOracleChecks() {
     Assertion a = sh_.catalog.Judge(f.requirement, f.ok, "oracle " + f.check + ": " + f.message,
                                     f.expected, f.actual);
     sh_.catalog.AddInterpretations(a, refs);
+    assertions_.push_back(std::move(a));
+  }
+  for (Assertion& a : JudgeRequestIdRetry(sh_.catalog, sc_, in)) {
     assertions_.push_back(std::move(a));
   }
 }

@@ -218,5 +218,44 @@ TEST_F(VerdictRun, AWeakSecretIsCaughtAsPayload15) {
   EXPECT_TRUE(Has(VerdictsOf(*c, "PAYLOAD-15"), "WARN")) << c->dump(1);
 }
 
+// interop/request-id-retry asks the initiator for two resends (feature
+// request-id-retry). A device that declares the feature but drops the flag
+// resends nothing: the transcript shows it and INIT-07 and REPLAY-09 FAIL,
+// where the reference resends and the relay's 201s are seen (REPLAY-02/03).
+TEST_F(VerdictRun, ADeviceThatIgnoresRequestIdRetryFailsTheRetryCase) {
+  const fs::path variant = DeviceVariant("no-retry", "ignore-request-id-retry");
+  const int rc =
+      Run({kReferenceManifest, variant.string()}, "interop/request-id-retry",
+          {"--relay", "reference", "--initiator", "no-retry", "--recipient", "reference"});
+  EXPECT_EQ(rc, 1) << Stdout();
+  const json report = ReportJson();
+  const json* c = Case(report, "interop/request-id-retry");
+  ASSERT_NE(c, nullptr) << Stdout();
+  EXPECT_EQ((*c)["verdict"], "FAIL") << c->dump(1);
+  EXPECT_TRUE(Has(VerdictsOf(*c, "INIT-07"), "FAIL")) << c->dump(1);
+  EXPECT_TRUE(Has(VerdictsOf(*c, "REPLAY-09"), "FAIL")) << c->dump(1);
+  EXPECT_TRUE(VerdictsOf(*c, "REPLAY-02").empty()) << "no resend, nothing for the relay to answer";
+}
+
+TEST_F(VerdictRun, TheReferenceResendsAndTheRetryCasePassesOnTheTranscript) {
+  const int rc = Run({kReferenceManifest}, "interop/request-id-retry");
+  EXPECT_EQ(rc, 0) << Stdout();
+  const json report = ReportJson();
+  const json* c = Case(report, "interop/request-id-retry");
+  ASSERT_NE(c, nullptr) << Stdout();
+  EXPECT_EQ((*c)["verdict"], "PASS") << c->dump(1);
+  for (const char* req : {"REPLAY-02", "REPLAY-03", "REPLAY-12", "INIT-07", "REPLAY-09"}) {
+    const std::vector<std::string> v = VerdictsOf(*c, req);
+    EXPECT_FALSE(v.empty()) << req << "\n" << c->dump(1);
+    EXPECT_TRUE(std::all_of(v.begin(), v.end(), [](const std::string& x) { return x == "PASS"; }))
+        << req << "\n" << c->dump(1);
+  }
+  bool seen = false;
+  for (const auto& a : (*c)["assertions"]) {
+    seen = seen || a["message"].get<std::string>().rfind("oracle request-id-retried: ", 0) == 0;
+  }
+  EXPECT_TRUE(seen) << c->dump(1);
+}
+
 }  // namespace
 }  // namespace tigress::harness::e2e
