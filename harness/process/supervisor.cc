@@ -24,6 +24,7 @@
 
 #include "harness/process/child_io.h"
 #include "harness/process/process_groups.h"
+#include "protocol/text.h"
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -397,7 +398,62 @@ void Process::Stop() {
 }
 
 std::string Process::StderrTail(std::size_t max_bytes) const {
-  return FileTail(impl_->spec.stderr_path, max_bytes);
+  return StderrExcerpt(FileTail(impl_->spec.stderr_path, std::string::npos), max_bytes);
+}
+
+namespace {
+
+constexpr std::size_t kErrorLinesShown = 3;
+constexpr std::size_t kErrorLineBytes = 160;
+
+bool LooksLikeError(std::string_view line) {
+  static constexpr std::string_view kMarkers[] = {"error", "traceback", "panic", "exception",
+                                                  "fatal"};
+  const std::string lower = text::ToLowerAscii(line);
+  for (const std::string_view marker : kMarkers) {
+    if (lower.find(marker) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string StderrExcerpt(std::string_view text, std::size_t max_bytes) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  if (text.empty()) {
+    return "(empty)";
+  }
+  if (text.size() <= max_bytes) {
+    return std::string(text);
+  }
+  // Only lines that end before the shortest tail shown, so no line is shown twice.
+  const std::size_t scan_end = text.size() - max_bytes / 2;
+  std::string head;
+  std::size_t shown = 0;
+  for (std::size_t pos = 0; pos < scan_end && shown < kErrorLinesShown;) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos || eol > scan_end) {
+      break;
+    }
+    std::string_view line = text.substr(pos, eol - pos);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (LooksLikeError(line)) {
+      line = line.substr(0, kErrorLineBytes);
+      if (head.size() + line.size() + 1 > max_bytes / 2) {
+        break;
+      }
+      head.append(line).push_back('\n');
+      ++shown;
+    }
+    pos = eol + 1;
+  }
+  return head + "..." + std::string(text.substr(text.size() - (max_bytes - head.size())));
 }
 
 int Process::stdin_fd() const { return impl_->stdin_w.fd; }

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -120,7 +121,7 @@ class Process {
   // for the leader, then SIGKILLs the group and reaps the leader. Idempotent.
   void Stop();
 
-  // `StderrTail` is the last `max_bytes` of the stderr file (for messages).
+  // `StderrTail` is `StderrExcerpt` of the stderr file (for messages).
   std::string StderrTail(std::size_t max_bytes = 800) const;
 
   // The child's stdin (write end) and stdout (read end) when `pipe_stdio`;
@@ -139,5 +140,16 @@ class Process {
   explicit Process(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// `StderrExcerpt` is at most about `max_bytes` of a child's stderr `text`
+// for a message: all of it when it fits; else the first lines that look like
+// an error (containing, in any case, "error", "traceback", "panic",
+// "exception" or "fatal"; at most 3, each cut to 160 bytes, together at most
+// half of `max_bytes`) that end before the last `max_bytes`/2 bytes, one per
+// line, then "..." and as much of the end as the rest of `max_bytes` allows.
+// A syntax error's message comes first and a stack of loader frames follows
+// it, so the tail alone would hide it. Trailing line ends are dropped;
+// "(empty)" when nothing is left.
+std::string StderrExcerpt(std::string_view text, std::size_t max_bytes);
 
 }  // namespace tigress::harness
