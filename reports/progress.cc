@@ -24,6 +24,28 @@ std::string Counter(std::size_t done, std::size_t total) {
 // Erase the current terminal line and return to its start.
 constexpr std::string_view kClearLine = "\r\x1b[2K";
 
+// The console reason of a non-PASS case. The expected/actual pair of the
+// assertion PrimaryReason reports comes first and the description is what
+// gets cut, so a long message never hides the value that failed.
+std::string ConsoleReason(const CaseResult& c) {
+  constexpr std::size_t kReasonChars = 120;
+  constexpr std::size_t kValueChars = 48;
+  constexpr std::size_t kMinDescription = 32;
+  if (c.stale_expectation) return OneLine(internal::PrimaryReason(c), kReasonChars);
+  // The same assertion PrimaryReason picks: the first with the case's verdict.
+  for (const Assertion& a : c.assertions) {
+    if (a.verdict != c.verdict) continue;
+    if (a.expected.empty() && a.actual.empty()) break;
+    std::string head = a.requirement_id.empty() ? "" : a.requirement_id + ": ";
+    head += "expected " + OneLine(a.expected, kValueChars) + ", got " +
+            OneLine(a.actual, kValueChars) + "; ";
+    const std::size_t room =
+        head.size() < kReasonChars - kMinDescription ? kReasonChars - head.size() : kMinDescription;
+    return head + OneLine(a.message, room);
+  }
+  return OneLine(internal::PrimaryReason(c), kReasonChars);
+}
+
 }  // namespace
 
 std::string FormatCaseLine(std::size_t done, std::size_t total, const CaseResult& c) {
@@ -38,7 +60,7 @@ std::string FormatCaseLine(std::size_t done, std::size_t total, const CaseResult
         c.expected_failure && !note.empty()) {
       line += "  (" + TerminalSafe(note) + ")";
     }
-    line += "  " + TerminalSafe(OneLine(internal::PrimaryReason(c), 120));
+    line += "  " + TerminalSafe(ConsoleReason(c));
   }
   return line;
 }

@@ -92,8 +92,15 @@ void JudgeExpectations(const Step& st, const std::string& where, const std::stri
       continue;
     }
     MatchResult m = match(e, *operand);
+    // The expectation's own line, not the step's: a step's expectations can
+    // sit many lines below it. What `where` adds to the step's place (a
+    // parallel lane) stays.
+    const std::string place = e.where.empty() ? where
+                              : where.rfind(st.where, 0) == 0
+                                  ? e.where + where.substr(st.where.size())
+                                  : e.where;
     std::string msg = prefix + ExpectationToString(e) +
-                      (e.note.empty() ? "" : " (" + e.note + ")") + " [" + where + "]";
+                      (e.note.empty() ? "" : " (" + e.note + ")") + " [" + place + "]";
     Assertion a =
         cx.Judge(&st, e.req, m.ok, std::move(msg), m.expected, m.actual, e.interpretation_refs);
     a.evidence = evidence;

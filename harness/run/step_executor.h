@@ -181,8 +181,9 @@ void SaveValues(const StepContext& cx, const Step& st, const nlohmann::json& doc
 // `JudgeExpectations` adds one check per expectation of step `st`, in order:
 // the expectation's operand resolved in `vars` (when that fails, an ERROR at
 // the expectation's place and no match), then `match(expectation, operand)`
-// judged with the message "<prefix><expectation> (<note>) [<where>]" and
-// `evidence` attached.
+// judged with the message "<prefix><expectation> (<note>) [<place>]" (place:
+// the expectation's file:line and what `where` adds to the step's, such as a
+// lane) and `evidence` attached.
 using ExpectationMatcher =
     std::function<MatchResult(const Expectation& e, const nlohmann::json& operand)>;
 void JudgeExpectations(const Step& st, const std::string& where, const std::string& prefix,

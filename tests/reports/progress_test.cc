@@ -29,7 +29,7 @@ TEST(ProgressFormat, CaseLineShowsCounterVerdictIdAndDuration) {
 
 TEST(ProgressFormat, NonPassLineCarriesTheReason) {
   EXPECT_EQ(FormatCaseLine(3, 9, Finished("relay/x", Verdict::kFail, 1.25)),
-            "[3/9] FAIL   relay/x (1.2s)  RELAY-31: second claim got 200 (expected 401, got 200)");
+            "[3/9] FAIL   relay/x (1.2s)  RELAY-31: expected 401, got 200; second claim got 200");
   CaseResult known = Finished("k", Verdict::kFail, 0);
   known.expected_failure = true;
   FinalizeCase(known, Profile::kStrict);
@@ -40,6 +40,31 @@ TEST(ProgressFormat, NonPassLineCarriesTheReason) {
   EXPECT_NE(FormatCaseLine(1, 1, stale).find("stale expectation"), std::string::npos);
   EXPECT_EQ(FormatCaseLine(1, 1, Finished("u", Verdict::kUnsupported, 0)).substr(0, 18),
             "[1/1] UNSUPPORTED ");
+}
+
+TEST(ProgressFormat, ALongDescriptionIsCutButExpectedAndActualStayOnTheLine) {
+  CaseResult c = Finished("device/x", Verdict::kFail, 0);
+  c.assertions[0].requirement_id = "INIT-12";
+  c.assertions[0].message =
+      "initiator initiator.share: adapter error 1003 " + std::string(200, 'd');
+  c.assertions[0].expected = "error 1003";
+  c.assertions[0].actual = "success";
+  FinalizeCase(c, Profile::kStrict);
+  const std::string line = FormatCaseLine(1, 1, c);
+  EXPECT_NE(line.find("INIT-12: expected error 1003, got success; initiator initiator.share"),
+            std::string::npos)
+      << line;
+  EXPECT_EQ(line.find(std::string(120, 'd')), std::string::npos) << line;
+  EXPECT_NE(line.find("…"), std::string::npos) << line;
+}
+
+TEST(ProgressFormat, ALineWithoutExpectedAndActualShowsTheMessage) {
+  CaseResult c = Finished("e", Verdict::kError, 0);
+  c.assertions[0].expected.clear();
+  c.assertions[0].actual.clear();
+  c.assertions[0].message = "adapter exited";
+  FinalizeCase(c, Profile::kStrict);
+  EXPECT_NE(FormatCaseLine(1, 1, c).find("  RELAY-31: adapter exited"), std::string::npos);
 }
 
 TEST(ProgressFormat, AKnownFailureThatEndsInErrorIsMarkedUnexpected) {

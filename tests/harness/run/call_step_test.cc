@@ -178,5 +178,22 @@ TEST_F(CallStep, ARoleWithoutADeviceIsAnErrorAndALateStartThatFailsSaysWhy) {
   EXPECT_TRUE(late.stop);
 }
 
+TEST_F(CallStep, AnExpectationCitesItsOwnLineNotTheSteps) {
+  device.handler = [](const std::string&, const nlohmann::json&) {
+    return FakeDevice::Returns({{"ok", true}});
+  };
+  Step st = Call(Role::kInitiator, "send");
+  st.expect = {Succeeds("INIT-01")};
+  st.expect[0].where = "t.yaml:13";
+  StepResult r = Run(st);
+  ASSERT_EQ(r.checks.size(), 1u);
+  EXPECT_THAT(r.checks[0].second.message, HasSubstr("[t.yaml:13]"));
+  EXPECT_THAT(r.checks[0].second.message, ::testing::Not(HasSubstr("t.yaml:7")));
+  StepContext cx = Context(true);
+  StepResult lane = ExecuteStep(st, vars, st.where + " (lane 2)", cx);
+  ASSERT_EQ(lane.checks.size(), 1u);
+  EXPECT_THAT(lane.checks[0].second.message, HasSubstr("[t.yaml:13 (lane 2)]"));
+}
+
 }  // namespace
 }  // namespace tigress::harness
