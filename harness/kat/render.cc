@@ -58,7 +58,9 @@ int RunVectorsCommand(const std::vector<std::string>& files, std::ostream& out, 
   if (s.unsupported > 0) {
     out << s.unsupported << " vectors unsupported by backend " << backend.Name() << "\n";
   }
-  out << s.passed << " passed, " << s.failed << " failed, " << s.skipped << " skipped\n";
+  out << s.passed << " passed, " << s.failed << " failed, " << s.skipped << " skipped";
+  if (s.unsupported > 0) out << ", " << s.unsupported << " unsupported";
+  out << "\n";
   return s.failed == 0 && s.passed > 0 ? 0 : 1;
 }
 

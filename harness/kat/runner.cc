@@ -111,7 +111,6 @@ Summary Summarize(const std::vector<FileReport>& reports) {
           ++s.skipped;
           break;
         case Verdict::kUnsupported:
-          ++s.skipped;
           ++s.unsupported;
           break;
       }

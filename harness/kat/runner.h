@@ -75,8 +75,8 @@ struct FileReport {
 struct Summary {
   std::size_t passed = 0;
   std::size_t failed = 0;       // FAIL verdicts plus file-level errors
-  std::size_t skipped = 0;      // SKIP and UNSUPPORTED
-  std::size_t unsupported = 0;  // the UNSUPPORTED part of `skipped`
+  std::size_t skipped = 0;      // SKIP
+  std::size_t unsupported = 0;  // UNSUPPORTED: the backend does not offer the operation
 };
 
 // `RunVectorDocument` runs one parsed vector file. `label` names it in
@@ -99,7 +99,8 @@ std::vector<std::string> DefaultVectorFiles(const std::filesystem::path& dir);
 // `RunVectorsCommand` runs `files` and prints, per file, a header line, one
 // line per vector ("PASS payload-aead-001-kat1", "FAIL <id>: <detail>"), the
 // skipped Wycheproof groups with their test counts, and finally
-// "N passed, N failed, N skipped". `verbose` adds the detail and requirement
+// "N passed, N failed, N skipped" (", N unsupported" when the backend did
+// not offer some vectors' operations). `verbose` adds the detail and requirement
 // IDs to PASS lines and lists each test of a skipped group. Returns 0 when
 // nothing failed and at least one vector ran, 1 otherwise.
 int RunVectorsCommand(const std::vector<std::string>& files, std::ostream& out, KatBackend& backend,
