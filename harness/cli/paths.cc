@@ -98,6 +98,19 @@ Result<SourcePaths> ResolvePaths(const PathOptions& flags) {
   return p;
 }
 
+std::optional<fs::path> ReferenceManifestPath(const fs::path& source_root, Revision spec) {
+  if (source_root.empty()) {
+    return std::nullopt;
+  }
+  const fs::path file = source_root / "implementations" /
+                        (spec == Revision::kSct04 ? "reference-sct04.yaml" : "reference.yaml");
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    return std::nullopt;
+  }
+  return file;
+}
+
 Result<SourceTree> LoadSourceTree(const PathOptions& flags) {
   SourceTree tree;
   TIGRESS_ASSIGN_OR_RETURN(tree.paths, ResolvePaths(flags));

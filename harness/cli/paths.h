@@ -18,6 +18,9 @@
 //   vectors      <root>/vectors, else ./vectors
 //   bindir       --bindir, else $TIGRESS_BINDIR, else the executable's
 //                directory; always absolute and normalised
+//   reference    <root>/implementations/reference.yaml, or
+//                reference-sct04.yaml for sct-04 (the implementation that
+//                plays a role no --impl manifest provides)
 #pragma once
 
 #include <filesystem>
@@ -26,6 +29,7 @@
 
 #include "harness/scenario/scenario.h"
 #include "protocol/result.h"
+#include "protocol/revision.h"
 #include "reports/requirements.h"
 
 namespace tigress::harness {
@@ -71,6 +75,11 @@ std::filesystem::path DefaultVectorDir();
 // `ResolvePaths` applies every rule; fails with kSourceTreeNotFound when the
 // scenarios or the catalogue have neither a flag nor a source root.
 Result<SourcePaths> ResolvePaths(const PathOptions& flags);
+
+// `ReferenceManifestPath` applies the reference rule for revision `spec`:
+// the file when `source_root` is set and holds it, else nullopt.
+std::optional<std::filesystem::path> ReferenceManifestPath(const std::filesystem::path& source_root,
+                                                           Revision spec);
 
 // `LoadSourceTree` resolves the paths and loads the catalogue, then the
 // scenarios (whose requirement IDs must be in the catalogue).

@@ -8,6 +8,7 @@
 #include "harness/cli/app.h"
 #include "harness/cli/command.h"
 #include "harness/run/runner.h"
+#include "harness/run/selection.h"
 #include "reports/matrix.h"
 #include "reports/progress.h"
 
@@ -41,7 +42,85 @@ ScenarioSet InteropScenarios(const ScenarioSet& all) {
   return out;
 }
 
+// "a relay", "a device", "a relay or a device": the kinds of process no
+// manifest of `o` provides although a selected case needs them.
+std::string MissingKinds(const RunOptions& o, const ScenarioSet& set) {
+  const auto provides = [&o](bool relay) {
+    return std::any_of(o.manifests.begin(), o.manifests.end(), [relay](const Manifest& m) {
+      return relay ? m.relay.has_value() : m.device.has_value();
+    });
+  };
+  bool need_relay = false;
+  bool need_device = false;
+  for (const CaseSpec& c : SelectCases(set, o)) {
+    for (const Role role : c.scenario->roles) {
+      (IsDeviceRole(role) ? need_device : need_relay) = true;
+    }
+  }
+  need_relay = need_relay && !provides(true);
+  need_device = need_device && !provides(false);
+  if (need_relay && need_device) return "a relay or a device";
+  return need_relay ? "a relay" : need_device ? "a device" : "";
+}
+
+void PrintMatrix(std::ostream& out, const Runner& runner) {
+  out << "\nInterop matrix:\n\n"
+      << reports::RenderMatrixMarkdown(reports::ComputeMatrix(runner.result()));
+}
+
+// Runs the cases of `set` with `o`; `note` (the reference standing in) is the
+// first line printed.
+Result<int> RunCases(RunOptions o, const SourceTree& tree, const ScenarioSet& set,
+                     const std::string& note, std::ostream& out) {
+  if (!note.empty()) out << note << "\n";
+  const bool matrix = o.matrix;
+  Runner runner(std::move(o), tree.catalog, set);
+  TIGRESS_ASSIGN_OR_RETURN(const int rc, runner.Run(out));
+  if (matrix) PrintMatrix(out, runner);
+  return rc;
+}
+
 }  // namespace
+
+Result<std::string> AddReferenceForMissingRoles(RunOptions& o, const ScenarioSet& set,
+                                                const std::filesystem::path& source_root,
+                                                const std::string& command_line) {
+  const std::string missing = MissingKinds(o, set);
+  if (missing.empty()) return std::string();
+  const Revision spec = o.manifests.empty() ? kDefaultRevision : o.manifests.front().spec;
+  const std::string file = spec == Revision::kSct04 ? "reference-sct04.yaml" : "reference.yaml";
+  const std::optional<fs::path> path = ReferenceManifestPath(source_root, spec);
+  if (!path) {
+    return MakeError(Errc::kCommandUsage,
+                     "no --impl manifest provides " + missing + " and the reference " +
+                         "implementation (implementations/" + file +
+                         ") is not in a source tree the harness can find; name an "
+                         "implementation for it, e.g.\n  " +
+                         command_line + " --impl /path/to/tigress/implementations/" + file +
+                         "\n(or set TIGRESS_SOURCE_DIR to the source tree)");
+  }
+  TIGRESS_ASSIGN_OR_RETURN(Manifest ref, LoadManifest(*path));
+  for (const Manifest& m : o.manifests) {
+    if (m.name == ref.name) {
+      return MakeError(Errc::kCommandUsage, "no --impl manifest provides " + missing +
+                                                " and the reference that would play it is "
+                                                "named '" +
+                                                ref.name + "' like " + m.path.string() +
+                                                "; rename that manifest");
+    }
+  }
+  // Only the missing kind: a vendor's device is never paired with the
+  // reference device by default or in a matrix.
+  if (missing == "a relay") ref.device.reset();
+  if (missing == "a device") ref.relay.reset();
+  if (o.spec_override) ref.spec = *o.spec_override;
+  o.manifests.push_back(std::move(ref));
+  const std::string plays = missing == "a relay"    ? "the reference relay"
+                            : missing == "a device" ? "the reference device"
+                                                    : "the reference relay and device";
+  return "tigress-harness: no --impl manifest provides " + missing + "; " + plays + " (" +
+         path->string() + ") " + (missing == "a relay or a device" ? "play" : "plays") + " it";
+}
 
 Result<RunOptions> BuildRunOptions(const RunFlags& flags, const SourcePaths& paths,
                                    const std::string& command_line) {
@@ -109,8 +188,11 @@ Command AddRunCommand(CLI::App& app) {
             TIGRESS_ASSIGN_OR_RETURN(SourceTree tree, LoadSourceTree(ctx.paths));
             TIGRESS_ASSIGN_OR_RETURN(RunOptions o,
                                      BuildRunOptions(*f, tree.paths, ctx.command_line));
-            Runner runner(std::move(o), tree.catalog, tree.scenarios);
-            return runner.Run(ctx.out);
+            TIGRESS_ASSIGN_OR_RETURN(
+                const std::string note,
+                AddReferenceForMissingRoles(o, tree.scenarios, tree.paths.source_root,
+                                            ctx.command_line));
+            return RunCases(std::move(o), tree, tree.scenarios, note, ctx.out);
           }};
 }
 
@@ -136,11 +218,10 @@ Command AddInteropCommand(CLI::App& app) {
               o.jobs = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 8U));
             }
             const ScenarioSet interop = InteropScenarios(tree.scenarios);
-            Runner runner(std::move(o), tree.catalog, interop);
-            TIGRESS_ASSIGN_OR_RETURN(const int rc, runner.Run(ctx.out));
-            ctx.out << "\nInterop matrix:\n\n"
-                    << reports::RenderMatrixMarkdown(reports::ComputeMatrix(runner.result()));
-            return rc;
+            TIGRESS_ASSIGN_OR_RETURN(
+                const std::string note,
+                AddReferenceForMissingRoles(o, interop, tree.paths.source_root, ctx.command_line));
+            return RunCases(std::move(o), tree, interop, note, ctx.out);
           }};
 }
 

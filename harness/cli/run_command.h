@@ -2,8 +2,8 @@
 //
 // `run` and `interop` (registered through command.h). `interop` is `run`
 // restricted to scenarios/interop/ with every combination of the manifests
-// (the --matrix assignment), in parallel by default, and ends with the
-// interop matrix.
+// (the --matrix assignment), in parallel by default; both end with the
+// interop matrix when they ran the matrix.
 //
 // `BuildRunOptions` is the part both share and tests call directly: it turns
 // the parsed flags into RunOptions, loading the manifests and the
@@ -24,5 +24,19 @@ namespace tigress::harness {
 // --shard. Without --seed the seed is random.
 Result<RunOptions> BuildRunOptions(const RunFlags& flags, const SourcePaths& paths,
                                    const std::string& command_line);
+
+// `AddReferenceForMissingRoles` lets the reference implementation play what
+// no manifest of `o` provides (a relay, the devices, or both) when a case of
+// `set` that `o` selects needs it: it appends <source_root>/implementations/
+// reference.yaml (reference-sct04.yaml when the first manifest speaks
+// sct-04), keeping only the missing role, and returns the line that says so
+// ("tigress-harness: no --impl manifest provides a relay; the reference relay
+// (<path>) plays it"); "" when nothing is missing. Fails with kCommandUsage
+// (exit 2, before any case) when the file cannot be found, naming
+// `command_line` with the --impl to add, or when a manifest already has the
+// reference's name.
+Result<std::string> AddReferenceForMissingRoles(RunOptions& o, const ScenarioSet& set,
+                                                const std::filesystem::path& source_root,
+                                                const std::string& command_line);
 
 }  // namespace tigress::harness
