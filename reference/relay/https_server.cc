@@ -1,13 +1,16 @@
 #include "reference/relay/https_server.h"
 
+#include <algorithm>
 #include <iostream>
 #include <limits>
+#include <mutex>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -51,6 +54,61 @@ struct Shared {
   Handler handler;
 };
 
+// Counts open connections against max_connections. When the count reaches
+// the cap the acceptor stops (the kernel backlog holds newcomers), and the
+// connection whose close makes room re-arms it through `rearm`.
+class ConnectionGate {
+ public:
+  ConnectionGate(std::size_t max, std::function<void()> rearm)
+      : max_(std::max<std::size_t>(1, max)), rearm_(std::move(rearm)) {}
+
+  // Counts a new connection; whether to accept the next one right away.
+  bool Enter() {
+    std::lock_guard lock(mu_);
+    if (++active_ < max_) return true;
+    paused_ = true;
+    return false;
+  }
+
+  void Leave() {
+    std::lock_guard lock(mu_);
+    --active_;
+    if (paused_ && !stopped_ && active_ < max_) {
+      paused_ = false;
+      rearm_();
+    }
+  }
+
+  // After Stop no re-arm happens (the io_context is going away).
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+  }
+
+ private:
+  std::mutex mu_;
+  const std::size_t max_;
+  std::size_t active_ = 0;
+  bool paused_ = false;
+  bool stopped_ = false;
+  std::function<void()> rearm_;
+};
+
+// A session's place under the cap, given back when the session is destroyed
+// (after its last handler, however the connection ended).
+class GateSlot {
+ public:
+  explicit GateSlot(std::shared_ptr<ConnectionGate> gate) : gate_(std::move(gate)) {}
+  ~GateSlot() {
+    if (gate_) gate_->Leave();
+  }
+  GateSlot(const GateSlot&) = delete;
+  GateSlot& operator=(const GateSlot&) = delete;
+
+ private:
+  std::shared_ptr<ConnectionGate> gate_;
+};
+
 HttpRequest ToPlain(const http::request<http::string_body>& req) {
   HttpRequest out;
   out.method = std::string(req.method_string());
@@ -91,8 +149,11 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
  public:
   using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
-  Session(tcp::socket&& socket, ssl::context& ctx, std::shared_ptr<const Shared> shared)
-      : stream_(MakeStream(std::move(socket), ctx)), shared_(std::move(shared)) {}
+  Session(tcp::socket&& socket, ssl::context& ctx, std::shared_ptr<const Shared> shared,
+          std::shared_ptr<ConnectionGate> gate)
+      : slot_(std::move(gate)),
+        stream_(MakeStream(std::move(socket), ctx)),
+        shared_(std::move(shared)) {}
 
   void Run() {
     net::dispatch(stream_.get_executor(),
@@ -189,7 +250,12 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
   void OnWrite(beast::error_code ec, std::size_t) {
     if (ec) return;
-    if (drain_after_write_) return DoDrain(0);
+    if (drain_after_write_) {
+      // One deadline for the whole drain: re-arming it per read would let a
+      // client that drips a byte now and then hold the connection forever.
+      Tcp().expires_after(Options().drain_timeout);
+      return DoDrain(0);
+    }
     if (close_unread_after_write_) return DoCloseUnread();
     if (close_after_write_) return DoClose();
     DoRead();
@@ -197,7 +263,6 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
   void DoDrain(std::size_t drained) {
     if (drained > kDrainLimit) return DoClose();
-    Tcp().expires_after(std::chrono::seconds(5));
     stream_.async_read_some(net::buffer(scratch_), [self = this->shared_from_this(), drained](
                                                        beast::error_code ec, std::size_t n) {
       if (ec) return self->DoClose();
@@ -234,6 +299,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     Tcp().socket().close(ignored);
   }
 
+  GateSlot slot_;  // first member: released after the socket has closed
   Stream stream_;
   std::shared_ptr<const Shared> shared_;
   beast::flat_buffer buffer_;
@@ -253,20 +319,43 @@ struct HttpsServer::Impl {
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   std::optional<net::steady_timer> timer;
+  net::steady_timer accept_timer{ioc};
+  std::shared_ptr<ConnectionGate> gate;
+  std::optional<AcceptBackoff> backoff;  // touched only by accept handlers: one at a time
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
   bool stopped = false;
 
   void DoAccept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-      if (!ec) {
-        if (shared->options.tls) {
-          std::make_shared<Session<true>>(std::move(socket), ctx, shared)->Run();
-        } else {
-          std::make_shared<Session<false>>(std::move(socket), ctx, shared)->Run();
-        }
+      if (!acceptor.is_open() || ec == net::error::operation_aborted) return;
+      if (ec) return OnAcceptFailure(ec);
+      if (std::size_t failures = backoff->OnSuccess(); failures > 0) {
+        shared->options.log("relay: accepting again after " + std::to_string(failures) +
+                            " failed accept(s)");
       }
-      if (acceptor.is_open()) DoAccept();
+      bool more = gate->Enter();
+      if (shared->options.tls) {
+        std::make_shared<Session<true>>(std::move(socket), ctx, shared, gate)->Run();
+      } else {
+        std::make_shared<Session<false>>(std::move(socket), ctx, shared, gate)->Run();
+      }
+      if (more) DoAccept();
+    });
+  }
+
+  // Out of descriptors or buffers, accept fails at once as long as the
+  // condition lasts: re-arming immediately would spin a core and flood the log.
+  void OnAcceptFailure(beast::error_code ec) {
+    if (ec == net::error::connection_aborted) return DoAccept();  // the client left first
+    AcceptBackoff::Step step = backoff->OnFailure();
+    if (step.log) {
+      shared->options.log("relay: accept failed (" + ec.message() + "); pausing accepts, from " +
+                          std::to_string(step.delay.count()) + " ms");
+    }
+    accept_timer.expires_after(step.delay);
+    accept_timer.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor.is_open()) DoAccept();
     });
   }
 
@@ -286,9 +375,27 @@ HttpsServer::~HttpsServer() { Stop(); }
 
 std::uint16_t HttpsServer::port() const { return impl_->port; }
 
+AcceptBackoff::AcceptBackoff(std::chrono::milliseconds min, std::chrono::milliseconds max)
+    : min_(std::max(min, std::chrono::milliseconds(1))), max_(std::max(max, min_)), next_(min_) {}
+
+AcceptBackoff::Step AcceptBackoff::OnFailure() {
+  Step step{next_, failures_ == 0};
+  ++failures_;
+  next_ = std::min(next_ * 2, max_);
+  return step;
+}
+
+std::size_t AcceptBackoff::OnSuccess() {
+  std::size_t failures = failures_;
+  failures_ = 0;
+  next_ = min_;
+  return failures;
+}
+
 void HttpsServer::Stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
+  if (impl_->gate) impl_->gate->Stop();
   impl_->ioc.stop();
   for (std::thread& t : impl_->threads) t.join();
 }
@@ -336,6 +443,10 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(ServerOptions options, H
 
   int threads = std::max(1, options.threads);
   bool periodic = static_cast<bool>(options.periodic);
+  impl->backoff.emplace(options.accept_backoff_min, options.accept_backoff_max);
+  Impl* self = impl.get();
+  impl->gate = std::make_shared<ConnectionGate>(
+      options.max_connections, [self] { net::post(self->ioc, [self] { self->DoAccept(); }); });
   impl->shared = std::make_shared<const Shared>(Shared{std::move(options), std::move(handler)});
   impl->DoAccept();
   if (periodic) {

@@ -11,8 +11,14 @@
 // `max_header` and any one field name or value over 65,533 octets (431, then
 // drained and closed; so is a malformed request's 400),
 // TLS handshake `handshake_timeout`, idle keep-alive and slow clients
-// `idle_timeout`. A plaintext HTTP request on the TLS port fails the
-// handshake and is never processed.
+// `idle_timeout`; a drain after a 413, 431 or 400 ends at one fixed deadline,
+// `drain_timeout` after the error response went out, however the client
+// paces its bytes. At most `max_connections` connections are open at once:
+// while that many are, no new one is accepted (it waits in the kernel's
+// listen backlog) until one closes. An accept that fails (EMFILE, ENFILE,
+// ENOBUFS...) is logged once per burst and retried after a growing pause
+// (AcceptBackoff) instead of at once. A plaintext HTTP request on the TLS
+// port fails the handshake and is never processed.
 //
 // Requests reach the handler as parsed by Beast: the method token and target
 // verbatim, and every header line as its own entry, in arrival order except
@@ -52,8 +58,12 @@ struct ServerOptions {
   // (REPLAY-01): the revision's request_id_header.
   std::string request_id_header{kHeaderRequestId};
   int threads = 4;
+  std::size_t max_connections = 512;
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds idle_timeout{30};
+  std::chrono::milliseconds drain_timeout{5000};
+  std::chrono::milliseconds accept_backoff_min{10};
+  std::chrono::milliseconds accept_backoff_max{1000};
   // `periodic` (if set) runs every `periodic_interval` on an io thread; the
   // relay uses it for the expiry sweeper.
   std::function<void()> periodic;
@@ -62,6 +72,29 @@ struct ServerOptions {
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+// `AcceptBackoff` paces accepts after failures. A burst is a run of failed
+// accepts: its first failure is logged and waits `min`, each further one
+// waits twice as long (at most `max`) and is not logged; the next successful
+// accept ends the burst and reports how many failures it held.
+//
+//   AcceptBackoff backoff(10ms, 1s);
+//   auto step = backoff.OnFailure();  // {10ms, log: true}
+//   std::size_t failures = backoff.OnSuccess();  // 1: log "accepting again"
+class AcceptBackoff {
+ public:
+  struct Step {
+    std::chrono::milliseconds delay;
+    bool log;  // the first failure of a burst
+  };
+  AcceptBackoff(std::chrono::milliseconds min, std::chrono::milliseconds max);
+  Step OnFailure();
+  std::size_t OnSuccess();  // failures in the burst just ended (0: none)
+
+ private:
+  std::chrono::milliseconds min_, max_, next_;
+  std::size_t failures_ = 0;
+};
 
 class HttpsServer {
  public:
