@@ -118,6 +118,11 @@ int Run(int argc, char** argv) {
   long sweep_seconds = 60, default_ttl = 24 * 3600;
   int threads = 4;
   long handshake_timeout = 10, idle_timeout = 30;
+  tigress::relay::RelayOptions defaults;
+  tigress::relay::ServerOptions server_defaults;
+  long max_lifetime = static_cast<long>(defaults.max_lifetime.count());
+  tigress::relay::QuotaLimits quota = defaults.quota;
+  std::size_t max_connections = server_defaults.max_connections;
   app.add_option("--listen", listen, "HOST:PORT to listen on (IP literal; port 0 lets the OS pick)")
       ->required();
   app.add_option("--tls-cert", cert_file, "PEM file: server certificate chain")->required();
@@ -136,8 +141,8 @@ int Run(int argc, char** argv) {
   app.add_option("--store", store_kind, "mailbox store: sqlite (durable, default) or memory")
       ->check(CLI::IsMember({"sqlite", "memory"}));
   app.add_option("--webhook-allow", webhook_allow,
-                 "https URL prefix that webhook notification tokens may point at (repeatable; "
-                 "none: push off)");
+                 "https URL that webhook notification tokens may point at or under: same "
+                 "scheme, host and port, path on a segment boundary (repeatable; none: push off)");
   app.add_option("--webhook-ca", webhook_ca,
                  "PEM file of CAs trusted for webhook receivers (default: system)");
   app.add_option("--max-body", max_body, "largest accepted request body in octets (413 above)")
@@ -147,6 +152,25 @@ int Run(int argc, char** argv) {
   app.add_option("--default-ttl", default_ttl,
                  "mailbox lifetime in seconds when the create gives no expiration")
       ->check(CLI::Range(1L, 365L * 86400L));
+  app.add_option("--max-lifetime", max_lifetime,
+                 "longest mailbox lifetime in seconds a create may ask for (400 beyond)")
+      ->check(CLI::Range(1L, 100L * 365 * 86400))
+      ->capture_default_str();
+  app.add_option("--max-mailboxes-per-claim", quota.per_claim,
+                 "live mailboxes one initiator claim may hold (429 beyond)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-mailboxes", quota.mailboxes, "live mailboxes in total (507 beyond)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-store-bytes", quota.bytes,
+                 "octets of all live mailboxes' payloads, display texts and tokens (507 beyond)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-connections", max_connections,
+                 "concurrent client connections; more wait in the listen backlog")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--threads", threads, "io threads")->check(CLI::Range(1, 64));
   app.add_option("--handshake-timeout", handshake_timeout,
                  "seconds a client has to complete the TLS handshake")
@@ -196,6 +220,14 @@ int Run(int argc, char** argv) {
     quirks.Add(*q);
     std::cerr << "tigress-relay: QUIRK ENABLED: " << name << '\n';
   }
+  if (default_ttl > max_lifetime) {
+    return fail(
+        tigress::MakeError(tigress::Errc::kRelayUsage, "--default-ttl: longer than --max-lifetime"),
+        kExitUsage);
+  }
+  if (auto allow = tigress::relay::WebhookAllowList::Parse(webhook_allow); !allow) {
+    return fail(tigress::MakeError(tigress::Errc::kRelayUsage, allow.error().detail), kExitUsage);
+  }
   auto hostport = ParseListen(listen);
   if (!hostport) return fail(hostport.error(), kExitUsage);
   if (public_url.rfind("https://", 0) != 0 && public_url.rfind("http://", 0) != 0) {
@@ -236,6 +268,8 @@ int Run(int argc, char** argv) {
   options.webhook_allow = webhook_allow;
   options.max_body = max_body;
   options.default_ttl = std::chrono::seconds(default_ttl);
+  options.max_lifetime = std::chrono::seconds(max_lifetime);
+  options.quota = quota;
   options.notifier = notifier.get();
   options.fault = fault;
   options.quirks = quirks;
@@ -256,6 +290,7 @@ int Run(int argc, char** argv) {
     server_options.max_header = std::max(server_options.max_header, std::size_t{1024 * 1024});
   }
   server_options.threads = threads;
+  server_options.max_connections = max_connections;
   server_options.handshake_timeout = std::chrono::seconds(handshake_timeout);
   server_options.idle_timeout = std::chrono::seconds(idle_timeout);
   server_options.periodic_interval = std::chrono::seconds(sweep_seconds);

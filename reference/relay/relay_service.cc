@@ -84,7 +84,10 @@ struct RelayService::Call {
 };
 
 RelayService::RelayService(MailboxStore& store, RelayOptions options)
-    : store_(store), options_(std::move(options)), revision_(RevisionOf(options_.revision)) {
+    : store_(store),
+      options_(std::move(options)),
+      revision_(RevisionOf(options_.revision)),
+      quota_(options_.quota) {
   if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
   if (!options_.log) {
     options_.log = [](std::string_view line) {
@@ -93,6 +96,12 @@ RelayService::RelayService(MailboxStore& store, RelayOptions options)
     };
   }
   if (!options_.new_mailbox_id) options_.new_mailbox_id = [] { return NewUuidV4(); };
+  // main refuses a bad list before starting; a library caller gets push off.
+  if (auto allow = WebhookAllowList::Parse(options_.webhook_allow)) {
+    webhook_allow_ = std::move(*allow);
+  } else {
+    options_.log("relay: push disabled: " + allow.error().detail);
+  }
   while (!options_.public_url.empty() && options_.public_url.back() == '/')
     options_.public_url.pop_back();
 }
@@ -103,11 +112,7 @@ SysSeconds RelayService::Now() const {
 }
 
 bool RelayService::IsUsableToken(const NotificationToken& token) const {
-  if (token.type != "webhook" || !StartsWithIgnoreCase(token.token_data, "https://")) return false;
-  return std::any_of(
-      options_.webhook_allow.begin(), options_.webhook_allow.end(), [&](const std::string& prefix) {
-        return !prefix.empty() && token.token_data.compare(0, prefix.size(), prefix) == 0;
-      });
+  return token.type == "webhook" && webhook_allow_.Allows(token.token_data);
 }
 
 std::optional<NotificationToken> RelayService::Usable(
@@ -118,7 +123,9 @@ std::optional<NotificationToken> RelayService::Usable(
 
 Result<std::size_t> RelayService::Sweep() {
   if (options_.fault == Fault::kNoExpiry) return std::size_t{0};
-  return store_.SweepExpired(std::chrono::floor<std::chrono::seconds>(options_.clock()));
+  SysSeconds now = std::chrono::floor<std::chrono::seconds>(options_.clock());
+  quota_.Expire(now);
+  return store_.SweepExpired(now);
 }
 
 namespace {
@@ -281,7 +288,7 @@ Result<std::string> RelayService::ClaimHeader(const Call& call, const std::strin
         Result<std::optional<Mailbox>> mailbox = store_.Get(id, Now());
         if (mailbox && *mailbox) {
           for (const std::string& v : values) {
-            if (PartyOf(**mailbox, v) != Party::kNone) {
+            if (PartyOf(**mailbox, text::ToLowerAscii(v)) != Party::kNone) {
               chosen = v;
               break;
             }
@@ -291,10 +298,12 @@ Result<std::string> RelayService::ClaimHeader(const Call& call, const std::strin
       if (!IsUuid(chosen)) {
         return MakeError(Errc::kUuidInvalid, std::string(revision_.claim_header) + ": not a UUID");
       }
-      return chosen;
+      return text::ToLowerAscii(chosen);
     }
   }
-  return RequiredHeader(call.request, revision_.claim_header, true);
+  TIGRESS_ASSIGN_OR_RETURN(std::string claim,
+                           RequiredHeader(call.request, revision_.claim_header, true));
+  return text::ToLowerAscii(claim);
 }
 
 Result<std::optional<std::string>> RelayService::RequestIdHeader(const Call& call) const {
@@ -332,6 +341,22 @@ Result<void> RelayService::CheckPayload(const Payload& p) const {
 HttpResponse RelayService::StoreError(Call& call, const Error& e) {
   options_.log("relay: store failure on " + call.log_id + ": " + e.Message());
   return ErrorResponse(500, ErrcToken(Errc::kStoreFailure), "internal storage error");
+}
+
+std::optional<HttpResponse> RelayService::Admit(const Mailbox& m, SysSeconds now) {
+  switch (quota_.Reserve(m, now)) {
+    case QuotaVerdict::kAdmitted:
+      return std::nullopt;
+    case QuotaVerdict::kClaimFull:
+      return ErrorResponse(429, ErrcToken(Errc::kClaimQuotaExceeded),
+                           "this device claim holds " + std::to_string(options_.quota.per_claim) +
+                               " live mailboxes, the most the relay allows");
+    case QuotaVerdict::kStoreFull:
+      break;
+  }
+  options_.log("relay: store full, create refused");
+  return ErrorResponse(507, ErrcToken(Errc::kStoreFull),
+                       "the relay holds as many mailboxes as it allows");
 }
 
 HttpResponse RelayService::Create(Call& call) {
@@ -375,6 +400,13 @@ HttpResponse RelayService::Create(Call& call) {
       } else if (*exp <= now && options_.fault != Fault::kAcceptPastExpiration) {
         return ErrorResponse(400, ErrcToken(Errc::kFieldInvalid),
                              "mailboxConfiguration.expiration: is not in the future");
+      } else if (*exp - now > options_.max_lifetime) {
+        // C-23 allows refusing or clamping a distant expiration; a refusal
+        // tells the initiator now, a clamp only on its next read.
+        return ErrorResponse(400, ErrcToken(Errc::kFieldInvalid),
+                             "mailboxConfiguration.expiration: more than " +
+                                 std::to_string(options_.max_lifetime.count()) +
+                                 " s ahead (the relay's maximum lifetime)");
       } else {
         m.expiration = *exp;
       }
@@ -403,7 +435,9 @@ HttpResponse RelayService::Create(Call& call) {
 
   RequestKey key{*claim, *rid};
   if (options_.fault == Fault::kDuplicateReprocessed) key.request_id.reset();
+  if (auto refused = Admit(m, now)) return *refused;
   Result<StoreOutcome> r = store_.Create(m, key, response_body);
+  if (!r || r->status != StoreStatus::kOk) quota_.Release(m.id);
   if (!r) return StoreError(call, r.error());
   if (r->status == StoreStatus::kDuplicate) {
     if (options_.fault == Fault::kDuplicateCreateNoBody) return EmptyResponse(201);
@@ -508,9 +542,15 @@ HttpResponse RelayService::Update(Call& call, const std::string& id) {
     key.request_id.reset();
     r = store_.Update(id, key, Now(), kNoRightCheck, body->payload, std::nullopt, "");
   } else {
+    if (!quota_.Fits(id, PayloadBytes(body->payload))) {
+      options_.log("relay: store full, update refused");
+      return ErrorResponse(507, ErrcToken(Errc::kStoreFull),
+                           "the relay holds as many octets as it allows");
+    }
     r = store_.Update(id, key, Now(), right, body->payload, token, "");
   }
   if (!r) return StoreError(call, r.error());
+  if (r->status == StoreStatus::kOk) quota_.Resize(id, PayloadBytes(body->payload));
   switch (r->status) {
     case StoreStatus::kNotFound:
       return options_.fault == Fault::kNotFoundAs401 ? Unauthorized() : NotFound();
@@ -566,11 +606,13 @@ HttpResponse RelayService::Delete(Call& call, const std::string& id) {
     if (options_.fault == Fault::kBindAnyClaim && o.status == StoreStatus::kOk) {
       key.claim = (*m)->initiator_claim;
       r = store_.Delete(id, key, Now(), kNoRightCheck, "");
+      if (r && r->status == StoreStatus::kOk) quota_.Release(id);
     } else {
       r = o;
     }
   } else {
     r = store_.Delete(id, key, Now(), right, "");
+    if (r && r->status == StoreStatus::kOk) quota_.Release(id);
   }
   if (!r) return StoreError(call, r.error());
   switch (r->status) {

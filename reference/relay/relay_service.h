@@ -38,7 +38,9 @@
 #include "protocol/revision.h"
 #include "protocol/text.h"
 #include "reference/relay/faults.h"
+#include "reference/relay/mailbox_quota.h"
 #include "reference/relay/mailbox_store.h"
+#include "reference/relay/webhook_allow.h"
 
 namespace tigress::relay {
 
@@ -83,12 +85,17 @@ using LogSink = std::function<void(std::string_view line)>;
 
 struct RelayOptions {
   std::string public_url;                  // "https://host:port", no trailing slash
-  std::vector<std::string> webhook_allow;  // https URL prefixes push may call
+  std::vector<std::string> webhook_allow;  // https URLs push may call under (webhook_allow.h)
   std::size_t max_body = 65536;            // larger request bodies get 413
   std::chrono::seconds default_ttl = std::chrono::hours(24);  // when no expiration is given (C-16)
-  Clock clock;                                                // default: system_clock::now
-  LogSink log;                                                // default: one line to stderr
-  PushNotifier* notifier = nullptr;                           // default: no push delivery
+  // A create whose expiration lies further ahead is refused with 400 (C-23).
+  std::chrono::seconds max_lifetime = std::chrono::days(31);
+  // Live mailboxes per initiator claim (429 beyond), in total and their
+  // octets (507 beyond).
+  QuotaLimits quota;
+  Clock clock;                       // default: system_clock::now
+  LogSink log;                       // default: one line to stderr
+  PushNotifier* notifier = nullptr;  // default: no push delivery
   Fault fault = Fault::kNone;
   QuirkSet quirks;
   Revision revision = kDefaultRevision;         // the draft whose header names are spoken (--spec)
@@ -108,7 +115,8 @@ class RelayService {
   Result<std::size_t> Sweep();
 
   // `IsUsableToken` tells whether the relay will push to `token`: type
-  // "webhook" and tokenData an https URL under one of the allowed prefixes.
+  // "webhook" and tokenData an https URL under one of the allowed URLs
+  // (WebhookAllowList; an invalid --webhook-allow list turns push off).
   bool IsUsableToken(const NotificationToken& token) const;
 
   const RelayOptions& options() const { return options_; }
@@ -119,9 +127,10 @@ class RelayService {
   HttpResponse Create(Call& call);
   HttpResponse Preview(Call& call, const std::string& id);
   // `ClaimHeader` is the revision's claim header of the request on mailbox
-  // `id` ("" for create); `RequestIdHeader` its Mailbox-Request-ID (nullopt
-  // only when absent under quirk request-id-optional). Errors: FieldMissing,
-  // UuidInvalid (not a UUID, or given more than once).
+  // `id` ("" for create), lower-cased: claims compare as UUIDs, like mailbox
+  // ids, so one device's claim in either case is one party. `RequestIdHeader` its
+  // Mailbox-Request-ID (nullopt only when absent under quirk request-id-optional). Errors:
+  // FieldMissing, UuidInvalid (not a UUID, or given more than once).
   Result<std::string> ClaimHeader(const Call& call, const std::string& id);
   Result<std::optional<std::string>> RequestIdHeader(const Call& call) const;
   // `RefusedAttestation` is the 400 of fault attestation-create-only when the
@@ -135,12 +144,16 @@ class RelayService {
   HttpResponse Delete(Call& call, const std::string& id);
   HttpResponse Relinquish(Call& call, const std::string& id);
   HttpResponse StoreError(Call& call, const Error& e);
+  // `Admit` reserves quota for mailbox `m`: nullopt, or the 429/507 to answer.
+  std::optional<HttpResponse> Admit(const Mailbox& m, SysSeconds now);
   SysSeconds Now() const;
   std::optional<NotificationToken> Usable(const std::optional<NotificationToken>& t) const;
 
   MailboxStore& store_;
   RelayOptions options_;
   const RevisionInfo& revision_;
+  WebhookAllowList webhook_allow_;
+  MailboxQuota quota_;
   std::atomic<unsigned long long> sequence_{0};  // for Fault::kSequentialIds only
 };
 

@@ -51,6 +51,8 @@ TEST(ErrorCatalogue, KeepsTheRelayWireTokensByteForByte) {
       {Errc::kNoRoute, "relay.no_route"},
       {Errc::kHeadersTooLarge, "relay.headers_too_large"},
       {Errc::kBadHttp, "relay.bad_http"},
+      {Errc::kClaimQuotaExceeded, "relay.claim_quota"},
+      {Errc::kStoreFull, "relay.store_full"},
       {Errc::kStoreFailure, "relay.store_failure"},
       {Errc::kFieldInvalid, "json.field_invalid"},
   };

@@ -67,6 +67,7 @@ class RelayServiceTest : public ::testing::TestWithParam<std::string> {
     options.fault = fault_;
     options.quirks = quirks_;
     options.revision = revision_;
+    if (configure_) configure_(options);
     service_ = std::make_unique<RelayService>(*store_, options);
   }
 
@@ -122,6 +123,7 @@ class RelayServiceTest : public ::testing::TestWithParam<std::string> {
   Fault fault_ = Fault::kNone;
   QuirkSet quirks_;
   Revision revision_ = kDefaultRevision;
+  std::function<void(RelayOptions&)> configure_;  // set in a constructor: runs before SetUp builds
   test_support::ScratchDir dir_{"tigress-relay-service"};
   std::unique_ptr<MailboxStore> store_;
   std::chrono::system_clock::time_point now_;
