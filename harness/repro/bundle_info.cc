@@ -1,6 +1,7 @@
 // bundle.json: the `BundleInfo` model rendered and read back (bundle.h).
 #include <nlohmann/json.hpp>
 
+#include "harness/process/adapter_client.h"
 #include "harness/repro/bundle.h"
 #include "harness/repro/bundle_internal.h"
 
@@ -259,6 +260,12 @@ std::string BundleInfoToJson(const BundleInfo& info) {
 }
 
 Result<BundleInfo> ParseBundleInfo(std::string_view json) {
+  // Parsing is iterative, but a deep value would be recursed into by anything
+  // that later copies or prints it; bundle.json is a few levels deep.
+  if (JsonNestingDepth(json) > kMaxRpcDepth) {
+    return BundleInvalid("bundle.json: nested deeper than " + std::to_string(kMaxRpcDepth) +
+                         " levels");
+  }
   OJson doc = OJson::parse(json.begin(), json.end(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     return BundleInvalid("bundle.json: not a JSON object");

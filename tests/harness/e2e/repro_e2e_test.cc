@@ -354,5 +354,24 @@ TEST_F(ReproE2e, ASecretADeviceLogsIsInNoFileOfTheRunOthersCanRead) {
   }
 }
 
+TEST_F(ReproE2e, ADeviceAnsweringOneHundredThousandLevelsDeepIsAnErrorTheRunSurvives) {
+  const fs::path deep = ReferenceAs(
+      "deep", {{"command: [\"{bindir}/tigress-device\"",
+                "command: [\"/usr/bin/python3\", \"" + e2e::kSourceDir +
+                    "/tests/harness/fixtures/variant_device.py\", \"deep-result\", \"--\", "
+                    "\"{bindir}/tigress-device\""}});
+  // Exit 1 (an unexpected ERROR), not a signal: the harness finished its report.
+  ASSERT_EQ(Harness(With({"run", "--impl", deep.string(), "--filter",
+                          "interop/share-fragment-aes128", "--seed", "6"},
+                         ReportDir("deep")),
+                    "deep"),
+            1)
+      << Stdout("deep") << Stderr("deep");
+  const Json report = ReportJson("deep");
+  ASSERT_EQ(report["cases"].size(), 1U);
+  EXPECT_EQ(report["cases"][0]["verdict"], "ERROR") << report["cases"][0].dump(1);
+  EXPECT_THAT(report["cases"][0].dump(), HasSubstr("nested deeper than 128 levels"));
+}
+
 }  // namespace
 }  // namespace tigress::harness

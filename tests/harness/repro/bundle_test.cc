@@ -553,6 +553,15 @@ TEST_F(BundleTest, CaseBundleOfAnUnreadableManifestIsAnIoFailureNamingIt) {
   EXPECT_FALSE(fs::exists(case_dir / BundleFileName(case_dir)));
 }
 
+TEST(BundleInfoTest, RefusesADocumentNestedTooDeepBeforeParsingIt) {
+  const std::string deep = R"({"findings":)" + std::string(100000, '[') +
+                           std::string(100000, ']') + "}";
+  auto r = ParseBundleInfo(deep);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kBundleInvalid));
+  EXPECT_EQ(r.error().detail, "bundle.json: nested deeper than 128 levels");
+}
+
 TEST(BundleInfoTest, NamesTheFieldItRefuses) {
   const std::string base = BundleInfoToJson(SampleInfo());
   struct Case {
