@@ -79,7 +79,8 @@ Result<ShareUrl> ParseShareUrl(std::string_view url) {
   }
   out.mailbox_id = std::string(segs[2]);
 
-  if (u.has_query()) {
+  // An empty query is skipped: Boost.URL 1.81 crashes iterating the params of "?#".
+  if (u.has_query() && !u.encoded_query().empty()) {
     for (const auto& param : u.params()) {
       if (param.key != "v") continue;  // other parameters are undefined; ignored (C-34)
       if (!param.has_value || !IsKnownVertical(param.value)) {
@@ -124,6 +125,7 @@ Result<std::string> BuildShareUrl(std::string_view url_link,
       return MakeError(Errc::kUrlBadVertical,
                        "vertical '" + vertical->substr(0, 20) + "' is not a, h or c");
     }
+    if (u.encoded_query().empty()) u.remove_query();  // "?#": see ParseShareUrl
     u.params().set("v", *vertical);
   }
   if (secret) {

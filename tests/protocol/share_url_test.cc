@@ -90,6 +90,18 @@ TEST(ShareUrl, BuildPutsVerticalInTheQueryAndSecretInTheFragment) {
   EXPECT_EQ(*round->secret, key);
 }
 
+TEST(ShareUrl, AnEmptyQueryBeforeTheFragmentReadsAsNoVertical) {
+  // Found by fuzz/share_url_fuzz.cc: Boost.URL 1.81 crashed iterating "?#".
+  const std::string id = "9b2f6c1e-7d3a-4e5b-a1c2-3d4e5f607182";
+  const auto u = ParseShareUrl("https://relay.test/v1/m/" + id + "?#hXlr6aRC7KgJpOLTNZaLsw==");
+  ASSERT_TRUE(u) << u.error().Message();
+  EXPECT_EQ(u->mailbox_id, id);
+  EXPECT_FALSE(u->vertical);
+  EXPECT_EQ(u->secret->size(), 16U);
+  EXPECT_EQ(BuildShareUrl("https://relay.test/v1/m/" + id + "?#x", "h", std::nullopt).value(),
+            "https://relay.test/v1/m/" + id + "?v=h#x");
+}
+
 TEST(ShareUrl, BuildWithoutVerticalOrSecretIsTheUrlLink) {
   const std::string link = "https://localhost:9443/v1/m/0f5c9a2e-3b4d-4c6e-8f10-2a3b4c5d6e7f";
   EXPECT_EQ(BuildShareUrl(link, std::nullopt, std::nullopt).value(), link);
