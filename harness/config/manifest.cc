@@ -178,7 +178,9 @@ Result<Manifest> LoadManifestString(std::string text, const std::filesystem::pat
     TIGRESS_ASSIGN_OR_RETURN(m.features, doc.StringList(root["features"], "features"));
     for (std::size_t i = 0; i < m.features.size(); ++i) {
       if (std::string msg = CheckFeatureName(m.features[i]); !msg.empty()) {
-        return doc.Fail(root["features"][i], msg);
+        // A scalar reads as a list of one and has no element to point at.
+        const YAML::Node& features = root["features"];
+        return doc.Fail(features.IsSequence() ? features[i] : features, msg);
       }
     }
   }

@@ -25,6 +25,9 @@ Result<void> YamlDoc::CheckKeys(const YAML::Node& node,
     return Fail(node, std::string(what) + " must be a mapping");
   }
   for (const auto& kv : node) {
+    if (!kv.first.IsScalar() && !kv.first.IsNull()) {  // `{[a]: b}`: as<std::string> would throw
+      return Fail(kv.first, "a key in " + std::string(what) + " must be a name");
+    }
     const auto key = kv.first.as<std::string>();
     bool known = false;
     for (std::string_view a : allowed) {

@@ -74,6 +74,23 @@ TEST(Manifest, AMisspelledFeatureIsAnErrorNamingItsLineAndTheNearestKnownName) {
   EXPECT_THAT(CheckFeatureName("quantum"), ::testing::Not(HasSubstr("did you mean")));
 }
 
+TEST(Manifest, AnUnknownFeatureGivenAsAScalarIsAnErrorNotAnException) {
+  // Found by fuzz/manifest_fuzz.cc: the error pointed at element 0 of a scalar.
+  auto m =
+      LoadManifestString("name: d\ndevice:\n  command: [a]\nfeatures: quantum\n", "/impls/d.yaml");
+  ASSERT_FALSE(m);
+  EXPECT_THAT(m.error().Message(), HasSubstr("d.yaml:4"));
+  EXPECT_THAT(m.error().Message(), HasSubstr("unknown feature 'quantum'"));
+}
+
+TEST(Manifest, AKeyThatIsNotANameIsAnErrorNotAnException) {
+  // Found by fuzz/manifest_fuzz.cc: reading the key as a string threw.
+  auto m = LoadManifestString("name: x\nrelay: {[a]: b}\n", "/impls/x.yaml");
+  ASSERT_FALSE(m);
+  EXPECT_THAT(m.error().Message(), HasSubstr("x.yaml:2"));
+  EXPECT_THAT(m.error().Message(), HasSubstr("a key in relay must be a name"));
+}
+
 TEST(Manifest, ExportsPlaceholdersAsTigressEnvironment) {
   Placeholders ph{
       .port = "1", .cert = "c", .key = "k", .ca = "a", .workdir = "w", .public_url = "u"};
