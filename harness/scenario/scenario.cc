@@ -81,10 +81,12 @@ std::string ExpectationToString(const Expectation& e) {
     }
     return e.codes.size() == 1 ? s : "one of [" + s + "]";
   };
+  // A YAML operand may hold octets that are not UTF-8; they are shown as U+FFFD.
+  auto dump = [&] { return e.operand.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
   auto op = [&]() -> std::string {
     switch (e.op) {
       case Expectation::Op::kEquals:
-        return "equals " + e.operand.dump();
+        return "equals " + dump();
       case Expectation::Op::kMatches:
         return "matches /" + e.operand.get<std::string>() + "/";
       case Expectation::Op::kPresent:
@@ -92,11 +94,11 @@ std::string ExpectationToString(const Expectation& e) {
       case Expectation::Op::kAbsent:
         return "is absent";
       case Expectation::Op::kOneOf:
-        return "is one of " + e.operand.dump();
+        return "is one of " + dump();
       case Expectation::Op::kContains:
-        return "contains " + e.operand.dump();
+        return "contains " + dump();
       case Expectation::Op::kNotContains:
-        return "does not contain " + e.operand.dump();
+        return "does not contain " + dump();
       case Expectation::Op::kType:
         return "is a " + e.operand.get<std::string>();
       default:

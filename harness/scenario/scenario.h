@@ -138,7 +138,8 @@ struct WaitAction {
 // `parallel`: steps run concurrently.
 struct ParallelAction {
   int repeat = 0;  // > 0: run `steps` that many times concurrently; 0: each step concurrently
-  std::vector<Step> steps{};
+  // No `{}`: clang 14 would instantiate vector<Step> here, while Step is incomplete.
+  std::vector<Step> steps;
 };
 
 // `hostile`: how the recording proxy answers devices from now on

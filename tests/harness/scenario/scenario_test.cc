@@ -269,6 +269,16 @@ steps:
                 {{"\"12 Elm Street\"", "Al", "shorter than 3"}});
 }
 
+TEST(ScenarioExpectations, DescribeAnOperandThatIsNotUtf8WithoutThrowing) {
+  // Found by fuzz/scenario_fuzz.cc: a YAML operand may hold any octets.
+  Expectation e;
+  e.subject = Expectation::Subject::kJson;
+  e.target = "title";
+  e.op = Expectation::Op::kEquals;
+  e.operand = std::string("Car \xAB key");
+  EXPECT_EQ(ExpectationToString(e), "json title equals \"Car \xEF\xBF\xBD key\"");
+}
+
 TEST(ScenarioRoles, ParseRoleReadsExactlyTheNamesRoleNameWrites) {
   for (Role r : kAllRoles) {
     EXPECT_EQ(ParseRole(RoleName(r)), r);
