@@ -320,7 +320,7 @@ void PrintReruns(const reports::RunResult& run, const fs::path& run_dir, const R
     const fs::path case_dir = run_dir / c.case_dir;
     if (const fs::path bundle = case_dir / BundleFileName(case_dir); fs::exists(bundle)) {
       out << "    or: " << ShellQuote(opt.harness_exe.string()) << " repro "
-          << ShellQuote(bundle.string()) << "\n";
+          << ShellQuote(bundle.string()) << " --trust-bundle\n";  // the run's own bundle
     }
   }
   out << "\nReports: " << (run_dir / "report.html").string() << "\n         "

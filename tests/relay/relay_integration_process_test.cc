@@ -106,9 +106,11 @@ TEST_F(RelayIntegrationTest, UnknownFlagExitsWith2AndNamesIt) {
 TEST_F(RelayIntegrationTest, HelpListsEveryFlagAndFault) {
   auto r = ChildProcess::Run({kRelayBin, "--help"}).value();
   EXPECT_EQ(r.first, 0);
-  for (const char* flag : {"--listen", "--tls-cert", "--tls-key", "--public-url", "--data-dir",
-                           "--store", "--webhook-allow", "--webhook-ca", "--max-body",
-                           "--sweep-interval", "--default-ttl", "--fault"}) {
+  for (const char* flag :
+       {"--listen", "--tls-cert", "--tls-key", "--public-url", "--data-dir", "--store",
+        "--webhook-allow", "--webhook-ca", "--max-body", "--sweep-interval", "--default-ttl",
+        "--max-lifetime", "--max-mailboxes-per-claim", "--max-mailboxes", "--max-store-bytes",
+        "--max-connections", "--fault"}) {
     EXPECT_THAT(r.second, HasSubstr(flag));
   }
   for (const FaultInfo& f : AllFaults()) EXPECT_THAT(r.second, HasSubstr(std::string(f.name)));
@@ -117,6 +119,34 @@ TEST_F(RelayIntegrationTest, HelpListsEveryFlagAndFault) {
     EXPECT_THAT(r.second, HasSubstr(std::string(q.name) + ": "));
     EXPECT_THAT(r.second, HasSubstr(std::string(q.allowed_by)));
   }
+}
+
+TEST_F(RelayIntegrationTest, TheStoreBoundsAreFlagsAndABadAllowEntryIsAUsageError) {
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--webhook-allow", "hooks.example"},
+        std::vector<std::string>{"--webhook-allow", "https://user@hooks.example/"},
+        std::vector<std::string>{"--default-ttl", "7200", "--max-lifetime", "3600"},
+        std::vector<std::string>{"--max-mailboxes-per-claim", "0"}}) {
+    auto r = ChildProcess::Run(Args(bad)).value();
+    EXPECT_EQ(r.first, 2) << bad.front() << " " << bad.back();
+    EXPECT_THAT(r.second, HasSubstr(bad.front()));
+  }
+  auto relay = StartRelay(
+      {"--max-mailboxes-per-claim", "1", "--max-lifetime", "7200", "--default-ttl", "3600"});
+  ASSERT_TRUE(relay);
+  HttpsClient client(pki_.pki.ca_cert_pem);
+  std::string claim = NewUuidV4();
+  auto first = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(claim), CreateBody()).value();
+  EXPECT_EQ(first.status, 200);
+  auto second = client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(claim), CreateBody()).value();
+  EXPECT_EQ(second.status, 429);
+  EXPECT_THAT(second.body, HasSubstr("relay.claim_quota"));
+  Json far = Json::parse(CreateBody());
+  far["mailboxConfiguration"]["expiration"] =
+      FormatUtc(std::chrono::system_clock::now() + std::chrono::hours(3));
+  auto distant =
+      client.Send("POST", relay->BaseUrl() + "/v1/m", Auth(NewUuidV4()), far.dump()).value();
+  EXPECT_EQ(distant.status, 400);
 }
 
 TEST_F(RelayIntegrationTest, UnknownQuirkExitsWith2AndKnownOnesAreAnnounced) {
