@@ -182,7 +182,8 @@ TEST_F(ReproE2e, ReproReproducesARelayFaultAndTellsFixedDifferentAndBrokenBundle
   const fs::path bundle = dir_ / "reports" / "run" / "cases" / "relay_echo-on-errors" /
                           "repro-relay_echo-on-errors.tar.gz";
   ASSERT_TRUE(fs::exists(bundle));
-  EXPECT_THAT(Stdout("run"), HasSubstr(" repro " + bundle.string()));  // offered with the rerun
+  EXPECT_THAT(Stdout("run"),
+              HasSubstr(" repro " + bundle.string() + " --trust-bundle"));  // offered
   auto b = ReadBundle(bundle);
   ASSERT_TRUE(b) << b.error().Message();
   EXPECT_EQ(b->info.verdict, "FAIL");
