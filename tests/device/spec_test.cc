@@ -9,7 +9,9 @@
 #include "reference/device/exchange.h"
 #include "tests/device/fake_relay.h"
 
-namespace tigress::device {
+// A namespace of its own: the ci preset's unity build joins this file with
+// device_test.cc and adapter_test.cc, which have helpers of the same names.
+namespace tigress::device::spec_test {
 namespace {
 
 using testing::FakeFactory;
@@ -146,4 +148,4 @@ TEST(AdapterSpecTest, AConfiguredSct04AdapterSharesWithDeviceClaim) {
 }
 
 }  // namespace
-}  // namespace tigress::device
+}  // namespace tigress::device::spec_test
