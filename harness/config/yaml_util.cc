@@ -181,7 +181,12 @@ nlohmann::json YamlToJson(const YAML::Node& node) {
     case YAML::NodeType::Map: {
       nlohmann::json obj = nlohmann::json::object();
       for (const auto& kv : node) {
-        obj[kv.first.as<std::string>()] = YamlToJson(kv.second);
+        // JSON keys are text: a key that is itself a mapping or sequence is
+        // named by its JSON (as<std::string> would throw).
+        const bool complex = kv.first.IsMap() || kv.first.IsSequence();
+        obj[complex ? YamlToJson(kv.first).dump(-1, ' ', false,
+                                                nlohmann::json::error_handler_t::replace)
+                    : kv.first.as<std::string>()] = YamlToJson(kv.second);
       }
       return obj;
     }

@@ -62,7 +62,7 @@ Result<YamlDoc> LoadYamlString(std::string text, std::string name, Errc errc);
 
 // `YamlToJson` converts a YAML node to JSON. Plain scalars that read as
 // integers, floats, booleans or null become those JSON types; quoted scalars
-// stay strings.
+// stay strings. A key that is a mapping or sequence is named by its JSON text.
 nlohmann::json YamlToJson(const YAML::Node& node);
 
 // `JsonToYaml` emits `j` as block-style YAML text (for resolved scenario dumps).

@@ -143,6 +143,12 @@ TEST(YamlToJson, PlainScalarsAreTypedAndQuotedOnesStayStrings) {
   EXPECT_EQ(j["m"], (Json{{"a", Json::array({1, "x"})}}));
 }
 
+TEST(YamlToJson, AKeyThatIsAMappingOrSequenceIsNamedByItsJson) {
+  // Found by fuzz/scenario_fuzz.cc: `body: { {type: x}}` threw out of the scenario loader.
+  const Json j = YamlToJson(Doc("{[a, 1]: x, {b: c}: y}\n").root);
+  EXPECT_EQ(j, (Json{{"[\"a\",1]", "x"}, {"{\"b\":\"c\"}", "y"}}));
+}
+
 TEST(JsonToYaml, EmitsYamlThatReadsBackToTheSameJson) {
   const Json j = {{"s", "42"}, {"n", 7}, {"z", nullptr}, {"list", Json::array({true, "a: b"})}};
   const std::string text = JsonToYaml(j);
