@@ -191,6 +191,7 @@ Result<Manifest> LoadManifestString(std::string text, const std::filesystem::pat
     }
     static const std::regex kEnvName("[A-Za-z_][A-Za-z0-9_]*");
     for (const auto& kv : env) {
+      if (!kv.first.IsScalar()) return doc.Fail(kv.first, "env name must be a plain name");
       auto key = kv.first.as<std::string>();
       if (!std::regex_match(key, kEnvName)) {
         return doc.Fail(kv.first, "env name '" + key + "' is invalid");

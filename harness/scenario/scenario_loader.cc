@@ -156,7 +156,9 @@ class TopLevelReader {
       TIGRESS_ASSIGN_OR_RETURN(s_.features, doc_.StringList(root_["features"], "features"));
       for (std::size_t i = 0; i < s_.features.size(); ++i) {
         if (std::string msg = CheckFeatureName(s_.features[i]); !msg.empty()) {
-          return doc_.Fail(root_["features"][i], msg);
+          // A scalar reads as a list of one and has no element to point at.
+          const YAML::Node& features = root_["features"];
+          return doc_.Fail(features.IsSequence() ? features[i] : features, msg);
         }
       }
     }

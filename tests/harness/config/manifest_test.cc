@@ -91,6 +91,14 @@ TEST(Manifest, AKeyThatIsNotANameIsAnErrorNotAnException) {
   EXPECT_THAT(m.error().Message(), HasSubstr("a key in relay must be a name"));
 }
 
+TEST(Manifest, AnEnvNameThatIsASequenceIsAnErrorNotAnException) {
+  // Found by fuzz/manifest_fuzz.cc: reading the env key as a string threw.
+  auto m = LoadManifestString("name: x\ndevice:\n  command: [a]\nenv:  { [a]}\n", "/impls/x.yaml");
+  ASSERT_FALSE(m);
+  EXPECT_THAT(m.error().Message(), HasSubstr("x.yaml:4"));
+  EXPECT_THAT(m.error().Message(), HasSubstr("env name must be a plain name"));
+}
+
 TEST(Manifest, ExportsPlaceholdersAsTigressEnvironment) {
   Placeholders ph{
       .port = "1", .cert = "c", .key = "k", .ca = "a", .workdir = "w", .public_url = "u"};

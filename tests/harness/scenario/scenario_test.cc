@@ -125,7 +125,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{Replace(kGood, "{req: RELAY-31, count: {status: 200}, equals: 1}",
                         "{req: RELAY-31, status: 200}"),
                 "s.yaml:23: status applies to http steps"},
-        BadCase{Replace(kGood, "id: relay/create-basic", "id: Bad Id"), "s.yaml:1: id 'Bad Id'"}));
+        BadCase{Replace(kGood, "id: relay/create-basic", "id: Bad Id"), "s.yaml:1: id 'Bad Id'"},
+        // Found by fuzz/scenario_fuzz.cc: a scalar reads as a list of one,
+        // and the error pointed at its element 0, which threw.
+        BadCase{Replace(kGood, "roles: [relay]", "roles: [relay]\nfeatures: quantum"),
+                "s.yaml:6: unknown feature 'quantum'"}));
 
 TEST(ScenarioLoader, RefusesDuplicateIdsAcrossFiles) {
   test_support::ScratchDir scratch("tigress-scn");
