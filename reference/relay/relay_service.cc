@@ -16,8 +16,6 @@ namespace {
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kPathPrefix = "/v1/m";
 
-using text::StartsWithIgnoreCase;
-
 // For logs: the first 8 characters of an id, never a full claim or id.
 std::string Short(std::string_view id) {
   std::string out;
@@ -45,34 +43,6 @@ bool IsImplementedMethod(std::string_view method) {
     if (method == m) return true;
   }
   return false;
-}
-
-namespace {
-
-std::string RenderPreviewImpl(const DisplayInformation& d, bool escape, bool any_image_scheme,
-                              const std::string& extra) {
-  auto e = [escape](std::string_view s) { return escape ? text::HtmlEscape(s) : std::string(s); };
-  std::string html =
-      "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"robots\" content=\"noindex\">\n<title>" +
-      e(d.title) + "</title>\n<meta property=\"og:title\" content=\"" + e(d.title) +
-      "\">\n<meta property=\"og:description\" content=\"" + e(d.description) + "\">\n";
-  // By default only web images become og:image: a javascript: or data: URL
-  // is dropped. The quirk keeps it, escaped: the CSP forbids script anyway.
-  bool web_image =
-      StartsWithIgnoreCase(d.image_url, "https://") || StartsWithIgnoreCase(d.image_url, "http://");
-  if (web_image || !escape || (any_image_scheme && !d.image_url.empty())) {
-    html += "<meta property=\"og:image\" content=\"" + e(d.image_url) + "\">\n";
-  }
-  html += "</head>\n<body>\n<h1>" + e(d.title) + "</h1>\n<p>" + e(d.description) + "</p>\n" +
-          extra + "</body>\n</html>\n";
-  return html;
-}
-
-}  // namespace
-
-std::string RenderPreview(const DisplayInformation& d, bool any_image_scheme) {
-  return RenderPreviewImpl(d, true, any_image_scheme, "");
 }
 
 // Per-request context: what every response needs (the echo) and what the
@@ -464,8 +434,8 @@ HttpResponse RelayService::Preview(Call& call, const std::string& id) {
   std::string extra;
   if (options_.fault == Fault::kPreviewLeaksPayload)
     extra = "<!-- " + (*m)->payload.data + " -->\n";
-  r.body = RenderPreviewImpl((*m)->display, options_.fault != Fault::kPreviewUnescaped,
-                             options_.quirks.Has(Quirk::kOgImageAnyScheme), extra);
+  r.body = internal::RenderPreviewHtml((*m)->display, options_.fault != Fault::kPreviewUnescaped,
+                                       options_.quirks.Has(Quirk::kOgImageAnyScheme), extra);
   return r;
 }
 

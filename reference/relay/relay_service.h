@@ -40,6 +40,7 @@
 #include "reference/relay/faults.h"
 #include "reference/relay/mailbox_quota.h"
 #include "reference/relay/mailbox_store.h"
+#include "reference/relay/preview.h"
 #include "reference/relay/webhook_allow.h"
 
 namespace tigress::relay {
@@ -156,16 +157,5 @@ class RelayService {
   MailboxQuota quota_;
   std::atomic<unsigned long long> sequence_{0};  // for Fault::kSequentialIds only
 };
-
-// `RenderPreview` is the OpenGraph HTML of A.6.4 for `d`: og:title,
-// og:description and og:image, all HTML-escaped, no script. og:image is
-// present for http/https URLs only, or (`any_image_scheme`, quirk
-// og-image-any-scheme) for any non-empty imageURL. Exposed for tests.
-std::string RenderPreview(const DisplayInformation& d, bool any_image_scheme = false);
-
-// The Content-Security-Policy sent with every preview.
-inline constexpr std::string_view kPreviewCsp =
-    "default-src 'none'; img-src https:; style-src 'none'; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'";
 
 }  // namespace tigress::relay
