@@ -318,6 +318,10 @@ Result<ReplayRelay> StartRelay(const Manifest& m, const ReplayOptions& opt) {
   std::ofstream(ph.cert) << pki->server_cert_pem;
   std::ofstream(ph.key) << pki->server_key_pem;
   ph.public_url = Expand(m.relay->base_url, ph);
+  // A replay has no push receiver, but a manifest may pass {push_url} to an
+  // option that refuses an empty URL (the reference relay's --webhook-allow):
+  // a loopback URL on the discard port, which nothing answers.
+  ph.push_url = "https://127.0.0.1:9/push";
   ProcessSpec ps = LaunchSpecFor(m, LaunchRole::kRelay, ph);
   ps.stderr_path = work / "relay.stderr.log";
   ps.stdout_path = work / "relay.stdout.log";

@@ -1,5 +1,6 @@
 // Two real `tigress-device adapter` processes against the real
 // `tigress-relay` over TLS on loopback, with a per-test CA from pki.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -8,6 +9,7 @@
 #include "harness/process/supervisor.h"
 #include "protocol/encoding.h"
 #include "protocol/revision.h"
+#include "protocol/rfc3339.h"
 #include "tests/support/adapter_process.h"
 #include "tests/support/relay_process.h"
 #include "tests/support/scratch_dir.h"
@@ -35,7 +37,9 @@ Json ShareParams(const std::string& delivery = "fragment",
       {"provisioningInfo", Info(1)},
       {"displayInformation",
        {{"title", "Car key"}, {"description", "Blue car"}, {"imageURL", "https://e.test/c.png"}}},
-      {"expiration", "2030-01-01T00:00:00Z"},
+      // A day ahead: the reference relay refuses a lifetime over its
+      // --max-lifetime (31 days by default; C-23 allows the refusal).
+      {"expiration", FormatUtc(std::chrono::system_clock::now() + std::chrono::hours(24))},
       {"vertical", "c"},
       {"accessRights", "RWD"},
       {"cipher", cipher},

@@ -1,6 +1,7 @@
 // End-to-end: `tigress-harness replay` sends a transcript recorded against the
 // real reference relay to freshly started relays, and reports exactly the
 // differences that deliberate relay faults introduce.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -13,6 +14,7 @@
 #include "harness/process/supervisor.h"
 #include "pki/test_ca.h"
 #include "protocol/encoding.h"
+#include "protocol/rfc3339.h"
 #include "protocol/uuid.h"
 #include "tests/harness/harness_run_fixture.h"
 
@@ -89,6 +91,7 @@ class ReplayE2e : public e2e::HarnessRunTest {
     std::ofstream(ph.cert) << pki->server_cert_pem;
     std::ofstream(ph.key) << pki->server_key_pem;
     ph.public_url = Expand(m->relay->base_url, ph);
+    ph.push_url = "https://127.0.0.1:9/push";  // as harness/repro/replay.cc does
     ProcessSpec ps;
     ps.name = "recorded relay";
     ps.argv = ExpandCommand(m->relay->command, ph);
@@ -132,7 +135,9 @@ class ReplayE2e : public e2e::HarnessRunTest {
         R"({"payload":{"type":"AEAD_AES_128_GCM","data":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7"},)"
         R"("displayInformation":{"title":"Car key","description":"Front door",)"
         R"("imageURL":"https://example.com/car.png"},"mailboxConfiguration":)"
-        R"({"accessRights":"RWD","expiration":"2099-01-01T00:00:00Z"}})"));
+        // An hour ahead: within any relay's maximum lifetime (C-23).
+        R"({"accessRights":"RWD","expiration":")" +
+            FormatUtc(std::chrono::system_clock::now() + std::chrono::hours(1)) + R"("}})"));
     EXPECT_EQ(created.status, 200) << created.body;
     const std::string link = Json::parse(created.body)["urlLink"].get<std::string>();
     EXPECT_EQ(exchange(Req("POST", link,
