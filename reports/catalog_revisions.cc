@@ -226,6 +226,17 @@ Result<std::map<std::string, RevisionOverride>> RevisionParser::Overrides(const 
     TIGRESS_ASSIGN_OR_RETURN(ov.level_text, StringField(o, origin, p, "level_text", false));
     TIGRESS_ASSIGN_OR_RETURN(ov.source, StringField(o, origin, p, "source", false));
     TIGRESS_ASSIGN_OR_RETURN(ov.note, StringField(o, origin, p, "note", true));
+    if (auto refs = o.find("interpretation_refs"); refs != o.end()) {
+      if (!refs->is_array()) return Bad(origin, p + ".interpretation_refs", "must be an array");
+      std::vector<std::string> ids;
+      for (const Json& ref : *refs) {
+        if (!ref.is_string() || cat.FindInterpretation(ref.get<std::string>()) == nullptr) {
+          return Bad(origin, p + ".interpretation_refs", "unknown interpretation " + ref.dump());
+        }
+        ids.push_back(ref.get<std::string>());
+      }
+      ov.interpretation_refs = std::move(ids);
+    }
     out.emplace(id, std::move(ov));
   }
   return out;
@@ -310,6 +321,10 @@ Result<Catalog> Catalog::ForRevision(std::string_view id) const {
     if (ov->severity) r.severity = *ov->severity;
     if (!ov->level.empty()) r.level = r.level_text = ov->level;
     if (!ov->level_text.empty()) r.level_text = ov->level_text;
+    if (ov->interpretation_refs) {
+      r.interpretation_refs = *ov->interpretation_refs;
+      r.interpretation = !r.interpretation_refs.empty();
+    }
     r.revision_note = ov->note;
   }
   return out;

@@ -90,12 +90,16 @@ inline constexpr std::array<std::string_view, 4> kNotCheckedCategories = {
 // requirement. Each non-empty field replaces the default's: `severity` (e.g.
 // info where that revision has no such statement), `level` and `level_text`
 // (the keyword as that revision words it), `source` (the references in that
-// revision, where the section map is not precise enough). `note` says why.
+// revision, where the section map is not precise enough), and
+// `interpretation_refs` (when set, even to none: the part C readings the
+// requirement rests on under that revision, e.g. none where that revision's
+// text says what the default's needed an interpretation for). `note` says why.
 struct RevisionOverride {
   std::optional<Severity> severity;
   std::string level;
   std::string level_text;
   std::string source;
+  std::optional<std::vector<std::string>> interpretation_refs;
   std::string note;
 };
 

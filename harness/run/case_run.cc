@@ -246,7 +246,7 @@ Result<void> CaseRun::StartRelayProcess(const Manifest& m, Placeholders& ph, int
 
 StepContext CaseRun::MakeStepContext() {
   return StepContext{
-      .catalog = sh_.catalog,
+      .catalog = sh_.CatalogFor(CaseRevision(spec_)),
       .scenario = sc_,
       .http = *transport_,
       .adapters = *devices_,
@@ -372,6 +372,7 @@ void CaseRun::RunOracleChecks() {
       case_dir_, t, [this](std::string_view s) { return sh_.redaction.Apply(s); }));
   // The oracles read one set of header names whatever revision was spoken.
   const RevisionInfo& revision = RevisionOf(CaseRevision(spec_));
+  const reports::Catalog& catalog = sh_.CatalogFor(revision.id);
   const har::Transcript canonical = har::CanonicalView(t, revision);
   DiagnoseDevices(har::SpokenRevisions(t), revision.id);
   OracleInput in;
@@ -391,12 +392,12 @@ void CaseRun::RunOracleChecks() {
     // C-39: claims are held to version 4 in privacy checks only.
     const std::vector<std::string> refs =
         f.check == "claims-v4" ? std::vector<std::string>{"C-39"} : std::vector<std::string>{};
-    Assertion a = sh_.catalog.Judge(f.requirement, f.ok, "oracle " + f.check + ": " + f.message,
+    Assertion a = catalog.Judge(f.requirement, f.ok, "oracle " + f.check + ": " + f.message,
                                     f.expected, f.actual);
-    sh_.catalog.AddInterpretations(a, refs);
+    catalog.AddInterpretations(a, refs);
     assertions_.push_back(std::move(a));
   }
-  for (Assertion& a : JudgeRequestIdRetry(sh_.catalog, sc_, in)) {
+  for (Assertion& a : JudgeRequestIdRetry(catalog, sc_, in)) {
     assertions_.push_back(std::move(a));
   }
 }

@@ -84,7 +84,16 @@ class SharedIvLedger {
 struct RunShared {
   RunShared(const RunOptions& o, const reports::Catalog& c) : opt(o), catalog(c) {}
   const RunOptions& opt;
-  const reports::Catalog& catalog;
+  const reports::Catalog& catalog;  // as the catalogue's default revision reads it
+  // The catalogue as each other revision the run's cases speak reads it
+  // (reports::Catalog::ForRevision); filled before the first case.
+  std::map<Revision, reports::Catalog> revision_catalogs;
+
+  // `CatalogFor` is the catalogue a case of revision `r` is judged with.
+  const reports::Catalog& CatalogFor(Revision r) const {
+    auto it = revision_catalogs.find(r);
+    return it == revision_catalogs.end() ? catalog : it->second;
+  }
   // Set before the first case starts.
   std::filesystem::path run_dir;
   std::string ca_file, cert_file, key_file;

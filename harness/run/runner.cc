@@ -273,6 +273,14 @@ std::string RunRevision(const std::vector<CaseSpec>& cases) {
   return name.empty() ? std::string(RevisionOf(kDefaultRevision).name) : name;
 }
 
+// The catalogue the reports quote: the one revision every case spoke, else
+// (a mixed matrix) the default's; each assertion already carries the basis
+// it was judged on.
+const reports::Catalog& RunCatalog(const RunShared& sh, const std::vector<CaseSpec>& cases) {
+  return cases.empty() || RunRevision(cases) == "mixed" ? sh.catalog
+                                                         : sh.CatalogFor(CaseRevision(cases[0]));
+}
+
 // Before the cases: one create per revision to each relay of the run, and a
 // diagnosis line (printed at once) for a relay that answers only another
 // revision than the one its cases are judged against.
@@ -386,6 +394,13 @@ Result<int> Runner::Run(std::ostream& out) {
   run_dir_ = fs::absolute(dir);
   RunShared sh(opt_, catalog_);
   sh.run_dir = run_dir_;
+  for (const CaseSpec& c : cases) {
+    const Revision r = CaseRevision(c);
+    const std::string name(RevisionOf(r).name);
+    if (name == catalog_.revision() || sh.revision_catalogs.contains(r)) continue;
+    TIGRESS_ASSIGN_OR_RETURN(reports::Catalog turned, catalog_.ForRevision(name));
+    sh.revision_catalogs.emplace(r, std::move(turned));
+  }
   TIGRESS_RETURN_IF_ERROR(WriteRunPki(sh));
 
   run_.started = NowUtc();
@@ -414,7 +429,7 @@ Result<int> Runner::Run(std::ostream& out) {
   run_.diagnosis = sh.diagnosis.Lines();
   run_.finished = NowUtc();
   TIGRESS_RETURN_IF_ERROR(
-      reports::WriteRunReports(run_, &catalog_, sh.redaction.guard(), run_dir_));
+      reports::WriteRunReports(run_, &RunCatalog(sh, cases), sh.redaction.guard(), run_dir_));
   PrintReruns(run_, run_dir_, opt_, out);
   PrintTiming(run_, std::chrono::steady_clock::now() - wall_start, jobs, out);
   SaveTimings(opt_, timings, run_);

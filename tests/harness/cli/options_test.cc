@@ -85,7 +85,7 @@ TEST(SharedOptions, KeepTheDocumentedDefaultsWhenAbsent) {
   RunFlags f;
   AddCaseRunOptions(app, f, OptionStyle::kInterop);
   Parse(app, {"--impl", "a.yaml"});
-  EXPECT_EQ(f.jobs, 1);
+  EXPECT_EQ(f.jobs, 0) << "0: the runner chooses (DefaultJobs)";
   EXPECT_FALSE(f.seed.has_value());
   EXPECT_EQ(f.repeat, 1);
   EXPECT_EQ(f.profile, "standard");
