@@ -167,7 +167,7 @@ Result<Device*> AdapterSession::RequireDevice(std::string_view method) {
 
 Result<Json> AdapterSession::Dispatch(const std::string& method, const Json& params, bool* known) {
   if (method == "hello") {
-    Json features = {"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate", "attestation"};
+    Json features = {"aes-128-gcm", "aes-256-gcm", "relinquish", "attestation", "request-id-retry"};
     if (options_.state_file) features.push_back("persistent-state");
     return Json{{"name", kDeviceName},
                 {"version", kDeviceVersion},

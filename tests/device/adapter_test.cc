@@ -61,7 +61,7 @@ TEST_F(AdapterTest, HelloNamesTheDeviceAndOnlyWorkingFeatures) {
   EXPECT_EQ(r["id"], 7);
   EXPECT_EQ(r["result"]["name"], "tigress-device");
   EXPECT_EQ(r["result"]["features"],
-            Json({"aes-128-gcm", "aes-256-gcm", "relinquish", "secret-separate", "attestation"}));
+            Json({"aes-128-gcm", "aes-256-gcm", "relinquish", "attestation", "request-id-retry"}));
 }
 
 TEST_F(AdapterTest, AStateFileLetsARestartedAdapterContinueTheShare) {
