@@ -237,6 +237,20 @@ TEST_F(VerdictRun, ADeviceThatIgnoresRequestIdRetryFailsTheRetryCase) {
   EXPECT_TRUE(VerdictsOf(*c, "REPLAY-02").empty()) << "no resend, nothing for the relay to answer";
 }
 
+// The relay's side of the same check: a relay that processes the resend
+// again (200, a second mailbox) instead of answering 201 fails REPLAY-02 on
+// the transcript, where the reference device did resend.
+TEST_F(VerdictRun, ARelayThatReprocessesAResendFailsReplay02OnTheTranscript) {
+  const fs::path m = ReferenceAs(
+      "reprocess", {{"\"--webhook-ca\", \"{ca}\"]",
+                     "\"--webhook-ca\", \"{ca}\", \"--fault\", \"duplicate-reprocessed\"]"}});
+  EXPECT_EQ(Run({m.string()}, "interop/request-id-retry"), 1) << Stdout();
+  const json report = ReportJson();
+  const json* c = Case(report, "interop/request-id-retry");
+  ASSERT_NE(c, nullptr) << Stdout();
+  EXPECT_TRUE(Has(VerdictsOf(*c, "REPLAY-02"), "FAIL")) << c->dump(1);
+}
+
 TEST_F(VerdictRun, TheReferenceResendsAndTheRetryCasePassesOnTheTranscript) {
   const int rc = Run({kReferenceManifest}, "interop/request-id-retry");
   EXPECT_EQ(rc, 0) << Stdout();
