@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/json_depth.h"
 #include "protocol/result.h"
 
 namespace tigress::harness {
@@ -100,13 +101,10 @@ Result<HelloInfo> ContractProbe(AdapterClient& client, std::chrono::milliseconds
 // line. Copying, comparing or printing a parsed value recurses once per
 // level, so a deeper line is refused before it is parsed (the call is
 // kBroken, its case ERROR) instead of overflowing the stack.
-inline constexpr std::size_t kMaxRpcDepth = 128;
+inline constexpr std::size_t kMaxRpcDepth = kMaxJsonDepth;
 
-// `JsonNestingDepth` is the deepest nesting of `[` and `{` in `text`, read
-// as JSON text: brackets inside strings (escapes included) do not count.
-// It stops counting once past `stop_after` (the result is then
-// `stop_after + 1`), so a hostile line costs one pass at most.
-std::size_t JsonNestingDepth(std::string_view text, std::size_t stop_after = kMaxRpcDepth);
+// `JsonNestingDepth` (protocol/json_depth.h) measures a line before it is
+// parsed.
 
 // `RedactRpcLine` hides Secrets (`secret`, `key`, share URL fragments),
 // plaintext (`plaintext`, `provisioningInfo.content`) in one JSON-RPC line.
