@@ -36,6 +36,25 @@ bool MakePipe(Fd& read_end, Fd& write_end) {
   return true;
 }
 
+namespace {
+
+// A failed log write loses log text only; the copy (and the ready token) go on.
+void WriteAll(int fd, const char* data, std::size_t size) {
+  while (fd >= 0 && size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
 void StdoutCapture::Start(int fd, std::filesystem::path log_path,
                           std::optional<std::string> token) {
   thread_ = std::thread([this, fd, log_path = std::move(log_path), token = std::move(token)] {
@@ -45,7 +64,8 @@ void StdoutCapture::Start(int fd, std::filesystem::path log_path,
 
 void StdoutCapture::Copy(int fd, const std::filesystem::path& log_path,
                          const std::optional<std::string>& token) {
-  std::ofstream log(log_path, std::ios::binary | std::ios::app);
+  // 0600 from the start, like the stderr log: stdout may carry Secrets too.
+  Fd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
   std::string pending;
   char buf[4096];
   for (;;) {
@@ -56,8 +76,7 @@ void StdoutCapture::Copy(int fd, const std::filesystem::path& log_path,
     if (n <= 0) {
       break;
     }
-    log.write(buf, n);
-    log.flush();
+    WriteAll(log.fd, buf, static_cast<std::size_t>(n));
     pending.append(buf, static_cast<std::size_t>(n));
     std::size_t nl = 0;
     while ((nl = pending.find('\n')) != std::string::npos) {

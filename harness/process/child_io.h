@@ -35,7 +35,7 @@ struct Fd {
 bool MakePipe(Fd& read_end, Fd& write_end);
 
 // `StdoutCapture` copies everything a child writes to stdout into a log file
-// (appending, flushed per read) on a thread of its own, and remembers the
+// (appending, written per read, created 0600) on a thread of its own, and remembers the
 // first complete line (without its "\n" or "\r\n") that starts with the ready
 // token. All members are thread-safe.
 class StdoutCapture {

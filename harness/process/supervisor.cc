@@ -127,7 +127,8 @@ struct ChildStdio {
 
 Result<ChildStdio> OpenChildStdio(const ProcessSpec& spec, const std::string& what) {
   ChildStdio io;
-  io.err = Fd(::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  // 0600 from the start: a relay's log may carry Secrets while the case runs.
+  io.err = Fd(::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
   if (io.err.fd < 0) {
     return MakeError(
         Errc::kProcessStartFailed,
