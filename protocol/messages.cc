@@ -2,6 +2,7 @@
 
 #include <initializer_list>
 
+#include "protocol/json_depth.h"
 #include "protocol/rfc3339.h"
 
 namespace tigress {
@@ -91,6 +92,11 @@ class ObjectReader {
 };
 
 Result<Json> ParseBody(std::string_view body) {
+  // Copying a parsed value (ProvisioningInfo.content) recurses once per level.
+  if (JsonNestingDepth(body) > kMaxJsonDepth) {
+    return MakeError(Errc::kJsonInvalid, "body is nested deeper than " +
+                                             std::to_string(kMaxJsonDepth) + " levels");
+  }
   Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     // Re-parse with exceptions only to learn the byte offset for the message.

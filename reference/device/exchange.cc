@@ -3,6 +3,7 @@
 #include <charconv>
 #include <strings.h>
 
+#include "protocol/json_depth.h"
 #include "protocol/payload.h"
 #include "protocol/share_url.h"
 
@@ -125,6 +126,11 @@ Result<ReadBody> ParseReadBody(std::string_view body, bool need_envelope) {
   auto violation = [](const std::string& why) {
     return MakeError(Errc::kProtocolViolation, "ReadSecureContent response: " + why);
   };
+  // Copying a parsed value recurses once per level: a hostile relay's
+  // deep nesting is refused before it is parsed.
+  if (JsonNestingDepth(body) > kMaxJsonDepth) {
+    return violation("body is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   Json j = Json::parse(body, nullptr, false);
   if (j.is_discarded()) return violation("body is not JSON");
   if (!j.is_object()) return violation("body is not a JSON object");
@@ -132,9 +138,13 @@ Result<ReadBody> ParseReadBody(std::string_view body, bool need_envelope) {
   Json payload = j["payload"];
   if (payload.is_string()) {
     // C-12: the draft declares payload a String; tolerate a JSON string
-    // that holds the {type, data} object.
-    Json inner = Json::parse(payload.get<std::string>(), nullptr, false);
-    if (!inner.is_discarded()) payload = std::move(inner);
+    // that holds the {type, data} object. One nested too deep stays a string,
+    // refused below like any other unreadable payload.
+    const std::string text = payload.get<std::string>();
+    if (JsonNestingDepth(text) <= kMaxJsonDepth) {
+      Json inner = Json::parse(text, nullptr, false);
+      if (!inner.is_discarded()) payload = std::move(inner);
+    }
   }
   ReadBody out;
   auto p = PayloadFromJson(payload);

@@ -327,6 +327,29 @@ TEST_F(DeviceTest, RefusesPlaintextThatIsNotProvisioningInfoWith1005) {
   EXPECT_EQ(RpcCodeFor(r.error()), kRpcProtocol);
 }
 
+TEST_F(DeviceTest, RefusesARelayAnswerNestedTooDeepWith1005) {
+  ShareResult s = Initiator().Share(DefaultShare()).value();
+  // A hostile relay: 1000000 nested arrays where the payload belongs.
+  relay_.mutate_response = [](HttpResponse& r) {
+    r.body = R"({"payload":)" + std::string(1000000, '[') + std::string(1000000, ']') + "}";
+  };
+  auto r = Recipient().Accept(Url(s.share_url));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(RpcCodeFor(r.error()), kRpcProtocol) << r.error().Message();
+}
+
+TEST_F(DeviceTest, RefusesDecryptedContentNestedTooDeepWith1005) {
+  ShareResult s = Initiator().Share(DefaultShare()).value();
+  Bytes key = ParseShareUrl(s.share_url).value().secret.value();
+  const std::string text = R"({"format":"x","content":{"a":)" + std::string(1000000, '[') +
+                           std::string(1000000, ']') + "}}";
+  Payload p = SealPayload(Cipher::kAes256Gcm, key, ToBytes(text)).value();
+  relay_.mailboxes.begin()->second.payload_json = ToJson(p).dump();
+  auto r = Recipient().Accept(Url(s.share_url));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(RpcCodeFor(r.error()), kRpcProtocol) << r.error().Message();
+}
+
 TEST_F(DeviceTest, OperationsBeforeAShareAreRefused) {
   Device& d = Recipient();
   EXPECT_TRUE(d.Send(Info("x")).error().Is(Errc::kDeviceNotReady));

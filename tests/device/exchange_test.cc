@@ -98,5 +98,34 @@ TEST(OpenProvisioningInfo, RequiresTheTypeOfTheSecretsLength) {
   EXPECT_EQ(RpcCodeFor(OpenProvisioningInfo(q, key).error()), kRpcProtocol);
 }
 
+// Deep enough that copying the parsed value would overflow the stack.
+std::string NestedArrays(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+TEST(ParseReadBody, RefusesABodyNestedTooDeepAsAProtocolViolationWithoutParsingIt) {
+  const std::string body = R"({"payload":)" + NestedArrays(1000000) + "}";
+  auto r = ParseReadBody(body, true);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kProtocolViolation)) << r.error().Message();
+  EXPECT_NE(r.error().detail.find("nested deeper than 128"), std::string::npos);
+}
+
+TEST(ParseReadBody, RefusesAPayloadStringNestedTooDeepLikeAnyUnreadablePayload) {
+  const std::string body = Json{{"payload", NestedArrays(1000000)}}.dump();
+  auto r = ParseReadBody(body, false);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(RpcCodeFor(r.error()), kRpcIntegrity) << r.error().Message();
+}
+
+TEST(OpenProvisioningInfo, RefusesPlaintextNestedTooDeepWith1005) {
+  Bytes key(16, 7);
+  const std::string text = R"({"format":"f","content":{"a":)" + NestedArrays(1000000) + "}}";
+  Payload p = SealPayload(Cipher::kAes128Gcm, key, ToBytes(text)).value();
+  auto r = OpenProvisioningInfo(p, key);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(RpcCodeFor(r.error()), kRpcProtocol) << r.error().Message();
+}
+
 }  // namespace
 }  // namespace tigress::device

@@ -135,5 +135,25 @@ TEST(ProvisioningInfo, RejectsMissingFormatAndNonObjectContent) {
   }
 }
 
+TEST(ProvisioningInfo, RefusesPlaintextNestedDeeperThanTheBoundWithoutParsingIt) {
+  // Copying the parsed content would recurse once per level and overflow the stack.
+  const std::string deep = R"({"format":"f","content":{"a":)" + std::string(1000000, '[') +
+                           std::string(1000000, ']') + "}}";
+  const auto p = ParseProvisioningInfo(deep);
+  ASSERT_FALSE(p);
+  EXPECT_TRUE(p.error().Is(Errc::kPlaintextNotProvisioningInfo)) << p.error().Message();
+  EXPECT_NE(p.error().detail.find("nested deeper than 128"), std::string::npos);
+  const std::string at_bound = R"({"format":"f","content":{"a":)" + std::string(126, '[') +
+                               std::string(126, ']') + "}}";
+  EXPECT_TRUE(ParseProvisioningInfo(at_bound));
+}
+
+TEST(Messages, ARequestNestedDeeperThanTheBoundIsInvalidJson) {
+  const std::string deep = R"({"payload":)" + std::string(200, '[') + std::string(200, ']') + "}";
+  const auto r = ParseCreateMailboxRequest(deep);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().Is(Errc::kJsonInvalid)) << r.error().Message();
+}
+
 }  // namespace
 }  // namespace tigress
