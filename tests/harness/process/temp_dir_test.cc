@@ -1,12 +1,16 @@
 #include "harness/process/temp_dir.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace tigress::harness {
 namespace {
@@ -58,6 +62,36 @@ TEST(TempDir, AMovedFromDirectoryNoLongerOwnsThePath) {
     EXPECT_TRUE(a->path().empty());
   }
   EXPECT_FALSE(fs::exists(p)) << "the new owner removed it";
+}
+
+TEST(TempDir, NeverReusesADirectoryPlantedAtAPredictableName) {
+  // The harness once named its directories "<prefix>-<pid>-<counter>" and
+  // emptied whatever was there: another local user could plant the
+  // directory first (and own it). Plant every such name this process could get.
+  const std::string prefix = "tigress-temp-dir-plant";
+  const fs::path base = fs::temp_directory_path();
+  std::vector<fs::path> planted;
+  for (int n = 0; n < 64; ++n) {
+    const fs::path p = base / (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(n));
+    fs::create_directories(p);
+    std::ofstream(p / "planted") << "not the harness's";
+    planted.push_back(p);
+  }
+  fs::path used;
+  {
+    auto dir = TempDir::Create(prefix, /*keep=*/false);
+    ASSERT_TRUE(dir) << dir.error().Message();
+    used = dir->path();
+    EXPECT_EQ(std::count(planted.begin(), planted.end(), used), 0) << used << " was planted";
+    EXPECT_TRUE(fs::is_empty(used)) << "a fresh directory, not a planted one";
+  }
+  for (const fs::path& p : planted) {
+    std::ifstream in(p / "planted");
+    std::string content;
+    std::getline(in, content);
+    EXPECT_EQ(content, "not the harness's") << p;
+    fs::remove_all(p);
+  }
 }
 
 TEST(TempDir, FailsWhenTheTempDirectoryCannotBeWritten) {
