@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/config/manifest.h"
+#include "harness/process/private_file.h"
 #include "harness/process/supervisor.h"
 #include "harness/process/temp_dir.h"
 #include "pki/test_ca.h"
@@ -316,7 +317,7 @@ Result<ReplayRelay> StartRelay(const Manifest& m, const ReplayOptions& opt) {
   ph.bindir = opt.bindir.string();
   std::ofstream(ph.ca) << pki->ca_cert_pem;
   std::ofstream(ph.cert) << pki->server_cert_pem;
-  std::ofstream(ph.key) << pki->server_key_pem;
+  TIGRESS_RETURN_IF_ERROR(WritePrivateFile(ph.key, pki->server_key_pem));
   ph.public_url = Expand(m.relay->base_url, ph);
   // A replay has no push receiver, but a manifest may pass {push_url} to an
   // option that refuses an empty URL (the reference relay's --webhook-allow):

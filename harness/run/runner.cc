@@ -11,6 +11,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "harness/process/private_file.h"
 #include "harness/repro/bundle.h"
 #include "harness/run/case_run.h"
 #include "harness/run/diagnosis.h"
@@ -94,13 +95,10 @@ Result<void> WriteRunPki(RunShared& sh) {
   sh.cert_file = (sh.run_dir / "pki" / "server-cert.pem").string();
   sh.key_file = (sh.run_dir / "pki" / "server-key.pem").string();
   for (auto [p, t] : {std::pair<std::string, std::string>(sh.ca_file, pki->ca_cert_pem),
-                      {sh.cert_file, pki->server_cert_pem},
-                      {sh.key_file, pki->server_key_pem}}) {
+                      {sh.cert_file, pki->server_cert_pem}}) {
     TIGRESS_RETURN_IF_ERROR(WriteText(p, t));
   }
-  fs::permissions(sh.key_file, fs::perms::owner_read | fs::perms::owner_write,
-                  fs::perm_options::replace, ec);
-  return {};
+  return WritePrivateFile(sh.key_file, pki->server_key_pem);
 }
 
 // Writes a failing case's reproduction bundle and lists it in its evidence;
