@@ -1,9 +1,11 @@
 #include "harness/process/child_io.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <fcntl.h>
 #include <fstream>
-#include <sstream>
+#include <string_view>
 #include <unistd.h>
 #include <utility>
 
@@ -66,7 +68,11 @@ void StdoutCapture::Copy(int fd, const std::filesystem::path& log_path,
                          const std::optional<std::string>& token) {
   // 0600 from the start, like the stderr log: stdout may carry Secrets too.
   Fd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  // A line is kept up to kMaxStdoutLine bytes and the rest of it dropped (the
+  // log still gets every byte): a child printing without newlines must not
+  // grow the harness's memory.
   std::string pending;
+  bool dropping = false;
   char buf[4096];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -77,22 +83,36 @@ void StdoutCapture::Copy(int fd, const std::filesystem::path& log_path,
       break;
     }
     WriteAll(log.fd, buf, static_cast<std::size_t>(n));
-    pending.append(buf, static_cast<std::size_t>(n));
-    std::size_t nl = 0;
-    while ((nl = pending.find('\n')) != std::string::npos) {
-      std::string line = pending.substr(0, nl);
-      pending.erase(0, nl + 1);
-      if (!line.empty() && line.back() == '\r') {
-        line.pop_back();
+    std::string_view chunk(buf, static_cast<std::size_t>(n));
+    while (!chunk.empty()) {
+      const std::size_t nl = chunk.find('\n');
+      const std::string_view part = chunk.substr(0, nl);
+      if (!dropping) {
+        const std::size_t room = kMaxStdoutLine - pending.size();
+        pending.append(part.substr(0, room));
+        if (part.size() > room) {
+          dropping = true;
+          std::lock_guard<std::mutex> lock(mu_);
+          line_cut_ = true;
+        }
       }
-      if (token && line.rfind(*token, 0) == 0) {
+      if (nl == std::string_view::npos) {
+        break;
+      }
+      if (!pending.empty() && pending.back() == '\r') {
+        pending.pop_back();
+      }
+      if (token && pending.rfind(*token, 0) == 0) {
         std::lock_guard<std::mutex> lock(mu_);
         if (!token_seen_) {
-          ready_line_ = line;
+          ready_line_ = pending;
         }
         token_seen_ = true;
         cv_.notify_all();
       }
+      pending.clear();
+      dropping = false;
+      chunk.remove_prefix(nl + 1);
     }
   }
   ::close(fd);
@@ -104,7 +124,7 @@ void StdoutCapture::Copy(int fd, const std::filesystem::path& log_path,
 StdoutCapture::Seen StdoutCapture::WaitForToken(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait_until(lock, deadline, [&] { return token_seen_ || eof_; });
-  return Seen{token_seen_, eof_, ready_line_};
+  return Seen{token_seen_, eof_, ready_line_, line_cut_};
 }
 
 std::optional<std::string> StdoutCapture::ReadyLine() const {
@@ -121,18 +141,50 @@ void StdoutCapture::Join() {
   }
 }
 
+namespace {
+
+std::uintmax_t SizeOf(std::ifstream& in) {
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  return size > 0 ? static_cast<std::uintmax_t>(size) : 0;
+}
+
+std::string ReadAt(std::ifstream& in, std::uintmax_t offset, std::uintmax_t count) {
+  std::string out(count, '\0');
+  in.clear();
+  in.seekg(static_cast<std::streamoff>(offset));
+  in.read(out.data(), static_cast<std::streamsize>(count));
+  out.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return out;
+}
+
+}  // namespace
+
 std::string FileTail(const std::filesystem::path& path, std::size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string all = ss.str();
-  if (all.size() > max_bytes) {
-    all = "..." + all.substr(all.size() - max_bytes);
+  const std::uintmax_t size = in ? SizeOf(in) : 0;
+  std::string tail;
+  if (size > max_bytes) {
+    tail = "..." + ReadAt(in, size - max_bytes, max_bytes);
+  } else if (size > 0) {
+    tail = ReadAt(in, 0, size);
   }
-  while (!all.empty() && (all.back() == '\n' || all.back() == '\r')) {
-    all.pop_back();
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) {
+    tail.pop_back();
   }
-  return all.empty() ? "(empty)" : all;
+  return tail.empty() ? "(empty)" : tail;
+}
+
+std::string FileHeadAndTail(const std::filesystem::path& path, std::size_t head_bytes,
+                            std::size_t tail_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  const std::uintmax_t size = in ? SizeOf(in) : 0;
+  if (size <= static_cast<std::uintmax_t>(head_bytes) + tail_bytes) {
+    return ReadAt(in, 0, size);
+  }
+  const std::uintmax_t skipped = size - head_bytes - tail_bytes;
+  return ReadAt(in, 0, head_bytes) + "\n[" + std::to_string(skipped) + " bytes not read]\n" +
+         ReadAt(in, size - tail_bytes, tail_bytes);
 }
 
 }  // namespace tigress::harness

@@ -300,9 +300,14 @@ Result<void> Process::WaitReady() {
       if (seen.eof || !Running()) {
         return died();
       }
-      return MakeError(Errc::kProcessNotReady,
-                       s.spec.name + ": no stdout line starting with '" + s.spec.ready.token +
-                           "' within " + std::to_string(s.spec.ready.timeout.count()) + " ms");
+      const std::string cut = seen.line_cut
+                                  ? " (a stdout line longer than " +
+                                        std::to_string(kMaxStdoutLine / 1024) + " KiB was cut)"
+                                  : "";
+      return MakeError(Errc::kProcessNotReady, s.spec.name + ": no stdout line starting with '" +
+                                                   s.spec.ready.token + "' within " +
+                                                   std::to_string(s.spec.ready.timeout.count()) +
+                                                   " ms" + cut);
     }
     case ReadySpec::Kind::kTcp: {
       // A connect probe has no event to await; retry with a short bounded pause.
@@ -399,7 +404,11 @@ void Process::Stop() {
 }
 
 std::string Process::StderrTail(std::size_t max_bytes) const {
-  return StderrExcerpt(FileTail(impl_->spec.stderr_path, std::string::npos), max_bytes);
+  // Bounded: a relay may write gigabytes of stderr; the excerpt needs its
+  // first error lines and its end.
+  constexpr std::size_t kStderrReadBytes = 256 * 1024;
+  return StderrExcerpt(FileHeadAndTail(impl_->spec.stderr_path, kStderrReadBytes, kStderrReadBytes),
+                       max_bytes);
 }
 
 namespace {

@@ -1,13 +1,12 @@
 #include "harness/run/case_run.h"
 
 #include <algorithm>
-#include <fstream>
 #include <mutex>
 #include <span>
-#include <sstream>
 
 #include "harness/net/probe_client.h"
 #include "harness/oracles/oracles.h"
+#include "harness/process/child_io.h"
 #include "harness/scenario/request_id_retry.h"
 #include "harness/run/evidence.h"
 #include "harness/run/selection.h"
@@ -379,12 +378,11 @@ void CaseRun::RunOracleChecks() {
   in.transcript = &canonical;
   oracle_.FillInto(in);
   in.personal_data = sc_.personal_data;
-  {
-    std::ifstream err(case_dir_ / "relay.stderr.log", std::ios::binary);
-    std::stringstream ss;
-    ss << err.rdbuf();
-    in.relay_stderr = ss.str();
-  }
+  // The oracles see at most the first and the last 8 MiB of the relay's
+  // stderr (a "[N bytes not read]" line between), not an unbounded log.
+  constexpr std::size_t kRelayStderrReadBytes = std::size_t{8} << 20;
+  in.relay_stderr =
+      FileHeadAndTail(case_dir_ / "relay.stderr.log", kRelayStderrReadBytes, kRelayStderrReadBytes);
   std::vector<Finding> findings = RunOracles(in);
   const std::vector<Finding> iv = sh_.iv_ledger.Add(spec_.case_id, in);
   findings.insert(findings.end(), iv.begin(), iv.end());

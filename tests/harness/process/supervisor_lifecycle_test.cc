@@ -1,8 +1,6 @@
 // The lifecycle guarantees of `Process` that issue 15 asked for: private log
 // modes, children that outlive the thread that started them, and a group
 // kill that cannot reach a recycled pid.
-#include <sys/stat.h>
-
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +12,7 @@
 #include "harness/process/supervisor.h"
 #include "tests/support/scratch_dir.h"
 #include "tests/support/wait_for.h"
+#include <sys/stat.h>
 
 namespace tigress::harness {
 namespace {
