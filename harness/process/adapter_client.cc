@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstring>
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -118,23 +119,61 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
   std::string line = req.dump() + "\n";
   transcript_.push_back(">> " + RedactRpcLine(req.dump()));
 
+  const auto deadline = start + timeout;
+  auto timed_out = [&](const std::string& what) {
+    RpcOutcome out;
+    out.kind = RpcOutcome::Kind::kTimeout;
+    out.detail = name_ + ": no answer to " + method + " within " + std::to_string(timeout.count()) +
+                 " ms" + what;
+    out.elapsed_ms = MsSince(start);
+    broken_reason_ = out.detail;
+    return out;
+  };
+  // Non-blocking while the request is written: an adapter that never reads
+  // its stdin fills the pipe, and a blocking write would never return. The
+  // flag is restored after, for anyone else writing to the same pipe.
+  const int flags = ::fcntl(in_fd_, F_GETFL);
+  if (flags >= 0) {
+    ::fcntl(in_fd_, F_SETFL, flags | O_NONBLOCK);
+  }
   std::size_t off = 0;
+  std::string write_error;
+  bool write_timed_out = false;
   while (off < line.size()) {
     ssize_t n = ::write(in_fd_, line.data() + off, line.size() - off);
     if (n < 0 && errno == EINTR) {
       continue;
     }
-    if (n <= 0) {
-      std::string why = std::string("cannot write the request (") + std::strerror(errno) + ")";
-      if (describe_exit_) {
-        why += "; adapter " + describe_exit_();
+    if (n < 0 && errno == EAGAIN) {  // EWOULDBLOCK is the same on Linux
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) {
+        write_timed_out = true;
+        break;
       }
-      return Broken(why, start);
+      pollfd p{in_fd_, POLLOUT, 0};
+      ::poll(&p, 1, static_cast<int>(left.count()));
+      continue;
+    }
+    if (n <= 0) {
+      write_error = std::strerror(errno);
+      break;
     }
     off += static_cast<std::size_t>(n);
   }
+  if (flags >= 0) {
+    ::fcntl(in_fd_, F_SETFL, flags);
+  }
+  if (write_timed_out) {
+    return timed_out(" (the request could not be written: the adapter is not reading its stdin)");
+  }
+  if (!write_error.empty()) {
+    std::string why = "cannot write the request (" + write_error + ")";
+    if (describe_exit_) {
+      why += "; adapter " + describe_exit_();
+    }
+    return Broken(why, start);
+  }
 
-  const auto deadline = start + timeout;
   for (;;) {
     auto nl = buffer_.find('\n');
     if (nl != std::string::npos) {
@@ -187,13 +226,7 @@ RpcOutcome AdapterClient::Call(const std::string& method, const Json& params,
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
-      RpcOutcome out;
-      out.kind = RpcOutcome::Kind::kTimeout;
-      out.detail =
-          name_ + ": no answer to " + method + " within " + std::to_string(timeout.count()) + " ms";
-      out.elapsed_ms = MsSince(start);
-      broken_reason_ = out.detail;
-      return out;
+      return timed_out("");
     }
     pollfd p{out_fd_, POLLIN, 0};
     int rc = ::poll(&p, 1, static_cast<int>(left.count()));

@@ -59,7 +59,9 @@ class AdapterClient {
   AdapterClient(int stdin_fd, int stdout_fd, std::string name,
                 std::function<std::string()> describe_exit = {});
 
-  // `Call` sends one request and waits for its response.
+  // `Call` sends one request and waits for its response, both within
+  // `timeout`: an adapter that stops reading its stdin (a full pipe) gives
+  // kTimeout as well, never a harness blocked on the write.
   RpcOutcome Call(const std::string& method, const nlohmann::json& params,
                   std::chrono::milliseconds timeout);
 

@@ -72,6 +72,17 @@ TEST_F(AdapterClientTest, RejectsAnAdapterThatAnswersUnknownMethods) {
   EXPECT_THAT(hello.error().Message(), HasSubstr("-32601"));
 }
 
+TEST_F(AdapterClientTest, TimesOutWhenTheAdapterNeverReadsItsStdin) {
+  // sleep never reads: a request bigger than the pipe buffer cannot be written.
+  AdapterClient c = StartArgv("deaf", {"/bin/sh", "-c", "exec sleep 30"});
+  const Json big{{"blob", std::string(std::size_t{1} << 20, 'x')}};
+  RpcOutcome out = c.Call("echo", big, 300ms);
+  EXPECT_EQ(out.kind, RpcOutcome::Kind::kTimeout) << out.detail;
+  EXPECT_THAT(out.detail, HasSubstr("no answer to echo within 300 ms"));
+  EXPECT_THAT(out.detail, HasSubstr("not reading its stdin"));
+  EXPECT_TRUE(c.broken());
+}
+
 TEST_F(AdapterClientTest, TimesOutOnAHungCallAndStaysUsableForNothingElse) {
   AdapterClient c = Start("hang");
   ASSERT_TRUE(ContractProbe(c, 5s));
