@@ -6,10 +6,15 @@
 #include "harness/process/supervisor.h"
 
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
+#include <functional>
+#include <future>
+#include <mutex>
 #include <poll.h>
 #include <sstream>
 #include <string_view>
@@ -147,6 +152,54 @@ Result<ChildStdio> OpenChildStdio(const ProcessSpec& spec, const std::string& wh
   return io;
 }
 
+// Every child is forked by this one thread, which never ends: the child's
+// PR_SET_PDEATHSIG fires when the *thread* that forked it exits, so a child
+// started from a short-lived thread (a `parallel` lane) would otherwise be
+// killed with it. Created on first use and leaked, so it outlives static
+// destructors too.
+class LauncherThread {
+ public:
+  // Runs `task` on the launcher thread and returns once it has run.
+  static void Run(std::function<void()> task) {
+    LauncherThread& l = Instance();
+    std::packaged_task<void()> packaged(std::move(task));
+    std::future<void> done = packaged.get_future();
+    {
+      std::lock_guard<std::mutex> lock(l.mu_);
+      l.tasks_.push_back(std::move(packaged));
+    }
+    l.cv_.notify_one();
+    done.get();
+  }
+
+ private:
+  static LauncherThread& Instance() {
+    static LauncherThread* instance = [] {
+      auto* l = new LauncherThread;
+      std::thread([l] { l->Loop(); }).detach();
+      return l;
+    }();
+    return *instance;
+  }
+
+  [[noreturn]] void Loop() {
+    for (;;) {
+      std::packaged_task<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return !tasks_.empty(); });
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::packaged_task<void()>> tasks_;
+};
+
 }  // namespace
 
 struct Process::Impl {
@@ -239,19 +292,23 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
   TIGRESS_ASSIGN_OR_RETURN(ChildStdio io, OpenChildStdio(spec, what));
 
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
-  boost::asio::io_context ctx;
   bp::error_code ec;
-  bp::posix::default_launcher launcher;
-  bp::process proc = launcher(
-      ctx, ec, *exe, args, bp::process_stdio{io.in_r.fd, io.out_w.fd, io.err.fd},
-      bp::process_start_dir{spec.workdir}, ChildEnvironment{envp.data()}, NewProcessGroup{});
+  LauncherThread::Run([&] {
+    boost::asio::io_context ctx;
+    bp::posix::default_launcher launcher;
+    bp::process proc = launcher(
+        ctx, ec, *exe, args, bp::process_stdio{io.in_r.fd, io.out_w.fd, io.err.fd},
+        bp::process_start_dir{spec.workdir}, ChildEnvironment{envp.data()}, NewProcessGroup{});
+    if (!ec) {
+      impl->pid = proc.id();
+      // From here on the supervisor owns the child (its own waitpid/kill).
+      proc.detach();
+      RegisterProcessGroup(impl->pid);
+    }
+  });
   if (ec) {
     return MakeError(Errc::kProcessStartFailed, what + ": cannot start: " + ec.message());
   }
-  impl->pid = proc.id();
-  // From here on the supervisor owns the child (its own waitpid/kill).
-  proc.detach();
-  RegisterProcessGroup(impl->pid);
   impl->pidfd = Fd(static_cast<int>(::syscall(SYS_pidfd_open, impl->pid, 0)));
 
   if (spec.pipe_stdio) {

@@ -15,8 +15,10 @@
 // of all live children are registered in a signal-safe table: after
 // `InstallInterruptHandler`, SIGINT/SIGTERM kill every registered group and
 // exit with 130, so no child outlives the harness. A child also gets SIGKILL
-// when the thread that started it exits (PR_SET_PDEATHSIG, which covers a
-// harness killed outright): start processes from a thread that outlives them.
+// when the harness dies (PR_SET_PDEATHSIG, which covers a harness killed
+// outright). The death signal follows the thread that forked, so every child
+// is forked by one long-lived launcher thread of this module: a child started
+// from a thread that ends (a `parallel` lane) lives on until it is stopped.
 #pragma once
 
 #include <chrono>

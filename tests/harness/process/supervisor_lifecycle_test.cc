@@ -54,5 +54,22 @@ TEST_F(ProcessLifecycle, LogsArePrivateWhileTheProcessRuns) {
   (*p)->Stop();
 }
 
+TEST_F(ProcessLifecycle, AChildOutlivesTheThreadThatStartedIt) {
+  // As a device adapter started late inside a `parallel` lane.
+  std::unique_ptr<Process> p;
+  std::thread lane([&] {
+    auto started = Process::Start(Spec({"/bin/sh", "-c", "echo READY; exec sleep 30"}));
+    ASSERT_TRUE(started) << started.error().Message();
+    p = std::move(*started);
+  });
+  lane.join();
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(p->WaitReady());
+  EXPECT_FALSE(p->WaitExit(500ms)) << "killed when its thread ended: " << p->ExitDescription();
+  EXPECT_EQ(::kill(p->pid(), 0), 0);
+  p->Stop();
+  EXPECT_FALSE(p->Running());
+}
+
 }  // namespace
 }  // namespace tigress::harness
