@@ -227,5 +227,50 @@ TEST_F(RevisionRun, AReusedDeviceAttestationIsCaughtUnderSct04Names) {
   EXPECT_TRUE(Has(v, "FAIL") || Has(v, "WARN")) << c->dump(1);
 }
 
+// REV-04 and REV-07: where sct-04 has a SHOULD for http-00's SHALL, the
+// same deliberate fault is a FAIL under http-00 and a WARN under sct-04.
+struct Lowered {
+  const char* name;
+  const char* from;  // the manifest text the fault replaces
+  const char* to;
+  const char* scenario;
+  const char* requirement;
+};
+
+class LoweredSeverity : public RevisionRun, public ::testing::WithParamInterface<Lowered> {};
+
+TEST_P(LoweredSeverity, TheSameFaultFailsUnderHttp00AndWarnsUnderSct04) {
+  const Lowered& p = GetParam();
+  const fs::path sct = Sct04As(std::string(p.name) + "-sct", {{p.from, p.to}});
+  Run({sct.string()}, p.scenario);
+  const json report = ReportJson();
+  const json* c = Case(report, p.scenario);
+  ASSERT_NE(c, nullptr) << Stdout();
+  const std::vector<std::string> under_sct = VerdictsOf(*c, p.requirement);
+  EXPECT_TRUE(Has(under_sct, "WARN")) << c->dump(1);
+  EXPECT_FALSE(Has(under_sct, "FAIL")) << c->dump(1);
+
+  const fs::path http = ReferenceAs(std::string(p.name) + "-http", {{p.from, p.to}});
+  RunHarness(With({"run", "--impl", http.string(), "--filter", p.scenario}, SourceTree(),
+                  ReportDir("http")),
+             "http");
+  const json http_report = ReportJson("http");
+  const json* h = Case(http_report, p.scenario);
+  ASSERT_NE(h, nullptr) << Stdout("http");
+  EXPECT_TRUE(Has(VerdictsOf(*h, p.requirement), "FAIL")) << h->dump(1);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rev, LoweredSeverity,
+    ::testing::Values(
+        // REV-04: exactly one recipient is a SHOULD in sct-04 §2.
+        Lowered{"second", "\"--webhook-ca\", \"{ca}\"]",
+                "\"--webhook-ca\", \"{ca}\", \"--fault\", \"bind-any-claim\"]",
+                "relay/second-recipient-refused", "RELAY-31"},
+        // REV-07: sct-04 asks the clients (SHOULD) not to be correlatable.
+        Lowered{"cookie", "env: {}", "env: {TIGRESS_DEVICE_FAULT: send-cookie}",
+                "interop/share-fragment-aes128", "PRIV-05"}),
+    [](const ::testing::TestParamInfo<Lowered>& param_info) { return std::string(param_info.param.name); });
+
 }  // namespace
 }  // namespace tigress::harness::e2e
