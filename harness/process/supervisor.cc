@@ -12,10 +12,12 @@
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
 #include <poll.h>
+#include <set>
 #include <sstream>
 #include <string_view>
 #include <thread>
@@ -152,6 +154,48 @@ Result<ChildStdio> OpenChildStdio(const ProcessSpec& spec, const std::string& wh
   return io;
 }
 
+// The leaders of the children Processes own (until Stop reaped them), which
+// ReapStrayChildren leaves alone.
+struct Leaders {
+  std::mutex mu;
+  std::set<pid_t> pids;
+};
+Leaders& LiveLeaders() {
+  static auto* leaders = new Leaders;
+  return *leaders;
+}
+void RememberLeader(pid_t pid) {
+  std::lock_guard<std::mutex> lock(LiveLeaders().mu);
+  LiveLeaders().pids.insert(pid);
+}
+void ForgetLeader(pid_t pid) {
+  std::lock_guard<std::mutex> lock(LiveLeaders().mu);
+  LiveLeaders().pids.erase(pid);
+}
+bool IsLeader(pid_t pid) {
+  std::lock_guard<std::mutex> lock(LiveLeaders().mu);
+  return LiveLeaders().pids.count(pid) > 0;
+}
+
+// Reaps the exited children of the harness that no Process owns:
+// grandchildren re-parented to the harness (the child subreaper) after their
+// group was reaped, or that left their group. Only the supervisor forks in
+// the harness, so no other code waits for them; it runs on the launcher
+// thread, so a child just forked is already a remembered leader.
+void ReapStrayChildren() {
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream children(task.path() / "children");
+    pid_t child = 0;
+    while (children >> child) {
+      int status = 0;
+      if (!IsLeader(child)) {
+        ::waitpid(child, &status, WNOHANG);
+      }
+    }
+  }
+}
+
 // Every child is forked by this one thread, which never ends: the child's
 // PR_SET_PDEATHSIG fires when the *thread* that forked it exits, so a child
 // started from a short-lived thread (a `parallel` lane) would otherwise be
@@ -175,6 +219,9 @@ class LauncherThread {
  private:
   static LauncherThread& Instance() {
     static LauncherThread* instance = [] {
+      // Orphaned grandchildren come to the harness, not init, so Stop can
+      // reap them and none outlives a run unseen.
+      ::prctl(PR_SET_CHILD_SUBREAPER, 1);
       auto* l = new LauncherThread;
       std::thread([l] { l->Loop(); }).detach();
       return l;
@@ -208,37 +255,69 @@ struct Process::Impl {
   Fd pidfd;
   Fd stdin_w;
   Fd stdout_r;
-  bool reaped = false;
+  bool exited = false;  // the leader has exited (seen without reaping it)
+  bool reaped = false;  // and was reaped (or somebody else reaped it)
   int wait_status = 0;
   bool stopped = false;
   StdoutCapture stdout_capture;  // used unless pipe_stdio
   bool became_ready = false;     // WaitReady succeeded
-  // Reaps the leader if it has exited; true when it has.
-  bool Reap(bool block) {
-    if (reaped) {
+  // True once the leader has exited. It is not reaped here but in Stop:
+  // while it is a zombie its pid, the id of its group, cannot be reused, so
+  // Stop's signals to the group cannot reach a stranger.
+  bool Exited(bool block) {
+    if (exited) {
       return true;
     }
-    int status = 0;
-    pid_t r = 0;
+    siginfo_t info{};
+    int r = 0;
     do {
-      r = ::waitpid(pid, &status, block ? 0 : WNOHANG);
+      r = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | (block ? 0 : WNOHANG));
     } while (r < 0 && errno == EINTR);
-    if (r == pid) {
+    if (r < 0) {  // ECHILD: somebody else reaped it; treat as gone
+      exited = true;
       reaped = true;
-      wait_status = status;
       pidfd.Reset();
       return true;
     }
-    if (r < 0) {  // ECHILD: somebody else reaped it; treat as gone
-      reaped = true;
-      return true;
+    if (info.si_pid != pid) {
+      return false;
     }
-    return false;
+    exited = true;
+    // The status word waitpid would have given.
+    wait_status = info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status & 0x7f;
+    return true;
+  }
+
+  // Reaps the (exited) leader and the members of its group that are the
+  // harness's children: grandchildren re-parented to the harness, the child
+  // subreaper, after their parent died. Killed members take a moment to go;
+  // they get a bounded wait.
+  void ReapGroup() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (;;) {
+      int status = 0;
+      const pid_t r = ::waitpid(-pid, &status, WNOHANG);
+      if (r > 0 || (r < 0 && errno == EINTR)) {
+        reaped = reaped || r == pid;
+        continue;
+      }
+      if (r < 0 || std::chrono::steady_clock::now() >= deadline) {
+        break;  // ECHILD: no child of the harness is left in the group
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!reaped) {  // a leader that left its own group
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    reaped = true;
+    pidfd.Reset();
   }
 
   // Waits for the leader to exit, at most `timeout`.
   bool WaitExit(std::chrono::milliseconds timeout) {
-    if (Reap(false)) {
+    if (Exited(false)) {
       return true;
     }
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -246,7 +325,7 @@ struct Process::Impl {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
-        return Reap(false);
+        return Exited(false);
       }
       if (pidfd.fd >= 0) {
         pollfd p{pidfd.fd, POLLIN, 0};
@@ -255,7 +334,7 @@ struct Process::Impl {
         // No pidfd (old kernel): bounded polling is the only option.
         std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(10)));
       }
-      if (Reap(false)) {
+      if (Exited(false)) {
         return true;
       }
     }
@@ -304,6 +383,7 @@ Result<std::unique_ptr<Process>> Process::Start(const ProcessSpec& spec) {
       // From here on the supervisor owns the child (its own waitpid/kill).
       proc.detach();
       RegisterProcessGroup(impl->pid);
+      RememberLeader(impl->pid);
     }
   });
   if (ec) {
@@ -405,19 +485,19 @@ bool Process::AddressInUse() {
   }
   return MentionsAddressInUse(StderrTail(4096));
 }
-bool Process::Running() { return !impl_->Reap(false); }
+bool Process::Running() { return !impl_->Exited(false); }
 
 bool Process::WaitExit(std::chrono::milliseconds timeout) { return impl_->WaitExit(timeout); }
 
 std::optional<int> Process::ExitStatus() {
-  if (!impl_->Reap(false) || !WIFEXITED(impl_->wait_status)) {
+  if (!impl_->Exited(false) || !WIFEXITED(impl_->wait_status)) {
     return std::nullopt;
   }
   return WEXITSTATUS(impl_->wait_status);
 }
 
 std::optional<int> Process::ExitCode() {
-  if (!impl_->Reap(false)) {
+  if (!impl_->Exited(false)) {
     return std::nullopt;
   }
   const int st = impl_->wait_status;
@@ -425,7 +505,7 @@ std::optional<int> Process::ExitCode() {
 }
 
 std::string Process::ExitDescription() {
-  if (!impl_->Reap(false)) {
+  if (!impl_->Exited(false)) {
     return "running";
   }
   int st = impl_->wait_status;
@@ -446,16 +526,23 @@ void Process::Stop() {
   }
   s.stopped = true;
   s.stdin_w.Reset();
-  if (!s.Reap(false)) {
-    ::kill(-s.pid, SIGTERM);
-    if (!s.WaitExit(s.spec.grace)) {
-      ::kill(-s.pid, SIGKILL);
-      s.Reap(true);
+  // The group is signalled before the leader is reaped (a zombie leader
+  // keeps the group's id from being reused); once somebody else reaped it,
+  // the id may belong to a stranger and is left alone.
+  if (!s.reaped) {
+    if (!s.Exited(false)) {
+      ::kill(-s.pid, SIGTERM);
+      s.WaitExit(s.spec.grace);
     }
+    // Whatever is left in the group (a leader that ignored SIGTERM, the
+    // grandchildren) is killed.
+    ::kill(-s.pid, SIGKILL);
+    s.Exited(true);
+    s.ReapGroup();
   }
-  // The leader is gone; make sure nothing it left behind in its group lives on.
-  ::kill(-s.pid, SIGKILL);
   UnregisterProcessGroup(s.pid);
+  ForgetLeader(s.pid);
+  LauncherThread::Run(ReapStrayChildren);
   s.stdout_capture.Join();
   s.stdout_r.Reset();
 }

@@ -14,7 +14,11 @@
 // exec). `Stop` signals the whole group, so grandchildren die too. The groups
 // of all live children are registered in a signal-safe table: after
 // `InstallInterruptHandler`, SIGINT/SIGTERM kill every registered group and
-// exit with 130, so no child outlives the harness. A child also gets SIGKILL
+// exit with 130, so no child outlives the harness. The first `Start` makes the
+// harness a child subreaper (PR_SET_CHILD_SUBREAPER): a grandchild whose
+// parent died is re-parented to the harness, not to init, and reaped by a
+// later `Stop`; a grandchild that left its group (setsid) is not signalled by
+// `Stop`, only reaped once it exits. A child also gets SIGKILL
 // when the harness dies (PR_SET_PDEATHSIG, which covers a harness killed
 // outright). The death signal follows the thread that forked, so every child
 // is forked by one long-lived launcher thread of this module: a child started
@@ -98,10 +102,12 @@ class Process {
   // ready (no successful `WaitReady`) and the tail of its stderr mentions
   // "Address already in use" or "EADDRINUSE" (either case): it lost the race
   // for the port the harness chose, and a retry on another port may succeed.
-  // Reaps the child if it has exited; does not wait.
+  // Does not wait.
   bool AddressInUse();
 
-  // `Running` is true while the child has not exited (reaps it if it has).
+  // `Running` is true while the child has not exited. An exited child is
+  // not reaped before `Stop`: its pid stays reserved, so no other process
+  // can take its pid, the id of its process group, meanwhile.
   bool Running();
 
   // `WaitExit` waits up to `timeout` for the child to exit; true when it has.
@@ -120,7 +126,11 @@ class Process {
   std::string ExitDescription();
 
   // `Stop` sends SIGTERM to the process group, waits up to the grace period
-  // for the leader, then SIGKILLs the group and reaps the leader. Idempotent.
+  // for the leader, then SIGKILLs the group, and only then reaps the leader
+  // and the group's members that are the harness's children (the harness is
+  // a child subreaper: orphaned grandchildren come to it), waiting at most
+  // 2 s for killed ones. It also reaps exited stray children no Process
+  // owns. Idempotent.
   void Stop();
 
   // `StderrTail` is `StderrExcerpt` of the stderr file (for messages).

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -69,6 +70,46 @@ TEST_F(ProcessLifecycle, AChildOutlivesTheThreadThatStartedIt) {
   EXPECT_EQ(::kill(p->pid(), 0), 0);
   p->Stop();
   EXPECT_FALSE(p->Running());
+}
+
+// The parent pid in /proc/<pid>/stat (0 when the process is gone).
+pid_t LifecycleParentOf(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto close = line.rfind(')');  // the command may contain spaces
+  if (close == std::string::npos) {
+    return 0;
+  }
+  std::istringstream rest(line.substr(close + 1));
+  std::string state;
+  pid_t ppid = 0;
+  rest >> state >> ppid;
+  return ppid;
+}
+
+TEST_F(ProcessLifecycle, AGrandchildThatOutlivesTheChildIsKilledAndReapedByStop) {
+  // The child leaves a grandchild in its process group and exits at once.
+  auto p = Process::Start(Spec({"/bin/sh", "-c",
+                                "sleep 30 >/dev/null 2>&1 & echo $! > grandchild.pid; "
+                                "echo READY"}));
+  ASSERT_TRUE(p) << p.error().Message();
+  ASSERT_TRUE((*p)->WaitReady());
+  ASSERT_TRUE((*p)->WaitExit(5s));
+  pid_t grandchild = 0;
+  std::ifstream(dir_ / "work" / "grandchild.pid") >> grandchild;
+  ASSERT_GT(grandchild, 0);
+  const pid_t leader = (*p)->pid();
+  EXPECT_EQ(::kill(leader, 0), 0) << "the exited leader's pid stays reserved until Stop";
+  EXPECT_TRUE(test_support::WaitFor([&] { return LifecycleParentOf(grandchild) == ::getpid(); }, 5s,
+                                    "the grandchild's re-parenting"))
+      << "the orphaned grandchild was re-parented to " << LifecycleParentOf(grandchild)
+      << ", not to the harness (the subreaper)";
+  (*p)->Stop();
+  EXPECT_TRUE(
+      test_support::WaitFor([&] { return ::kill(grandchild, 0) != 0; }, 5s, "the grandchild's end"))
+      << "grandchild " << grandchild << " survived Stop() (or was left a zombie)";
+  EXPECT_NE(::kill(leader, 0), 0) << "Stop reaped the leader";
 }
 
 }  // namespace
