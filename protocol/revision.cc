@@ -26,8 +26,8 @@ constexpr std::array<RevisionInfo, 2> kRevisions{{
      .request_id_header = kCanonicalRequestId,
      .claim_header = kCanonicalClaim,
      .attestation_header = kCanonicalAttestation,
-     .request_id_listed = Set({Endpoint::kCreate, Endpoint::kUpdate, Endpoint::kDelete,
-                               Endpoint::kRelinquish}),
+     .request_id_listed =
+         Set({Endpoint::kCreate, Endpoint::kUpdate, Endpoint::kDelete, Endpoint::kRelinquish}),
      .attestation_listed = Set({Endpoint::kCreate, Endpoint::kUpdate}),
      .claim_must = Set({Endpoint::kCreate, Endpoint::kReadSecure, Endpoint::kUpdate})},
     {.id = Revision::kSct04,
@@ -60,6 +60,16 @@ std::optional<Revision> ParseRevision(std::string_view name) {
     if (text::EqualsIgnoreCase(info.name, name)) return info.id;
   }
   return std::nullopt;
+}
+
+std::string RevisionHelp() {
+  std::string out;
+  for (const RevisionInfo& r : AllRevisions()) {
+    out.append("\n  ").append(r.name).append(": ").append(r.draft);
+    out.append(" (claim ").append(r.claim_header);
+    out.append(", attestation ").append(r.attestation_header).append(")");
+  }
+  return out;
 }
 
 std::string RevisionNames() {

@@ -45,9 +45,9 @@ constexpr bool Contains(EndpointSet set, Endpoint e) {
 
 struct RevisionInfo {
   Revision id;
-  std::string_view name;      // "http-00": what --spec and the manifest's `spec:` take
-  std::string_view draft;     // "draft-vinokurov-tigress-http-00"
-  std::string_view tag;       // the catalogue's source tag for it: "[HTTP]", "[SCT04]"
+  std::string_view name;        // "http-00": what --spec and the manifest's `spec:` take
+  std::string_view draft;       // "draft-vinokurov-tigress-http-00"
+  std::string_view tag;         // the catalogue's source tag for it: "[HTTP]", "[SCT04]"
   std::string_view repository;  // where the text is published
   std::string_view request_id_header;
   std::string_view claim_header;
@@ -79,6 +79,11 @@ std::optional<Revision> ParseRevision(std::string_view name);
 
 // `RevisionNames` is "http-00, sct-04": the accepted values, for messages.
 std::string RevisionNames();
+
+// `RevisionHelp` is one line per revision, each starting "\n  ":
+// "http-00: draft-vinokurov-tigress-http-00 (claim Mailbox-Device-Claim,
+// attestation Mailbox-Device-Attestation)", for a --spec option's help.
+std::string RevisionHelp();
 
 // `WireHeaderName` is the name revision `r` uses for the canonical header
 // `canonical` (any case); a name that is not one of the three protocol

@@ -43,20 +43,6 @@ Result<ProvisioningInfo> ReadInfoFile(const std::string& path) {
 
 void LogToStderr(const std::string& line) { std::cerr << line << "\n"; }
 
-std::string SpecHelp() {
-  std::string out = "draft revision whose header names every request uses (adapter and CLI):";
-  for (const RevisionInfo& r : AllRevisions()) {
-    out += "\n  ";
-    out += r.name;
-    out += ": ";
-    out += r.draft;
-    out += " (claim ";
-    out += r.claim_header;
-    out += ")";
-  }
-  return out;
-}
-
 int RunAdapter(Fault fault, Revision revision, const std::string& state_file) {
   AdapterOptions options;
   options.fault = fault;
@@ -125,7 +111,10 @@ int RunDeviceCli(int argc, char** argv) {
                "print the deliberate faults and the requirements they violate");
   app.add_flag("-v,--verbose", verbose, "log one redacted line per HTTP exchange on stderr");
   std::string spec_name{RevisionOf(kDefaultRevision).name};
-  app.add_option("--spec", spec_name, SpecHelp())->capture_default_str();
+  app.add_option(
+         "--spec", spec_name,
+         "draft revision whose header names every request uses (adapter and CLI):" + RevisionHelp())
+      ->capture_default_str();
 
   std::string relay;
   std::string ca;

@@ -66,22 +66,6 @@ std::string FaultHelp() {
   return out;
 }
 
-std::string SpecHelp() {
-  std::string out = "draft revision whose header names the relay speaks:";
-  for (const tigress::RevisionInfo& r : tigress::AllRevisions()) {
-    out += "\n  ";
-    out += r.name;
-    out += ": ";
-    out += r.draft;
-    out += " (claim ";
-    out += r.claim_header;
-    out += ", attestation ";
-    out += r.attestation_header;
-    out += ")";
-  }
-  return out;
-}
-
 std::string QuirkHelp() {
   std::string out =
       "Legal but unusual behaviour (repeatable), to prove a conformance harness accepts it:";
@@ -179,7 +163,9 @@ int Run(int argc, char** argv) {
                  "seconds a connection may stay idle or take to send one request (slow clients are "
                  "cut off)")
       ->check(CLI::Range(1L, 3600L));
-  app.add_option("--spec", spec_name, SpecHelp())->capture_default_str();
+  app.add_option("--spec", spec_name,
+                 "draft revision whose header names the relay speaks:" + tigress::RevisionHelp())
+      ->capture_default_str();
   app.add_option("--fault", fault_name, FaultHelp());
   app.add_option("--quirk", quirk_names, QuirkHelp());
   try {

@@ -18,6 +18,7 @@
 // is kept when the test fails, so its reports and logs can be read.
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -90,18 +91,49 @@ class HarnessRunTest : public ::testing::Test {
     return dir_ / name;
   }
 
-  // implementations/reference.yaml renamed to `name`, with each (from, to)
-  // text replacement applied once (a fault in a command or the environment).
-  fs::path ReferenceAs(const std::string& name,
-                       const std::vector<std::pair<std::string, std::string>>& edits = {}) {
-    std::string text = ReadFile(kReferenceManifest);
-    text.replace(text.find("name: reference\n"), 16, "name: " + name + "\n");
+  // The manifest at `path` (whose `name:` is `old_name`) renamed to `name`,
+  // with each (from, to) text replacement applied once (a fault in a command
+  // or the environment), written to <scratch>/<name>.yaml.
+  fs::path ManifestAs(const std::string& path, const std::string& old_name, const std::string& name,
+                      const std::vector<std::pair<std::string, std::string>>& edits = {}) {
+    std::string text = ReadFile(path);
+    const std::string line = "name: " + old_name + "\n";
+    text.replace(text.find(line), line.size(), "name: " + name + "\n");
     for (const auto& [from, to] : edits) {
       const auto at = text.find(from);
       EXPECT_NE(at, std::string::npos) << from;
       if (at != std::string::npos) text.replace(at, from.size(), to);
     }
     return WriteFile(name + ".yaml", text);
+  }
+
+  // implementations/reference.yaml as ManifestAs writes it.
+  fs::path ReferenceAs(const std::string& name,
+                       const std::vector<std::pair<std::string, std::string>>& edits = {}) {
+    return ManifestAs(kReferenceManifest, "reference", name, edits);
+  }
+
+  // The case of a report.json whose id starts with `id_prefix` (a pointer
+  // into `report`, so never a temporary), or null.
+  static const nlohmann::json* Case(nlohmann::json&& report, const std::string& id_prefix) = delete;
+  static const nlohmann::json* Case(const nlohmann::json& report, const std::string& id_prefix) {
+    for (const auto& c : report["cases"]) {
+      if (c["id"].get<std::string>().rfind(id_prefix, 0) == 0) return &c;
+    }
+    return nullptr;
+  }
+
+  // The verdicts of the assertions of case `c` that cite `req`.
+  static std::vector<std::string> VerdictsOf(const nlohmann::json& c, const std::string& req) {
+    std::vector<std::string> out;
+    for (const auto& a : c["assertions"]) {
+      if (a["requirement_id"] == req) out.push_back(a["verdict"].get<std::string>());
+    }
+    return out;
+  }
+
+  static bool Has(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
   }
 
   // The source tree's scenarios and catalogue, for `run`, `interop`, `repro`.

@@ -28,18 +28,10 @@ class RevisionRun : public HarnessRunTest {
  protected:
   RevisionRun() : HarnessRunTest("tigress-revision-e2e") {}
 
-  // implementations/reference-sct04.yaml renamed to `name`, with each (from,
-  // to) replacement applied once.
+  // implementations/reference-sct04.yaml as ManifestAs writes it.
   fs::path Sct04As(const std::string& name,
                    const std::vector<std::pair<std::string, std::string>>& edits = {}) {
-    std::string text = ReadFile(kSct04Manifest);
-    text.replace(text.find("name: reference-sct04\n"), 22, "name: " + name + "\n");
-    for (const auto& [from, to] : edits) {
-      const auto at = text.find(from);
-      EXPECT_NE(at, std::string::npos) << from;
-      if (at != std::string::npos) text.replace(at, from.size(), to);
-    }
-    return WriteFile(name + ".yaml", text);
+    return ManifestAs(kSct04Manifest, "reference-sct04", name, edits);
   }
 
   int Run(const std::vector<std::string>& manifests, const std::string& filter,
@@ -60,28 +52,6 @@ class RevisionRun : public HarnessRunTest {
       start = nl + 1;
     }
     return out;
-  }
-
-  // The case of `report` whose id starts with `id_prefix` (a pointer into
-  // `report`, hence no temporary).
-  static const json* Case(json&& report, const std::string& id_prefix) = delete;
-  static const json* Case(const json& report, const std::string& id_prefix) {
-    for (const auto& c : report["cases"]) {
-      if (c["id"].get<std::string>().rfind(id_prefix, 0) == 0) return &c;
-    }
-    return nullptr;
-  }
-
-  static std::vector<std::string> VerdictsOf(const json& c, const std::string& req) {
-    std::vector<std::string> out;
-    for (const auto& a : c["assertions"]) {
-      if (a["requirement_id"] == req) out.push_back(a["verdict"].get<std::string>());
-    }
-    return out;
-  }
-
-  static bool Has(const std::vector<std::string>& v, const std::string& x) {
-    return std::find(v.begin(), v.end(), x) != v.end();
   }
 };
 
@@ -131,17 +101,18 @@ TEST_F(RevisionRun, AnHttp00RunAgainstAnSct04RelayPrintsTheDiagnosisInItsFirstLi
   }
 
   // The rerun the line suggests judges the relay by its own revision.
-  const int again = RunHarness(With({"run", "--impl", m.string(), "--filter", "relay/create-basic",
-                                     "--spec", "sct-04"},
-                                    SourceTree(), ReportDir("again")),
-                               "again");
+  const int again = RunHarness(
+      With({"run", "--impl", m.string(), "--filter", "relay/create-basic", "--spec", "sct-04"},
+           SourceTree(), ReportDir("again")),
+      "again");
   EXPECT_EQ(again, 0) << Stdout("again");
   EXPECT_THAT(Stdout("again"), ::testing::Not(HasSubstr("diagnosis")));
 }
 
 TEST_F(RevisionRun, ADeviceSpeakingSct04InAnHttp00RunIsDiagnosed) {
   const fs::path m = ReferenceAs(
-      "acme", {{"\"{bindir}/tigress-device\",", "\"{bindir}/tigress-device\", \"--spec\", \"sct-04\","}});
+      "acme",
+      {{"\"{bindir}/tigress-device\",", "\"{bindir}/tigress-device\", \"--spec\", \"sct-04\","}});
   Run({m.string()}, "interop/share-fragment-aes128");
   EXPECT_THAT(Stdout(), HasSubstr("tigress-harness: diagnosis: device 'acme' appears to implement "
                                   "sct-04 (its requests carry Device-Claim, not "
@@ -150,9 +121,8 @@ TEST_F(RevisionRun, ADeviceSpeakingSct04InAnHttp00RunIsDiagnosed) {
 }
 
 TEST_F(RevisionRun, TheMatrixMarksMixedRevisionCellsAsAMismatchInsteadOfFailures) {
-  const int rc = RunHarness(With({"interop", "--impl", kReferenceManifest, "--impl",
-                                  kSct04Manifest, "--filter", "interop/share-fragment-aes128",
-                                  "-j", "2"},
+  const int rc = RunHarness(With({"interop", "--impl", kReferenceManifest, "--impl", kSct04Manifest,
+                                  "--filter", "interop/share-fragment-aes128", "-j", "2"},
                                  SourceTree(), ReportDir()));
   EXPECT_EQ(rc, 0) << Stdout();
   const json report = ReportJson();
@@ -200,8 +170,7 @@ TEST_F(RevisionRun, ARelayAcceptingAMissingRequestIdIsLegalUnderSct04AndAFinding
   EXPECT_TRUE(Has(VerdictsOf(*c, "RELAY-08"), "INFO")) << c->dump(1);
 
   const fs::path http = ReferenceAs("lenient-http", {{"\"--webhook-ca\", \"{ca}\"]", quirk}});
-  RunHarness(With({"run", "--impl", http.string(), "--filter",
-                   "relay/create-request-id-required"},
+  RunHarness(With({"run", "--impl", http.string(), "--filter", "relay/create-request-id-required"},
                   SourceTree(), ReportDir("http")),
              "http");
   const json http_report = ReportJson("http");
@@ -215,10 +184,11 @@ TEST_F(RevisionRun, ARelayAcceptingAMissingRequestIdIsLegalUnderSct04AndAFinding
 }
 
 TEST_F(RevisionRun, AReusedDeviceAttestationIsCaughtUnderSct04Names) {
-  const fs::path m = Sct04As("reuse", {{"env: {}", "env: {TIGRESS_DEVICE_FAULT: attestation-reuse}"}});
-  RunHarness(With({"run", "--impl", m.string(), "--filter", "privacy/attestation-fresh",
-                   "--profile", "strict"},
-                  SourceTree(), ReportDir()));
+  const fs::path m =
+      Sct04As("reuse", {{"env: {}", "env: {TIGRESS_DEVICE_FAULT: attestation-reuse}"}});
+  RunHarness(With(
+      {"run", "--impl", m.string(), "--filter", "privacy/attestation-fresh", "--profile", "strict"},
+      SourceTree(), ReportDir()));
   const json report = ReportJson();
   const json* c = Case(report, "privacy/attestation-fresh");
   ASSERT_NE(c, nullptr);
@@ -260,17 +230,19 @@ TEST_P(LoweredSeverity, TheSameFaultFailsUnderHttp00AndWarnsUnderSct04) {
   EXPECT_TRUE(Has(VerdictsOf(*h, p.requirement), "FAIL")) << h->dump(1);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Rev, LoweredSeverity,
-    ::testing::Values(
-        // REV-04: exactly one recipient is a SHOULD in sct-04 §2.
-        Lowered{"second", "\"--webhook-ca\", \"{ca}\"]",
-                "\"--webhook-ca\", \"{ca}\", \"--fault\", \"bind-any-claim\"]",
-                "relay/second-recipient-refused", "RELAY-31"},
-        // REV-07: sct-04 asks the clients (SHOULD) not to be correlatable.
-        Lowered{"cookie", "env: {}", "env: {TIGRESS_DEVICE_FAULT: send-cookie}",
-                "interop/share-fragment-aes128", "PRIV-05"}),
-    [](const ::testing::TestParamInfo<Lowered>& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Rev, LoweredSeverity,
+                         ::testing::Values(
+                             // REV-04: exactly one recipient is a SHOULD in sct-04 §2.
+                             Lowered{"second", "\"--webhook-ca\", \"{ca}\"]",
+                                     "\"--webhook-ca\", \"{ca}\", \"--fault\", \"bind-any-claim\"]",
+                                     "relay/second-recipient-refused", "RELAY-31"},
+                             // REV-07: sct-04 asks the clients (SHOULD) not to be correlatable.
+                             Lowered{"cookie", "env: {}",
+                                     "env: {TIGRESS_DEVICE_FAULT: send-cookie}",
+                                     "interop/share-fragment-aes128", "PRIV-05"}),
+                         [](const ::testing::TestParamInfo<Lowered>& param_info) {
+                           return std::string(param_info.param.name);
+                         });
 
 }  // namespace
 }  // namespace tigress::harness::e2e

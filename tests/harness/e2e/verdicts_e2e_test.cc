@@ -50,26 +50,6 @@ class VerdictRun : public HarnessRunTest {
                 ReportDir());
     return RunHarness(args);
   }
-
-  static const json* Case(const json& report, const std::string& id_prefix) {
-    for (const auto& c : report["cases"]) {
-      if (c["id"].get<std::string>().rfind(id_prefix, 0) == 0) return &c;
-    }
-    return nullptr;
-  }
-
-  // The verdicts of the assertions of `c` that cite `req`.
-  static std::vector<std::string> VerdictsOf(const json& c, const std::string& req) {
-    std::vector<std::string> out;
-    for (const auto& a : c["assertions"]) {
-      if (a["requirement_id"] == req) out.push_back(a["verdict"].get<std::string>());
-    }
-    return out;
-  }
-
-  static bool Has(const std::vector<std::string>& v, const std::string& x) {
-    return std::find(v.begin(), v.end(), x) != v.end();
-  }
 };
 
 TEST_F(VerdictRun, LegalRelayChoicesGetNoFailAndAreStillRecorded) {
@@ -262,7 +242,8 @@ TEST_F(VerdictRun, TheReferenceResendsAndTheRetryCasePassesOnTheTranscript) {
     const std::vector<std::string> v = VerdictsOf(*c, req);
     EXPECT_FALSE(v.empty()) << req << "\n" << c->dump(1);
     EXPECT_TRUE(std::all_of(v.begin(), v.end(), [](const std::string& x) { return x == "PASS"; }))
-        << req << "\n" << c->dump(1);
+        << req << "\n"
+        << c->dump(1);
   }
   bool seen = false;
   for (const auto& a : (*c)["assertions"]) {

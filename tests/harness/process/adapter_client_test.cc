@@ -133,21 +133,7 @@ TEST_F(AdapterClientTest, RefusesALineNestedTooDeepAsBrokenInsteadOfCrashing) {
   EXPECT_LT(c.Transcript().back().size(), 400U);
 }
 
-TEST(JsonNestingDepth, CountsBracketsOutsideStringsOnly) {
-  EXPECT_EQ(JsonNestingDepth("1"), 0U);
-  EXPECT_EQ(JsonNestingDepth(R"({"a":[1,{"b":[]}]})"), 4U);
-  EXPECT_EQ(JsonNestingDepth(R"({"a":"[[[[{{{{"})"), 1U);
-  EXPECT_EQ(JsonNestingDepth(R"({"a":"\"[[[\\","b":[]})"), 2U);  // escaped quote, then a backslash
-  EXPECT_EQ(JsonNestingDepth("[][][]"), 1U);
-}
-
-TEST(JsonNestingDepth, StopsOnePastTheBound) {
-  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  EXPECT_EQ(JsonNestingDepth(deep), kMaxRpcDepth + 1);
-  EXPECT_EQ(JsonNestingDepth(deep, 10), 11U);
-  const std::string at_bound = std::string(kMaxRpcDepth, '[') + std::string(kMaxRpcDepth, ']');
-  EXPECT_EQ(JsonNestingDepth(at_bound), kMaxRpcDepth);
-}
+// JsonNestingDepth itself is tested in tests/protocol/json_depth_test.cc.
 
 TEST(RedactRpcLine, ShowsALineNestedTooDeepShortenedWithoutParsingIt) {
   const std::string deep = R"({"result":)" + std::string(100000, '[') +
