@@ -4,16 +4,19 @@
 #include <iostream>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -52,6 +55,9 @@ class RequestParser : public http::request_parser<http::string_body> {
 struct Shared {
   ServerOptions options;
   Handler handler;
+  // The handler runs here, never on an io thread: a store that blocks (fsync,
+  // busy_timeout) would otherwise stall every connection of that thread.
+  net::thread_pool::executor_type workers;
 };
 
 // Counts open connections against max_connections. When the count reaches
@@ -236,8 +242,16 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     }
     if (ec) return;  // timeout, reset, truncated stream: just drop the connection
     const auto& req = parser_->get();
-    HttpResponse r = shared_->handler(ToPlain(req));
-    Respond(r, req.version(), req.keep_alive(), req.method() == http::verb::head);
+    // Nothing reads or writes this stream until the response comes back to
+    // the strand, so the worker touches only its own copies and `shared_`.
+    net::post(shared_->workers,
+              [self = this->shared_from_this(), plain = ToPlain(req),
+               strand = stream_.get_executor(), version = req.version(),
+               keep_alive = req.keep_alive(), head = req.method() == http::verb::head]() mutable {
+                HttpResponse r = self->shared_->handler(plain);
+                net::post(strand, [self = std::move(self), r = std::move(r), version, keep_alive,
+                                   head] { self->Respond(r, version, keep_alive, head); });
+              });
   }
 
   void Respond(const HttpResponse& r, unsigned version, bool keep_alive, bool head) {
@@ -317,6 +331,13 @@ struct HttpsServer::Impl {
   ssl::context ctx{ssl::context::tls_server};
   std::shared_ptr<const Shared> shared;
   net::io_context ioc;
+  // While a request is with a worker, its connection has no operation
+  // pending: without this, run() could return for lack of work and the
+  // response would never be written. Stop ends run() through ioc.stop().
+  net::executor_work_guard<net::io_context::executor_type> ioc_work{ioc.get_executor()};
+  // Stopped, joined and destroyed by Stop, before ioc: a task it drops
+  // unstarted may hold the last reference to a session and its socket.
+  std::optional<net::thread_pool> pool;
   tcp::acceptor acceptor{ioc};
   std::optional<net::steady_timer> timer;
   net::steady_timer accept_timer{ioc};
@@ -361,10 +382,13 @@ struct HttpsServer::Impl {
 
   void SchedulePeriodic() {
     timer->expires_after(shared->options.periodic_interval);
+    // Re-armed only once the run is over, so two runs never overlap.
     timer->async_wait([this](beast::error_code ec) {
       if (ec) return;
-      shared->options.periodic();
-      SchedulePeriodic();
+      net::post(shared->workers, [this] {
+        shared->options.periodic();
+        net::post(ioc, [this] { SchedulePeriodic(); });
+      });
     });
   }
 };
@@ -398,6 +422,13 @@ void HttpsServer::Stop() {
   if (impl_->gate) impl_->gate->Stop();
   impl_->ioc.stop();
   for (std::thread& t : impl_->threads) t.join();
+  // No io thread is left to post more work; a handler already running
+  // finishes (its response stays unsent), the rest is dropped.
+  if (impl_->pool) {
+    impl_->pool->stop();
+    impl_->pool->join();
+    impl_->pool.reset();
+  }
 }
 
 Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(ServerOptions options, Handler handler) {
@@ -442,12 +473,15 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Start(ServerOptions options, H
   impl->port = acceptor.local_endpoint().port();
 
   int threads = std::max(1, options.threads);
+  int workers = options.workers > 0 ? options.workers : std::max(4, 2 * threads);
   bool periodic = static_cast<bool>(options.periodic);
   impl->backoff.emplace(options.accept_backoff_min, options.accept_backoff_max);
   Impl* self = impl.get();
   impl->gate = std::make_shared<ConnectionGate>(
       options.max_connections, [self] { net::post(self->ioc, [self] { self->DoAccept(); }); });
-  impl->shared = std::make_shared<const Shared>(Shared{std::move(options), std::move(handler)});
+  impl->pool.emplace(static_cast<std::size_t>(workers));
+  impl->shared = std::make_shared<const Shared>(
+      Shared{std::move(options), std::move(handler), impl->pool->get_executor()});
   impl->DoAccept();
   if (periodic) {
     impl->timer.emplace(impl->ioc);

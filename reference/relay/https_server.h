@@ -5,6 +5,14 @@
 // connection, a few io threads. It is the only part of the relay that knows
 // about sockets; this header keeps Asio out of its includers.
 //
+// The io threads only move bytes: a complete request is handed to a pool of
+// `workers` threads, which call the handler (and `periodic`), and the
+// response is written back on the connection's strand. So a handler that
+// blocks (a slow fsync, a busy database) ties up one worker, never the
+// handshakes, reads and writes of other connections. `Stop` joins the
+// workers: once it returns the handler is not running and is never called
+// again.
+//
 // Limits: request body `max_body` (413, then the rest of the upload is
 // drained and the connection closed; with `early_413_close` the connection
 // is closed right after the 413 without reading any more of it), header block
@@ -57,15 +65,17 @@ struct ServerOptions {
   // The header a 413 answered before the service saw the request echoes
   // (REPLAY-01): the revision's request_id_header.
   std::string request_id_header{kHeaderRequestId};
-  int threads = 4;
+  int threads = 4;  // io threads
+  // Threads that run the handler and `periodic`; 0: twice `threads`, at least 4.
+  int workers = 0;
   std::size_t max_connections = 512;
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds idle_timeout{30};
   std::chrono::milliseconds drain_timeout{5000};
   std::chrono::milliseconds accept_backoff_min{10};
   std::chrono::milliseconds accept_backoff_max{1000};
-  // `periodic` (if set) runs every `periodic_interval` on an io thread; the
-  // relay uses it for the expiry sweeper.
+  // `periodic` (if set) runs every `periodic_interval` on a worker, never two
+  // at once; the relay uses it for the expiry sweeper.
   std::function<void()> periodic;
   std::chrono::milliseconds periodic_interval{60000};
   LogSink log;  // connection-level events; default stderr
@@ -103,7 +113,9 @@ class HttpsServer {
   // certificate or key), kListenFailed (address, bind or listen).
   static Result<std::unique_ptr<HttpsServer>> Start(ServerOptions options, Handler handler);
 
-  // Stops accepting, abandons open connections and joins the threads.
+  // Stops accepting, abandons open connections and joins the threads: the io
+  // threads, then the workers (a handler already running is waited for;
+  // requests not yet started are dropped unanswered).
   ~HttpsServer();
   HttpsServer(const HttpsServer&) = delete;
   HttpsServer& operator=(const HttpsServer&) = delete;

@@ -101,6 +101,7 @@ int Run(int argc, char** argv) {
   std::size_t max_body = 65536;
   long sweep_seconds = 60, default_ttl = 24 * 3600;
   int threads = 4;
+  int workers = 0;  // ServerOptions: twice --threads, at least 4
   long handshake_timeout = 10, idle_timeout = 30;
   tigress::relay::RelayOptions defaults;
   tigress::relay::ServerOptions server_defaults;
@@ -156,6 +157,10 @@ int Run(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--threads", threads, "io threads")->check(CLI::Range(1, 64));
+  app.add_option("--workers", workers,
+                 "threads that run requests and the sweeper off the io threads (default: twice "
+                 "--threads, at least 4)")
+      ->check(CLI::Range(1, 256));
   app.add_option("--handshake-timeout", handshake_timeout,
                  "seconds a client has to complete the TLS handshake")
       ->check(CLI::Range(1L, 3600L));
@@ -276,6 +281,7 @@ int Run(int argc, char** argv) {
     server_options.max_header = std::max(server_options.max_header, std::size_t{1024 * 1024});
   }
   server_options.threads = threads;
+  server_options.workers = workers;
   server_options.max_connections = max_connections;
   server_options.handshake_timeout = std::chrono::seconds(handshake_timeout);
   server_options.idle_timeout = std::chrono::seconds(idle_timeout);
