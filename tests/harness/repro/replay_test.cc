@@ -24,10 +24,8 @@ har::Exchange Create() {
   e.request_body = R"({"payload":{}})";
   e.status = 200;
   e.response_headers = {{"Mailbox-Request-ID", "11111111-2222-4333-8444-555555555555"}};
-  // Appended, not operator+: GCC 12 at -O2 reports a false -Warray-bounds on
-  // std::string temporaries joined with + (GCC bug 105651).
-  e.response_body = R"({"urlLink":"https://localhost:4000/v1/m/)";
-  e.response_body.append(kOldId).append(R"(","isPushNotificationSupported":false})");
+  e.response_body = std::string(R"({"urlLink":"https://localhost:4000/v1/m/)") + kOldId +
+                    R"(","isPushNotificationSupported":false})";
   return e;
 }
 
