@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -163,15 +164,23 @@ class HarnessRunTest : public ::testing::Test {
     return p ? std::move(*p) : nullptr;
   }
 
-  // `RunHarness` is `StartHarness` waited for (at most `timeout`): its exit
-  // status, or -1 when it could not start or be waited for.
+  // `RunHarness` is `StartHarness` waited for (at most `timeout`, times the
+  // whole number in TIGRESS_TEST_TIME_SCALE when set: scripts/run-sanitizers
+  // sets it, since an instrumented harness runs several times slower): its
+  // exit status, or -1 when it could not start or be waited for.
   int RunHarness(const std::vector<std::string>& args, const std::string& tag = "harness",
                  std::chrono::seconds timeout = std::chrono::seconds(180)) {
     auto p = StartHarness(args, tag);
     if (!p) return -1;
-    EXPECT_TRUE(p->WaitExit(timeout)) << "tigress-harness did not finish";
+    EXPECT_TRUE(p->WaitExit(timeout * TimeScale())) << "tigress-harness did not finish";
     p->Stop();
     return p->ExitStatus().value_or(-1);
+  }
+
+  static int TimeScale() {
+    const char* v = std::getenv("TIGRESS_TEST_TIME_SCALE");  // NOLINT(concurrency-mt-unsafe)
+    const int n = v == nullptr ? 1 : std::atoi(v);
+    return n >= 1 && n <= 20 ? n : 1;
   }
 
   std::string Stdout(const std::string& tag = "harness") const {
