@@ -241,17 +241,20 @@ int main(int argc, char** argv) {
       "--stores", stores,
       "comma-separated stores to measure: sqlite, sqlite-normal (synchronous=NORMAL), memory");
   app.add_option("--relay", relay, "tigress-relay binary");
-  // The relay answers each request on the io thread that read it and waits
-  // there for the store: a sqlite commit can only group the writes of as many
-  // requests as there are io threads, so the default gives every connection one.
+  // The relay's io threads only move bytes (sqlite requests wait for their
+  // commit on its workers), so like nginx's worker processes they default to
+  // the CPU count; the relay gets a worker per connection, so a sqlite group
+  // commit can take every connection's write.
   int relay_threads = 0;
   app.add_option("--relay-threads", relay_threads,
-                 "the relay's io threads (--threads); default: one per connection")
+                 "the relay's io threads (--threads); default: the number of CPUs")
       ->check(CLI::Range(0, 64));
   app.add_option("--nginx", nginx,
                  "nginx binary for the baseline (default: search /usr/sbin; 'none' to skip)");
   CLI11_PARSE(app, argc, argv);
-  if (relay_threads == 0) relay_threads = std::min(threads, 64);
+  if (relay_threads == 0) {
+    relay_threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 64);
+  }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured
   if (nginx.empty()) {
     for (const char* p : {"/usr/sbin/nginx", "/usr/bin/nginx"}) {
@@ -285,7 +288,9 @@ int main(int argc, char** argv) {
                                   "--data-dir",
                                   data.string(),
                                   "--threads",
-                                  std::to_string(relay_threads)};
+                                  std::to_string(relay_threads),
+                                  "--workers",
+                                  std::to_string(std::clamp(threads, 4, 256))};
     if (store == "sqlite-normal") {
       args.insert(args.end(), {"--store", "sqlite", "--sqlite-sync", "normal"});
     } else {

@@ -242,6 +242,10 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     }
     if (ec) return;  // timeout, reset, truncated stream: just drop the connection
     const auto& req = parser_->get();
+    if (Options().inline_handler) {
+      return Respond(shared_->handler(ToPlain(req)), req.version(), req.keep_alive(),
+                     req.method() == http::verb::head);
+    }
     // Nothing reads or writes this stream until the response comes back to
     // the strand, so the worker touches only its own copies and `shared_`.
     net::post(shared_->workers,

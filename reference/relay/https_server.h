@@ -11,7 +11,9 @@
 // blocks (a slow fsync, a busy database) ties up one worker, never the
 // handshakes, reads and writes of other connections. `Stop` joins the
 // workers: once it returns the handler is not running and is never called
-// again.
+// again. With `inline_handler` (a handler that never waits on I/O, such as
+// the memory store's) requests are handled on the connection's strand
+// instead, sparing two thread hops; `periodic` still runs on a worker.
 //
 // Limits: request body `max_body` (413, then the rest of the upload is
 // drained and the connection closed; with `early_413_close` the connection
@@ -68,6 +70,7 @@ struct ServerOptions {
   int threads = 4;  // io threads
   // Threads that run the handler and `periodic`; 0: twice `threads`, at least 4.
   int workers = 0;
+  bool inline_handler = false;  // call the handler on the io thread (see above)
   std::size_t max_connections = 512;
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds idle_timeout{30};
