@@ -15,6 +15,7 @@
 #include "reference/relay/https_server.h"
 #include "reference/relay/memory_store.h"
 #include "reference/relay/relay_service.h"
+#include "tests/relay/raw_client.h"
 #include "tests/relay/relay_integration_fixture.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -89,39 +90,7 @@ struct ReleaseOnExit {
   ~ReleaseOnExit() { store.Release(); }
 };
 
-// A blocking loopback TCP client; the socket closes with the object.
-class LoopbackClient {
- public:
-  explicit LoopbackClient(std::uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~LoopbackClient() {
-    if (fd_ >= 0) close(fd_);
-  }
-  LoopbackClient(const LoopbackClient&) = delete;
-  LoopbackClient& operator=(const LoopbackClient&) = delete;
-
-  bool connected() const { return connected_; }
-  bool Send(std::string_view data) {
-    return send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
-  }
-  // The first bytes that arrive within `within` ("" when nothing, or the peer closed).
-  std::string Receive(std::chrono::milliseconds within) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(within.count())) <= 0) return "";
-    char buf[4096];
-    ssize_t n = recv(fd_, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
+using integration_test::RawClient;
 
 std::string CreateRequest() {
   std::string body = integration_test::CreateBody();
@@ -146,12 +115,12 @@ TEST(RelayServerWorkers, AConnectionIsServedWhileAnotherRequestIsBlockedInTheSto
   ASSERT_TRUE(server) << server.error().Message();
   ReleaseOnExit release{store};
 
-  LoopbackClient creator((*server)->port());
+  RawClient creator((*server)->port());
   ASSERT_TRUE(creator.connected());
   ASSERT_TRUE(creator.Send(CreateRequest()));
   ASSERT_TRUE(store.WaitEntered(5000ms)) << "the create never reached the store";
 
-  LoopbackClient reader((*server)->port());
+  RawClient reader((*server)->port());
   ASSERT_TRUE(reader.connected());
   ASSERT_TRUE(reader.Send("GET /v1/m/" + NewUuidV4() + " HTTP/1.1\r\nHost: relay.test\r\n\r\n"));
   EXPECT_THAT(reader.Receive(5000ms), ::testing::StartsWith("HTTP/1.1 404"))
